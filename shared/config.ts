@@ -33,48 +33,37 @@ function required(name: string): string {
   return value;
 }
 
-let cached: Config | undefined;
-
 /**
- * The configuration, read lazily so that a function only fails on the variables it actually uses.
- * @throws Error naming the first missing variable
+ * The configuration. Each property reads its variable when used, so a function only fails on the variables it
+ * actually needs, and tests can change the environment between cases.
+ * @throws Error naming the missing variable
  */
-export const config: Config = new Proxy({} as Config, {
-  get(_target, property: keyof Config) {
-    cached ??= {} as Config;
-    if (!(property in cached)) {
-      (cached as Record<string, unknown>)[property] = read(property);
-    }
-    return cached[property];
+export const config: Config = {
+  get tableName() {
+    return required('TABLE_NAME');
   },
-});
-
-function read(property: keyof Config): unknown {
-  switch (property) {
-    case 'tableName':
-      return required('TABLE_NAME');
-    case 'imagesBucket':
-      return required('IMAGES_BUCKET');
-    case 's3ForcePathStyle':
-      return process.env.S3_FORCE_PATH_STYLE === 'true';
-    case 'userPoolId':
-      return required('USER_POOL_ID');
-    case 'userPoolClientId':
-      return required('USER_POOL_CLIENT_ID');
-    case 'publicApiUrl':
-      return required('PUBLIC_API_URL').replace(/\/+$/, '');
-    case 'mailFrom':
-      return required('MAIL_FROM');
-    case 'approvalLinkTtlSeconds':
-      return Number(process.env.APPROVAL_LINK_TTL_SECONDS ?? 259_200);
-    case 'cursorSigningKey':
-      return required('CURSOR_SIGNING_KEY');
-    default:
-      return undefined;
-  }
-}
-
-/** Forget the cached values; for tests that change the environment. */
-export function resetConfig(): void {
-  cached = undefined;
-}
+  get imagesBucket() {
+    return required('IMAGES_BUCKET');
+  },
+  get s3ForcePathStyle() {
+    return process.env.S3_FORCE_PATH_STYLE === 'true';
+  },
+  get userPoolId() {
+    return required('USER_POOL_ID');
+  },
+  get userPoolClientId() {
+    return required('USER_POOL_CLIENT_ID');
+  },
+  get publicApiUrl() {
+    return required('PUBLIC_API_URL').replace(/\/+$/, '');
+  },
+  get mailFrom() {
+    return required('MAIL_FROM');
+  },
+  get approvalLinkTtlSeconds() {
+    return Number(process.env.APPROVAL_LINK_TTL_SECONDS ?? 259_200);
+  },
+  get cursorSigningKey() {
+    return required('CURSOR_SIGNING_KEY');
+  },
+};
