@@ -18,7 +18,16 @@ export interface Route {
   readonly entry: string;
   readonly access: RouteAccess;
   readonly summary: string;
+  /** What the function may touch; the api stack turns each into a least-privilege IAM grant. */
+  readonly grants: readonly Grant[];
 }
+
+/**
+ * `table:read` / `table:write`: the table and its indexes; `images:read`: GetObject under `tickets/`
+ * (presigned GET URLs); `images:upload`: PutObject under `tickets/` (presigned POST);
+ * `userPool:admin`: AdminConfirmSignUp, AdminAddUserToGroup, AdminGetUser on the user pool.
+ */
+export type Grant = 'table:read' | 'table:write' | 'images:read' | 'images:upload' | 'userPool:admin';
 
 export const routes = [
   {
@@ -28,6 +37,7 @@ export const routes = [
     entry: 'functions/health/get.ts',
     access: 'public',
     summary: 'Liveness check',
+    grants: [],
   },
   {
     id: 'GetOpenApi',
@@ -36,6 +46,7 @@ export const routes = [
     entry: 'functions/openapi/get.ts',
     access: 'public',
     summary: 'This API as an OpenAPI 3.1 document',
+    grants: [],
   },
   {
     id: 'SignUp',
@@ -44,6 +55,7 @@ export const routes = [
     entry: 'functions/auth/signup.ts',
     access: 'public',
     summary: 'Create a requester account',
+    grants: ['userPool:admin', 'table:write'],
   },
   {
     id: 'LogIn',
@@ -52,6 +64,7 @@ export const routes = [
     entry: 'functions/auth/login.ts',
     access: 'public',
     summary: 'Exchange email and password for Cognito tokens',
+    grants: [],
   },
   {
     id: 'RefreshTokens',
@@ -60,6 +73,7 @@ export const routes = [
     entry: 'functions/auth/refresh.ts',
     access: 'public',
     summary: 'Exchange a refresh token for new tokens',
+    grants: [],
   },
   {
     id: 'GetMe',
@@ -68,6 +82,7 @@ export const routes = [
     entry: 'functions/auth/me.ts',
     access: 'authenticated',
     summary: 'The caller profile and role',
+    grants: ['table:read'],
   },
   {
     id: 'CreateTicket',
@@ -76,6 +91,7 @@ export const routes = [
     entry: 'functions/tickets/create.ts',
     access: 'authenticated',
     summary: 'Open a ticket',
+    grants: ['table:read', 'table:write'],
   },
   {
     id: 'ListTickets',
@@ -84,6 +100,7 @@ export const routes = [
     entry: 'functions/tickets/list.ts',
     access: 'authenticated',
     summary: 'Tickets visible to the caller, newest first',
+    grants: ['table:read'],
   },
   {
     id: 'GetTicket',
@@ -92,6 +109,7 @@ export const routes = [
     entry: 'functions/tickets/get.ts',
     access: 'authenticated',
     summary: 'A ticket with its comments and images',
+    grants: ['table:read', 'images:read'],
   },
   {
     id: 'UpdateTicket',
@@ -100,6 +118,7 @@ export const routes = [
     entry: 'functions/tickets/update.ts',
     access: 'authenticated',
     summary: 'Change status or fields of a ticket',
+    grants: ['table:read', 'table:write'],
   },
   {
     id: 'CreateComment',
@@ -108,6 +127,7 @@ export const routes = [
     entry: 'functions/tickets/comments/create.ts',
     access: 'authenticated',
     summary: 'Add a comment or internal note',
+    grants: ['table:read', 'table:write'],
   },
   {
     id: 'CreateImageUpload',
@@ -116,6 +136,7 @@ export const routes = [
     entry: 'functions/tickets/images/create-upload.ts',
     access: 'authenticated',
     summary: 'Presigned POST for an image upload',
+    grants: ['table:read', 'table:write', 'images:upload'],
   },
   {
     id: 'ShowApproval',
@@ -124,6 +145,7 @@ export const routes = [
     entry: 'functions/approvals/show.ts',
     access: 'public',
     summary: 'Approval confirmation page (changes nothing)',
+    grants: ['table:read'],
   },
   {
     id: 'DecideApproval',
@@ -132,6 +154,7 @@ export const routes = [
     entry: 'functions/approvals/decide.ts',
     access: 'public',
     summary: 'Approve or reject through an approval link',
+    grants: ['table:read', 'table:write'],
   },
 ] as const satisfies readonly Route[];
 
