@@ -24,6 +24,7 @@ export type ProblemSlug =
   | 'precondition-failed'
   | 'unsupported-media-type'
   | 'payload-too-large'
+  | 'too-many-requests'
   | 'internal-error';
 
 const titles: Record<ProblemSlug, string> = {
@@ -37,6 +38,7 @@ const titles: Record<ProblemSlug, string> = {
   'precondition-failed': 'The resource has changed since you read it',
   'unsupported-media-type': 'Unsupported media type',
   'payload-too-large': 'Payload too large',
+  'too-many-requests': 'Too many requests',
   'internal-error': 'Internal server error',
 };
 

@@ -1,0 +1,75 @@
+/**
+ * The HTML pages behind approval links: a confirmation page with Approve and Reject buttons (a plain form that
+ * POSTs back to the same URL; no script) and the result pages. Every interpolated value is escaped.
+ */
+import type { TicketItem, UserItem } from '#shared/data/entities.ts';
+import type { LinkProblem } from '#shared/data/approvals.ts';
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+function layout(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
+.desc{white-space:pre-wrap;background:#f6f6f6;padding:.75rem;border-radius:4px}
+textarea{width:100%;min-height:5rem}button{font-size:1rem;padding:.5rem 1.25rem;margin-right:.5rem;cursor:pointer}
+.approve{background:#1a7f37;color:#fff;border:0}.reject{background:#cf222e;color:#fff;border:0}.error{color:#cf222e}</style>
+</head><body>${body}</body></html>`;
+}
+
+/**
+ * The confirmation page (GET). Pressing a button POSTs `decision=approve|reject` and `reason`.
+ * @param error a message to show above the form (e.g. reason missing)
+ */
+export function confirmationPage(ticket: TicketItem, requester: UserItem | undefined, error?: string): string {
+  return layout(
+    `Approve ticket #${ticket.number}?`,
+    `<h1>Approval requested: #${ticket.number}</h1>
+<dl><dt>Title</dt><dd>${escapeHtml(ticket.title)}</dd>
+<dt>Requested by</dt><dd>${escapeHtml(requester ? `${requester.name} <${requester.email}>` : ticket.requesterId)}</dd>
+<dt>Priority</dt><dd>${escapeHtml(ticket.priority)}</dd><dt>Type</dt><dd>${escapeHtml(ticket.type)}</dd>
+<dt>Opened</dt><dd>${escapeHtml(ticket.createdAt)}</dd></dl>
+<p class="desc">${escapeHtml(ticket.description)}</p>
+${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
+<form method="post">
+<p><label for="reason">Reason (required to reject)</label><br><textarea id="reason" name="reason" maxlength="1000"></textarea></p>
+<button class="approve" type="submit" name="decision" value="approve">Approve</button>
+<button class="reject" type="submit" name="decision" value="reject">Reject</button>
+</form>
+<p><small>Opening this page changes nothing; only the buttons decide. The link works once.</small></p>`,
+  );
+}
+
+/** The page after a decision. */
+export function decidedPage(ticket: TicketItem): string {
+  const verb = ticket.status === 'approved' ? 'approved' : 'rejected';
+  return layout(
+    `Ticket #${ticket.number} ${verb}`,
+    `<h1>Ticket #${ticket.number} ${verb}</h1><p>${escapeHtml(ticket.title)}</p>
+${ticket.decisionReason ? `<p>Reason: ${escapeHtml(ticket.decisionReason)}</p>` : ''}
+<p>The requester has been notified. You can close this page.</p>`,
+  );
+}
+
+const problemText: Record<LinkProblem, { title: string; text: string }> = {
+  unknown: { title: 'Link not valid', text: 'This approval link is not valid. Check that you copied the whole link.' },
+  expired: {
+    title: 'Link expired',
+    text: 'This approval link has expired. Ask the requester or an agent to send the request again.',
+  },
+  used: { title: 'Link already used', text: 'This approval link has already been used; each link works once.' },
+  decided: { title: 'Already decided', text: 'This request is no longer waiting for approval.' },
+};
+
+/** The page for a link that cannot be used, with the ticket's current status when known. */
+export function linkProblemPage(problem: LinkProblem, ticket?: TicketItem): string {
+  const { title, text } = problemText[problem];
+  const status = ticket ? `<p>Ticket #${ticket.number} is now <strong>${escapeHtml(ticket.status)}</strong>.</p>` : '';
+  return layout(title, `<h1>${title}</h1><p>${text}</p>${status}`);
+}
+
+/** HTTP status for each link problem: 404 unknown, 410 expired, 409 used or decided. */
+export const linkProblemStatus: Record<LinkProblem, number> = { unknown: 404, expired: 410, used: 409, decided: 409 };
