@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { builtInRoles, type RoleName } from '#shared/domain/roles.ts';
+import {
+  allowedTransitions,
+  canSeeInternalNotes,
+  canSeeTicket,
+  checkTransition,
+  commentKindFor,
+  initialStatus,
+  type TicketFacts,
+} from '#shared/domain/ticket.ts';
+import type { Caller } from '#shared/http/caller.ts';
+
+const as = (role: RoleName, userId = `${role}-1`): Caller => ({ userId, role, permissions: builtInRoles[role] });
+const requester = as('requester', 'req-1');
+const otherRequester = as('requester', 'req-2');
+const agent = as('agent', 'agent-1');
+const approverAgent = as('agent', 'agent-approver');
+const admin = as('admin');
+
+const ticket = (facts: Partial<TicketFacts> = {}): TicketFacts => ({
+  status: 'open',
+  requesterId: requester.userId,
+  agentResponded: false,
+  ...facts,
+});
+
+describe('ticket lifecycle', () => {
+  it('starts in pending_approval when an approver is named, else open (S4)', () => {
+    expect(initialStatus('agent-approver')).toBe('pending_approval');
+    expect(initialStatus(undefined)).toBe('open');
+  });
+
+  it('lets an agent move open → in_progress but not a requester', () => {
+    expect(checkTransition(agent, ticket(), 'in_progress')).toEqual({ ok: true });
+    const denied = checkTransition(requester, ticket(), 'in_progress');
+    expect(denied.ok).toBe(false);
+    if (!denied.ok) expect(denied.allowed).toEqual(['canceled']);
+  });
+
+  it('lets only the requester cancel (S3)', () => {
+    expect(checkTransition(requester, ticket(), 'canceled').ok).toBe(true);
+    expect(checkTransition(agent, ticket(), 'canceled').ok).toBe(false);
+    expect(checkTransition(admin, ticket(), 'canceled').ok).toBe(false);
+  });
+
+  it('refuses to resolve before an agent responded, then allows it (S3)', () => {
+    const before = checkTransition(agent, ticket({ status: 'in_progress' }), 'resolved');
+    expect(before).toMatchObject({ ok: false, reason: expect.stringMatching(/before an agent has responded/) });
+    if (!before.ok) expect(before.allowed).not.toContain('resolved');
+    expect(checkTransition(agent, ticket({ status: 'in_progress', agentResponded: true }), 'resolved').ok).toBe(true);
+  });
+
+  it('names the impossible transitions and lists the allowed ones', () => {
+    const result = checkTransition(agent, ticket({ status: 'closed' }), 'open');
+    expect(result).toEqual({ ok: false, reason: 'A ticket cannot go from closed to open.', allowed: [] });
+  });
+
+  it('lets only the approver (or an admin) decide a pending approval (S4)', () => {
+    const pending = ticket({ status: 'pending_approval', approverId: approverAgent.userId });
+    expect(allowedTransitions(approverAgent, pending).sort()).toEqual(['approved', 'rejected']);
+    expect(allowedTransitions(admin, pending).sort()).toEqual(['approved', 'rejected']);
+    expect(checkTransition(agent, pending, 'approved')).toMatchObject({ ok: false, allowed: [] });
+    expect(allowedTransitions(requester, pending)).toEqual(['canceled']);
+  });
+
+  it('follows the approval path approved → in_progress → fulfilled → closed (S4)', () => {
+    expect(checkTransition(agent, ticket({ status: 'approved' }), 'in_progress').ok).toBe(true);
+    expect(checkTransition(agent, ticket({ status: 'in_progress' }), 'fulfilled').ok).toBe(true);
+    expect(checkTransition(agent, ticket({ status: 'fulfilled' }), 'closed').ok).toBe(true);
+    expect(checkTransition(agent, ticket({ status: 'rejected' }), 'in_progress').ok).toBe(false);
+  });
+});
+
+describe('visibility', () => {
+  it('shows requesters their own tickets only, agents and admins all (S3)', () => {
+    expect(canSeeTicket(requester, ticket())).toBe(true);
+    expect(canSeeTicket(otherRequester, ticket())).toBe(false);
+    expect(canSeeTicket(agent, ticket())).toBe(true);
+    expect(canSeeTicket(admin, ticket())).toBe(true);
+  });
+
+  it('shows the ticket to its approver even without canViewAll', () => {
+    const approverRequester = as('requester', 'req-approver');
+    expect(canSeeTicket(approverRequester, ticket({ approverId: 'req-approver' }))).toBe(true);
+  });
+
+  it('hides internal notes from requesters', () => {
+    expect(canSeeInternalNotes(requester)).toBe(false);
+    expect(canSeeInternalNotes(agent)).toBe(true);
+  });
+});
+
+describe('comment kinds (S3)', () => {
+  it('is request for requesters, response or note for agents', () => {
+    expect(commentKindFor(requester, false)).toBe('request');
+    expect(commentKindFor(requester, true)).toBeUndefined();
+    expect(commentKindFor(agent, false)).toBe('response');
+    expect(commentKindFor(agent, true)).toBe('note');
+  });
+});
