@@ -1,0 +1,112 @@
+/**
+ * Turns the `grants` of a route (see `Grant` in shared/http/routes.ts) into least-privilege IAM statements.
+ *
+ * Narrower than `grantReadData` / `grantWriteData`: no Scan (the product forbids Scan on request paths), no
+ * stream actions, and the indexes are named one by one (`table/index/gsi1` ...) instead of `table/index/*`, so
+ * the policies carry no wildcard at all.
+ */
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { globalSecondaryIndexes } from '#shared/data/table.ts';
+import type { Grant } from '#shared/http/routes.ts';
+
+/** Every image object lives under this key prefix (`tickets/<ticketId>/...`). */
+export const imageKeyPrefix = 'tickets/';
+
+export const tableReadActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+] as const;
+export const tableWriteActions = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+] as const;
+export const userPoolAdminActions = [
+  'cognito-idp:AdminConfirmSignUp',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminGetUser',
+] as const;
+
+export interface GrantTargets {
+  readonly table: ITableV2;
+  /** ARN pattern of the image objects, `<bucket ARN>/tickets/*` (see `imageObjectsArn`). */
+  readonly imageObjectsArn: string;
+  readonly userPoolArn: string;
+}
+
+/** ARN pattern of the image objects: `<bucket ARN>/tickets/*`. */
+export function imageObjectsArn(bucketArn: string): string {
+  return `${bucketArn}/${imageKeyPrefix}*`;
+}
+
+export function grantTableRead(grantee: IGrantable, table: ITableV2): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'TableRead',
+      actions: [...tableReadActions],
+      resources: [table.tableArn],
+    }),
+  );
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'IndexQuery',
+      actions: ['dynamodb:Query'],
+      resources: globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
+    }),
+  );
+}
+
+export function grantTableWrite(grantee: IGrantable, table: ITableV2): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({ sid: 'TableWrite', actions: [...tableWriteActions], resources: [table.tableArn] }),
+  );
+}
+
+/** Applies each grant of a route to `grantee`. */
+export function applyGrants(grantee: IGrantable, grants: readonly Grant[], targets: GrantTargets): void {
+  for (const grant of grants) {
+    switch (grant) {
+      case 'table:read':
+        grantTableRead(grantee, targets.table);
+        break;
+      case 'table:write':
+        grantTableWrite(grantee, targets.table);
+        break;
+      case 'images:read':
+        grantee.grantPrincipal.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'ImagesRead',
+            actions: ['s3:GetObject'],
+            resources: [targets.imageObjectsArn],
+          }),
+        );
+        break;
+      case 'images:upload':
+        grantee.grantPrincipal.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'ImagesUpload',
+            actions: ['s3:PutObject'],
+            resources: [targets.imageObjectsArn],
+          }),
+        );
+        break;
+      case 'userPool:admin':
+        grantee.grantPrincipal.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'UserPoolAdmin',
+            actions: [...userPoolAdminActions],
+            resources: [targets.userPoolArn],
+          }),
+        );
+        break;
+      default: {
+        const unknown: never = grant;
+        throw new Error(`Unknown grant ${String(unknown)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * API: the HTTP API, one Lambda function per row of `routes` (shared/http/routes.ts), each with least-privilege
+ * IAM built from the row's `grants`, the Cognito JWT authorizer on `authenticated` routes, and the secret that
+ * signs pagination cursors.
+ */
+import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { type Route, routes } from '#shared/http/routes.ts';
+import { applyGrants, imageKeyPrefix, imageObjectsArn } from '../constructs/grants.ts';
+import { ServiceFunction } from '../constructs/service-function.ts';
+import type { DeployConfig } from '../deploy-config.ts';
+
+/**
+ * Why each public route has no authorizer (cdk-nag AwsSolutions-APIG4). A new public route must be added here:
+ * making an endpoint unauthenticated deserves a written reason.
+ */
+export const publicRouteReasons: Record<string, string> = {
+  GetHealth: 'Liveness probe for monitors and load tests; returns no data.',
+  GetOpenApi: 'The OpenAPI document describes the public contract of the API; it holds no data.',
+  SignUp:
+    'Self sign-up creates the account, so the caller has no token yet; Cognito and the function validate input.',
+  LogIn: 'Exchanges email and password for tokens, so the caller has no token yet.',
+  RefreshTokens: 'Exchanges a refresh token (the credential, checked by Cognito) for new tokens.',
+  ShowApproval:
+    'Opened from an email or SMS link; the random single-use token in the path is the credential (stored ' +
+    'hashed, expiring, bound to one ticket and approver), and GET changes nothing.',
+  DecideApproval:
+    'Approval link form post; the random single-use token in the path is the credential (stored hashed, ' +
+    'expiring, bound to one ticket and approver), checked by the function.',
+};
+
+/** Headers browsers may send cross-origin. */
+export const corsAllowHeaders = ['authorization', 'content-type', 'if-match', 'idempotency-key'];
+
+export interface ApiStackProps extends StackProps {
+  readonly config: DeployConfig;
+  readonly table: ITableV2;
+  readonly imagesBucket: IBucket;
+  /** Export holding the images bucket ARN (`ImagesStack.bucketArnExportName`). */
+  readonly imagesBucketArnExportName: string;
+  readonly userPool: IUserPool;
+  readonly userPoolClient: IUserPoolClient;
+}
+
+export class ApiStack extends Stack {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  /** Base URL of the API (`https://<id>.execute-api.<region>.amazonaws.com/`). */
+  readonly url: string;
+  readonly functions: ReadonlyMap<string, ServiceFunction>;
+  readonly cursorSigningKey: Secret;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { config, table, imagesBucket, userPool, userPoolClient } = props;
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: `helpdesk-${config.stage}`,
+      description: 'Help desk: tickets, comments, images, approvals',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [...config.corsOrigins],
+        allowMethods: [
+          CorsHttpMethod.GET,
+          CorsHttpMethod.POST,
+          CorsHttpMethod.PUT,
+          CorsHttpMethod.PATCH,
+          CorsHttpMethod.DELETE,
+        ],
+        allowHeaders: corsAllowHeaders,
+        exposeHeaders: ['etag', 'location'],
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // The route key (`POST /approvals/{token}`), never the raw path: approval tokens stay out of the logs.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sub: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+    this.url = this.stage.url;
+
+    // HMAC key for opaque pagination cursors. Handed to the functions as a CloudFormation dynamic reference
+    // (resolved at deploy time into the function configuration) because shared/config.ts reads it from
+    // CURSOR_SIGNING_KEY; only functions that read the table receive it.
+    this.cursorSigningKey = new Secret(this, 'CursorSigningKey', {
+      description: 'HMAC key for pagination cursors of the help desk API',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: config.removalPolicy,
+    });
+    Validations.of(this.cursorSigningKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The key only authenticates opaque pagination cursors (tamper check); every query is still authorized ' +
+        'from the caller token. Automatic rotation would not reach the functions (the value is resolved at ' +
+        'deploy time) and would invalidate cursors in flight; rotate by putting a new value and redeploying.',
+    });
+
+    const jwt = new HttpUserPoolAuthorizer('CognitoAuthorizer', userPool, {
+      userPoolClients: [userPoolClient],
+    });
+    const none = new HttpNoneAuthorizer();
+
+    // Explicitly named import (not an automatic reference): gives the `<ARN>/tickets/*` resources a stable
+    // string, used by the acknowledgements below.
+    const imagesBucketArn = Fn.importValue(props.imagesBucketArnExportName);
+    const grantTargets = {
+      table,
+      imageObjectsArn: imageObjectsArn(imagesBucketArn),
+      userPoolArn: userPool.userPoolArn,
+    };
+
+    const functions = new Map<string, ServiceFunction>();
+    for (const route of routes as readonly Route[]) {
+      const grants = route.grants;
+      const readsTable = grants.includes('table:read');
+      const writesTable = grants.includes('table:write');
+      const usesImages = grants.includes('images:read') || grants.includes('images:upload');
+
+      const fn = new ServiceFunction(this, route.id, {
+        entry: route.entry,
+        description: `${route.method} ${route.path}: ${route.summary}`,
+        config,
+        environment: {
+          // Public identifiers every route may need (login and refresh call Cognito with the client id).
+          USER_POOL_ID: userPool.userPoolId,
+          USER_POOL_CLIENT_ID: userPoolClient.userPoolClientId,
+          APPROVAL_LINK_TTL_SECONDS: String(config.approvalLinkTtlSeconds),
+          ...(readsTable || writesTable ? { TABLE_NAME: table.tableName } : {}),
+          ...(usesImages ? { IMAGES_BUCKET: imagesBucket.bucketName } : {}),
+          ...(readsTable ? { CURSOR_SIGNING_KEY: this.cursorSigningKey.secretValue.unsafeUnwrap() } : {}),
+        },
+      });
+      applyGrants(fn.role, grants, grantTargets);
+      if (usesImages) {
+        Validations.of(fn).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${props.imagesBucketArnExportName}/${imageKeyPrefix}*]`,
+          reason:
+            'Image keys are tickets/<ticketId>/<imageId>, created at runtime; the grant is limited to that ' +
+            'prefix and to the single action the route needs (GetObject to presign reads, PutObject to presign ' +
+            'uploads).',
+        });
+      }
+      functions.set(route.id, fn);
+
+      const isPublic = route.access === 'public';
+      const authorizer: IHttpRouteAuthorizer = isPublic ? none : jwt;
+      const httpRoute = new HttpRoute(this, `${route.id}Route`, {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
+        authorizer,
+      });
+      if (isPublic) {
+        const reason = publicRouteReasons[route.id];
+        if (!reason) {
+          throw new Error(
+            `Route ${route.id} (${route.method} ${route.path}) is public but has no reason in publicRouteReasons ` +
+              '(lib/stacks/api-stack.ts)',
+          );
+        }
+        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: `Public by design: ${reason}` });
+      }
+    }
+    this.functions = functions;
+
+    new CfnOutput(this, 'ApiUrl', { value: this.url });
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Auth: the Cognito user pool (sign-up, login, tokens), its role groups and the app client the API uses.
+ *
+ * Requesters sign up alone (self sign-up); agents and admins are made by an admin (group membership). The
+ * API's JWT authorizer trusts this pool's issuer and this client id.
+ */
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  FeaturePlan,
+  Mfa,
+  UserPool,
+  type UserPoolClient,
+  UserPoolGroup,
+} from 'aws-cdk-lib/aws-cognito';
+import type { Construct } from 'constructs';
+import type { DeployConfig } from '../deploy-config.ts';
+
+/** The role groups; `cognito:groups` in the tokens carries them. Lower precedence wins when a user is in several. */
+export const userGroups = [
+  { name: 'admin', precedence: 0, description: 'Everything, including users and roles' },
+  { name: 'agent', precedence: 10, description: 'Sees all tickets, replies, changes status, approves' },
+  { name: 'requester', precedence: 20, description: 'Creates and follows their own tickets' },
+] as const;
+
+export interface AuthStackProps extends StackProps {
+  readonly config: DeployConfig;
+}
+
+export class AuthStack extends Stack {
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: AuthStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.userPool = new UserPool(this, 'UserPool', {
+      selfSignUpEnabled: true,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      standardAttributes: {
+        email: { required: true, mutable: true },
+        fullname: { required: false, mutable: true },
+        phoneNumber: { required: false, mutable: true },
+      },
+      passwordPolicy: {
+        minLength: 8,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: false,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.OFF,
+      featurePlan: FeaturePlan.ESSENTIALS,
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      deletionProtection: config.isProd,
+      removalPolicy: config.removalPolicy,
+    });
+
+    for (const group of userGroups) {
+      new UserPoolGroup(this, `${group.name[0]?.toUpperCase()}${group.name.slice(1)}Group`, {
+        userPool: this.userPool,
+        groupName: group.name,
+        precedence: group.precedence,
+        description: group.description,
+      });
+    }
+
+    // A public client (no secret): the API's login and refresh routes call InitiateAuth with
+    // USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH on behalf of browsers and other clients.
+    this.userPoolClient = this.userPool.addClient('ApiClient', {
+      authFlows: { userPassword: true },
+      generateSecret: false,
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+
+    const pool = Validations.of(this.userPool);
+    pool.acknowledge({
+      id: 'AwsSolutions-COG1',
+      reason:
+        'Password policy is the product decision: at least 8 characters with upper case, lower case and digits, ' +
+        'no mandatory symbol (NIST SP 800-63B advises against composition rules); Cognito still rejects ' +
+        'passwords that do not meet it.',
+    });
+    pool.acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is off: requesters sign up alone and log in through the API with USER_PASSWORD_AUTH, which has no ' +
+        'MFA challenge step yet. Compensating controls: API throttling, Cognito lockout after failed sign-ins, ' +
+        'short-lived (1 h) access tokens with revocable refresh tokens.',
+    });
+    pool.acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'Essentials feature plan by choice: Plus (threat protection, compromised-credential checks) is billed ' +
+        'per monthly active user, which this help desk does not need at launch; switch featurePlan to PLUS when ' +
+        'the risk profile asks for it.',
+    });
+
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'Issuer', {
+      value: `https://cognito-idp.${this.region}.amazonaws.com/${this.userPool.userPoolId}`,
+    });
+  }
+}
