@@ -1,0 +1,120 @@
+/**
+ * The seed S4 workflow end to end, as a client and an approver would live it: a ticket with an approver, the
+ * approval mail and SMS from the stream notifier, the link page (GET changes nothing), the decision by form POST,
+ * the requester's notification, and links that are used, expired or unknown.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  approvalLinkIn,
+  call,
+  eventually,
+  logIn,
+  mailFor,
+  newRequester,
+  type Session,
+  smsTo,
+} from './support.ts';
+import { inject } from 'vitest';
+
+const accounts = inject('demoAccounts');
+
+describe('approval by link (S4)', () => {
+  let requester: Session;
+  let approver: Session;
+
+  beforeAll(async () => {
+    requester = await newRequester('Tina Technician');
+    approver = await logIn(accounts.agent.email, accounts.agent.password);
+  });
+
+  async function ticketWithApprover(title: string) {
+    const created = await call('/tickets', {
+      token: requester.token,
+      json: { title, description: '100 ft of Cat6 for the new office', type: 'request', priority: 'high', approverId: approver.userId },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'pending_approval', approverId: approver.userId, requesterId: requester.userId });
+    return created.body as { ticketId: string; number: number };
+  }
+
+  it('mails the approver a link whose page changes nothing, and approves by POST', async () => {
+    const ticket = await ticketWithApprover('Cat6 cable for office 12');
+
+    const mail = await mailFor(approver.email, new RegExp(`#${ticket.number}\\b`));
+    expect(mail.subject).toMatch(/approv/i);
+    const link = approvalLinkIn(mail.body.text);
+    expect(mail.body.html).toContain(link);
+
+    const sms = await eventually(
+      async () => (await smsTo(accounts.agent.phone)).find((message) => message.message.includes(`#${ticket.number}`)),
+      'approval SMS',
+    );
+    expect(approvalLinkIn(sms.message)).not.toBe('');
+
+    const page = await call(link);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.text).toContain('Cat6 cable for office 12');
+    expect(page.text).toContain('value="approve"');
+    // Fetching the link again (a mail scanner, a preview) still changes nothing.
+    expect((await call(link)).status).toBe(200);
+    const unchanged = await call(`/tickets/${ticket.ticketId}`, { token: requester.token });
+    expect(unchanged.body.status).toBe('pending_approval');
+
+    const decided = await call(link, { form: { decision: 'approve', reason: '' } });
+    expect(decided.status).toBe(200);
+    expect(decided.text).toMatch(/approved/);
+
+    const after = await call(`/tickets/${ticket.ticketId}`, { token: requester.token });
+    expect(after.body).toMatchObject({ status: 'approved', decision: { by: approver.userId } });
+
+    const notice = await mailFor(requester.email, new RegExp(`#${ticket.number}\\b.*approved`, 'i'));
+    expect(notice.body.text).toContain('Cat6 cable for office 12');
+
+    const again = await call(link, { form: { decision: 'reject', reason: 'changed my mind' } });
+    expect(again.status).toBe(409);
+    expect(again.text).toMatch(/already been used/);
+    expect((await call(`/tickets/${ticket.ticketId}`, { token: requester.token })).body.status).toBe('approved');
+  });
+
+  it('needs a reason to reject, then rejects and tells the requester why', async () => {
+    const ticket = await ticketWithApprover('Fibre patch leads');
+    const link = approvalLinkIn((await mailFor(approver.email, new RegExp(`#${ticket.number}\\b`))).body.text);
+
+    const noReason = await call(link, { form: { decision: 'reject' } });
+    expect(noReason.status).toBe(400);
+    expect(noReason.text).toContain('Give a reason to reject');
+    expect((await call(`/tickets/${ticket.ticketId}`, { token: requester.token })).body.status).toBe('pending_approval');
+
+    const rejected = await call(link, { form: { decision: 'reject', reason: 'Use the spare stock in room 4' } });
+    expect(rejected.status).toBe(200);
+    const after = await call(`/tickets/${ticket.ticketId}`, { token: requester.token });
+    expect(after.body).toMatchObject({ status: 'rejected', decision: { reason: 'Use the spare stock in room 4' } });
+    const notice = await mailFor(requester.email, new RegExp(`#${ticket.number}\\b.*rejected`, 'i'));
+    expect(notice.body.text).toContain('Use the spare stock in room 4');
+  });
+
+  it('shows a clear page for unknown links and an approver can decide through the API instead', async () => {
+    const unknown = await call(`/approvals/${'A'.repeat(43)}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.text).toMatch(/not valid/);
+    expect((await call('/approvals/short')).status).toBe(404);
+
+    const ticket = await ticketWithApprover('Monitor arm');
+    const someoneElse = await newRequester();
+    const hidden = await call(`/tickets/${ticket.ticketId}`, { method: 'PATCH', token: someoneElse.token, json: { status: 'approved' } });
+    expect(hidden.status).toBe(404);
+    const byRequester = await call(`/tickets/${ticket.ticketId}`, { method: 'PATCH', token: requester.token, json: { status: 'approved' } });
+    expect(byRequester.status).toBe(409);
+    expect(byRequester.body.allowed).toEqual(['canceled']);
+    const byApprover = await call(`/tickets/${ticket.ticketId}`, { method: 'PATCH', token: approver.token, json: { status: 'approved' } });
+    expect(byApprover.status).toBe(200);
+    expect(byApprover.body.status).toBe('approved');
+
+    // The emailed link for that ticket no longer decides anything.
+    const link = approvalLinkIn((await mailFor(approver.email, new RegExp(`#${ticket.number}\\b`))).body.text);
+    const late = await call(link, { form: { decision: 'reject', reason: 'late' } });
+    expect(late.status).toBe(409);
+    expect(late.text).toMatch(/no longer waiting/);
+  });
+});
