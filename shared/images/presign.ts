@@ -1,0 +1,117 @@
+/**
+ * Presigned requests for ticket images: the POST a browser uploads with, and the short-lived GET URLs a ticket
+ * read returns. Both are signed locally with the function's credentials (no network call); S3 checks them.
+ */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { s3Client } from '#shared/aws/clients.ts';
+import { config } from '#shared/config.ts';
+import { imageObjectKey } from '#shared/images/object-key.ts';
+import {
+  IMAGE_URL_EXPIRES_SECONDS,
+  type ImageContentType,
+  MAX_IMAGE_BYTES,
+  UPLOAD_EXPIRES_SECONDS,
+} from '#shared/images/rules.ts';
+
+/** A browser-based upload: POST a `multipart/form-data` form to `url` with every field, then the `file` last. */
+export interface ImageUpload {
+  readonly url: string;
+  /** Form fields, to send as they are: `key`, `Content-Type`, `bucket`, `Policy`, `X-Amz-*`. */
+  readonly fields: Readonly<Record<string, string>>;
+  /** When the policy expires, ISO 8601 (the policy's own `expiration`). */
+  readonly expiresAt: string;
+}
+
+/**
+ * A presigned POST for one image object ("Browser-based uploads using POST", Amazon S3 API Reference). The
+ * policy lets the form write exactly `tickets/<ticketId>/images/<imageId>`, only with the declared
+ * `Content-Type`, only 1 to {@link MAX_IMAGE_BYTES} bytes, for {@link UPLOAD_EXPIRES_SECONDS} seconds.
+ * The policy can be used more than once until it expires: the object-created check runs on every upload.
+ * @throws Error when the credentials or region cannot be resolved, or `IMAGES_BUCKET` is missing
+ */
+export async function createImageUpload(input: {
+  readonly ticketId: string;
+  readonly imageId: string;
+  readonly contentType: ImageContentType;
+}): Promise<ImageUpload> {
+  const key = imageObjectKey(input.ticketId, input.imageId);
+  const { url, fields } = await createPresignedPost(s3Client(), {
+    Bucket: config.imagesBucket,
+    Key: key,
+    Conditions: [
+      ['content-length-range', 1, MAX_IMAGE_BYTES],
+      ['eq', '$Content-Type', input.contentType],
+      ['eq', '$key', key],
+    ],
+    Fields: { 'Content-Type': input.contentType },
+    Expires: UPLOAD_EXPIRES_SECONDS,
+  });
+  return { url, fields, expiresAt: decodePostPolicy(fields).expiration };
+}
+
+/** A decoded POST policy: its expiry and its conditions, as S3 will evaluate them. */
+export interface PostPolicy {
+  /** ISO 8601, second precision. */
+  readonly expiration: string;
+  /** `{ field: value }` exact matches and `[operator, ...]` tuples (`eq`, `starts-with`, `content-length-range`). */
+  readonly conditions: readonly (Readonly<Record<string, string>> | readonly (string | number)[])[];
+}
+
+/**
+ * The policy of a presigned POST's form fields (the `Policy` field is base64 JSON).
+ * @throws Error when there is no `Policy` field or it is not a policy document
+ */
+export function decodePostPolicy(fields: Readonly<Record<string, string>>): PostPolicy {
+  const encoded = fields.Policy;
+  if (!encoded) throw new Error('The form fields have no Policy.');
+  const policy = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as Partial<PostPolicy>;
+  if (typeof policy.expiration !== 'string' || !Array.isArray(policy.conditions)) {
+    throw new Error('The Policy field is not a POST policy document.');
+  }
+  return { expiration: policy.expiration, conditions: policy.conditions };
+}
+
+/** `filename*` parameter value (RFC 8187 / RFC 6266): UTF-8, percent-encoded beyond `attr-char`. */
+function rfc8187(value: string): string {
+  return encodeURIComponent(value).replace(
+    /['()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/** A `Content-Disposition` that shows the image in the browser and names it when saved. */
+export function inlineDisposition(fileName: string | undefined): string {
+  if (!fileName) return 'inline';
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `inline; filename="${ascii}"; filename*=UTF-8''${rfc8187(fileName)}`;
+}
+
+/** A presigned GET URL and when it stops working. */
+export interface PresignedImageUrl {
+  readonly url: string;
+  /** ISO 8601. */
+  readonly expiresAt: string;
+}
+
+/**
+ * A GET URL for an image object, valid {@link IMAGE_URL_EXPIRES_SECONDS} seconds. When given, the verified
+ * `contentType` and the `fileName` are sent as `response-content-type` / `response-content-disposition`, so S3
+ * serves the bytes as the type they were found to be, whatever the upload form claimed.
+ * @throws Error when the credentials or region cannot be resolved, or `IMAGES_BUCKET` is missing
+ */
+export async function presignedImageUrl(
+  objectKey: string,
+  options: { readonly contentType?: string | undefined; readonly fileName?: string | undefined } = {},
+): Promise<PresignedImageUrl> {
+  const expiresAt = new Date(Date.now() + IMAGE_URL_EXPIRES_SECONDS * 1000).toISOString();
+  const command = new GetObjectCommand({
+    Bucket: config.imagesBucket,
+    Key: objectKey,
+    ResponseContentType: options.contentType,
+    ResponseContentDisposition: inlineDisposition(options.fileName),
+  });
+  const url = await getSignedUrl(s3Client(), command, { expiresIn: IMAGE_URL_EXPIRES_SECONDS });
+  return { url, expiresAt };
+}
