@@ -1,0 +1,163 @@
+/**
+ * `POST /tickets/{ticketId}/images` through its route wrapper, with the table mocked and the POST signed
+ * locally with fake credentials: who may ask, which statuses answer 404, 409, 413, 415, and the 201 shape.
+ */
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { TicketItem } from '#shared/data/entities.ts';
+import { decodePostPolicy } from '#shared/images/presign.ts';
+
+const table = vi.hoisted(() => ({
+  ticket: undefined as Partial<TicketItem> | undefined,
+  created: [] as Record<string, unknown>[],
+}));
+vi.mock('#shared/data/entities.ts', () => ({
+  db: () => ({
+    entities: {
+      Ticket: { get: () => ({ go: async () => ({ data: table.ticket ?? null }) }) },
+      Image: {
+        create: (item: Record<string, unknown>) => ({
+          go: async () => {
+            table.created.push(item);
+            return { data: item };
+          },
+        }),
+      },
+    },
+  }),
+}));
+
+const { handler } = await import('../../functions/tickets/images/create-upload.ts');
+
+const ticketId = '01JDQ8Z3M4N5P6Q7R8S9T0V1W2';
+const context = {
+  functionName: 'create-upload',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:create-upload',
+  memoryLimitInMB: '256',
+  awsRequestId: 'req-1',
+  getRemainingTimeInMillis: () => 3000,
+} as unknown as Context;
+
+function request(body: unknown, caller = { sub: 'req-1', groups: '[requester]' }) {
+  const event = {
+    version: '2.0',
+    routeKey: 'POST /tickets/{ticketId}/images',
+    rawPath: `/tickets/${ticketId}/images`,
+    headers: { 'content-type': 'application/json' },
+    pathParameters: { ticketId },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: { authorizer: { jwt: { claims: { sub: caller.sub, 'cognito:groups': caller.groups } } } },
+  } as unknown as APIGatewayProxyEventV2;
+  return handler(event, context) as Promise<{
+    statusCode: number;
+    headers: Record<string, string>;
+    body: string;
+  }>;
+}
+
+const env = {
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'secret',
+  AWS_REGION: 'eu-west-1',
+  IMAGES_BUCKET: 'helpdesk-images-test',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+};
+const saved: Record<string, string | undefined> = {};
+beforeAll(() => {
+  for (const [name, value] of Object.entries(env)) {
+    saved[name] = process.env[name];
+    process.env[name] = value;
+  }
+});
+afterAll(() => {
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+});
+beforeEach(() => {
+  table.ticket = { ticketId, requesterId: 'req-1', status: 'open' };
+  table.created = [];
+});
+
+describe('POST /tickets/{ticketId}/images', () => {
+  it('answers 201 with a presigned POST for a pending image of the ticket', async () => {
+    const response = await request({ contentType: 'image/png', fileName: 'screenshot.png', size: 1234 });
+    expect(response.statusCode).toBe(201);
+    const body = JSON.parse(response.body);
+    expect(body).toMatchObject({ status: 'pending', maxBytes: 10_485_760 });
+    expect(response.headers.location).toBe(`/tickets/${ticketId}/images/${body.imageId}`);
+    expect(body.upload.fields.key).toBe(`tickets/${ticketId}/images/${body.imageId}`);
+    expect(decodePostPolicy(body.upload.fields).conditions).toContainEqual([
+      'eq',
+      '$Content-Type',
+      'image/png',
+    ]);
+    expect(table.created).toEqual([
+      expect.objectContaining({
+        ticketId,
+        imageId: body.imageId,
+        objectKey: `tickets/${ticketId}/images/${body.imageId}`,
+        status: 'pending',
+        declaredContentType: 'image/png',
+        fileName: 'screenshot.png',
+        uploaderId: 'req-1',
+      }),
+    ]);
+  });
+
+  it('lets agents add images to any ticket', async () => {
+    const response = await request({ contentType: 'image/jpeg' }, { sub: 'agent-1', groups: '[agent]' });
+    expect(response.statusCode).toBe(201);
+  });
+
+  it('answers 404 for a missing ticket and for one the caller may not see, before reading the body', async () => {
+    table.ticket = undefined;
+    expect((await request({ nonsense: true })).statusCode).toBe(404);
+    table.ticket = { ticketId, requesterId: 'someone-else', status: 'open' };
+    const hidden = await request({ nonsense: true });
+    expect(hidden.statusCode).toBe(404);
+    expect(table.created).toEqual([]);
+  });
+
+  it('answers 409 on a closed or canceled ticket', async () => {
+    for (const status of ['closed', 'canceled'] as const) {
+      table.ticket = { ticketId, requesterId: 'req-1', status };
+      const response = await request({ contentType: 'image/png' });
+      expect(response.statusCode).toBe(409);
+      expect(JSON.parse(response.body)).toMatchObject({ type: '/problems/conflict', status: 409 });
+    }
+  });
+
+  it('answers 415 with the allowed types for a type that is not an allowed image type', async () => {
+    for (const contentType of ['image/svg+xml', 'text/html', 'image/heic']) {
+      const response = await request({ contentType });
+      expect(response.statusCode).toBe(415);
+      expect(response.headers['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(response.body)).toMatchObject({
+        type: '/problems/unsupported-media-type',
+        allowed: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
+      });
+    }
+    expect(table.created).toEqual([]);
+  });
+
+  it('answers 413 when the declared size is over 10 MiB', async () => {
+    const response = await request({ contentType: 'image/png', size: 10_485_761 });
+    expect(response.statusCode).toBe(413);
+    expect(JSON.parse(response.body)).toMatchObject({
+      type: '/problems/payload-too-large',
+      maxBytes: 10_485_760,
+    });
+    expect((await request({ contentType: 'image/png', size: 10_485_760 })).statusCode).toBe(201);
+  });
+
+  it('answers 400 with field errors for a malformed body', async () => {
+    const response = await request({ contentType: 'image/png', fileName: 'x'.repeat(300), extra: 1 });
+    expect(response.statusCode).toBe(400);
+    const pointers = JSON.parse(response.body).errors.map((error: { pointer: string }) => error.pointer);
+    expect(pointers).toEqual(expect.arrayContaining(['/fileName', '/extra']));
+  });
+});
