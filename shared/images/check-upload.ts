@@ -1,0 +1,202 @@
+/**
+ * The object-created check of an uploaded image (PRODUCT "Images": good images become visible on the ticket,
+ * bad ones are deleted and marked rejected).
+ *
+ * S3 delivers event notifications at least once and a presigned POST can be replayed until it expires, so the
+ * check does not trust the event: it reads the object as it is now and the image item as it is now, and moves
+ * the item with a condition on the status it read. Running it twice for the same bytes changes nothing; running
+ * it after an overwrite re-checks the new bytes. A status that changed under it makes it start over.
+ *
+ * The S3 and DynamoDB calls sit behind two small ports so the decisions are unit-tested with in-memory fakes
+ * (`test/unit/images-check.test.ts`); {@link awsImagePorts} are the real ones.
+ */
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { s3Client } from '#shared/aws/clients.ts';
+import { config } from '#shared/config.ts';
+import { db, type ImageItem } from '#shared/data/entities.ts';
+import { type ImageObjectRef, imageObjectKey } from '#shared/images/object-key.ts';
+import { INSPECTED_BYTES, inspectImageBytes, MAX_IMAGE_BYTES } from '#shared/images/rules.ts';
+
+/** An object's size and version, from HeadObject. */
+export interface StoredObject {
+  /** Bytes. */
+  readonly size: number;
+  readonly eTag?: string | undefined;
+}
+
+/** The image objects in S3. */
+export interface ImageObjectStore {
+  /** The object's size and ETag, or `undefined` when there is no such object. */
+  head(key: string): Promise<StoredObject | undefined>;
+  /**
+   * The first `length` bytes of the object, or `undefined` when it is gone or no longer has `eTag` (it was
+   * overwritten since {@link head}).
+   */
+  readStart(key: string, length: number, eTag: string | undefined): Promise<Uint8Array | undefined>;
+  /** Delete the object; deleting a missing object succeeds. */
+  delete(key: string): Promise<void>;
+}
+
+type CheckedStatus = 'pending' | 'ready';
+
+/** The image items in DynamoDB. */
+export interface ImageRecords {
+  /** The item, read strongly consistent (it was written just before the upload URL was handed out). */
+  get(ref: ImageObjectRef): Promise<ImageItem | undefined>;
+  /** Mark the image ready, if its status is still `expected`. @returns false when the status had changed */
+  markReady(
+    ref: ImageObjectRef,
+    found: { readonly contentType: string; readonly size: number },
+    expected: CheckedStatus,
+  ): Promise<boolean>;
+  /** Mark the image rejected, if its status is still `expected`. @returns false when the status had changed */
+  markRejected(ref: ImageObjectRef, reason: string, size: number, expected: CheckedStatus): Promise<boolean>;
+}
+
+export interface ImageCheckPorts {
+  readonly objects: ImageObjectStore;
+  readonly records: ImageRecords;
+}
+
+/**
+ * What the check did:
+ * - `ready`: the bytes are an allowed image; the item is now `ready` (or its size/type were corrected).
+ * - `rejected`: the bytes are not acceptable; the item is now `rejected` and the object deleted.
+ * - `unchanged`: the item is already `ready` with these very facts (a redelivered event).
+ * - `orphan-deleted`: no image item exists for the key (never requested, or its ticket was deleted); the object
+ *   was deleted.
+ * - `rejected-object-deleted`: the image was rejected before; whatever was uploaded again was deleted.
+ * - `object-missing`: there is no object any more (deleted after the event); nothing to check.
+ */
+export type ImageCheckOutcome =
+  | 'ready'
+  | 'rejected'
+  | 'unchanged'
+  | 'orphan-deleted'
+  | 'rejected-object-deleted'
+  | 'object-missing';
+
+/** How often the check starts over when the item's status changed under it, before it gives up. */
+const MAX_ATTEMPTS = 3;
+
+/** Thrown when the image kept changing under the check; the event is retried. */
+export class ImageCheckConflict extends Error {
+  override readonly name = 'ImageCheckConflict';
+}
+
+/**
+ * Check the uploaded object of one image and record the verdict.
+ * @param ref the ids parsed from the object key
+ * @throws ImageCheckConflict when the item's status kept changing; S3 or DynamoDB errors as they are, so that
+ *   the asynchronous invocation is retried
+ */
+export async function checkUploadedImage(
+  ref: ImageObjectRef,
+  ports: ImageCheckPorts = awsImagePorts(),
+): Promise<ImageCheckOutcome> {
+  const { objects, records } = ports;
+  const key = imageObjectKey(ref.ticketId, ref.imageId);
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const image = await records.get(ref);
+    if (!image) {
+      await objects.delete(key);
+      return 'orphan-deleted';
+    }
+    if (image.status === 'rejected') {
+      await objects.delete(key);
+      return 'rejected-object-deleted';
+    }
+    const object = await objects.head(key);
+    if (!object) return 'object-missing';
+
+    let head: Uint8Array = new Uint8Array();
+    if (object.size > 0 && object.size <= MAX_IMAGE_BYTES) {
+      const read = await objects.readStart(key, Math.min(object.size, INSPECTED_BYTES), object.eTag);
+      if (!read) continue; // overwritten or deleted since the HeadObject: look again
+      head = read;
+    }
+    const verdict = await inspectImageBytes(head, object.size, image.declaredContentType);
+
+    if (verdict.ok) {
+      if (
+        image.status === 'ready' &&
+        image.contentType === verdict.contentType &&
+        image.size === object.size
+      ) {
+        return 'unchanged';
+      }
+      const found = { contentType: verdict.contentType, size: object.size };
+      if (await records.markReady(ref, found, image.status)) return 'ready';
+    } else {
+      if (await records.markRejected(ref, verdict.reason, object.size, image.status)) {
+        await objects.delete(key);
+        return 'rejected';
+      }
+    }
+  }
+  throw new ImageCheckConflict(`Image ${ref.ticketId}/${ref.imageId} kept changing during its check.`);
+}
+
+function isStatus(error: unknown, ...statuses: number[]): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status !== undefined && statuses.includes(status);
+}
+
+/** The real ports: S3 (`IMAGES_BUCKET`) and the table, through the shared clients. */
+export function awsImagePorts(): ImageCheckPorts {
+  const bucket = () => config.imagesBucket;
+  const objects: ImageObjectStore = {
+    async head(key) {
+      try {
+        const head = await s3Client().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }));
+        return { size: head.ContentLength ?? 0, eTag: head.ETag };
+      } catch (error) {
+        if (isStatus(error, 404)) return undefined;
+        throw error;
+      }
+    },
+    async readStart(key, length, eTag) {
+      try {
+        const object = await s3Client().send(
+          new GetObjectCommand({ Bucket: bucket(), Key: key, Range: `bytes=0-${length - 1}`, IfMatch: eTag }),
+        );
+        const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
+        return bytes.subarray(0, length);
+      } catch (error) {
+        if (isStatus(error, 404, 412)) return undefined;
+        throw error;
+      }
+    },
+    async delete(key) {
+      await s3Client().send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
+    },
+  };
+  const records: ImageRecords = {
+    async get(ref) {
+      const { data } = await db().entities.Image.get(ref).go({ consistent: true });
+      return data ?? undefined;
+    },
+    async markReady(ref, found, expected) {
+      const result = await db()
+        .entities.Image.patch(ref)
+        .set({
+          status: 'ready',
+          contentType: found.contentType,
+          size: found.size,
+          updatedAt: new Date().toISOString(),
+        })
+        .where(({ status }, { eq }) => eq(status, expected as ImageItem['status']))
+        .go({ returnOnConditionCheckFailure: true, response: 'none' });
+      return !result.rejected;
+    },
+    async markRejected(ref, reason, size, expected) {
+      const result = await db()
+        .entities.Image.patch(ref)
+        .set({ status: 'rejected', rejectionReason: reason, size, updatedAt: new Date().toISOString() })
+        .where(({ status }, { eq }) => eq(status, expected as ImageItem['status']))
+        .go({ returnOnConditionCheckFailure: true, response: 'none' });
+      return !result.rejected;
+    },
+  };
+  return { objects, records };
+}
