@@ -1,6 +1,6 @@
 /**
- * Request schemas of `POST /tickets/{ticketId}/images` (also read by the OpenAPI generator) and the domain
- * operation behind it: record a pending image and hand out its presigned POST.
+ * `POST /tickets/{ticketId}/images`: its body schema (the path takes `TicketParams` of `shared/api/schemas.ts`)
+ * and the domain operation behind it: record a pending image and hand out its presigned POST.
  */
 import { ulid } from 'ulid';
 import * as z from 'zod';
@@ -9,30 +9,27 @@ import { imageObjectKey } from '#shared/images/object-key.ts';
 import { createImageUpload, type ImageUpload } from '#shared/images/presign.ts';
 import { type ImageContentType, MAX_FILE_NAME_LENGTH } from '#shared/images/rules.ts';
 
-/** Path parameters: the ticket id (a ULID, or any id safe in an object key). */
-export const TicketImagesParams = z.strictObject({
-  ticketId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'Not a ticket id.'),
-});
-
 /**
  * The body. `contentType` is checked against the allowed image types by the route (415 with the list), not
  * here, so that a wrong type is told apart from a malformed request; `size`, when the client knows it, lets a
  * too-large file be refused (413) before it is sent.
  */
-export const CreateImageUploadBody = z.strictObject({
-  /** The file's type as the browser reports it (`File.type`), e.g. `image/png`. */
-  contentType: z.string().trim().toLowerCase().min(1).max(255),
-  /** The file's name (`File.name`), shown with the image. */
-  fileName: z
-    .string()
-    .trim()
-    .min(1)
-    .max(MAX_FILE_NAME_LENGTH)
-    .refine((name) => !/\p{Cc}/u.test(name), 'Control characters are not allowed.')
-    .optional(),
-  /** The file's size in bytes (`File.size`). */
-  size: z.number().int().positive().optional(),
-});
+export const CreateImageUploadBody = z
+  .strictObject({
+    /** The file's type as the browser reports it (`File.type`), e.g. `image/png`. */
+    contentType: z.string().trim().toLowerCase().min(1).max(255),
+    /** The file's name (`File.name`), shown with the image. */
+    fileName: z
+      .string()
+      .trim()
+      .min(1)
+      .max(MAX_FILE_NAME_LENGTH)
+      .refine((name) => !/\p{Cc}/u.test(name), 'Control characters are not allowed.')
+      .optional(),
+    /** The file's size in bytes (`File.size`). */
+    size: z.number().int().positive().optional(),
+  })
+  .meta({ id: 'CreateImageUploadRequest' });
 export type CreateImageUploadBody = z.output<typeof CreateImageUploadBody>;
 
 /**

@@ -6,6 +6,8 @@
  * 404 when the ticket does not exist or the caller may not see it; 409 when the ticket is closed or canceled;
  * 415 for a content type that is not an allowed image type; 413 for a declared size over the limit.
  */
+
+import { TicketParams } from '#shared/api/schemas.ts';
 import { db } from '#shared/data/entities.ts';
 import { canSeeTicket } from '#shared/domain/ticket.ts';
 import { authenticatedRoute } from '#shared/http/handler.ts';
@@ -18,14 +20,10 @@ import {
   statusesWithoutImages,
   ticketAcceptsImages,
 } from '#shared/images/rules.ts';
-import {
-  CreateImageUploadBody,
-  startImageUpload,
-  TicketImagesParams,
-} from '#shared/images/upload-request.ts';
+import { CreateImageUploadBody, startImageUpload } from '#shared/images/upload-request.ts';
 
 export const handler = authenticatedRoute(
-  { params: TicketImagesParams, body: CreateImageUploadBody },
+  { params: TicketParams, body: CreateImageUploadBody },
   async (request) => {
     const { params, caller } = request; // `request.body` is read only after the access checks
     const { data: ticket } = await db().entities.Ticket.get({ ticketId: params.ticketId }).go();
