@@ -87,7 +87,8 @@ export function readDeployConfig(scope: Construct): DeployConfig {
 
   const corsOrigins = list(ctx('corsOrigins')) ?? [...defaults.corsOrigins];
   for (const origin of corsOrigins) {
-    const ok = /^https:\/\/[^/\s]+$/.test(origin) || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin);
+    const ok =
+      /^https:\/\/[^/\s]+$/.test(origin) || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin);
     if (!ok) {
       throw new Error(
         `Context corsOrigins: "${origin}" is not an https origin (scheme://host[:port], no path) or a localhost origin`,
@@ -98,7 +99,9 @@ export function readDeployConfig(scope: Construct): DeployConfig {
   const smsSenderIdRaw = ctx('smsSenderId');
   const smsSenderId = smsSenderIdRaw ? String(smsSenderIdRaw) : undefined;
   if (smsSenderId !== undefined && !/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/.test(smsSenderId)) {
-    throw new Error(`Context smsSenderId must be 1-11 alphanumerics with at least one letter, got "${smsSenderId}"`);
+    throw new Error(
+      `Context smsSenderId must be 1-11 alphanumerics with at least one letter, got "${smsSenderId}"`,
+    );
   }
 
   return {

@@ -20,8 +20,8 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type Route, routes } from '#shared/http/routes.ts';
@@ -204,7 +204,10 @@ export class ApiStack extends Stack {
               '(lib/stacks/api-stack.ts)',
           );
         }
-        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: `Public by design: ${reason}` });
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `Public by design: ${reason}`,
+        });
       }
     }
     this.functions = functions;

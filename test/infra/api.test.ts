@@ -1,0 +1,203 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { type Route, routes } from '#shared/http/routes.ts';
+import {
+  actionsOf,
+  buildTestApp,
+  defined,
+  logicalId,
+  only,
+  resourcesOf,
+  statementsOfRole,
+  templates,
+} from './helpers.ts';
+
+const allRoutes = routes as readonly Route[];
+
+describe('api stack', () => {
+  const built = buildTestApp({
+    corsOrigins: 'https://help.example.org',
+    apiRateLimit: 20,
+    apiBurstLimit: 40,
+  });
+  const api = templates(built).api;
+  const stack = built.api;
+  const authorizerId = Object.keys(api.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+
+  const fnId = (route: Route) => logicalId(stack, defined(stack.functions.get(route.id), route.id).function);
+  const roleId = (route: Route) =>
+    logicalId(stack, defined(stack.functions.get(route.id), route.id).role as never);
+  const statements = (route: Route) => statementsOfRole(api, roleId(route));
+  const env = (route: Route) =>
+    (
+      api.findResources('AWS::Lambda::Function')[fnId(route)] as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      }
+    ).Properties.Environment.Variables;
+
+  it('has one Lambda function and one route per row of the route table, and nothing else', () => {
+    expect(allRoutes.length).toBeGreaterThan(0);
+    api.resourceCountIs('AWS::Lambda::Function', allRoutes.length);
+    api.resourceCountIs('AWS::ApiGatewayV2::Route', allRoutes.length);
+    api.resourceCountIs('AWS::ApiGatewayV2::Integration', allRoutes.length);
+    expect(new Set(allRoutes.map((route) => route.id)).size).toBe(allRoutes.length);
+  });
+
+  it.each(allRoutes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s: JWT or no authorizer as the table says, integrated with its own function',
+    (_key, route) => {
+      const matching = api.findResources('AWS::ApiGatewayV2::Route', {
+        Properties: { RouteKey: `${route.method} ${route.path}` },
+      });
+      const entries = Object.values(matching) as { Properties: Record<string, unknown> }[];
+      const props = only(entries, `route ${route.id}`).Properties;
+      if (route.access === 'public') {
+        expect(props.AuthorizationType).toBe('NONE');
+        expect(props.AuthorizerId).toBeUndefined();
+      } else {
+        expect(props.AuthorizationType).toBe('JWT');
+        expect(props.AuthorizerId).toEqual({ Ref: authorizerId });
+      }
+      const target = JSON.stringify(props.Target);
+      const integrationId = Object.keys(api.findResources('AWS::ApiGatewayV2::Integration')).find((id) =>
+        target.includes(`"${id}"`),
+      );
+      api.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [fnId(route), 'Arn'] },
+      });
+      const integration = api.findResources('AWS::ApiGatewayV2::Integration')[
+        defined(integrationId, `integration of ${route.id}`)
+      ] as {
+        Properties: { IntegrationUri: unknown };
+      };
+      expect(integration.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [fnId(route), 'Arn'] });
+    },
+  );
+
+  it('validates JWTs issued by the user pool for the app client', () => {
+    api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ 'Fn::ImportValue': Match.stringLikeRegexp('UserPoolApiClient') }],
+        Issuer: { 'Fn::Join': ['', ['https://cognito-idp.us-east-1.amazonaws.com/', Match.anyValue()]] },
+      },
+    });
+  });
+
+  it('serves a $default stage with JSON access logs and throttling, and CORS for the configured origins', () => {
+    api.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: ['https://help.example.org'],
+        AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'if-match']),
+      }),
+    });
+    api.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AccessLogs'), 'Arn'] },
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+    });
+  });
+
+  it('runs every function on nodejs24.x arm64 with its own log group with retention', () => {
+    const functions = Object.values(api.findResources('AWS::Lambda::Function')) as {
+      Properties: { Runtime: string; Architectures: string[]; LoggingConfig: { LogGroup: { Ref: string } } };
+    }[];
+    const logGroups = api.findResources('AWS::Logs::LogGroup');
+    const used = new Set<string>();
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      const group = logGroups[fn.Properties.LoggingConfig.LogGroup.Ref] as {
+        Properties: { RetentionInDays: number };
+      };
+      expect(group.Properties.RetentionInDays).toBe(30);
+      used.add(fn.Properties.LoggingConfig.LogGroup.Ref);
+    }
+    expect(used.size).toBe(functions.length);
+  });
+
+  it('uses no AWS managed policy and no wildcard action, and never allows Scan', () => {
+    for (const role of Object.values(api.findResources('AWS::IAM::Role'))) {
+      expect(
+        (role as { Properties: { ManagedPolicyArns?: unknown } }).Properties.ManagedPolicyArns,
+      ).toBeUndefined();
+    }
+    for (const route of allRoutes) {
+      for (const statement of statements(route)) {
+        for (const action of actionsOf(statement)) {
+          expect(action).not.toContain('*');
+          expect(action).not.toBe('dynamodb:Scan');
+        }
+      }
+    }
+  });
+
+  it('gives the image-upload presign function s3:PutObject on tickets/* only', () => {
+    const route = defined(
+      allRoutes.find((r) => r.id === 'CreateImageUpload'),
+      'CreateImageUpload route',
+    );
+    expect(route.grants).toContain('images:upload');
+    const s3 = statements(route).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    const statement = only(s3, 's3 statement');
+    expect(actionsOf(statement)).toEqual(['s3:PutObject']);
+    expect(resourcesOf(statement)).toEqual([
+      { 'Fn::Join': ['', [{ 'Fn::ImportValue': built.images.bucketArnExportName }, '/tickets/*']] },
+    ]);
+  });
+
+  it('turns each grant into exactly its statements (and functions without a grant get none)', () => {
+    for (const route of allRoutes) {
+      const actions = new Set(statements(route).flatMap(actionsOf));
+      const has = (grant: Route['grants'][number]) => route.grants.includes(grant);
+      expect(actions.has('dynamodb:GetItem'), route.id).toBe(has('table:read'));
+      expect(actions.has('dynamodb:PutItem'), route.id).toBe(has('table:write'));
+      expect(actions.has('s3:GetObject'), route.id).toBe(has('images:read'));
+      expect(actions.has('s3:PutObject'), route.id).toBe(has('images:upload'));
+      expect(actions.has('cognito-idp:AdminConfirmSignUp'), route.id).toBe(has('userPool:admin'));
+      const other = [...actions].filter((a) => !/^(dynamodb|s3|cognito-idp):/.test(a));
+      expect(other.sort(), route.id).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    }
+  });
+
+  it('scopes user pool administration to the pool and the three admin actions', () => {
+    const signUp = defined(
+      allRoutes.find((r) => r.id === 'SignUp'),
+      'SignUp route',
+    );
+    const cognito = statements(signUp).filter((s) => actionsOf(s).some((a) => a.startsWith('cognito-idp:')));
+    const statement = only(cognito, 'cognito-idp statement');
+    expect(actionsOf(statement).sort()).toEqual([
+      'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminConfirmSignUp',
+      'cognito-idp:AdminGetUser',
+    ]);
+    expect(JSON.stringify(resourcesOf(statement))).toMatch(/UserPool.*Arn/);
+  });
+
+  it('passes the cursor key only to functions that read the table, and the config they need', () => {
+    for (const route of allRoutes) {
+      const variables = env(route);
+      expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      expect(variables.POWERTOOLS_SERVICE_NAME).toBe('helpdesk');
+      expect(variables.USER_POOL_CLIENT_ID, route.id).toBeDefined();
+      expect('CURSOR_SIGNING_KEY' in variables, route.id).toBe(route.grants.includes('table:read'));
+      expect('TABLE_NAME' in variables, route.id).toBe(route.grants.some((g) => g.startsWith('table:')));
+      expect('IMAGES_BUCKET' in variables, route.id).toBe(route.grants.some((g) => g.startsWith('images:')));
+      if ('CURSOR_SIGNING_KEY' in variables) {
+        expect(JSON.stringify(variables.CURSOR_SIGNING_KEY)).toContain('{{resolve:secretsmanager:');
+      }
+    }
+    api.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
+  });
+});

@@ -1,0 +1,54 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, templates } from './helpers.ts';
+
+describe('auth stack', () => {
+  const auth = templates(buildTestApp()).auth;
+
+  it('lets requesters sign up alone and sign in with their email', () => {
+    auth.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      UsernameConfiguration: { CaseSensitive: false },
+    });
+  });
+
+  it('requires 8+ characters with upper case, lower case and digits', () => {
+    auth.hasResourceProperties('AWS::Cognito::UserPool', {
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 8,
+          RequireUppercase: true,
+          RequireLowercase: true,
+          RequireNumbers: true,
+        }),
+      },
+    });
+  });
+
+  it('has the admin, agent and requester groups, admin taking precedence', () => {
+    const groups = Object.values(auth.findResources('AWS::Cognito::UserPoolGroup')).map(
+      (group) => (group as { Properties: { GroupName: string; Precedence: number } }).Properties,
+    );
+    expect(groups.map((group) => group.GroupName).sort()).toEqual(['admin', 'agent', 'requester']);
+    const precedence = Object.fromEntries(groups.map((group) => [group.GroupName, group.Precedence]));
+    expect(precedence.admin).toBeLessThan(precedence.agent ?? 0);
+    expect(precedence.agent).toBeLessThan(precedence.requester ?? 0);
+  });
+
+  it('has one public app client with USER_PASSWORD_AUTH and refresh tokens, no secret', () => {
+    auth.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    auth.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ExplicitAuthFlows: Match.arrayEquals(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+      GenerateSecret: false,
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+    });
+  });
+
+  it('outputs the pool id, the client id and the issuer', () => {
+    const outputs = Object.keys(auth.findOutputs('*'));
+    expect(outputs).toEqual(expect.arrayContaining(['UserPoolId', 'UserPoolClientId', 'Issuer']));
+  });
+});

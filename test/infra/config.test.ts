@@ -1,0 +1,49 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { readDeployConfig } from '../../lib/deploy-config.ts';
+
+const read = (context: Record<string, unknown>) => readDeployConfig(new App({ context }));
+
+describe('deployer settings', () => {
+  it('defaults to a disposable dev stage in us-east-1 when nothing is configured', () => {
+    const previous = process.env.CDK_DEFAULT_REGION;
+    delete process.env.CDK_DEFAULT_REGION;
+    try {
+      const config = read({});
+      expect(config).toMatchObject({
+        stage: 'dev',
+        isProd: false,
+        region: 'us-east-1',
+        corsOrigins: ['http://localhost:5173'],
+        approvalLinkTtlSeconds: 259_200,
+      });
+      expect(config.removalPolicy).toBe('destroy');
+    } finally {
+      if (previous !== undefined) process.env.CDK_DEFAULT_REGION = previous;
+    }
+  });
+
+  it('reads comma-separated or array origins, and retains everything in prod', () => {
+    expect(read({ corsOrigins: 'https://a.example.org, https://b.example.org' }).corsOrigins).toEqual([
+      'https://a.example.org',
+      'https://b.example.org',
+    ]);
+    expect(read({ corsOrigins: ['https://a.example.org'] }).corsOrigins).toEqual(['https://a.example.org']);
+    const prod = read({ stage: 'prod', approvalLinkTtlSeconds: '3600' });
+    expect(prod.isProd).toBe(true);
+    expect(prod.removalPolicy).toBe('retain');
+    expect(prod.approvalLinkTtlSeconds).toBe(3600);
+  });
+
+  it.each([
+    [{ corsOrigins: '*' }, /corsOrigins/],
+    [{ corsOrigins: 'http://evil.example.org' }, /corsOrigins/],
+    [{ corsOrigins: 'https://help.example.org/app' }, /corsOrigins/],
+    [{ mailFrom: 'not-an-address' }, /mailFrom/],
+    [{ stage: 'Prod_1' }, /stage/],
+    [{ approvalLinkTtlSeconds: '-5' }, /approvalLinkTtlSeconds/],
+    [{ smsSenderId: 'WAY-TOO-LONG-ID' }, /smsSenderId/],
+  ])('rejects %j', (context, message) => {
+    expect(() => read(context)).toThrow(message);
+  });
+});

@@ -1,0 +1,113 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { eventHandlers } from '#shared/http/routes.ts';
+import {
+  actionsOf,
+  buildTestApp,
+  logicalId,
+  only,
+  resourcesOf,
+  statementsOfRole,
+  templates,
+} from './helpers.ts';
+
+describe('images stack', () => {
+  const built = buildTestApp({ corsOrigins: 'https://help.example.org,http://localhost:5173' });
+  const images = templates(built).images;
+  const bucketId = logicalId(built.images, built.images.bucket);
+  const logBucketId = logicalId(built.images, built.images.accessLogsBucket);
+
+  it('keeps the images bucket private and encrypted', () => {
+    images.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: Match.anyValue(),
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+  });
+
+  it('denies every request without TLS, on both buckets', () => {
+    for (const id of [bucketId, logBucketId]) {
+      images.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Principal: { AWS: '*' },
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('allows browser POST uploads from the configured origins only', () => {
+    images.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: {
+        CorsRules: [
+          Match.objectLike({
+            AllowedOrigins: ['https://help.example.org', 'http://localhost:5173'],
+            AllowedMethods: Match.arrayWith(['POST']),
+          }),
+        ],
+      },
+    });
+  });
+
+  it('writes server access logs to the log bucket and aborts incomplete uploads', () => {
+    images.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: { Ref: logBucketId }, LogFilePrefix: 'images/' },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+        ]),
+      },
+    });
+  });
+
+  it('invokes the image verifier for objects created under tickets/', () => {
+    const verifierId = logicalId(built.images, built.images.verifier.function);
+    images.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: bucketId },
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'tickets/' }] } },
+            LambdaFunctionArn: { 'Fn::GetAtt': [verifierId, 'Arn'] },
+          },
+        ],
+      },
+    });
+    expect(built.images.verifier.function.node.path).toBe('Images/ImageUploaded/Function');
+    expect(eventHandlers.imageUploaded).toBe('functions/images/on-object-created.ts');
+  });
+
+  it('lets the verifier read and delete only objects under tickets/', () => {
+    const roleId = logicalId(built.images, built.images.verifier.role as never);
+    const s3 = statementsOfRole(images, roleId).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    const statement = only(s3, 's3 statement');
+    expect(actionsOf(statement).sort()).toEqual(['s3:DeleteObject', 's3:GetObject']);
+    expect(resourcesOf(statement)).toEqual([
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/tickets/*']] },
+    ]);
+  });
+
+  it('sends verifier invocations that keep failing to an encrypted queue', () => {
+    images.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    images.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * cdk-nag (AwsSolutions) over the whole synthesized app, the way `npm run synth` runs it: registered with
+ * `Validations.of(app).addPlugins(...)` by lib/app.ts, reported through CDK's policy validation. An in-memory app
+ * throws on any unacknowledged finding; the report lands in `<outdir>/validation-report.json`.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../lib/app.ts';
+import { skipBundling } from './helpers.ts';
+
+function nagApp(context: Record<string, unknown> = {}) {
+  const outdir = mkdtempSync(join(tmpdir(), 'helpdesk-nag-'));
+  const built = buildApp({
+    context: { ...skipBundling, ...context },
+    outdir,
+    cloudFormationValidation: false,
+  });
+  return { ...built, outdir };
+}
+
+interface Report {
+  pluginReports: { pluginName: string; conclusion: string; violations: { ruleName: string }[] }[];
+}
+
+/** Every acknowledgement declared in the tree, as `<construct path> <rule id>` with its reason. */
+function declaredAcknowledgements(root: IConstruct): Map<string, string> {
+  const acks = new Map<string, string>();
+  for (const construct of root.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        acks.set(`${construct.node.path} ${id.replace(/^annotation::/i, '')}`, reason);
+      }
+    }
+  }
+  return acks;
+}
+
+/**
+ * Runs the pack again over the synthesized tree and records which acknowledgement silenced each finding
+ * (wrapping the pack's lookup, which walks from the resource up to the root).
+ */
+function usedAcknowledgements(root: IConstruct): Set<string> {
+  const pack = new AwsSolutionsChecks();
+  const internals = pack as unknown as { isAcknowledged(node: IConstruct, ruleId: string): boolean };
+  const original = internals.isAcknowledged.bind(pack);
+  const used = new Set<string>();
+  internals.isAcknowledged = (node, ruleId) => {
+    const acknowledged = original(node, ruleId);
+    if (acknowledged) {
+      for (let current: IConstruct | undefined = node; current; current = current.node.scope) {
+        const hit = current.node.metadata.some(
+          (entry) =>
+            entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY &&
+            Object.keys((entry.data ?? {}) as object).some(
+              (id) => id.replace(/^annotation::/i, '') === ruleId,
+            ),
+        );
+        if (hit) {
+          used.add(`${current.node.path} ${ruleId}`);
+          break;
+        }
+      }
+    }
+    return acknowledged;
+  };
+  const report = pack.validateScope(root);
+  expect(report.violations).toEqual([]);
+  return used;
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  const dev = nagApp();
+  let synthError: unknown;
+  try {
+    dev.app.synth();
+  } catch (error) {
+    synthError = error;
+  }
+
+  it('synthesizes with zero unacknowledged findings', () => {
+    expect(synthError === undefined ? '' : String((synthError as Error).message)).toBe('');
+    const report = JSON.parse(readFileSync(join(dev.outdir, 'validation-report.json'), 'utf8')) as Report;
+    const nag = report.pluginReports.filter((plugin) => plugin.pluginName === 'AwsSolutions');
+    expect(nag.flatMap((plugin) => plugin.violations.map((violation) => violation.ruleName))).toEqual([]);
+  });
+
+  it('uses every acknowledgement, each with a real reason', () => {
+    const declared = declaredAcknowledgements(dev.app);
+    expect(declared.size).toBeGreaterThan(10);
+    for (const [key, reason] of declared) {
+      expect(reason.length, key).toBeGreaterThan(40);
+    }
+    const used = usedAcknowledgements(dev.app);
+    expect([...declared.keys()].filter((key) => !used.has(key)).sort()).toEqual([]);
+  });
+
+  it('acknowledges APIG4 only on public routes and IAM5 only for named prefixes or SMS', () => {
+    const ids = [...declaredAcknowledgements(dev.app).keys()];
+    const apig4 = ids.filter((key) => key.endsWith(' AwsSolutions-APIG4'));
+    expect(apig4.map((key) => key.split(' ')[0]).sort()).toEqual(
+      ['Api/DecideApprovalRoute', 'Api/GetHealthRoute', 'Api/GetOpenApiRoute', 'Api/LogInRoute']
+        .concat(['Api/RefreshTokensRoute', 'Api/ShowApprovalRoute', 'Api/SignUpRoute'])
+        .sort(),
+    );
+    for (const key of ids.filter((id) => id.includes('AwsSolutions-IAM5'))) {
+      expect(key).toMatch(/IAM5\[Resource::(.+\/tickets\/\*|\*)\]$/);
+    }
+    expect(ids.filter((id) => id.endsWith('IAM5[Resource::*]'))).toEqual([
+      'Notifications/SmsPublish AwsSolutions-IAM5[Resource::*]',
+    ]);
+  });
+
+  it('fails the synth when a finding is not acknowledged', () => {
+    const broken = nagApp();
+    // A bucket without access logs, TLS enforcement or a reason: S1 and S10.
+    new Bucket(broken.images, 'Careless');
+    expect(() => broken.app.synth()).toThrow(
+      /AwsSolutions-S1[\s\S]*Images\/Careless|Images\/Careless[\s\S]*S1/,
+    );
+  });
+
+  it('is clean for prod settings too', () => {
+    const prod = nagApp({
+      stage: 'prod',
+      corsOrigins: 'https://help.example.org',
+      mailFrom: 'help@example.org',
+    });
+    expect(() => prod.app.synth()).not.toThrow();
+  });
+});
