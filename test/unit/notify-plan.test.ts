@@ -1,0 +1,378 @@
+import { describe, expect, it } from 'vitest';
+import {
+  channelsFor,
+  deliveryKey,
+  type NotificationIntent,
+  notificationsFor,
+  recipientIdFor,
+  type TicketSummary,
+  UnreadableRecordError,
+} from '#shared/notify/plan.ts';
+import {
+  commentItem,
+  idempotencyRecordItem,
+  ids,
+  streamRecord,
+  ticketEventItem,
+  ticketItem,
+} from './notify-fixtures.ts';
+
+const summary: TicketSummary = {
+  ticketId: ids.ticket,
+  number: 42,
+  title: 'Cat6 cable for room 204',
+  description: 'We need a 5 m Cat6 cable for the new printer in room 204.',
+  priority: 'high',
+  status: 'pending_approval',
+  requesterId: ids.requester,
+  approverId: ids.approver,
+};
+
+describe('notificationsFor: approval requests', () => {
+  it('asks the approver of a new pending_approval ticket, by email and SMS', () => {
+    const intents = notificationsFor(streamRecord('INSERT', { newItem: ticketItem() }));
+    expect(intents).toEqual([
+      {
+        type: 'approval_requested',
+        ticketId: ids.ticket,
+        ticket: summary,
+        recipient: { userId: ids.approver },
+        actorId: undefined,
+        sms: true,
+      },
+    ]);
+  });
+
+  it('reads the ticket fields from the marshalled image, ignoring keys and ElectroDB attributes', () => {
+    const [intent] = notificationsFor(
+      streamRecord('INSERT', { newItem: ticketItem({ tags: ['cable', 'printer'] }) }),
+    );
+    expect(intent?.ticket).toEqual(summary);
+    expect(intent?.ticket).not.toHaveProperty('pk');
+    expect(intent?.ticket).not.toHaveProperty('__edb_e__');
+  });
+
+  it('plans nothing for a new open ticket or a pending one without approver', () => {
+    expect(
+      notificationsFor(
+        streamRecord('INSERT', { newItem: ticketItem({ status: 'open', approverId: undefined }) }),
+      ),
+    ).toEqual([]);
+    expect(
+      notificationsFor(streamRecord('INSERT', { newItem: ticketItem({ approverId: undefined }) })),
+    ).toEqual([]);
+  });
+
+  it('asks the approver when a ticket moves into pending_approval', () => {
+    const record = streamRecord('MODIFY', {
+      oldItem: ticketItem({ status: 'open', approverId: undefined }),
+      newItem: ticketItem({ status: 'pending_approval', version: 2 }),
+    });
+    expect(notificationsFor(record).map((i) => [i.type, i.recipient])).toEqual([
+      ['approval_requested', { userId: ids.approver }],
+    ]);
+  });
+
+  it('asks the new approver when the approver changes while pending', () => {
+    const record = streamRecord('MODIFY', {
+      oldItem: ticketItem(),
+      newItem: ticketItem({ approverId: ids.otherAgent, version: 2 }),
+    });
+    expect(notificationsFor(record).map((i) => [i.type, i.recipient])).toEqual([
+      ['approval_requested', { userId: ids.otherAgent }],
+    ]);
+  });
+
+  it('does not ask again when a pending ticket is edited (title, priority, version)', () => {
+    const record = streamRecord('MODIFY', {
+      oldItem: ticketItem(),
+      newItem: ticketItem({ title: 'Cat6 cable, 10 m', priority: 'urgent', version: 2 }),
+    });
+    expect(notificationsFor(record)).toEqual([]);
+  });
+});
+
+describe('notificationsFor: approval decisions', () => {
+  it('tells the requester about an approval, by email and SMS', () => {
+    const record = streamRecord('MODIFY', {
+      oldItem: ticketItem(),
+      newItem: ticketItem({
+        status: 'approved',
+        decidedBy: ids.approver,
+        decidedAt: '2026-11-27T13:00:00.000Z',
+        version: 2,
+      }),
+    });
+    const intents = notificationsFor(record);
+    expect(intents).toHaveLength(1);
+    expect(intents[0]).toMatchObject({
+      type: 'approval_decided',
+      recipient: { userId: ids.requester },
+      actorId: ids.approver,
+      decision: 'approved',
+      reason: undefined,
+      sms: true,
+    });
+  });
+
+  it('includes the reason of a rejection', () => {
+    const record = streamRecord('MODIFY', {
+      oldItem: ticketItem(),
+      newItem: ticketItem({
+        status: 'rejected',
+        decidedBy: ids.approver,
+        decisionReason: '  Use the spare cable in the storeroom.  ',
+        version: 2,
+      }),
+    });
+    expect(notificationsFor(record)[0]).toMatchObject({
+      type: 'approval_decided',
+      decision: 'rejected',
+      reason: 'Use the spare cable in the storeroom.',
+    });
+  });
+
+  it('treats a blank reason as none', () => {
+    const record = streamRecord('MODIFY', {
+      oldItem: ticketItem(),
+      newItem: ticketItem({ status: 'rejected', decidedBy: ids.approver, decisionReason: '   ', version: 2 }),
+    });
+    expect(notificationsFor(record)[0]).toMatchObject({ reason: undefined });
+  });
+
+  it('does not tell requesters about their own decision', () => {
+    const record = streamRecord('MODIFY', {
+      oldItem: ticketItem(),
+      newItem: ticketItem({ status: 'approved', decidedBy: ids.requester, version: 2 }),
+    });
+    expect(notificationsFor(record)).toEqual([]);
+  });
+
+  it('plans nothing for later status changes on the ticket item (audit events carry those)', () => {
+    const record = streamRecord('MODIFY', {
+      oldItem: ticketItem({ status: 'approved' }),
+      newItem: ticketItem({ status: 'in_progress', version: 3 }),
+    });
+    expect(notificationsFor(record)).toEqual([]);
+  });
+
+  it('plans nothing for a requester canceling a pending ticket', () => {
+    const record = streamRecord('MODIFY', {
+      oldItem: ticketItem(),
+      newItem: ticketItem({ status: 'canceled', version: 2 }),
+    });
+    expect(notificationsFor(record)).toEqual([]);
+  });
+});
+
+describe('notificationsFor: status changes, assignments, responses', () => {
+  it('tells the requester about a status change by an agent (email only)', () => {
+    const record = streamRecord('INSERT', {
+      newItem: ticketEventItem({ actorId: ids.agent, field: 'status', from: 'open', to: 'in_progress' }),
+    });
+    expect(notificationsFor(record)).toEqual([
+      {
+        type: 'status_changed',
+        ticketId: ids.ticket,
+        ticket: undefined,
+        recipient: 'requester',
+        actorId: ids.agent,
+        sms: false,
+        from: 'open',
+        to: 'in_progress',
+      },
+    ]);
+  });
+
+  it('leaves decisions and the creation event to the ticket rules', () => {
+    for (const to of ['approved', 'rejected']) {
+      const decided = ticketEventItem({
+        actorId: ids.approver,
+        field: 'status',
+        from: 'pending_approval',
+        to,
+      });
+      expect(notificationsFor(streamRecord('INSERT', { newItem: decided }))).toEqual([]);
+    }
+    const created = ticketEventItem({ actorId: ids.requester, field: 'created', to: 'pending_approval' });
+    expect(notificationsFor(streamRecord('INSERT', { newItem: created }))).toEqual([]);
+  });
+
+  it('ignores audit events of other fields', () => {
+    const record = streamRecord('INSERT', {
+      newItem: ticketEventItem({ actorId: ids.agent, field: 'priority', from: 'low', to: 'high' }),
+    });
+    expect(notificationsFor(record)).toEqual([]);
+  });
+
+  it('tells a new assignee, but not one who assigned themself, and nobody on unassignment', () => {
+    const assigned = ticketEventItem({ actorId: ids.agent, field: 'assigneeId', to: ids.otherAgent });
+    expect(notificationsFor(streamRecord('INSERT', { newItem: assigned }))).toMatchObject([
+      { type: 'assigned', recipient: { userId: ids.otherAgent }, actorId: ids.agent, sms: false },
+    ]);
+    const self = ticketEventItem({
+      actorId: ids.agent,
+      field: 'assigneeId',
+      from: ids.otherAgent,
+      to: ids.agent,
+    });
+    expect(notificationsFor(streamRecord('INSERT', { newItem: self }))).toEqual([]);
+    const unassigned = ticketEventItem({ actorId: ids.agent, field: 'assigneeId', from: ids.otherAgent });
+    expect(notificationsFor(streamRecord('INSERT', { newItem: unassigned }))).toEqual([]);
+  });
+
+  it("tells the requester about an agent's response", () => {
+    const record = streamRecord('INSERT', {
+      newItem: commentItem({ kind: 'response', authorId: ids.agent }),
+    });
+    expect(notificationsFor(record)).toEqual([
+      {
+        type: 'agent_response',
+        ticketId: ids.ticket,
+        ticket: undefined,
+        recipient: 'requester',
+        actorId: ids.agent,
+        sms: false,
+        commentId: '01JD3ZS0000000000000000001',
+        body: 'The cable is on its way; it should arrive tomorrow.',
+      },
+    ]);
+  });
+
+  it('never notifies anyone about internal notes, nor about requests or edited comments', () => {
+    const note = commentItem({
+      kind: 'note',
+      authorId: ids.agent,
+      body: 'Requester is difficult, be careful.',
+    });
+    expect(notificationsFor(streamRecord('INSERT', { newItem: note }))).toEqual([]);
+    const request = commentItem({ kind: 'request', authorId: ids.requester });
+    expect(notificationsFor(streamRecord('INSERT', { newItem: request }))).toEqual([]);
+    const response = commentItem({ kind: 'response', authorId: ids.agent });
+    const edited = commentItem({ kind: 'response', authorId: ids.agent, body: 'Edited.' });
+    expect(notificationsFor(streamRecord('MODIFY', { oldItem: response, newItem: edited }))).toEqual([]);
+  });
+});
+
+describe('notificationsFor: what it ignores', () => {
+  it('ignores REMOVE records (deletes and TTL expiry)', () => {
+    expect(notificationsFor(streamRecord('REMOVE', { oldItem: ticketItem() }))).toEqual([]);
+  });
+
+  it('ignores Powertools idempotency records in the same table', () => {
+    expect(
+      notificationsFor(streamRecord('INSERT', { newItem: idempotencyRecordItem('INPROGRESS') })),
+    ).toEqual([]);
+    expect(
+      notificationsFor(
+        streamRecord('MODIFY', {
+          oldItem: idempotencyRecordItem('INPROGRESS'),
+          newItem: idempotencyRecordItem('COMPLETED'),
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('ignores its own writes and other entities (approvals, notification log, users, counters)', () => {
+    const others = [
+      {
+        __edb_e__: 'approval',
+        __edb_v__: '1',
+        pk: '$helpdesk#tokenhash_ab',
+        sk: '$approval_1',
+        ticketId: ids.ticket,
+      },
+      {
+        __edb_e__: 'notification',
+        __edb_v__: '1',
+        pk: '$helpdesk#ticketid_x',
+        sk: '$notifications#notification_1',
+      },
+      { __edb_e__: 'user', __edb_v__: '1', pk: '$helpdesk#userid_u', sk: '$user_1', email: 'a@example.com' },
+      {
+        __edb_e__: 'counter',
+        __edb_v__: '1',
+        pk: '$helpdesk#name_ticketnumber',
+        sk: '$counter_1',
+        value: 43,
+      },
+    ];
+    for (const item of others)
+      expect(notificationsFor(streamRecord('INSERT', { newItem: item }))).toEqual([]);
+  });
+
+  it('throws UnreadableRecordError for a ticket without the fields it needs', () => {
+    const { title: _title, ...broken } = ticketItem();
+    expect(() => notificationsFor(streamRecord('INSERT', { newItem: broken }))).toThrow(
+      UnreadableRecordError,
+    );
+    expect(() => notificationsFor(streamRecord('INSERT', { newItem: broken }))).toThrow(/title/);
+  });
+
+  it('throws UnreadableRecordError for a ticket MODIFY without an old image', () => {
+    expect(() => notificationsFor(streamRecord('MODIFY', { newItem: ticketItem() }))).toThrow(
+      UnreadableRecordError,
+    );
+  });
+});
+
+describe('recipientIdFor', () => {
+  const intent = (overrides: Partial<NotificationIntent>): NotificationIntent =>
+    ({
+      type: 'status_changed',
+      ticketId: ids.ticket,
+      ticket: undefined,
+      recipient: 'requester',
+      actorId: ids.agent,
+      sms: false,
+      from: 'open',
+      to: 'resolved',
+      ...overrides,
+    }) as NotificationIntent;
+
+  it("resolves `requester` to the ticket's requester", () => {
+    expect(recipientIdFor(intent({}), summary)).toBe(ids.requester);
+  });
+
+  it('drops a notification to the person who acted', () => {
+    expect(recipientIdFor(intent({ actorId: ids.requester }), summary)).toBeUndefined();
+    expect(recipientIdFor(intent({ recipient: { userId: ids.agent } }), summary)).toBeUndefined();
+  });
+});
+
+describe('channelsFor', () => {
+  const [approval] = notificationsFor(streamRecord('INSERT', { newItem: ticketItem() }));
+  const [statusChange] = notificationsFor(
+    streamRecord('INSERT', {
+      newItem: ticketEventItem({ actorId: ids.agent, field: 'status', from: 'open', to: 'pending' }),
+    }),
+  );
+
+  it('adds SMS only with a phone number AND opt-in, for messages that allow it', () => {
+    if (!approval || !statusChange) throw new Error('fixtures');
+    expect(channelsFor(approval, { email: 'a@example.com', phone: '+15555550100', smsOptIn: true })).toEqual([
+      'email',
+      'sms',
+    ]);
+    expect(channelsFor(approval, { email: 'a@example.com', phone: '+15555550100', smsOptIn: false })).toEqual(
+      ['email'],
+    );
+    expect(channelsFor(approval, { email: 'a@example.com', smsOptIn: true })).toEqual(['email']);
+    expect(
+      channelsFor(statusChange, { email: 'a@example.com', phone: '+15555550100', smsOptIn: true }),
+    ).toEqual(['email']);
+  });
+
+  it('keeps the email channel for a recipient without profile (to be logged as skipped)', () => {
+    if (!approval) throw new Error('fixtures');
+    expect(channelsFor(approval, undefined)).toEqual(['email']);
+  });
+});
+
+describe('deliveryKey', () => {
+  it('is stream record × channel × recipient × type', () => {
+    expect(deliveryKey('ev1', 'sms', ids.approver, 'approval_requested')).toBe(
+      `ev1#sms#${ids.approver}#approval_requested`,
+    );
+  });
+});
