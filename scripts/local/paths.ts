@@ -1,8 +1,9 @@
 /**
  * Where the local stack keeps its files. Everything lives under `.local/` at the repository root (gitignored).
  */
-import { fileURLToPath } from 'node:url';
+
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Absolute path of the repository root. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,0 +1,50 @@
+/**
+ * The demo accounts of local development (PRODUCT: "Demo accounts exist in local development, with their
+ * credentials printed at start"), also seeded by the integration tests' global setup. Seeding goes through the
+ * same `provisionAccount` the service uses, so it is idempotent and restarts keep the same user ids.
+ */
+import type { RoleName } from '#shared/domain/roles.ts';
+
+/** Satisfies the pool's password policy (8+ characters with lower case, upper case and a digit). */
+export const demoPassword = 'Demo-pass-1';
+
+export interface DemoAccount {
+  readonly email: string;
+  readonly name: string;
+  readonly role: RoleName;
+  /** E.164 number that receives SMS (opted in), visible in the local SMS log. */
+  readonly phone?: string;
+}
+
+export const demoAccounts: readonly DemoAccount[] = [
+  { email: 'admin@example.com', name: 'Ada Admin', role: 'admin' },
+  { email: 'agent@example.com', name: 'Alex Agent', role: 'agent', phone: '+15555550100' },
+  { email: 'requester@example.com', name: 'Riley Requester', role: 'requester', phone: '+15555550101' },
+];
+
+export interface SeededAccount extends DemoAccount {
+  readonly userId: string;
+  readonly password: string;
+}
+
+/**
+ * Creates the demo accounts unless they exist. Needs the stack's environment on `process.env` (the shared
+ * clients read it), so call it after `startLocalStack`.
+ */
+export async function seedDemoAccounts(): Promise<SeededAccount[]> {
+  // Imported late: the shared modules read process.env, which the stack has just set.
+  const { provisionAccount } = await import('#shared/auth/accounts.ts');
+  const seeded: SeededAccount[] = [];
+  for (const account of demoAccounts) {
+    const { userId } = await provisionAccount({
+      email: account.email,
+      password: demoPassword,
+      name: account.name,
+      role: account.role,
+      phone: account.phone,
+      smsOptIn: account.phone !== undefined,
+    });
+    seeded.push({ ...account, userId, password: demoPassword });
+  }
+  return seeded;
+}

@@ -1,0 +1,307 @@
+/**
+ * Provisioning of the local stack, the local counterpart of the CDK data and auth stacks: the table (from the
+ * shared definition in `shared/data/table.ts`, with TTL), the user pool with its password policy, app client and
+ * role groups, the images bucket's CORS rules, and the environment the handlers read (`shared/config.ts`).
+ *
+ * Idempotent across restarts: the pool and client ids and the cursor signing key are kept in
+ * `<stateDir>/stack.json`; a pool that vanished is found again by name or created anew.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  type CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { createTableInput, ttlAttribute } from '#shared/data/table.ts';
+import { roleNames } from '#shared/domain/roles.ts';
+
+/** Ports of the emulators and the gateway. */
+export interface LocalPorts {
+  readonly api: number;
+  readonly dynamodb: number;
+  readonly cognito: number;
+  readonly s3: number;
+  readonly ses: number;
+  readonly sns: number;
+}
+
+/** Defaults of `npm start` (tests pick free ports instead). */
+export const defaultPorts: LocalPorts = {
+  api: 3000,
+  dynamodb: 8000,
+  cognito: 9229,
+  s3: 4569,
+  ses: 8005,
+  sns: 4575,
+};
+
+/** Region the handlers and the event records see. */
+export const localRegion = 'us-east-1';
+
+/**
+ * One credential pair for every emulator: s3rver only knows the key `S3RVER` (and ignores SigV4 signatures);
+ * DynamoDB Local (with `-sharedDb`), cognito-local, the SES emulator and the SNS endpoint accept any pair.
+ */
+export const localCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/** Sender of every local email (the SES emulator accepts any address; nothing leaves the machine). */
+export const localMailFrom = 'helpdesk@example.com';
+
+export const userPoolName = 'helpdesk-local';
+export const userPoolClientName = 'helpdesk-local-app';
+
+/** Base URLs of the emulators, for the SDK's service-specific endpoint variables. */
+export function emulatorUrls(ports: LocalPorts) {
+  return {
+    api: `http://localhost:${ports.api}`,
+    dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
+    // cognito-local listens on `localhost` and puts `http://localhost:<port>` in its tokens' issuer.
+    cognito: `http://localhost:${ports.cognito}`,
+    s3: `http://127.0.0.1:${ports.s3}`,
+    ses: `http://127.0.0.1:${ports.ses}`,
+    sns: `http://127.0.0.1:${ports.sns}`,
+  };
+}
+
+/** What `<stateDir>/stack.json` keeps between runs. */
+export interface PersistedIds {
+  userPoolId?: string;
+  userPoolClientId?: string;
+  cursorSigningKey?: string;
+}
+
+function readPersisted(stateDir: string): PersistedIds {
+  const file = path.join(stateDir, 'stack.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as PersistedIds) : {};
+}
+
+function writePersisted(stateDir: string, ids: PersistedIds): void {
+  writeFileSync(path.join(stateDir, 'stack.json'), `${JSON.stringify(ids, null, 2)}\n`);
+}
+
+const errorName = (error: unknown) => (error as { name?: string } | undefined)?.name;
+
+/**
+ * The AWS SDK environment: region, the shared fake credentials, and one `AWS_ENDPOINT_URL_<SERVICE>` per emulated
+ * service (honoured by the installed SDK v3: "Service-specific endpoints", AWS SDKs and Tools reference guide).
+ */
+export function sdkEnvironment(ports: LocalPorts): Record<string, string> {
+  const urls = emulatorUrls(ports);
+  return {
+    AWS_REGION: localRegion,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: urls.dynamodb,
+    AWS_ENDPOINT_URL_S3: urls.s3,
+    AWS_ENDPOINT_URL_SES: urls.ses,
+    AWS_ENDPOINT_URL_SESV2: urls.ses,
+    AWS_ENDPOINT_URL_SNS: urls.sns,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: urls.cognito,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    // Node 20 is fine until 2027; the SDK's reminder would print once per process.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+/**
+ * Sets `vars` on `process.env` (the handlers run in this process and read it) and drops variables that would
+ * send the SDK elsewhere (a developer's session token or profile).
+ */
+export function applyEnvironment(vars: Record<string, string>): void {
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  delete process.env.AWS_ENDPOINT_URL;
+  Object.assign(process.env, vars);
+}
+
+/**
+ * Creates the table unless it exists, waits until it is ACTIVE and turns TTL on `expiresAt` on (DynamoDB Local
+ * accepts `UpdateTimeToLive` and deletes expired items with a REMOVE stream record).
+ * @returns the table's latest stream ARN
+ */
+export async function ensureTable(dynamo: DynamoDBClient, tableName: string): Promise<string> {
+  try {
+    await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (errorName(error) !== 'ResourceNotFoundException') throw error;
+    await dynamo.send(new CreateTableCommand(createTableInput(tableName)));
+  }
+  let table = (await dynamo.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  for (let attempt = 0; table?.TableStatus !== 'ACTIVE' && attempt < 50; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    table = (await dynamo.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  }
+  const ttl = await dynamo.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
+    await dynamo.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+      }),
+    );
+  }
+  if (!table?.LatestStreamArn)
+    throw new Error(`Table ${tableName} has no stream (StreamSpecification missing?)`);
+  return table.LatestStreamArn;
+}
+
+async function findUserPoolId(
+  cognito: CognitoIdentityProviderClient,
+  persisted?: string,
+): Promise<string | undefined> {
+  if (persisted) {
+    try {
+      await cognito.send(new DescribeUserPoolCommand({ UserPoolId: persisted }));
+      return persisted;
+    } catch (error) {
+      if (errorName(error) !== 'ResourceNotFoundException') throw error;
+    }
+  }
+  const pools = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+  return pools.UserPools?.find((pool) => pool.Name === userPoolName)?.Id;
+}
+
+async function findClientId(
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  persisted?: string,
+): Promise<string | undefined> {
+  if (persisted) {
+    try {
+      await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: persisted }));
+      return persisted;
+    } catch (error) {
+      if (errorName(error) !== 'ResourceNotFoundException') throw error;
+    }
+  }
+  const clients = await cognito.send(
+    new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }),
+  );
+  return clients.UserPoolClients?.find((client) => client.ClientName === userPoolClientName)?.ClientId;
+}
+
+/**
+ * The user pool (email as user name, the password policy of `lib/stacks/auth-stack.ts`: 8+ characters with
+ * lower case, upper case and digits), its app client (USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, no secret,
+ * 1-hour access and ID tokens, 30-day refresh tokens, as deployed) and one group per role. Reuses what exists,
+ * so restarts keep users and ids. cognito-local does not enforce the password policy.
+ */
+export async function ensureUserPool(
+  cognito: CognitoIdentityProviderClient,
+  stateDir: string,
+): Promise<{ userPoolId: string; userPoolClientId: string }> {
+  const persisted = readPersisted(stateDir);
+  let userPoolId = await findUserPoolId(cognito, persisted.userPoolId);
+  if (!userPoolId) {
+    const created = await cognito.send(
+      new CreateUserPoolCommand({
+        PoolName: userPoolName,
+        UsernameAttributes: ['email'],
+        AutoVerifiedAttributes: ['email'],
+        Policies: {
+          PasswordPolicy: {
+            MinimumLength: 8,
+            RequireLowercase: true,
+            RequireUppercase: true,
+            RequireNumbers: true,
+            RequireSymbols: false,
+          },
+        },
+      }),
+    );
+    userPoolId = created.UserPool?.Id;
+    if (!userPoolId) throw new Error('cognito-local returned no user pool id');
+  }
+  let userPoolClientId = await findClientId(cognito, userPoolId, persisted.userPoolClientId);
+  if (!userPoolClientId) {
+    const created = await cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientName: userPoolClientName,
+        GenerateSecret: false,
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        AccessTokenValidity: 60,
+        IdTokenValidity: 60,
+        RefreshTokenValidity: 30,
+        TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' },
+      }),
+    );
+    userPoolClientId = created.UserPoolClient?.ClientId;
+    if (!userPoolClientId) throw new Error('cognito-local returned no app client id');
+  }
+  for (const [index, role] of roleNames.entries()) {
+    try {
+      await cognito.send(
+        new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: role, Precedence: index + 1 }),
+      );
+    } catch (error) {
+      if (errorName(error) !== 'GroupExistsException') throw error;
+    }
+  }
+  writePersisted(stateDir, { ...readPersisted(stateDir), userPoolId, userPoolClientId });
+  return { userPoolId, userPoolClientId };
+}
+
+/** The HMAC key for pagination cursors: random per state directory, kept across restarts. */
+export function cursorSigningKey(stateDir: string): string {
+  const persisted = readPersisted(stateDir);
+  if (persisted.cursorSigningKey) return persisted.cursorSigningKey;
+  const key = randomBytes(32).toString('base64url');
+  writePersisted(stateDir, { ...persisted, cursorSigningKey: key });
+  return key;
+}
+
+/**
+ * CORS rules of the images bucket (s3rver applies them at start): browsers POST uploads straight to S3 from any
+ * local origin, and read images through presigned GET URLs.
+ */
+export function bucketCorsXml(): string {
+  return `<CORSConfiguration>
+  <CORSRule>
+    <AllowedOrigin>*</AllowedOrigin>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedMethod>HEAD</AllowedMethod>
+    <AllowedMethod>PUT</AllowedMethod>
+    <AllowedMethod>POST</AllowedMethod>
+    <AllowedHeader>*</AllowedHeader>
+    <ExposeHeader>ETag</ExposeHeader>
+    <MaxAgeSeconds>3000</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>`;
+}
+
+/** The application variables of `shared/config.ts`. */
+export function applicationEnvironment(values: {
+  tableName: string;
+  bucket: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  apiUrl: string;
+  cursorSigningKey: string;
+}): Record<string, string> {
+  return {
+    TABLE_NAME: values.tableName,
+    IMAGES_BUCKET: values.bucket,
+    S3_FORCE_PATH_STYLE: 'true',
+    USER_POOL_ID: values.userPoolId,
+    USER_POOL_CLIENT_ID: values.userPoolClientId,
+    PUBLIC_API_URL: values.apiUrl,
+    MAIL_FROM: localMailFrom,
+    CURSOR_SIGNING_KEY: values.cursorSigningKey,
+  };
+}
