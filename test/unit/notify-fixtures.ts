@@ -1,0 +1,249 @@
+/**
+ * Test fixtures for the notifier's unit tests: stream records with the exact items ElectroDB writes (keys,
+ * `__edb_e__`, `__edb_v__`), marshalled as DynamoDB Streams delivers them; an in-memory Powertools persistence
+ * layer; and in-memory notifier dependencies with scriptable providers.
+ */
+import {
+  IdempotencyItemAlreadyExistsError,
+  IdempotencyItemNotFoundError,
+} from '@aws-lambda-powertools/idempotency';
+import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import {
+  Comment as CommentEntity,
+  type CommentItem,
+  Ticket as TicketEntity,
+  TicketEvent as TicketEventEntity,
+  type TicketEventItem,
+  type TicketItem,
+} from '#shared/data/entities.ts';
+import { onceWith } from '#shared/notify/idempotency.ts';
+import type {
+  NewApproval,
+  NotificationLogEntry,
+  NotifierDependencies,
+  RecipientProfile,
+} from '#shared/notify/notifier.ts';
+import type { TicketSummary } from '#shared/notify/plan.ts';
+import type { OutgoingEmail, OutgoingSms, SendOutcome } from '#shared/notify/senders.ts';
+
+type Item = Record<string, unknown>;
+
+export const ids = {
+  ticket: '01JD3ZQ5R7V0M9X2K8W4T6Y1AB',
+  requester: 'a1b2c3d4-0000-4000-8000-000000000001',
+  approver: 'a1b2c3d4-0000-4000-8000-000000000002',
+  agent: 'a1b2c3d4-0000-4000-8000-000000000003',
+  otherAgent: 'a1b2c3d4-0000-4000-8000-000000000004',
+} as const;
+
+/** A ticket item as ElectroDB stores it. */
+export function ticketItem(overrides: Partial<TicketItem> = {}): Item {
+  const ticket: TicketItem = {
+    ticketId: ids.ticket,
+    number: 42,
+    title: 'Cat6 cable for room 204',
+    description: 'We need a 5 m Cat6 cable for the new printer in room 204.',
+    type: 'request',
+    priority: 'high',
+    status: 'pending_approval',
+    requesterId: ids.requester,
+    approverId: ids.approver,
+    agentResponded: false,
+    createdAt: '2026-11-27T10:00:00.000Z',
+    updatedAt: '2026-11-27T10:00:00.000Z',
+    version: 1,
+    ...overrides,
+  };
+  return TicketEntity.put(ticket).params({ table: 'helpdesk' }).Item as Item;
+}
+
+/** An audit event item as ElectroDB stores it. */
+export function ticketEventItem(event: Omit<TicketEventItem, 'ticketId' | 'eventId' | 'at'>): Item {
+  return TicketEventEntity.create({
+    ticketId: ids.ticket,
+    eventId: '01JD3ZR0000000000000000001',
+    at: '2026-11-27T11:00:00.000Z',
+    ...event,
+  }).params({ table: 'helpdesk' }).Item as Item;
+}
+
+/** A comment item as ElectroDB stores it. */
+export function commentItem(comment: Pick<CommentItem, 'kind' | 'authorId'> & Partial<CommentItem>): Item {
+  return CommentEntity.create({
+    ticketId: ids.ticket,
+    commentId: '01JD3ZS0000000000000000001',
+    body: 'The cable is on its way; it should arrive tomorrow.',
+    createdAt: '2026-11-27T12:00:00.000Z',
+    updatedAt: '2026-11-27T12:00:00.000Z',
+    ...comment,
+  }).params({ table: 'helpdesk' }).Item as Item;
+}
+
+/** A Powertools idempotency record of the notifier, as it sits in the table. */
+export function idempotencyRecordItem(status: 'INPROGRESS' | 'COMPLETED'): Item {
+  return {
+    pk: 'idempotency#notifier',
+    sk: 'notifier#5Vw7kqkU0r3h2l8F3J5Zfw==',
+    status,
+    expiresAt: 1_764_300_000,
+    in_progress_expiration: 1_764_213_600_000,
+    ...(status === 'COMPLETED'
+      ? { data: { notificationId: '01JD3ZT0000000000000000001', status: 'sent' } }
+      : {}),
+  };
+}
+
+let sequence = 100;
+
+/** ElectroDB writes set attributes as its own `DynamoDBSet` wrapper; the stream shows them as `SS`. */
+function withNativeSets(item: Item): Item {
+  return Object.fromEntries(
+    Object.entries(item).map(([name, value]) => {
+      const wrapper = value as { wrapperName?: string; values?: unknown[] } | null;
+      return [name, wrapper?.wrapperName === 'Set' ? new Set(wrapper.values) : value];
+    }),
+  );
+}
+
+/**
+ * A DynamoDB stream record (`NEW_AND_OLD_IMAGES`) as Lambda receives it: images marshalled, keys from the item.
+ */
+export function streamRecord(
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
+  images: { newItem?: Item; oldItem?: Item; eventID?: string },
+): DynamoDBRecord {
+  const item = images.newItem ?? images.oldItem ?? {};
+  sequence += 1;
+  const toImage = (value: Item) =>
+    marshall(withNativeSets(value), { removeUndefinedValues: true }) as NonNullable<
+      NonNullable<DynamoDBRecord['dynamodb']>['NewImage']
+    >;
+  return {
+    eventID: images.eventID ?? `c4ca4238a0b923820dcc509a6f75849${sequence}`,
+    eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'us-east-1',
+    eventSourceARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/helpdesk/stream/2026-11-27T00:00:00.000',
+    dynamodb: {
+      ApproximateCreationDateTime: 1_764_237_600,
+      Keys: toImage({ pk: item.pk, sk: item.sk }),
+      ...(images.newItem ? { NewImage: toImage(images.newItem) } : {}),
+      ...(images.oldItem ? { OldImage: toImage(images.oldItem) } : {}),
+      SequenceNumber: `${sequence}000000000000000000001`,
+      SizeBytes: 512,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  };
+}
+
+/**
+ * Powertools idempotency records in memory, with the DynamoDB layer's semantics: a conditional put that fails
+ * while an unexpired record exists, results marshalled strictly (an `undefined` property fails as in DynamoDB).
+ */
+export class MemoryPersistenceLayer extends BasePersistenceLayer {
+  readonly records = new Map<string, IdempotencyRecord>();
+
+  protected override async _getRecord(idempotencyKey: string): Promise<IdempotencyRecord> {
+    const record = this.records.get(idempotencyKey);
+    if (!record) throw new IdempotencyItemNotFoundError();
+    return record;
+  }
+
+  protected override async _putRecord(record: IdempotencyRecord): Promise<void> {
+    const existing = this.records.get(record.idempotencyKey);
+    if (existing && !existing.isExpired()) {
+      throw new IdempotencyItemAlreadyExistsError(`exists: ${record.idempotencyKey}`, existing);
+    }
+    this.records.set(record.idempotencyKey, record);
+  }
+
+  protected override async _updateRecord(record: IdempotencyRecord): Promise<void> {
+    marshall({ data: record.responseData }); // throws on undefined values, as the DynamoDB layer does
+    this.records.set(
+      record.idempotencyKey,
+      new IdempotencyRecord({
+        idempotencyKey: record.idempotencyKey,
+        status: record.getStatus(),
+        expiryTimestamp: record.expiryTimestamp,
+        responseData: structuredClone(record.responseData),
+      }),
+    );
+  }
+
+  protected override async _deleteRecord(record: IdempotencyRecord): Promise<void> {
+    this.records.delete(record.idempotencyKey);
+  }
+}
+
+export type Scripted = SendOutcome | ((attempt: number) => SendOutcome);
+
+/** Notifier dependencies in memory. Providers answer `sent` unless scripted otherwise per channel. */
+export function memoryDependencies(options: { users?: RecipientProfile[]; tickets?: TicketSummary[] } = {}) {
+  const users = new Map((options.users ?? []).map((user) => [user.userId, user]));
+  const tickets = new Map((options.tickets ?? []).map((ticket) => [ticket.ticketId, ticket]));
+  const approvals = new Map<string, NewApproval>();
+  const log = new Map<string, NotificationLogEntry>();
+  const emails: OutgoingEmail[] = [];
+  const sms: OutgoingSms[] = [];
+  const script: { email: Scripted[]; sms: Scripted[] } = { email: [], sms: [] };
+  const attempts = { email: 0, sms: 0 };
+  const persistence = new MemoryPersistenceLayer();
+  let clock = Date.parse('2026-11-27T12:00:00.000Z');
+  let idCounter = 0;
+  let tokenCounter = 0;
+
+  const answer = (channel: 'email' | 'sms'): SendOutcome => {
+    attempts[channel] += 1;
+    const next = script[channel].shift();
+    if (!next) return { status: 'sent', providerMessageId: `${channel}-${attempts[channel]}` };
+    return typeof next === 'function' ? next(attempts[channel]) : next;
+  };
+
+  const deps: NotifierDependencies = {
+    findUser: async (userId) => users.get(userId),
+    findTicket: async (ticketId) => tickets.get(ticketId),
+    saveApproval: async (approval) => {
+      if (approvals.has(approval.tokenHash)) throw new Error('ConditionalCheckFailedException');
+      approvals.set(approval.tokenHash, approval);
+    },
+    deleteApproval: async (tokenHash) => {
+      approvals.delete(tokenHash);
+    },
+    recordNotification: async (entry) => {
+      log.set(entry.notificationId, structuredClone(entry));
+    },
+    sendEmail: async (email) => {
+      const outcome = answer('email');
+      if (outcome.status === 'sent') emails.push(email);
+      return outcome;
+    },
+    sendSms: async (message) => {
+      const outcome = answer('sms');
+      if (outcome.status === 'sent') sms.push(message);
+      return outcome;
+    },
+    once: onceWith(persistence),
+    linkSettings: () => ({ publicApiUrl: 'https://api.example.test', approvalLinkTtlSeconds: 259_200 }),
+    now: () => new Date(clock),
+    newNotificationId: () => `01JD3ZN${String(++idCounter).padStart(19, '0')}`,
+    newToken: () => `tok${String(++tokenCounter).padStart(40, '0')}`,
+  };
+  return {
+    deps,
+    users,
+    tickets,
+    approvals,
+    log,
+    emails,
+    sms,
+    script,
+    attempts,
+    persistence,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+  };
+}
