@@ -22,19 +22,17 @@ export async function handler(event: S3Event, context: Context): Promise<void> {
       logger.warn('Not an image object key; ignored', { key: record.s3.object.key });
       continue;
     }
-    logger.appendKeys({ ticketId: ref.ticketId, imageId: ref.imageId });
     try {
       const outcome = await checkUploadedImage(ref);
       logger.info('Image checked', {
+        ...ref,
         outcome,
         eventName: record.eventName,
         sequencer: record.s3.object.sequencer,
       });
     } catch (error) {
-      logger.error('Image check failed; the event will be retried', error as Error);
+      logger.error('Image check failed; the event will be retried', { ...ref, error: error as Error });
       failures.push(error);
-    } finally {
-      logger.removeKeys(['ticketId', 'imageId']);
     }
   }
   if (failures.length > 0) {
