@@ -9,9 +9,10 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { globalSecondaryIndexes } from '#shared/data/table.ts';
 import type { Grant } from '#shared/http/routes.ts';
+import { IMAGE_KEY_PREFIX } from '#shared/images/object-key.ts';
 
-/** Every image object lives under this key prefix (`tickets/<ticketId>/...`). */
-export const imageKeyPrefix = 'tickets/';
+/** Every image object lives under this key prefix (`tickets/<ticketId>/images/<imageId>`). */
+export const imageKeyPrefix = IMAGE_KEY_PREFIX;
 
 export const tableReadActions = [
   'dynamodb:GetItem',
@@ -25,10 +26,17 @@ export const tableWriteActions = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ] as const;
+/**
+ * `userPool:admin`. Besides the three actions the route table names, AdminDeleteUser: self sign-up
+ * (`signUpRequester` in shared/auth/accounts.ts) deletes the Cognito user again when a step after SignUp fails,
+ * so the email can sign up once more; without it that rollback would fail silently in AWS (the emulator does not
+ * check IAM).
+ */
 export const userPoolAdminActions = [
   'cognito-idp:AdminConfirmSignUp',
   'cognito-idp:AdminAddUserToGroup',
   'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminDeleteUser',
 ] as const;
 
 export interface GrantTargets {

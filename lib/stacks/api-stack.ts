@@ -167,10 +167,9 @@ export class ApiStack extends Stack {
         description: `${route.method} ${route.path}: ${route.summary}`,
         config,
         environment: {
-          // Public identifiers every route may need (login and refresh call Cognito with the client id).
+          // Public identifiers (they are in every token anyway); the auth routes call Cognito with them.
           USER_POOL_ID: userPool.userPoolId,
           USER_POOL_CLIENT_ID: userPoolClient.userPoolClientId,
-          APPROVAL_LINK_TTL_SECONDS: String(config.approvalLinkTtlSeconds),
           ...(readsTable || writesTable ? { TABLE_NAME: table.tableName } : {}),
           ...(usesImages ? { IMAGES_BUCKET: imagesBucket.bucketName } : {}),
           ...(readsTable ? { CURSOR_SIGNING_KEY: this.cursorSigningKey.secretValue.unsafeUnwrap() } : {}),

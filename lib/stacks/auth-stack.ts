@@ -14,14 +14,18 @@ import {
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
+import { type RoleName, roleNames } from '#shared/domain/roles.ts';
 import type { DeployConfig } from '../deploy-config.ts';
 
-/** The role groups; `cognito:groups` in the tokens carries them. Lower precedence wins when a user is in several. */
-export const userGroups = [
-  { name: 'admin', precedence: 0, description: 'Everything, including users and roles' },
-  { name: 'agent', precedence: 10, description: 'Sees all tickets, replies, changes status, approves' },
-  { name: 'requester', precedence: 20, description: 'Creates and follows their own tickets' },
-] as const;
+/**
+ * One group per built-in role (`roleNames`, shared/domain/roles.ts); `cognito:groups` in the tokens carries them.
+ * When a user is in several groups, the lowest precedence wins.
+ */
+export const groupSettings: Readonly<Record<RoleName, { precedence: number; description: string }>> = {
+  admin: { precedence: 0, description: 'Everything, including users and roles' },
+  agent: { precedence: 10, description: 'Sees all tickets, replies, changes status, approves' },
+  requester: { precedence: 20, description: 'Creates and follows their own tickets' },
+};
 
 export interface AuthStackProps extends StackProps {
   readonly config: DeployConfig;
@@ -60,12 +64,11 @@ export class AuthStack extends Stack {
       removalPolicy: config.removalPolicy,
     });
 
-    for (const group of userGroups) {
-      new UserPoolGroup(this, `${group.name[0]?.toUpperCase()}${group.name.slice(1)}Group`, {
+    for (const role of roleNames) {
+      new UserPoolGroup(this, `${role[0]?.toUpperCase()}${role.slice(1)}Group`, {
         userPool: this.userPool,
-        groupName: group.name,
-        precedence: group.precedence,
-        description: group.description,
+        groupName: role,
+        ...groupSettings[role],
       });
     }
 

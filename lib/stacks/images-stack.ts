@@ -15,6 +15,7 @@ import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
+  type CfnBucket,
   EventType,
   HttpMethods,
   ObjectOwnership,
@@ -145,7 +146,7 @@ export class ImagesStack extends Stack {
     });
 
     Validations.of(this.verifier).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.bucket.node.defaultChild as never)}.Arn>/${imageKeyPrefix}*]`,
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>/${imageKeyPrefix}*]`,
       reason:
         'Object keys are tickets/<ticketId>/<imageId>, created at runtime; the verifier reads and deletes only ' +
         'objects under that prefix.',

@@ -168,7 +168,7 @@ describe('api stack', () => {
     }
   });
 
-  it('scopes user pool administration to the pool and the three admin actions', () => {
+  it('scopes user pool administration to the pool and the sign-up actions (incl. its rollback)', () => {
     const signUp = defined(
       allRoutes.find((r) => r.id === 'SignUp'),
       'SignUp route',
@@ -178,6 +178,7 @@ describe('api stack', () => {
     expect(actionsOf(statement).sort()).toEqual([
       'cognito-idp:AdminAddUserToGroup',
       'cognito-idp:AdminConfirmSignUp',
+      'cognito-idp:AdminDeleteUser',
       'cognito-idp:AdminGetUser',
     ]);
     expect(JSON.stringify(resourcesOf(statement))).toMatch(/UserPool.*Arn/);
