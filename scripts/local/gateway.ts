@@ -353,7 +353,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (matched.route.access === 'authenticated') {
       const authorization = await options.authorize(req.headers.authorization);
       if (!authorization.ok) {
-        options.logError(`${method} ${rawPath}: 401 (${authorization.reason})`);
+        options.log(`${method} ${rawPath}: 401 (${authorization.reason})`);
         send(res, message(401, 'Unauthorized', { 'www-authenticate': 'Bearer' }), origin, requestId);
         return matched.route.id;
       }
