@@ -6,8 +6,11 @@ import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type BuildAppOptions, buildApp, type HelpdeskApp } from '../../lib/app.ts';
 
-/** Context that skips asset bundling for every stack. */
-export const skipBundling = { 'aws:cdk:bundling-stacks': [] } as const;
+/**
+ * Context that skips asset bundling for every stack, and pins the region so that the environment of the machine
+ * running the tests (CDK_DEFAULT_REGION) does not change the templates.
+ */
+export const skipBundling = { 'aws:cdk:bundling-stacks': [], region: 'us-east-1' } as const;
 
 /** The app without cdk-nag and CloudFormation validation (they have their own test), bundling skipped. */
 export function buildTestApp(
