@@ -17,6 +17,7 @@ import {
   UpdateTicketBody,
 } from '#shared/api/schemas.ts';
 import { routes } from '#shared/http/routes.ts';
+import { CreateImageUploadBody } from '#shared/images/upload-request.ts';
 
 type RouteId = (typeof routes)[number]['id'];
 
@@ -45,7 +46,7 @@ const operations: Record<RouteId, Operation> = {
   GetTicket: { params: TicketParams, success: [200, 'The ticket with comments and images, with ETag'] },
   UpdateTicket: { params: TicketParams, body: UpdateTicketBody, success: [200, 'The changed ticket, with ETag'] },
   CreateComment: { params: TicketParams, body: CreateCommentBody, success: [201, 'The comment'] },
-  CreateImageUpload: { params: TicketParams, success: [201, 'A presigned POST for the upload'] },
+  CreateImageUpload: { params: TicketParams, body: CreateImageUploadBody, success: [201, 'A presigned POST for the upload'] },
   ShowApproval: { params: ApprovalParams, success: [200, 'Confirmation page'], produces: 'text/html' },
   DecideApproval: {
     params: ApprovalParams,

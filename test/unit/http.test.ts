@@ -1,4 +1,3 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { CreateTicketBody, UpdateTicketBody } from '#shared/api/schemas.ts';
@@ -7,8 +6,8 @@ import { decodeCursor, encodeCursor } from '#shared/http/cursor.ts';
 import { readBody, validate } from '#shared/http/handler.ts';
 import { Problem } from '#shared/http/problem.ts';
 
-const event = (overrides: Partial<APIGatewayProxyEventV2> & Record<string, unknown>) =>
-  ({ headers: {}, requestContext: {}, ...overrides }) as unknown as APIGatewayProxyEventV2;
+const event = (overrides: Record<string, unknown>) =>
+  ({ headers: {}, requestContext: {}, ...overrides }) as unknown as Parameters<typeof readBody>[0];
 
 function problemOf(fn: () => unknown): Problem {
   try {
