@@ -25,6 +25,8 @@ export interface Config {
   readonly approvalLinkTtlSeconds: number;
   /** HMAC key for pagination cursors (`CURSOR_SIGNING_KEY`). */
   readonly cursorSigningKey: string;
+  /** Optional SNS SMS sender id, 1-11 alphanumerics (`SMS_SENDER_ID`); `undefined` when unset. */
+  readonly smsSenderId: string | undefined;
 }
 
 function required(name: string): string {
@@ -65,5 +67,8 @@ export const config: Config = {
   },
   get cursorSigningKey() {
     return required('CURSOR_SIGNING_KEY');
+  },
+  get smsSenderId() {
+    return process.env.SMS_SENDER_ID || undefined;
   },
 };

@@ -145,12 +145,14 @@ export async function sendEmail(email: OutgoingEmail, client: SESClient = sesCli
 
 /**
  * Send one SMS with SNS `Publish` to a phone number, as a Transactional message (`AWS.SNS.SMS.SMSType`: critical
- * messages, which SNS routes for reliability rather than cost; "Publishing SMS messages", SNS developer guide).
+ * messages, which SNS routes for reliability rather than cost; "Publishing SMS messages", SNS developer guide),
+ * with `AWS.SNS.SMS.SenderID` when `SMS_SENDER_ID` is set (where the destination country supports sender ids).
  * @returns `sent` with the SNS message id; `skipped` for a missing or non-E.164 number; `failed` as for email
  */
 export async function sendSms(sms: OutgoingSms, client: SNSClient = snsClient()): Promise<SendOutcome> {
   const problem = phoneNumberProblem(sms.to);
   if (problem) return { status: 'skipped', error: problem };
+  const senderId = config.smsSenderId;
   try {
     const result = await client.send(
       new PublishCommand({
@@ -158,6 +160,7 @@ export async function sendSms(sms: OutgoingSms, client: SNSClient = snsClient())
         Message: sms.text,
         MessageAttributes: {
           'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+          ...(senderId ? { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: senderId } } : {}),
         },
       }),
     );

@@ -98,6 +98,17 @@ describe('sendSms', () => {
     });
   });
 
+  it('adds the sender id when SMS_SENDER_ID is set', async () => {
+    vi.stubEnv('SMS_SENDER_ID', 'HelpDesk');
+    const send = vi.spyOn(sns, 'send').mockResolvedValue({ MessageId: 'sns-2' } as never);
+    await sendSms({ to: '+447700900123', text: 'Hello' }, sns);
+    const command = send.mock.calls[0]?.[0] as PublishCommand;
+    expect(command.input.MessageAttributes).toEqual({
+      'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+      'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: 'HelpDesk' },
+    });
+  });
+
   it('skips numbers that are not E.164 without calling SNS', async () => {
     const send = vi.spyOn(sns, 'send');
     for (const to of ['5555550100', '+0123', '+1 555 555 0100', undefined]) {
