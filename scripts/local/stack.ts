@@ -197,7 +197,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const persistent = options.stateDir !== undefined;
   const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'helpdesk-local-'));
   mkdirSync(stateDir, { recursive: true });
-  const releaseLock = persistent ? takeLock(stateDir) : () => undefined;
+  const lock = persistent ? takeLock(stateDir) : () => undefined;
+  // Also when the process exits without stop(): the lock goes, and an ephemeral state directory too.
+  const releaseLock = () => {
+    lock();
+    if (!persistent) rmSync(stateDir, { recursive: true, force: true });
+  };
   process.once('exit', releaseLock);
   for (const dir of ['dynamodb', 'cognito', 's3']) mkdirSync(path.join(stateDir, dir), { recursive: true });
 
@@ -219,7 +224,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await Promise.all(children.map((child) => child.stop()));
     releaseLock();
     process.off('exit', releaseLock);
-    if (!persistent) rmSync(stateDir, { recursive: true, force: true });
   }
 
   try {
