@@ -9,7 +9,10 @@
  */
 import type { TestProject } from 'vitest/node';
 import { type SeededAccount, seedDemoAccounts } from '../../scripts/local/demo-accounts.ts';
-import { installDynamoDbLocal } from '../../scripts/local/install-dynamodb-local.ts';
+import {
+  installDynamoDbLocal,
+  isDynamoDbLocalInstalled,
+} from '../../scripts/local/install-dynamodb-local.ts';
 import { startLocalStack } from '../../scripts/local/stack.ts';
 
 /** The agent and the requester have phone numbers (opted in to SMS); the admin has none. */
@@ -51,7 +54,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  installDynamoDbLocal(() => undefined);
+  if (!isDynamoDbLocalInstalled()) installDynamoDbLocal(); // prints its progress; needs Java
   const stack = await startLocalStack({ ports: 'free', quiet: true });
   try {
     const seeded = await seedDemoAccounts();
