@@ -3,8 +3,14 @@
  * `decision=approve|reject` and `reason` (required to reject). Moves the ticket to `approved` or `rejected`; the
  * stream notifier then tells the requester. Answers HTML pages; a missing reason re-shows the form with a 400.
  */
-import { confirmationPage, decidedPage, linkProblemPage, linkProblemStatus } from '#shared/approvals/pages.ts';
+
 import { ApprovalParams, DecideApprovalBody } from '#shared/api/schemas.ts';
+import {
+  confirmationPage,
+  decidedPage,
+  linkProblemPage,
+  linkProblemStatus,
+} from '#shared/approvals/pages.ts';
 import { decideWithLink, inspectLink } from '#shared/data/approvals.ts';
 import { publicRoute, readBody } from '#shared/http/handler.ts';
 import { Problem } from '#shared/http/problem.ts';
@@ -21,12 +27,14 @@ export const handler = publicRoute({ params: ApprovalParams }, async ({ params, 
   const parsed = DecideApprovalBody.safeParse(raw ?? {});
   if (!parsed.success) {
     const state = await inspectLink(params.token);
-    if (!state.usable) return html(linkProblemStatus[state.problem], linkProblemPage(state.problem, state.ticket));
+    if (!state.usable)
+      return html(linkProblemStatus[state.problem], linkProblemPage(state.problem, state.ticket));
     const message = parsed.error.issues[0]?.message ?? 'Choose Approve or Reject.';
     return html(400, confirmationPage(state.ticket, state.requester, message));
   }
   const { decision, reason } = parsed.data;
   const result = await decideWithLink(params.token, decision === 'approve' ? 'approved' : 'rejected', reason);
-  if (!result.ok) return html(linkProblemStatus[result.problem], linkProblemPage(result.problem, result.ticket));
+  if (!result.ok)
+    return html(linkProblemStatus[result.problem], linkProblemPage(result.problem, result.ticket));
   return html(200, decidedPage(result.ticket));
 });

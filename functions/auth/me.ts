@@ -4,4 +4,6 @@ import { findUser } from '#shared/auth/accounts.ts';
 import { authenticatedRoute } from '#shared/http/handler.ts';
 import { ok } from '#shared/http/responses.ts';
 
-export const handler = authenticatedRoute({}, async ({ caller }) => ok(meView(caller, await findUser(caller.userId))));
+export const handler = authenticatedRoute({}, async ({ caller }) =>
+  ok(meView(caller, await findUser(caller.userId))),
+);

@@ -10,5 +10,7 @@ import { created, etagOf } from '#shared/http/responses.ts';
 
 export const handler = authenticatedRoute({ body: CreateTicketBody }, async ({ body, caller }) => {
   const ticket = await openTicket(caller, body);
-  return created(ticketView(ticket), `/tickets/${ticket.ticketId}`, { etag: etagOf(ticket.ticketId, ticket.version) });
+  return created(ticketView(ticket), `/tickets/${ticket.ticketId}`, {
+    etag: etagOf(ticket.ticketId, ticket.version),
+  });
 });

@@ -8,10 +8,12 @@ import { changeTicket } from '#shared/data/tickets.ts';
 import { authenticatedRoute } from '#shared/http/handler.ts';
 import { etagOf, ok } from '#shared/http/responses.ts';
 
-export const handler = authenticatedRoute(
-  { params: TicketParams, body: UpdateTicketBody },
-  async (input) => {
-    const ticket = await changeTicket(input.caller, input.params.ticketId, () => input.body, input.headers['if-match']);
-    return ok(ticketView(ticket), { etag: etagOf(ticket.ticketId, ticket.version) });
-  },
-);
+export const handler = authenticatedRoute({ params: TicketParams, body: UpdateTicketBody }, async (input) => {
+  const ticket = await changeTicket(
+    input.caller,
+    input.params.ticketId,
+    () => input.body,
+    input.headers['if-match'],
+  );
+  return ok(ticketView(ticket), { etag: etagOf(ticket.ticketId, ticket.version) });
+});

@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document of this API, generated from the route table (`shared/http/routes.ts`) and the same zod
  * schemas the handlers validate with (`shared/api/schemas.ts`). Served at `GET /openapi.json`.
  */
-import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
 import {
   ApprovalParams,
@@ -44,9 +44,17 @@ const operations: Record<RouteId, Operation> = {
   CreateTicket: { body: CreateTicketBody, success: [201, 'The ticket, with Location and ETag'] },
   ListTickets: { query: ListQuery, success: [200, '{ items, nextCursor }, newest first'] },
   GetTicket: { params: TicketParams, success: [200, 'The ticket with comments and images, with ETag'] },
-  UpdateTicket: { params: TicketParams, body: UpdateTicketBody, success: [200, 'The changed ticket, with ETag'] },
+  UpdateTicket: {
+    params: TicketParams,
+    body: UpdateTicketBody,
+    success: [200, 'The changed ticket, with ETag'],
+  },
   CreateComment: { params: TicketParams, body: CreateCommentBody, success: [201, 'The comment'] },
-  CreateImageUpload: { params: TicketParams, body: CreateImageUploadBody, success: [201, 'A presigned POST for the upload'] },
+  CreateImageUpload: {
+    params: TicketParams,
+    body: CreateImageUploadBody,
+    success: [201, 'A presigned POST for the upload'],
+  },
   ShowApproval: { params: ApprovalParams, success: [200, 'Confirmation page'], produces: 'text/html' },
   DecideApproval: {
     params: ApprovalParams,
@@ -64,7 +72,13 @@ const Problem = z
     status: z.number().int(),
     detail: z.string().optional(),
     errors: z
-      .array(z.object({ in: z.enum(['body', 'query', 'path', 'header']), pointer: z.string(), detail: z.string() }))
+      .array(
+        z.object({
+          in: z.enum(['body', 'query', 'path', 'header']),
+          pointer: z.string(),
+          detail: z.string(),
+        }),
+      )
       .optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
@@ -101,7 +115,9 @@ export function openApiDocument(serverUrl?: string) {
         },
         ...(route.access === 'authenticated' ? { 401: { description: 'No or bad token' } } : {}),
         400: { description: 'Invalid request', ...problem },
-        ...(route.path.includes('{') ? { 404: { description: 'Not found or not visible to you', ...problem } } : {}),
+        ...(route.path.includes('{')
+          ? { 404: { description: 'Not found or not visible to you', ...problem } }
+          : {}),
       },
     });
   }

@@ -36,10 +36,15 @@ export const LogInBody = z
   .strictObject({ email: Email, password: z.string().min(1).max(256) })
   .meta({ id: 'LogInRequest' });
 
-export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(8192) }).meta({ id: 'RefreshRequest' });
+export const RefreshBody = z
+  .strictObject({ refreshToken: z.string().min(1).max(8192) })
+  .meta({ id: 'RefreshRequest' });
 
 /** S1's `emergency` is accepted as `urgent`. */
-export const Priority = z.preprocess((value) => (value === 'emergency' ? 'urgent' : value), z.enum(priorities));
+export const Priority = z.preprocess(
+  (value) => (value === 'emergency' ? 'urgent' : value),
+  z.enum(priorities),
+);
 
 export const CreateTicketBody = z
   .strictObject({
@@ -67,7 +72,10 @@ export const UpdateTicketBody = z
     tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
     assigneeId: UserId.optional(),
   })
-  .refine((body) => Object.values(body).some((value) => value !== undefined), 'Send at least one field to change')
+  .refine(
+    (body) => Object.values(body).some((value) => value !== undefined),
+    'Send at least one field to change',
+  )
   .meta({ id: 'UpdateTicketRequest' });
 
 export const CreateCommentBody = z

@@ -21,7 +21,11 @@ export function ticketView(ticket: TicketItem) {
     tags: ticket.tags ?? [],
     decision:
       ticket.status === 'approved' || ticket.status === 'rejected' || ticket.decidedAt
-        ? { by: ticket.decidedBy ?? null, at: ticket.decidedAt ?? null, reason: ticket.decisionReason ?? null }
+        ? {
+            by: ticket.decidedBy ?? null,
+            at: ticket.decidedAt ?? null,
+            reason: ticket.decisionReason ?? null,
+          }
         : null,
     createdAt: ticket.createdAt,
     updatedAt: ticket.updatedAt,

@@ -2,11 +2,15 @@
  * The HTML pages behind approval links: a confirmation page with Approve and Reject buttons (a plain form that
  * POSTs back to the same URL; no script) and the result pages. Every interpolated value is escaped.
  */
-import type { TicketItem, UserItem } from '#shared/data/entities.ts';
+
 import type { LinkProblem } from '#shared/data/approvals.ts';
+import type { TicketItem, UserItem } from '#shared/data/entities.ts';
 
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 
 function layout(title: string, body: string): string {
   return `<!doctype html>
@@ -24,7 +28,11 @@ textarea{width:100%;min-height:5rem}button{font-size:1rem;padding:.5rem 1.25rem;
  * The confirmation page (GET). Pressing a button POSTs `decision=approve|reject` and `reason`.
  * @param error a message to show above the form (e.g. reason missing)
  */
-export function confirmationPage(ticket: TicketItem, requester: UserItem | undefined, error?: string): string {
+export function confirmationPage(
+  ticket: TicketItem,
+  requester: UserItem | undefined,
+  error?: string,
+): string {
   return layout(
     `Approve ticket #${ticket.number}?`,
     `<h1>Approval requested: #${ticket.number}</h1>
@@ -55,21 +63,34 @@ ${ticket.decisionReason ? `<p>Reason: ${escapeHtml(ticket.decisionReason)}</p>` 
 }
 
 const problemText: Record<LinkProblem, { title: string; text: string }> = {
-  unknown: { title: 'Link not valid', text: 'This approval link is not valid. Check that you copied the whole link.' },
+  unknown: {
+    title: 'Link not valid',
+    text: 'This approval link is not valid. Check that you copied the whole link.',
+  },
   expired: {
     title: 'Link expired',
     text: 'This approval link has expired. Ask the requester or an agent to send the request again.',
   },
-  used: { title: 'Link already used', text: 'This approval link has already been used; each link works once.' },
+  used: {
+    title: 'Link already used',
+    text: 'This approval link has already been used; each link works once.',
+  },
   decided: { title: 'Already decided', text: 'This request is no longer waiting for approval.' },
 };
 
 /** The page for a link that cannot be used, with the ticket's current status when known. */
 export function linkProblemPage(problem: LinkProblem, ticket?: TicketItem): string {
   const { title, text } = problemText[problem];
-  const status = ticket ? `<p>Ticket #${ticket.number} is now <strong>${escapeHtml(ticket.status)}</strong>.</p>` : '';
+  const status = ticket
+    ? `<p>Ticket #${ticket.number} is now <strong>${escapeHtml(ticket.status)}</strong>.</p>`
+    : '';
   return layout(title, `<h1>${title}</h1><p>${text}</p>${status}`);
 }
 
 /** HTTP status for each link problem: 404 unknown, 410 expired, 409 used or decided. */
-export const linkProblemStatus: Record<LinkProblem, number> = { unknown: 404, expired: 410, used: 409, decided: 409 };
+export const linkProblemStatus: Record<LinkProblem, number> = {
+  unknown: 404,
+  expired: 410,
+  used: 409,
+  decided: 409,
+};

@@ -71,7 +71,11 @@ export async function signUpRequester(account: NewAccount): Promise<UserItem> {
   try {
     await cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: config.userPoolId, Username: username }));
     await cognito.send(
-      new AdminAddUserToGroupCommand({ UserPoolId: config.userPoolId, Username: username, GroupName: 'requester' }),
+      new AdminAddUserToGroupCommand({
+        UserPoolId: config.userPoolId,
+        Username: username,
+        GroupName: 'requester',
+      }),
     );
     return await putProfile(userId, account, 'requester');
   } catch (error) {
@@ -87,12 +91,16 @@ export async function signUpRequester(account: NewAccount): Promise<UserItem> {
  * email). For seeding demo and test accounts; admins creating agents will use it too.
  * @returns the user id (Cognito `sub`)
  */
-export async function provisionAccount(account: NewAccount & { role: RoleName }): Promise<{ userId: string }> {
+export async function provisionAccount(
+  account: NewAccount & { role: RoleName },
+): Promise<{ userId: string }> {
   const cognito = cognitoClient();
   const username = account.email.toLowerCase();
   let userId: string | undefined;
   try {
-    const existing = await cognito.send(new AdminGetUserCommand({ UserPoolId: config.userPoolId, Username: username }));
+    const existing = await cognito.send(
+      new AdminGetUserCommand({ UserPoolId: config.userPoolId, Username: username }),
+    );
     userId = existing.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value;
   } catch (error) {
     if (errorName(error) !== 'UserNotFoundException') throw error;
@@ -123,7 +131,11 @@ export async function provisionAccount(account: NewAccount & { role: RoleName })
     );
   }
   await cognito.send(
-    new AdminAddUserToGroupCommand({ UserPoolId: config.userPoolId, Username: username, GroupName: account.role }),
+    new AdminAddUserToGroupCommand({
+      UserPoolId: config.userPoolId,
+      Username: username,
+      GroupName: account.role,
+    }),
   );
   await putProfile(userId, account, account.role);
   return { userId };

@@ -10,9 +10,12 @@ export function cognitoProblem(error: unknown, operation: 'signup' | 'login' | '
   const name = (error as { name?: string } | undefined)?.name;
   const message = (error as { message?: string } | undefined)?.message ?? '';
   if (operation === 'signup') {
-    if (name === 'UsernameExistsException') return conflict('An account with this email exists; log in instead.');
+    if (name === 'UsernameExistsException')
+      return conflict('An account with this email exists; log in instead.');
     if (name === 'InvalidPasswordException')
-      return validationProblem([{ in: 'body', pointer: '/password', detail: message || 'Password too weak.' }]);
+      return validationProblem([
+        { in: 'body', pointer: '/password', detail: message || 'Password too weak.' },
+      ]);
     if (name === 'InvalidParameterException')
       return validationProblem([{ in: 'body', pointer: '', detail: message || 'Invalid sign-up data.' }]);
   }
@@ -21,9 +24,12 @@ export function cognitoProblem(error: unknown, operation: 'signup' | 'login' | '
     name === 'UserNotFoundException' ||
     (operation === 'login' && name === 'InvalidPasswordException')
   ) {
-    return unauthorized(operation === 'refresh' ? 'The refresh token is not valid.' : 'Email or password is wrong.');
+    return unauthorized(
+      operation === 'refresh' ? 'The refresh token is not valid.' : 'Email or password is wrong.',
+    );
   }
-  if (name === 'UserNotConfirmedException') return new Problem(403, 'forbidden', 'This account is not confirmed.');
+  if (name === 'UserNotConfirmedException')
+    return new Problem(403, 'forbidden', 'This account is not confirmed.');
   if (name === 'TooManyRequestsException' || name === 'LimitExceededException')
     return new Problem(429, 'too-many-requests', 'Too many attempts; wait and retry.');
   return error;

@@ -2,7 +2,10 @@
  * Cognito token exchanges with the app client (no client secret): `USER_PASSWORD_AUTH` and
  * `REFRESH_TOKEN_AUTH` ("InitiateAuth", Cognito API reference).
  */
-import { type AuthenticationResultType, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  type AuthenticationResultType,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoClient } from '#shared/aws/clients.ts';
 import { config } from '#shared/config.ts';
 

@@ -12,16 +12,26 @@ import { hashApprovalToken, looksLikeApprovalToken } from '#shared/domain/approv
 export type LinkProblem = 'unknown' | 'expired' | 'used' | 'decided';
 
 export type LinkState =
-  | { readonly usable: true; readonly approval: ApprovalItem; readonly ticket: TicketItem; readonly requester?: UserItem }
+  | {
+      readonly usable: true;
+      readonly approval: ApprovalItem;
+      readonly ticket: TicketItem;
+      readonly requester?: UserItem;
+    }
   | { readonly usable: false; readonly problem: LinkProblem; readonly ticket?: TicketItem };
 
 /**
  * The state of an approval link. Reads only (GET must change nothing: mail scanners fetch links).
  * @param nowSeconds current time, epoch seconds
  */
-export async function inspectLink(token: string, nowSeconds = Math.floor(Date.now() / 1000)): Promise<LinkState> {
+export async function inspectLink(
+  token: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<LinkState> {
   if (!looksLikeApprovalToken(token)) return { usable: false, problem: 'unknown' };
-  const { data: approval } = await db().entities.Approval.get({ tokenHash: hashApprovalToken(token) }).go();
+  const { data: approval } = await db()
+    .entities.Approval.get({ tokenHash: hashApprovalToken(token) })
+    .go();
   if (!approval) return { usable: false, problem: 'unknown' };
   const { data: ticket } = await db().entities.Ticket.get({ ticketId: approval.ticketId }).go();
   if (!ticket) return { usable: false, problem: 'unknown' };
@@ -46,7 +56,8 @@ export async function decideWithLink(
 ): Promise<{ ok: true; ticket: TicketItem } | { ok: false; problem: LinkProblem; ticket?: TicketItem }> {
   const nowSeconds = Math.floor(Date.now() / 1000);
   const state = await inspectLink(token, nowSeconds);
-  if (!state.usable) return { ok: false, problem: state.problem, ...(state.ticket ? { ticket: state.ticket } : {}) };
+  if (!state.usable)
+    return { ok: false, problem: state.problem, ...(state.ticket ? { ticket: state.ticket } : {}) };
   const { approval, ticket } = state;
   const now = new Date().toISOString();
   const changes = {

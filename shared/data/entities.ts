@@ -11,11 +11,7 @@ import { Entity, type EntityItem, Service } from 'electrodb';
 import { documentClient } from '#shared/aws/clients.ts';
 import { config } from '#shared/config.ts';
 import { roleNames } from '#shared/domain/roles.ts';
-import {
-  priorities,
-  ticketStatuses,
-  ticketTypes,
-} from '#shared/domain/ticket.ts';
+import { priorities, ticketStatuses, ticketTypes } from '#shared/domain/ticket.ts';
 
 const service = 'helpdesk';
 const nowIso = () => new Date().toISOString();

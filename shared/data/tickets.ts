@@ -44,13 +44,20 @@ async function nextTicketNumber(): Promise<number> {
  * @throws Problem 403 when the caller's role may not create tickets (S2); 400 when the approver is unknown, not an
  *   agent or admin, or the caller themself
  */
-export async function openTicket(caller: Caller, input: z.output<typeof CreateTicketBody>): Promise<TicketItem> {
+export async function openTicket(
+  caller: Caller,
+  input: z.output<typeof CreateTicketBody>,
+): Promise<TicketItem> {
   if (!caller.permissions.canCreateTickets) throw forbidden('Your role may not create tickets.');
   if (input.approverId) {
     const approver = input.approverId === caller.userId ? undefined : await findUser(input.approverId);
     if (!approver || !canApprove(approver.role)) {
       throw validationProblem([
-        { in: 'body', pointer: '/approverId', detail: 'The approver must be another existing agent or admin.' },
+        {
+          in: 'body',
+          pointer: '/approverId',
+          detail: 'The approver must be another existing agent or admin.',
+        },
       ]);
     }
   }
@@ -98,10 +105,17 @@ export interface Page<T> {
  * One Query per page.
  * @throws Problem 400 for a cursor from another listing or altered
  */
-export async function listTickets(caller: Caller, page: { limit: number; cursor?: string | undefined }): Promise<Page<TicketItem>> {
+export async function listTickets(
+  caller: Caller,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<TicketItem>> {
   const { Ticket } = db().entities;
   const scope = caller.permissions.canViewAll ? 'tickets:all' : `tickets:requester:${caller.userId}`;
-  const options = { order: 'desc' as const, limit: page.limit, cursor: decodeCursor(page.cursor, scope) ?? null };
+  const options = {
+    order: 'desc' as const,
+    limit: page.limit,
+    cursor: decodeCursor(page.cursor, scope) ?? null,
+  };
   const result = caller.permissions.canViewAll
     ? await Ticket.query.all({}).go(options)
     : await Ticket.query.byRequester({ requesterId: caller.userId }).go(options);
@@ -172,7 +186,9 @@ export async function changeTicket(
     if (!caller.permissions.canAssignTickets) throw forbidden('You may not assign tickets.');
     const assignee = await findUser(assigneeId);
     if (!assignee || !canApprove(assignee.role)) {
-      throw validationProblem([{ in: 'body', pointer: '/assigneeId', detail: 'The assignee must be an agent or admin.' }]);
+      throw validationProblem([
+        { in: 'body', pointer: '/assigneeId', detail: 'The assignee must be an agent or admin.' },
+      ]);
     }
   }
   const now = isoNow();
@@ -181,7 +197,11 @@ export async function changeTicket(
   if (status !== undefined && status !== ticket.status) {
     const check = checkTransition(caller, ticket, status);
     if (!check.ok) {
-      throw new Problem(409, 'invalid-transition', check.reason, { from: ticket.status, to: status, allowed: check.allowed });
+      throw new Problem(409, 'invalid-transition', check.reason, {
+        from: ticket.status,
+        to: status,
+        allowed: check.allowed,
+      });
     }
     if (status === 'rejected' && !reason) {
       throw validationProblem([{ in: 'body', pointer: '/reason', detail: 'Give a reason to reject.' }]);
@@ -254,7 +274,11 @@ export async function addComment(
     .transaction.write(({ Ticket, Comment }) => [
       Comment.create(comment).commit(),
       Ticket.patch({ ticketId })
-        .set({ updatedAt: now, version: ticket.version + 1, ...(kind === 'response' ? { agentResponded: true } : {}) })
+        .set({
+          updatedAt: now,
+          version: ticket.version + 1,
+          ...(kind === 'response' ? { agentResponded: true } : {}),
+        })
         .where((attr, op) => op.eq(attr.version, ticket.version))
         .commit(),
     ])

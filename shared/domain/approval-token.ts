@@ -15,4 +15,5 @@ export const hashApprovalToken = (token: string): string => createHash('sha256')
 export const looksLikeApprovalToken = (token: string): boolean => /^[A-Za-z0-9_-]{43}$/.test(token);
 
 /** The approval page URL for a token. @param publicApiUrl API base URL without trailing slash */
-export const approvalLink = (publicApiUrl: string, token: string): string => `${publicApiUrl}/approvals/${token}`;
+export const approvalLink = (publicApiUrl: string, token: string): string =>
+  `${publicApiUrl}/approvals/${token}`;

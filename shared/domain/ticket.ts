@@ -36,7 +36,13 @@ export type Actor = 'agent' | 'requester' | 'approver';
  * `approved → in_progress → fulfilled → closed` (S4). Keyed by current status, then target status.
  */
 export const transitions: Readonly<Record<TicketStatus, Partial<Record<TicketStatus, readonly Actor[]>>>> = {
-  open: { in_progress: ['agent'], pending: ['agent'], unresolved: ['agent'], resolved: ['agent'], canceled: ['requester'] },
+  open: {
+    in_progress: ['agent'],
+    pending: ['agent'],
+    unresolved: ['agent'],
+    resolved: ['agent'],
+    canceled: ['requester'],
+  },
   in_progress: {
     pending: ['agent'],
     unresolved: ['agent'],
@@ -44,7 +50,12 @@ export const transitions: Readonly<Record<TicketStatus, Partial<Record<TicketSta
     fulfilled: ['agent'],
     canceled: ['requester'],
   },
-  pending: { open: ['agent', 'requester'], in_progress: ['agent'], resolved: ['agent'], canceled: ['requester'] },
+  pending: {
+    open: ['agent', 'requester'],
+    in_progress: ['agent'],
+    resolved: ['agent'],
+    canceled: ['requester'],
+  },
   unresolved: { in_progress: ['agent'], closed: ['agent'] },
   resolved: { closed: ['agent', 'requester'], open: ['agent', 'requester'] },
   closed: {},
@@ -124,7 +135,10 @@ export const canSeeInternalNotes = (caller: Caller) => caller.permissions.canMan
  * agents' only).
  * @returns the kind, or `undefined` when the caller may not write an internal note
  */
-export function commentKindFor(caller: Caller, internal: boolean): 'request' | 'response' | 'note' | undefined {
+export function commentKindFor(
+  caller: Caller,
+  internal: boolean,
+): 'request' | 'response' | 'note' | undefined {
   if (caller.permissions.canManageTickets) return internal ? 'note' : 'response';
   return internal ? undefined : 'request';
 }

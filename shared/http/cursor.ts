@@ -9,7 +9,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { config } from '#shared/config.ts';
 import { validationProblem } from '#shared/http/problem.ts';
 
-const sign = (payload: string) => createHmac('sha256', config.cursorSigningKey).update(payload).digest('base64url');
+const sign = (payload: string) =>
+  createHmac('sha256', config.cursorSigningKey).update(payload).digest('base64url');
 
 /**
  * @param position the store's cursor, or null at the end of the listing
@@ -28,13 +29,18 @@ export function encodeCursor(position: string | null | undefined, scope: string)
  */
 export function decodeCursor(cursor: string | undefined, scope: string): string | undefined {
   if (!cursor) return undefined;
-  const invalid = validationProblem([{ in: 'query', pointer: '/cursor', detail: 'This cursor is not valid here.' }]);
+  const invalid = validationProblem([
+    { in: 'query', pointer: '/cursor', detail: 'This cursor is not valid here.' },
+  ]);
   const [payload, signature] = cursor.split('.');
   if (!payload || !signature) throw invalid;
   const expected = Buffer.from(sign(payload));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid;
-  const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { p?: string; s?: string };
+  const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+    p?: string;
+    s?: string;
+  };
   if (decoded.s !== scope || typeof decoded.p !== 'string') throw invalid;
   return decoded.p;
 }

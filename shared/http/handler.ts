@@ -15,15 +15,19 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { logger } from '#shared/observability/logger.ts';
 import { type Caller, callerOf } from '#shared/http/caller.ts';
 import { type FieldError, malformed, Problem, validationProblem } from '#shared/http/problem.ts';
 import { type HttpResponse, problemResponse } from '#shared/http/responses.ts';
+import { logger } from '#shared/observability/logger.ts';
 
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface RouteSpec<B extends Schema | undefined, Q extends Schema | undefined, P extends Schema | undefined> {
+export interface RouteSpec<
+  B extends Schema | undefined,
+  Q extends Schema | undefined,
+  P extends Schema | undefined,
+> {
   /** Request body schema; JSON, or `application/x-www-form-urlencoded` (HTML forms). */
   readonly body?: B;
   /** Query string schema (values are strings; repeated keys arrive comma-joined, as HTTP API sends them). */
@@ -73,7 +77,10 @@ export function validate<S extends Schema>(schema: S, value: unknown, where: Fie
 export function readBody(event: APIGatewayProxyEventV2): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  const contentType = (event.headers?.['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase();
+  const contentType = (event.headers?.['content-type'] ?? 'application/json')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
   if (contentType === 'application/x-www-form-urlencoded') {
     return Object.fromEntries(new URLSearchParams(text));
   }
@@ -91,8 +98,12 @@ function buildInput<B extends Schema | undefined, Q extends Schema | undefined, 
   spec: RouteSpec<B, Q, P>,
   event: APIGatewayProxyEventV2,
 ): RouteInput<B, Q, P> {
-  const params = (spec.params ? validate(spec.params, event.pathParameters ?? {}, 'path') : undefined) as Out<P>;
-  const query = (spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query') : undefined) as Out<Q>;
+  const params = (
+    spec.params ? validate(spec.params, event.pathParameters ?? {}, 'path') : undefined
+  ) as Out<P>;
+  const query = (
+    spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query') : undefined
+  ) as Out<Q>;
   let body: { value: Out<B> } | undefined;
   return {
     params,
@@ -100,7 +111,9 @@ function buildInput<B extends Schema | undefined, Q extends Schema | undefined, 
     headers: event.headers ?? {},
     event,
     get body() {
-      body ??= { value: (spec.body ? validate(spec.body, readBody(event) ?? {}, 'body') : undefined) as Out<B> };
+      body ??= {
+        value: (spec.body ? validate(spec.body, readBody(event) ?? {}, 'body') : undefined) as Out<B>,
+      };
       return body.value;
     },
   };

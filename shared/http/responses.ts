@@ -45,7 +45,8 @@ export function html(statusCode: number, page: string): HttpResponse {
     headers: {
       'content-type': 'text/html; charset=utf-8',
       ...securityHeaders,
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
     },

@@ -3,7 +3,7 @@
  * approval mail and SMS from the stream notifier, the link page (GET changes nothing), the decision by form POST,
  * the requester's notification, and links that are used, expired or unknown.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   approvalLinkIn,
   call,
@@ -14,7 +14,6 @@ import {
   type Session,
   smsTo,
 } from './support.ts';
-import { inject } from 'vitest';
 
 const accounts = inject('demoAccounts');
 
@@ -30,10 +29,20 @@ describe('approval by link (S4)', () => {
   async function ticketWithApprover(title: string) {
     const created = await call('/tickets', {
       token: requester.token,
-      json: { title, description: '100 ft of Cat6 for the new office', type: 'request', priority: 'high', approverId: approver.userId },
+      json: {
+        title,
+        description: '100 ft of Cat6 for the new office',
+        type: 'request',
+        priority: 'high',
+        approverId: approver.userId,
+      },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'pending_approval', approverId: approver.userId, requesterId: requester.userId });
+    expect(created.body).toMatchObject({
+      status: 'pending_approval',
+      approverId: approver.userId,
+      requesterId: requester.userId,
+    });
     return created.body as { ticketId: string; number: number };
   }
 
@@ -46,7 +55,8 @@ describe('approval by link (S4)', () => {
     expect(mail.body.html).toContain(link);
 
     const sms = await eventually(
-      async () => (await smsTo(accounts.agent.phone)).find((message) => message.message.includes(`#${ticket.number}`)),
+      async () =>
+        (await smsTo(accounts.agent.phone)).find((message) => message.message.includes(`#${ticket.number}`)),
       'approval SMS',
     );
     expect(approvalLinkIn(sms.message)).not.toBe('');
@@ -74,22 +84,33 @@ describe('approval by link (S4)', () => {
     const again = await call(link, { form: { decision: 'reject', reason: 'changed my mind' } });
     expect(again.status).toBe(409);
     expect(again.text).toMatch(/already been used/);
-    expect((await call(`/tickets/${ticket.ticketId}`, { token: requester.token })).body.status).toBe('approved');
+    expect((await call(`/tickets/${ticket.ticketId}`, { token: requester.token })).body.status).toBe(
+      'approved',
+    );
   });
 
   it('needs a reason to reject, then rejects and tells the requester why', async () => {
     const ticket = await ticketWithApprover('Fibre patch leads');
-    const link = approvalLinkIn((await mailFor(approver.email, new RegExp(`#${ticket.number}\\b`))).body.text);
+    const link = approvalLinkIn(
+      (await mailFor(approver.email, new RegExp(`#${ticket.number}\\b`))).body.text,
+    );
 
     const noReason = await call(link, { form: { decision: 'reject' } });
     expect(noReason.status).toBe(400);
     expect(noReason.text).toContain('Give a reason to reject');
-    expect((await call(`/tickets/${ticket.ticketId}`, { token: requester.token })).body.status).toBe('pending_approval');
+    expect((await call(`/tickets/${ticket.ticketId}`, { token: requester.token })).body.status).toBe(
+      'pending_approval',
+    );
 
-    const rejected = await call(link, { form: { decision: 'reject', reason: 'Use the spare stock in room 4' } });
+    const rejected = await call(link, {
+      form: { decision: 'reject', reason: 'Use the spare stock in room 4' },
+    });
     expect(rejected.status).toBe(200);
     const after = await call(`/tickets/${ticket.ticketId}`, { token: requester.token });
-    expect(after.body).toMatchObject({ status: 'rejected', decision: { reason: 'Use the spare stock in room 4' } });
+    expect(after.body).toMatchObject({
+      status: 'rejected',
+      decision: { reason: 'Use the spare stock in room 4' },
+    });
     const notice = await mailFor(requester.email, new RegExp(`#${ticket.number}\\b.*rejected`, 'i'));
     expect(notice.body.text).toContain('Use the spare stock in room 4');
   });
@@ -102,17 +123,31 @@ describe('approval by link (S4)', () => {
 
     const ticket = await ticketWithApprover('Monitor arm');
     const someoneElse = await newRequester();
-    const hidden = await call(`/tickets/${ticket.ticketId}`, { method: 'PATCH', token: someoneElse.token, json: { status: 'approved' } });
+    const hidden = await call(`/tickets/${ticket.ticketId}`, {
+      method: 'PATCH',
+      token: someoneElse.token,
+      json: { status: 'approved' },
+    });
     expect(hidden.status).toBe(404);
-    const byRequester = await call(`/tickets/${ticket.ticketId}`, { method: 'PATCH', token: requester.token, json: { status: 'approved' } });
+    const byRequester = await call(`/tickets/${ticket.ticketId}`, {
+      method: 'PATCH',
+      token: requester.token,
+      json: { status: 'approved' },
+    });
     expect(byRequester.status).toBe(409);
     expect(byRequester.body.allowed).toEqual(['canceled']);
-    const byApprover = await call(`/tickets/${ticket.ticketId}`, { method: 'PATCH', token: approver.token, json: { status: 'approved' } });
+    const byApprover = await call(`/tickets/${ticket.ticketId}`, {
+      method: 'PATCH',
+      token: approver.token,
+      json: { status: 'approved' },
+    });
     expect(byApprover.status).toBe(200);
     expect(byApprover.body.status).toBe('approved');
 
     // The emailed link for that ticket no longer decides anything.
-    const link = approvalLinkIn((await mailFor(approver.email, new RegExp(`#${ticket.number}\\b`))).body.text);
+    const link = approvalLinkIn(
+      (await mailFor(approver.email, new RegExp(`#${ticket.number}\\b`))).body.text,
+    );
     const late = await call(link, { form: { decision: 'reject', reason: 'late' } });
     expect(late.status).toBe(409);
     expect(late.text).toMatch(/no longer waiting/);

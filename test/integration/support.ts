@@ -65,11 +65,19 @@ export async function logIn(email: string, password: string): Promise<Session> {
   const login = await call('/auth/login', { json: { email, password } });
   if (login.status !== 200) throw new Error(`login ${email}: ${login.status} ${login.text}`);
   const me = await call('/me', { token: login.body.accessToken });
-  return { userId: me.body.userId, email, token: login.body.accessToken, refreshToken: login.body.refreshToken };
+  return {
+    userId: me.body.userId,
+    email,
+    token: login.body.accessToken,
+    refreshToken: login.body.refreshToken,
+  };
 }
 
 /** Sign up a fresh requester with a unique email and log in. */
-export async function newRequester(name = 'Test Requester', extra: Record<string, unknown> = {}): Promise<Session> {
+export async function newRequester(
+  name = 'Test Requester',
+  extra: Record<string, unknown> = {},
+): Promise<Session> {
   const email = `requester-${randomUUID().slice(0, 8)}@example.com`;
   const signup = await call('/auth/signup', { json: { email, password: demoPassword, name, ...extra } });
   if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${signup.text}`);
@@ -107,7 +115,10 @@ export async function mailsTo(address: string): Promise<Mail[]> {
 
 /** Wait for a mail to `address` whose subject matches. */
 export const mailFor = (address: string, subject: RegExp) =>
-  eventually(async () => (await mailsTo(address)).find((mail) => subject.test(mail.subject)), `mail to ${address} ${subject}`);
+  eventually(
+    async () => (await mailsTo(address)).find((mail) => subject.test(mail.subject)),
+    `mail to ${address} ${subject}`,
+  );
 
 export interface Sms {
   phoneNumber: string;

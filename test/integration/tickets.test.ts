@@ -29,10 +29,14 @@ describe('auth', () => {
 
   it('refuses a taken email, a weak password, a wrong password and a bad refresh token', async () => {
     const session = await newRequester();
-    const taken = await call('/auth/signup', { json: { email: session.email, password: demoPassword, name: 'Dup' } });
+    const taken = await call('/auth/signup', {
+      json: { email: session.email, password: demoPassword, name: 'Dup' },
+    });
     expect(taken.status).toBe(409);
     expect(taken.headers.get('content-type')).toBe('application/problem+json');
-    const weak = await call('/auth/signup', { json: { email: 'weak@example.com', password: 'short', name: 'W' } });
+    const weak = await call('/auth/signup', {
+      json: { email: 'weak@example.com', password: 'short', name: 'W' },
+    });
     expect(weak.status).toBe(400);
     expect(weak.body.errors.map((error: { pointer: string }) => error.pointer)).toContain('/password');
     const wrong = await call('/auth/login', { json: { email: session.email, password: 'Wrong-pass-1' } });
@@ -78,12 +82,19 @@ describe('tickets', () => {
   });
 
   it('answers problem+json with every invalid field', async () => {
-    const invalid = await call('/tickets', { token: alice.token, json: { title: 'x'.repeat(121), priority: 'soon', extra: 1 } });
+    const invalid = await call('/tickets', {
+      token: alice.token,
+      json: { title: 'x'.repeat(121), priority: 'soon', extra: 1 },
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.headers.get('content-type')).toBe('application/problem+json');
     const pointers = invalid.body.errors.map((error: { pointer: string }) => error.pointer).sort();
     expect(pointers).toEqual(['/description', '/extra', '/priority', '/title']);
-    const broken = await call('/tickets', { token: alice.token, headers: { 'content-type': 'application/json' }, method: 'POST' });
+    const broken = await call('/tickets', {
+      token: alice.token,
+      headers: { 'content-type': 'application/json' },
+      method: 'POST',
+    });
     expect(broken.status).toBe(400);
     const approverIsRequester = await newTicket(alice, 'Self approval', { approverId: bob.userId });
     expect(approverIsRequester.status).toBe(400);
@@ -100,39 +111,66 @@ describe('tickets', () => {
     expect((await call('/tickets/not-a-ulid', { token: bob.token })).status).toBe(400);
 
     const bobsList = await call('/tickets', { token: bob.token });
-    expect(bobsList.body.items.every((ticket: { requesterId: string }) => ticket.requesterId === bob.userId)).toBe(true);
+    expect(
+      bobsList.body.items.every((ticket: { requesterId: string }) => ticket.requesterId === bob.userId),
+    ).toBe(true);
     const agentView = await call(`/tickets/${mine.ticketId}`, { token: agent.token });
     expect(agentView.status).toBe(200);
   });
 
   it('pages newest first with tamper-checked cursors', async () => {
     const carol = await newRequester('Carol');
-    for (const title of ['first', 'second', 'third']) expect((await newTicket(carol, title)).status).toBe(201);
+    for (const title of ['first', 'second', 'third'])
+      expect((await newTicket(carol, title)).status).toBe(201);
     const page1 = await call('/tickets?limit=2', { token: carol.token });
     expect(page1.body.items.map((ticket: { title: string }) => ticket.title)).toEqual(['third', 'second']);
     expect(page1.body.nextCursor).toEqual(expect.any(String));
-    const page2 = await call(`/tickets?limit=2&cursor=${encodeURIComponent(page1.body.nextCursor)}`, { token: carol.token });
+    const page2 = await call(`/tickets?limit=2&cursor=${encodeURIComponent(page1.body.nextCursor)}`, {
+      token: carol.token,
+    });
     expect(page2.body.items.map((ticket: { title: string }) => ticket.title)).toEqual(['first']);
     expect(page2.body.nextCursor).toBeNull();
     // Carol's cursor is no good in Alice's listing, nor altered.
-    expect((await call(`/tickets?cursor=${encodeURIComponent(page1.body.nextCursor)}`, { token: alice.token })).status).toBe(400);
-    expect((await call(`/tickets?cursor=${encodeURIComponent(`${page1.body.nextCursor}x`)}`, { token: carol.token })).status).toBe(400);
+    expect(
+      (await call(`/tickets?cursor=${encodeURIComponent(page1.body.nextCursor)}`, { token: alice.token }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await call(`/tickets?cursor=${encodeURIComponent(`${page1.body.nextCursor}x`)}`, {
+          token: carol.token,
+        })
+      ).status,
+    ).toBe(400);
     expect((await call('/tickets?limit=1000', { token: carol.token })).status).toBe(400);
   });
 
   it('enforces the lifecycle: 409 with the allowed statuses, no resolve before a response (S3)', async () => {
     const ticket = (await newTicket(alice, 'VPN drops')).body;
     const path = `/tickets/${ticket.ticketId}`;
-    const byRequester = await call(path, { method: 'PATCH', token: alice.token, json: { status: 'in_progress' } });
+    const byRequester = await call(path, {
+      method: 'PATCH',
+      token: alice.token,
+      json: { status: 'in_progress' },
+    });
     expect(byRequester.status).toBe(409);
-    expect(byRequester.body).toMatchObject({ type: '/problems/invalid-transition', from: 'open', allowed: ['canceled'] });
+    expect(byRequester.body).toMatchObject({
+      type: '/problems/invalid-transition',
+      from: 'open',
+      allowed: ['canceled'],
+    });
 
     const tooEarly = await call(path, { method: 'PATCH', token: agent.token, json: { status: 'resolved' } });
     expect(tooEarly.status).toBe(409);
     expect(tooEarly.body.detail).toMatch(/before an agent has responded/);
 
-    expect((await call(path, { method: 'PATCH', token: agent.token, json: { status: 'in_progress' } })).status).toBe(200);
-    const response = await call(`${path}/comments`, { token: agent.token, json: { body: 'Try the new client.' } });
+    expect(
+      (await call(path, { method: 'PATCH', token: agent.token, json: { status: 'in_progress' } })).status,
+    ).toBe(200);
+    const response = await call(`${path}/comments`, {
+      token: agent.token,
+      json: { body: 'Try the new client.' },
+    });
     expect(response.status).toBe(201);
     expect(response.body.kind).toBe('response');
     const resolved = await call(path, { method: 'PATCH', token: agent.token, json: { status: 'resolved' } });
@@ -144,34 +182,69 @@ describe('tickets', () => {
     const ticket = await newTicket(alice, 'Stale edit');
     const etag = ticket.headers.get('etag') as string;
     const path = `/tickets/${ticket.body.ticketId}`;
-    const first = await call(path, { method: 'PATCH', token: alice.token, json: { title: 'Edited once' }, headers: { 'if-match': etag } });
+    const first = await call(path, {
+      method: 'PATCH',
+      token: alice.token,
+      json: { title: 'Edited once' },
+      headers: { 'if-match': etag },
+    });
     expect(first.status).toBe(200);
     expect(first.headers.get('etag')).not.toBe(etag);
-    const stale = await call(path, { method: 'PATCH', token: alice.token, json: { title: 'Edited twice' }, headers: { 'if-match': etag } });
+    const stale = await call(path, {
+      method: 'PATCH',
+      token: alice.token,
+      json: { title: 'Edited twice' },
+      headers: { 'if-match': etag },
+    });
     expect(stale.status).toBe(412);
     expect((await call(path, { token: alice.token })).body.title).toBe('Edited once');
-    const forbidden = await call(path, { method: 'PATCH', token: alice.token, json: { category: 'hardware' } });
+    const forbidden = await call(path, {
+      method: 'PATCH',
+      token: alice.token,
+      json: { category: 'hardware' },
+    });
     expect(forbidden.status).toBe(403);
   });
 
   it('keeps internal notes from the requester; requesters cannot write them', async () => {
     const ticket = (await newTicket(alice, 'Laptop slow')).body;
     const path = `/tickets/${ticket.ticketId}`;
-    expect((await call(`${path}/comments`, { token: alice.token, json: { body: 'Still slow' } })).body.kind).toBe('request');
-    expect((await call(`${path}/comments`, { token: agent.token, json: { body: 'Probably malware', internal: true } })).status).toBe(201);
-    expect((await call(`${path}/comments`, { token: alice.token, json: { body: 'sneaky', internal: true } })).status).toBe(403);
+    expect(
+      (await call(`${path}/comments`, { token: alice.token, json: { body: 'Still slow' } })).body.kind,
+    ).toBe('request');
+    expect(
+      (
+        await call(`${path}/comments`, {
+          token: agent.token,
+          json: { body: 'Probably malware', internal: true },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await call(`${path}/comments`, { token: alice.token, json: { body: 'sneaky', internal: true } }))
+        .status,
+    ).toBe(403);
 
     const requesterView = await call(path, { token: alice.token });
-    expect(requesterView.body.comments.map((comment: { body: string }) => comment.body)).toEqual(['Still slow']);
+    expect(requesterView.body.comments.map((comment: { body: string }) => comment.body)).toEqual([
+      'Still slow',
+    ]);
     const agentView = await call(path, { token: agent.token });
-    expect(agentView.body.comments.map((comment: { kind: string }) => comment.kind)).toEqual(['request', 'note']);
+    expect(agentView.body.comments.map((comment: { kind: string }) => comment.kind)).toEqual([
+      'request',
+      'note',
+    ]);
     expect((await call(`${path}/comments`, { token: bob.token, json: { body: 'hi' } })).status).toBe(404);
   });
 
   it('lets the requester cancel, after which the ticket takes no comments', async () => {
     const ticket = (await newTicket(alice, 'Never mind')).body;
     const path = `/tickets/${ticket.ticketId}`;
-    expect((await call(path, { method: 'PATCH', token: alice.token, json: { status: 'canceled' } })).status).toBe(200);
-    expect((await call(`${path}/comments`, { token: alice.token, json: { body: 'again?' } })).status).toBe(409);
+    expect(
+      (await call(path, { method: 'PATCH', token: alice.token, json: { status: 'canceled' } })).status,
+    ).toBe(200);
+    expect((await call(`${path}/comments`, { token: alice.token, json: { body: 'again?' } })).status).toBe(
+      409,
+    );
   });
 });

@@ -29,7 +29,11 @@ describe('claims', () => {
 
   it('takes the most privileged group as the role', () => {
     const caller = callerOf(
-      event({ requestContext: { authorizer: { jwt: { claims: { sub: 'u1', 'cognito:groups': '[requester agent]' } } } } }),
+      event({
+        requestContext: {
+          authorizer: { jwt: { claims: { sub: 'u1', 'cognito:groups': '[requester agent]' } } },
+        },
+      }),
     );
     expect(caller).toMatchObject({ userId: 'u1', role: 'agent', permissions: { canViewAll: true } });
   });
@@ -43,17 +47,23 @@ describe('validation', () => {
   it('lists every failing field as a JSON pointer', () => {
     const problem = problemOf(() => validate(CreateTicketBody, { title: '', priority: 'whenever' }, 'body'));
     expect(problem.status).toBe(400);
-    const pointers = (problem.extensions.errors as { pointer: string }[]).map((error) => error.pointer).sort();
+    const pointers = (problem.extensions.errors as { pointer: string }[])
+      .map((error) => error.pointer)
+      .sort();
     expect(pointers).toEqual(['/description', '/priority', '/title']);
   });
 
   it('rejects unknown fields so typos are not silently ignored', () => {
-    const problem = problemOf(() => validate(CreateTicketBody, { title: 't', description: 'd', priorty: 'high' }, 'body'));
+    const problem = problemOf(() =>
+      validate(CreateTicketBody, { title: 't', description: 'd', priorty: 'high' }, 'body'),
+    );
     expect(problem.extensions.errors).toEqual([expect.objectContaining({ in: 'body', pointer: '/priorty' })]);
   });
 
   it('accepts S1 emergency as urgent and applies defaults', () => {
-    expect(validate(CreateTicketBody, { title: 't', description: 'd', priority: 'emergency' }, 'body')).toMatchObject({
+    expect(
+      validate(CreateTicketBody, { title: 't', description: 'd', priority: 'emergency' }, 'body'),
+    ).toMatchObject({
       priority: 'urgent',
       type: 'question',
     });
@@ -64,7 +74,9 @@ describe('validation', () => {
   });
 
   it('limits titles to 120 characters (S3)', () => {
-    expect(() => validate(CreateTicketBody, { title: 'x'.repeat(121), description: 'd' }, 'body')).toThrow(Problem);
+    expect(() => validate(CreateTicketBody, { title: 'x'.repeat(121), description: 'd' }, 'body')).toThrow(
+      Problem,
+    );
     expect(validate(z.object({ n: z.coerce.number() }), { n: '3' }, 'query')).toEqual({ n: 3 });
   });
 });
@@ -73,14 +85,23 @@ describe('bodies', () => {
   it('reads JSON, forms and base64 bodies', () => {
     expect(readBody(event({ body: '{"a":1}' }))).toEqual({ a: 1 });
     expect(
-      readBody(event({ body: 'decision=reject&reason=too+pricey', headers: { 'content-type': 'application/x-www-form-urlencoded' } })),
+      readBody(
+        event({
+          body: 'decision=reject&reason=too+pricey',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+      ),
     ).toEqual({ decision: 'reject', reason: 'too pricey' });
-    expect(readBody(event({ body: Buffer.from('{"b":2}').toString('base64'), isBase64Encoded: true }))).toEqual({ b: 2 });
+    expect(
+      readBody(event({ body: Buffer.from('{"b":2}').toString('base64'), isBase64Encoded: true })),
+    ).toEqual({ b: 2 });
   });
 
   it('answers 400 for broken JSON and 415 for other media types', () => {
     expect(problemOf(() => readBody(event({ body: '{nope' }))).status).toBe(400);
-    expect(problemOf(() => readBody(event({ body: 'x', headers: { 'content-type': 'text/plain' } }))).status).toBe(415);
+    expect(
+      problemOf(() => readBody(event({ body: 'x', headers: { 'content-type': 'text/plain' } }))).status,
+    ).toBe(415);
   });
 });
 

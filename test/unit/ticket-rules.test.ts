@@ -11,7 +11,11 @@ import {
 } from '#shared/domain/ticket.ts';
 import type { Caller } from '#shared/http/caller.ts';
 
-const as = (role: RoleName, userId = `${role}-1`): Caller => ({ userId, role, permissions: builtInRoles[role] });
+const as = (role: RoleName, userId = `${role}-1`): Caller => ({
+  userId,
+  role,
+  permissions: builtInRoles[role],
+});
 const requester = as('requester', 'req-1');
 const otherRequester = as('requester', 'req-2');
 const agent = as('agent', 'agent-1');
@@ -46,9 +50,14 @@ describe('ticket lifecycle', () => {
 
   it('refuses to resolve before an agent responded, then allows it (S3)', () => {
     const before = checkTransition(agent, ticket({ status: 'in_progress' }), 'resolved');
-    expect(before).toMatchObject({ ok: false, reason: expect.stringMatching(/before an agent has responded/) });
+    expect(before).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/before an agent has responded/),
+    });
     if (!before.ok) expect(before.allowed).not.toContain('resolved');
-    expect(checkTransition(agent, ticket({ status: 'in_progress', agentResponded: true }), 'resolved').ok).toBe(true);
+    expect(
+      checkTransition(agent, ticket({ status: 'in_progress', agentResponded: true }), 'resolved').ok,
+    ).toBe(true);
   });
 
   it('names the impossible transitions and lists the allowed ones', () => {

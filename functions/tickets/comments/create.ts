@@ -8,7 +8,10 @@ import { addComment } from '#shared/data/tickets.ts';
 import { authenticatedRoute } from '#shared/http/handler.ts';
 import { created } from '#shared/http/responses.ts';
 
-export const handler = authenticatedRoute({ params: TicketParams, body: CreateCommentBody }, async (input) => {
-  const comment = await addComment(input.caller, input.params.ticketId, () => input.body);
-  return created(commentView(comment), `/tickets/${comment.ticketId}/comments/${comment.commentId}`);
-});
+export const handler = authenticatedRoute(
+  { params: TicketParams, body: CreateCommentBody },
+  async (input) => {
+    const comment = await addComment(input.caller, input.params.ticketId, () => input.body);
+    return created(commentView(comment), `/tickets/${comment.ticketId}/comments/${comment.commentId}`);
+  },
+);
