@@ -180,7 +180,7 @@ export class ApiStack extends Stack {
         Validations.of(fn).acknowledge({
           id: `AwsSolutions-IAM5[Resource::${props.imagesBucketArnExportName}/${imageKeyPrefix}*]`,
           reason:
-            'Image keys are tickets/<ticketId>/<imageId>, created at runtime; the grant is limited to that ' +
+            'Image keys are tickets/<ticketId>/images/<imageId>, created at runtime; the grant is limited to that ' +
             'prefix and to the single action the route needs (GetObject to presign reads, PutObject to presign ' +
             'uploads).',
         });

@@ -148,7 +148,7 @@ export class ImagesStack extends Stack {
     Validations.of(this.verifier).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>/${imageKeyPrefix}*]`,
       reason:
-        'Object keys are tickets/<ticketId>/<imageId>, created at runtime; the verifier reads and deletes only ' +
+        'Object keys are tickets/<ticketId>/images/<imageId>, created at runtime; the verifier reads and deletes only ' +
         'objects under that prefix.',
     });
 
