@@ -4,6 +4,8 @@
  * the requester's notification, and links that are used, expired or unknown.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { db } from '#shared/data/entities.ts';
+import { hashApprovalToken, newApprovalToken } from '#shared/domain/approval-token.ts';
 import {
   approvalLinkIn,
   call,
@@ -113,6 +115,30 @@ describe('approval by link (S4)', () => {
     });
     const notice = await mailFor(requester.email, new RegExp(`#${ticket.number}\\b.*rejected`, 'i'));
     expect(notice.body.text).toContain('Use the spare stock in room 4');
+  });
+
+  it('shows an expired link as expired and decides nothing with it', async () => {
+    const ticket = await ticketWithApprover('Expired request');
+    // A link whose expiry has passed (DynamoDB TTL deletes lazily, so the item may still be there).
+    Object.assign(process.env, inject('env'));
+    const token = newApprovalToken();
+    await db()
+      .entities.Approval.create({
+        tokenHash: hashApprovalToken(token),
+        ticketId: ticket.ticketId,
+        approverId: approver.userId,
+        createdAt: new Date(Date.now() - 4 * 86_400_000).toISOString(),
+        expiresAt: Math.floor(Date.now() / 1000) - 60,
+      })
+      .go();
+    const page = await call(`/approvals/${token}`);
+    expect(page.status).toBe(410);
+    expect(page.text).toMatch(/expired/);
+    const post = await call(`/approvals/${token}`, { form: { decision: 'approve' } });
+    expect(post.status).toBe(410);
+    expect((await call(`/tickets/${ticket.ticketId}`, { token: requester.token })).body.status).toBe(
+      'pending_approval',
+    );
   });
 
   it('shows a clear page for unknown links and an approver can decide through the API instead', async () => {

@@ -81,6 +81,12 @@ describe('tickets', () => {
     expect(created.headers.get('etag')).toBe(`"${created.body.ticketId}.1"`);
   });
 
+  it('does not let agents open tickets (S2: customer service may not create tickets)', async () => {
+    const denied = await newTicket(agent, 'Agent ticket');
+    expect(denied.status).toBe(403);
+    expect(denied.body.type).toBe('/problems/forbidden');
+  });
+
   it('answers problem+json with every invalid field', async () => {
     const invalid = await call('/tickets', {
       token: alice.token,
