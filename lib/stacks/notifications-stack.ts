@@ -6,11 +6,12 @@
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { eventHandlers } from '#shared/http/routes.ts';
+import { streamFilterPatterns } from '#shared/notify/plan.ts';
 import { grantTableRead, grantTableWrite } from '../constructs/grants.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import type { DeployConfig } from '../deploy-config.ts';
@@ -104,6 +105,7 @@ export class NotificationsStack extends Stack {
         maxRecordAge: streamSettings.maxRecordAge,
         parallelizationFactor: 1,
         onFailure: new SqsDlq(this.deadLetterQueue),
+        filters: streamFilterPatterns.map((pattern) => FilterCriteria.filter(pattern)),
       }),
     );
   }

@@ -118,6 +118,20 @@ const isDecision = (status: string | undefined): status is 'approved' | 'rejecte
   status === 'approved' || status === 'rejected';
 
 /**
+ * Lambda event filter patterns for the stream ("Lambda event filtering", AWS Lambda docs): only the records
+ * {@link notificationsFor} can act on invoke the notifier: tickets inserted or modified, comments and audit events
+ * inserted. Everything else (the notifier's own log and idempotency writes, approvals, counters) is dropped by
+ * the event source mapping, so it costs no invocation. Patterns are ORed.
+ */
+export const streamFilterPatterns = [
+  { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { [entityNameAttribute]: { S: ['ticket'] } } } },
+  {
+    eventName: ['INSERT'],
+    dynamodb: { NewImage: { [entityNameAttribute]: { S: ['comment', 'ticketEvent'] } } },
+  },
+];
+
+/**
  * The notifications one stream record calls for. Rules (PRODUCT "Approvals and notifications", seed S4):
  *
  * - ticket INSERT in `pending_approval` with an approver, or MODIFY into `pending_approval` or to another approver

@@ -31,6 +31,17 @@ describe('notifications stack', () => {
     });
   });
 
+  it('invokes the notifier only for tickets, comments and audit events, not for its own writes', () => {
+    const [mapping] = Object.values(notifications.findResources('AWS::Lambda::EventSourceMapping'));
+    const patterns = ((mapping?.Properties.FilterCriteria.Filters ?? []) as { Pattern: string }[]).map(
+      (filter) => JSON.parse(filter.Pattern),
+    );
+    expect(patterns).toEqual([
+      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { __edb_e__: { S: ['ticket'] } } } },
+      { eventName: ['INSERT'], dynamodb: { NewImage: { __edb_e__: { S: ['comment', 'ticketEvent'] } } } },
+    ]);
+  });
+
   it('keeps the dead-letter queue encrypted and TLS-only', () => {
     notifications.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
