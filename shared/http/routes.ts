@@ -25,7 +25,8 @@ export interface Route {
 /**
  * `table:read` / `table:write`: the table and its indexes; `images:read`: GetObject under `tickets/`
  * (presigned GET URLs); `images:upload`: PutObject under `tickets/` (presigned POST);
- * `userPool:admin`: AdminConfirmSignUp, AdminAddUserToGroup, AdminGetUser on the user pool.
+ * `userPool:admin`: AdminConfirmSignUp, AdminAddUserToGroup, AdminGetUser, AdminDeleteUser (undoing a failed
+ * sign-up) on the user pool.
  */
 export type Grant = 'table:read' | 'table:write' | 'images:read' | 'images:upload' | 'userPool:admin';
 
