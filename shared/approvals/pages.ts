@@ -58,7 +58,7 @@ export function decidedPage(ticket: TicketItem): string {
     `Ticket #${ticket.number} ${verb}`,
     `<h1>Ticket #${ticket.number} ${verb}</h1><p>${escapeHtml(ticket.title)}</p>
 ${ticket.decisionReason ? `<p>Reason: ${escapeHtml(ticket.decisionReason)}</p>` : ''}
-<p>The requester has been notified. You can close this page.</p>`,
+<p>The requester will be notified by email. You can close this page.</p>`,
   );
 }
 
