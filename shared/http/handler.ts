@@ -37,7 +37,10 @@ export interface RouteSpec<
 }
 
 export interface RouteInput<B, Q, P> {
-  /** The validated body. Validation runs lazily on first access so that the handler can check access first. */
+  /**
+   * The validated body. Validation runs on first access, so a handler can check access first; destructuring
+   * `body` in the parameter list is such an access.
+   */
   readonly body: Out<B>;
   readonly query: Out<Q>;
   readonly params: Out<P>;
@@ -94,10 +97,12 @@ export function readBody(event: APIGatewayProxyEventV2): unknown {
   throw new Problem(415, 'unsupported-media-type', `Send application/json, not ${contentType}.`);
 }
 
-function buildInput<B extends Schema | undefined, Q extends Schema | undefined, P extends Schema | undefined>(
-  spec: RouteSpec<B, Q, P>,
-  event: APIGatewayProxyEventV2,
-): RouteInput<B, Q, P> {
+function buildInput<
+  B extends Schema | undefined,
+  Q extends Schema | undefined,
+  P extends Schema | undefined,
+  X extends object,
+>(spec: RouteSpec<B, Q, P>, event: APIGatewayProxyEventV2, extra: X): RouteInput<B, Q, P> & X {
   const params = (
     spec.params ? validate(spec.params, event.pathParameters ?? {}, 'path') : undefined
   ) as Out<P>;
@@ -106,6 +111,7 @@ function buildInput<B extends Schema | undefined, Q extends Schema | undefined, 
   ) as Out<Q>;
   let body: { value: Out<B> } | undefined;
   return {
+    ...extra,
     params,
     query,
     headers: event.headers ?? {},
@@ -150,8 +156,7 @@ export function authenticatedRoute<
 >(spec: RouteSpec<B, Q, P>, fn: (input: RouteInput<B, Q, P> & { caller: Caller }) => Promise<HttpResponse>) {
   return wrap(async (event) => {
     const caller = callerOf(event);
-    const input = buildInput(spec, event);
-    return fn(Object.assign(Object.create(input), { caller }) as RouteInput<B, Q, P> & { caller: Caller });
+    return fn(buildInput(spec, event, { caller }));
   });
 }
 
@@ -161,5 +166,5 @@ export function publicRoute<
   Q extends Schema | undefined = undefined,
   P extends Schema | undefined = undefined,
 >(spec: RouteSpec<B, Q, P>, fn: (input: RouteInput<B, Q, P>) => Promise<HttpResponse>) {
-  return wrap(async (event) => fn(buildInput(spec, event)));
+  return wrap(async (event) => fn(buildInput(spec, event, {})));
 }
