@@ -11,6 +11,7 @@ import {
   linkProblemPage,
   linkProblemStatus,
 } from '#shared/approvals/pages.ts';
+import { findUser } from '#shared/auth/accounts.ts';
 import { decideWithLink, inspectLink } from '#shared/data/approvals.ts';
 import { publicRoute, readBody } from '#shared/http/handler.ts';
 import { Problem } from '#shared/http/problem.ts';
@@ -30,7 +31,7 @@ export const handler = publicRoute({ params: ApprovalParams }, async ({ params, 
     if (!state.usable)
       return html(linkProblemStatus[state.problem], linkProblemPage(state.problem, state.ticket));
     const message = parsed.error.issues[0]?.message ?? 'Choose Approve or Reject.';
-    return html(400, confirmationPage(state.ticket, state.requester, message));
+    return html(400, confirmationPage(state.ticket, await findUser(state.ticket.requesterId), message));
   }
   const { decision, reason } = parsed.data;
   const result = await decideWithLink(params.token, decision === 'approve' ? 'approved' : 'rejected', reason);

@@ -4,8 +4,7 @@
  * ticket moves from `pending_approval` (only if still there, with the same approver), plus its audit event.
  */
 import { ulid } from 'ulid';
-import { findUser } from '#shared/auth/accounts.ts';
-import { type ApprovalItem, db, type TicketItem, type UserItem } from '#shared/data/entities.ts';
+import { type ApprovalItem, db, type TicketItem } from '#shared/data/entities.ts';
 import { hashApprovalToken, looksLikeApprovalToken } from '#shared/domain/approval-token.ts';
 
 /** Why a link cannot be used. */
@@ -16,12 +15,12 @@ export type LinkState =
       readonly usable: true;
       readonly approval: ApprovalItem;
       readonly ticket: TicketItem;
-      readonly requester?: UserItem;
     }
   | { readonly usable: false; readonly problem: LinkProblem; readonly ticket?: TicketItem };
 
 /**
- * The state of an approval link. Reads only (GET must change nothing: mail scanners fetch links).
+ * The state of an approval link: 2 GetItem (link, ticket). Reads only (GET must change nothing: mail scanners
+ * fetch links).
  * @param nowSeconds current time, epoch seconds
  */
 export async function inspectLink(
@@ -40,7 +39,7 @@ export async function inspectLink(
   if (ticket.status !== 'pending_approval' || ticket.approverId !== approval.approverId) {
     return { usable: false, problem: 'decided', ticket };
   }
-  return { usable: true, approval, ticket, requester: await findUser(ticket.requesterId) };
+  return { usable: true, approval, ticket };
 }
 
 export type Decision = 'approved' | 'rejected';
