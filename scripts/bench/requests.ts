@@ -14,7 +14,8 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { deflateSync } from 'node:zlib';
+import { type ApiResponse, apiClient, type CallOptions } from '../../test/support/api-client.ts';
+import { pngBytes } from '../../test/support/sample-images.ts';
 import { type SeededAccount, seedDemoAccounts } from '../local/demo-accounts.ts';
 import { repoRoot } from '../local/paths.ts';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
@@ -42,91 +43,15 @@ const overallTimeoutMs = 5 * 60_000;
 /** Tickets present when the listings are measured (the page size is 25). */
 const listedTickets = 30;
 
-interface Response {
-  status: number;
-  text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
-  body: any;
-  ms: number;
-}
-
-interface CallOptions {
-  token?: string;
-  json?: unknown;
-  form?: Record<string, string>;
-}
-
+/** The shared API client with the bench's timeout, called as `call(method, path, options)`. */
 function client(apiUrl: string) {
-  return async function call(
-    method: string,
-    urlOrPath: string,
-    options: CallOptions = {},
-  ): Promise<Response> {
-    const headers: Record<string, string> = {};
-    let body: string | undefined;
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(options.json);
-    } else if (options.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(options.form).toString();
-    }
-    const url = urlOrPath.startsWith('http') ? urlOrPath : `${apiUrl}${urlOrPath}`;
-    const started = performance.now();
-    const response = await fetch(url, {
-      method,
-      headers,
-      body,
-      signal: AbortSignal.timeout(requestTimeoutMs),
-    });
-    const text = await response.text();
-    const ms = performance.now() - started;
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, text, body: parsed, ms };
-  };
-}
-
-/** A real 2x2 PNG (signature, IHDR, IDAT, IEND), so that the image check accepts it. */
-function pngBytes(): Uint8Array {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (bytes: Buffer) => {
-    let c = 0xffffffff;
-    for (const byte of bytes) c = (crcTable[(c ^ byte) & 0xff] as number) ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(body));
-    return Buffer.concat([length, body, sum]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(2, 0);
-  header.writeUInt32BE(2, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const rows = Buffer.from([0, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 255, 255, 255]);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  const call = apiClient(apiUrl, requestTimeoutMs);
+  return (method: string, path: string, options: Omit<CallOptions, 'method'> = {}) =>
+    call(path, { ...options, method });
 }
 
 /** Fails a set-up step (not a measurement) with what the API answered. */
-function need(response: Response, status: number, what: string): Response {
+function need(response: ApiResponse, status: number, what: string): ApiResponse {
   if (response.status !== status) {
     throw new Error(
       `bench set-up: ${what} answered ${response.status}, expected ${status}: ${response.text.slice(0, 300)}`,
@@ -205,17 +130,17 @@ async function run(
    */
   async function measureRoute(
     label: string,
-    step: (i: number) => Promise<Response>,
+    step: (i: number) => Promise<ApiResponse>,
     expectation: { expected?: Record<string, number>; from?: string; note?: string } = {},
     follow?: { notifierLabel?: string; expected?: Record<string, number>; from?: string; note?: string },
-  ): Promise<Response[]> {
+  ): Promise<ApiResponse[]> {
     await stack.drained(60_000);
     const phaseStart = recorder.mark();
     const statuses = new Map<number, number>();
     const latencies: number[] = [];
     const calls: RecordedCall[] = [];
     const callsPerRepetition: number[] = [];
-    const responses: Response[] = [];
+    const responses: ApiResponse[] = [];
     for (let i = 0; i < repetitions; i++) {
       const mark = recorder.mark();
       const response = await step(i);

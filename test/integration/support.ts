@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import { apiClient } from '../support/api-client.ts';
 
 export const stack = {
   apiUrl: inject('apiUrl'),
@@ -11,45 +12,8 @@ export const stack = {
   smsUrl: inject('smsUrl'),
 };
 
-export interface ApiResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
-  body: any;
-}
-
-export interface CallOptions {
-  method?: string;
-  token?: string | undefined;
-  json?: unknown;
-  form?: Record<string, string>;
-  headers?: Record<string, string>;
-}
-
 /** One HTTP call to the local API (or any absolute URL). */
-export async function call(path: string, options: CallOptions = {}): Promise<ApiResponse> {
-  const headers: Record<string, string> = { ...options.headers };
-  let body: string | undefined;
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.json);
-  } else if (options.form) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams(options.form).toString();
-  }
-  const url = path.startsWith('http') ? path : `${stack.apiUrl}${path}`;
-  const response = await fetch(url, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, body: parsed };
-}
+export const call = apiClient(stack.apiUrl);
 
 export interface Session {
   userId: string;
