@@ -23,6 +23,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import S3rver from 's3rver';
 import { eventHandlers, routes } from '#shared/http/routes.ts';
 import { IMAGE_KEY_PREFIX } from '#shared/images/object-key.ts';
+import { streamFilterPatterns } from '#shared/notify/plan.ts';
 import { type Gateway, startGateway } from './gateway.ts';
 import { assertDynamoDbLocalInstalled, checkJava } from './install-dynamodb-local.ts';
 import { createJwtAuthorizer } from './jwt-authorizer.ts';
@@ -339,6 +340,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tableName,
       handlerEntry: eventHandlers.notifier,
       functionName: 'notifier',
+      filters: streamFilterPatterns,
       endpoint: urls.dynamodb,
       region: localRegion,
       credentials: localCredentials,

@@ -29,6 +29,7 @@ import {
   type AttributeValue as StreamAttributeValue,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { passesFilters } from './event-filter.ts';
 import { HandlerNotFoundError, lambdaContext, loadHandler } from './lambda-runtime.ts';
 
 /** A batch that exhausted its retries: what an SQS on-failure destination would receive, plus the records. */
@@ -62,6 +63,8 @@ export interface StreamPollerOptions {
   readonly bisectBatchOnError?: boolean;
   /** Pause between polls, default 250 ms. */
   readonly pollIntervalMs?: number;
+  /** Lambda filter patterns (`FilterCriteria`): records matching none are dropped, never delivered. */
+  readonly filters?: Parameters<typeof passesFilters>[0];
   readonly log: (line: string) => void;
   readonly logError: (line: string, error?: unknown) => void;
 }
@@ -263,7 +266,8 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       const page = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 100 }));
       const records = (page.Records ?? []).filter(
         (record) =>
-          !shard.checkpoint || BigInt(record.dynamodb?.SequenceNumber ?? '0') > BigInt(shard.checkpoint),
+          (!shard.checkpoint || BigInt(record.dynamodb?.SequenceNumber ?? '0') > BigInt(shard.checkpoint)) &&
+          passesFilters(options.filters, toLambdaRecord(record, streamArn ?? '', options.region)),
       );
       shard.buffer.push(...records);
       shard.iterator = page.NextShardIterator;
