@@ -83,6 +83,19 @@ const Problem = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
+const IdempotencyKeyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .meta({
+      description:
+        'Retrying with the same key within 24 h returns the first response (header idempotency-replayed: true) ' +
+        'instead of creating again; the same key with another body answers 422.',
+    }),
+});
+
 /** The OpenAPI 3.1 document (a plain object). @param serverUrl base URL of the API, if known */
 export function openApiDocument(serverUrl?: string) {
   const registry = new OpenAPIRegistry();
@@ -98,6 +111,7 @@ export function openApiDocument(serverUrl?: string) {
     const request: RouteConfig['request'] = {};
     if (operation.params) request.params = operation.params;
     if (operation.query) request.query = operation.query;
+    if ('idempotent' in route && route.idempotent) request.headers = IdempotencyKeyHeader;
     if (operation.body) {
       request.body = { content: { [operation.bodyType ?? 'application/json']: { schema: operation.body } } };
     }

@@ -16,8 +16,10 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { type Caller, callerOf } from '#shared/http/caller.ts';
+import { oncePerIdempotencyKey } from '#shared/http/idempotency-key.ts';
 import { type FieldError, malformed, Problem, validationProblem } from '#shared/http/problem.ts';
 import { type HttpResponse, problemResponse } from '#shared/http/responses.ts';
+import { routes } from '#shared/http/routes.ts';
 import { logger } from '#shared/observability/logger.ts';
 
 type Schema = z.ZodType;
@@ -125,6 +127,13 @@ function buildInput<
   };
 }
 
+/** Route keys (`POST /tickets`) of the routes that honour `Idempotency-Key`, from the route table. */
+const idempotentRouteKeys = new Set<string>(
+  routes
+    .filter((route) => 'idempotent' in route && route.idempotent)
+    .map((route) => `${route.method} ${route.path}`),
+);
+
 /** Turns thrown problems into problem+json; anything else is logged and answered 500 without its details. */
 const problemMiddleware = {
   onError: async (request: { error: unknown; response: unknown }) => {
@@ -138,7 +147,7 @@ const problemMiddleware = {
   },
 };
 
-function wrap(fn: (event: APIGatewayProxyEventV2) => Promise<HttpResponse>) {
+function wrap(fn: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>) {
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(problemMiddleware)
@@ -146,7 +155,8 @@ function wrap(fn: (event: APIGatewayProxyEventV2) => Promise<HttpResponse>) {
 }
 
 /**
- * A route behind the Cognito JWT authorizer. The handler receives the validated input and the caller.
+ * A route behind the Cognito JWT authorizer. The handler receives the validated input and the caller. Routes the
+ * route table marks `idempotent` run once per `Idempotency-Key` (see `shared/http/idempotency-key.ts`).
  * @throws Problem 401 from {@link callerOf} when the claims are missing
  */
 export function authenticatedRoute<
@@ -154,9 +164,12 @@ export function authenticatedRoute<
   Q extends Schema | undefined = undefined,
   P extends Schema | undefined = undefined,
 >(spec: RouteSpec<B, Q, P>, fn: (input: RouteInput<B, Q, P> & { caller: Caller }) => Promise<HttpResponse>) {
-  return wrap(async (event) => {
+  return wrap(async (event, context) => {
     const caller = callerOf(event);
-    return fn(buildInput(spec, event, { caller }));
+    const run = () => fn(buildInput(spec, event, { caller }));
+    if (!idempotentRouteKeys.has(event.routeKey)) return run();
+    const scope = `${caller.userId} ${event.requestContext.http.method} ${event.rawPath}`;
+    return oncePerIdempotencyKey(event.headers?.['idempotency-key'], scope, event.body ?? '', context, run);
   });
 }
 

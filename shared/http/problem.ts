@@ -25,6 +25,7 @@ export type ProblemSlug =
   | 'unsupported-media-type'
   | 'payload-too-large'
   | 'too-many-requests'
+  | 'idempotency-key-reused'
   | 'internal-error';
 
 const titles: Record<ProblemSlug, string> = {
@@ -39,6 +40,7 @@ const titles: Record<ProblemSlug, string> = {
   'unsupported-media-type': 'Unsupported media type',
   'payload-too-large': 'Payload too large',
   'too-many-requests': 'Too many requests',
+  'idempotency-key-reused': 'Idempotency-Key reused with another request',
   'internal-error': 'Internal server error',
 };
 

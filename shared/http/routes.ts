@@ -18,6 +18,11 @@ export interface Route {
   readonly entry: string;
   readonly access: RouteAccess;
   readonly summary: string;
+  /**
+   * Creates something and honours the `Idempotency-Key` header (`shared/http/idempotency-key.ts`): a retried POST
+   * with the same key answers the first response again. Needs `table:write`.
+   */
+  readonly idempotent?: boolean;
   /** What the function may touch; the api stack turns each into a least-privilege IAM grant. */
   readonly grants: readonly Grant[];
 }
@@ -92,6 +97,7 @@ export const routes = [
     entry: 'functions/tickets/create.ts',
     access: 'authenticated',
     summary: 'Open a ticket',
+    idempotent: true,
     grants: ['table:read', 'table:write'],
   },
   {
@@ -128,6 +134,7 @@ export const routes = [
     entry: 'functions/tickets/comments/create.ts',
     access: 'authenticated',
     summary: 'Add a comment or internal note',
+    idempotent: true,
     grants: ['table:read', 'table:write'],
   },
   {
@@ -137,6 +144,7 @@ export const routes = [
     entry: 'functions/tickets/images/create-upload.ts',
     access: 'authenticated',
     summary: 'Presigned POST for an image upload',
+    idempotent: true,
     grants: ['table:read', 'table:write', 'images:upload'],
   },
   {

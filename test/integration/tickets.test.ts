@@ -87,6 +87,67 @@ describe('tickets', () => {
     expect(denied.body.type).toBe('/problems/forbidden');
   });
 
+  it('creates once per Idempotency-Key, per caller, and refuses a reused key with another body', async () => {
+    const key = `retry-${Date.now()}`;
+    const body = { title: 'Network down on floor 3', description: 'Since 9 am' };
+    const first = await call('/tickets', {
+      token: alice.token,
+      json: body,
+      headers: { 'idempotency-key': key },
+    });
+    const retry = await call('/tickets', {
+      token: alice.token,
+      json: body,
+      headers: { 'idempotency-key': key },
+    });
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.body.ticketId).toBe(first.body.ticketId);
+    expect(retry.headers.get('idempotency-replayed')).toBe('true');
+    expect(first.headers.get('idempotency-replayed')).toBeNull();
+    const listed = await call('/tickets?limit=100', { token: alice.token });
+    expect(listed.body.items.filter((ticket: { title: string }) => ticket.title === body.title)).toHaveLength(
+      1,
+    );
+
+    const otherBody = await call('/tickets', {
+      token: alice.token,
+      json: { ...body, title: 'Something else' },
+      headers: { 'idempotency-key': key },
+    });
+    expect(otherBody.status).toBe(422);
+    expect(otherBody.body.type).toBe('/problems/idempotency-key-reused');
+    const otherCaller = await call('/tickets', {
+      token: bob.token,
+      json: body,
+      headers: { 'idempotency-key': key },
+    });
+    expect(otherCaller.status).toBe(201);
+    expect(otherCaller.body.ticketId).not.toBe(first.body.ticketId);
+    const badKey = await call('/tickets', {
+      token: alice.token,
+      json: body,
+      headers: { 'idempotency-key': 'has space' },
+    });
+    expect(badKey.status).toBe(400);
+    expect(badKey.body.errors[0]).toMatchObject({ in: 'header', pointer: '/idempotency-key' });
+
+    // A failed request is not remembered: the corrected retry may reuse its key.
+    const failing = await call('/tickets', {
+      token: alice.token,
+      json: { title: '' },
+      headers: { 'idempotency-key': `${key}-2` },
+    });
+    expect(failing.status).toBe(400);
+    const corrected = await call('/tickets', {
+      token: alice.token,
+      json: body,
+      headers: { 'idempotency-key': `${key}-2` },
+    });
+    expect(corrected.status).toBe(201);
+    expect(corrected.headers.get('idempotency-replayed')).toBeNull();
+  });
+
   it('answers problem+json with every invalid field', async () => {
     const invalid = await call('/tickets', {
       token: alice.token,
