@@ -167,9 +167,15 @@ export function authenticatedRoute<
   return wrap(async (event, context) => {
     const caller = callerOf(event);
     const run = () => fn(buildInput(spec, event, { caller }));
-    if (!idempotentRouteKeys.has(event.routeKey)) return run();
-    const scope = `${caller.userId} ${event.requestContext.http.method} ${event.rawPath}`;
-    return oncePerIdempotencyKey(event.headers?.['idempotency-key'], scope, event.body ?? '', context, run);
+    const key = event.headers?.['idempotency-key'];
+    if (key === undefined || !idempotentRouteKeys.has(event.routeKey)) return run();
+    return oncePerIdempotencyKey(
+      key,
+      `${caller.userId} ${event.routeKey} ${event.rawPath}`,
+      event.body ?? '',
+      context,
+      run,
+    );
   });
 }
 

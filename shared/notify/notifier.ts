@@ -197,10 +197,11 @@ export function createNotifier(deps: NotifierDependencies) {
     intent: NotificationIntent,
     ticket: TicketSummary,
     link: ApprovalLinkIssuer | undefined,
+    findUser: NotifierDependencies['findUser'],
   ): Promise<MessageFacts> {
     switch (intent.type) {
       case 'approval_requested': {
-        const requester = await deps.findUser(ticket.requesterId);
+        const requester = await findUser(ticket.requesterId);
         const issued = await (link as ApprovalLinkIssuer).get();
         return {
           type: 'approval_requested',
@@ -217,7 +218,7 @@ export function createNotifier(deps: NotifierDependencies) {
       case 'assigned':
         return { type: 'assigned', ticket };
       case 'agent_response': {
-        const author = intent.actorId ? await deps.findUser(intent.actorId) : undefined;
+        const author = intent.actorId ? await findUser(intent.actorId) : undefined;
         return { type: 'agent_response', ticket, authorName: author?.name, body: intent.body };
       }
     }
@@ -229,6 +230,7 @@ export function createNotifier(deps: NotifierDependencies) {
     recipient: RecipientProfile | undefined,
     channel: Channel,
     link: ApprovalLinkIssuer | undefined,
+    findUser: NotifierDependencies['findUser'],
   ): Promise<DeliveryOutcome> {
     const address = channel === 'email' ? recipient?.email : recipient?.phone;
     const base = {
@@ -241,7 +243,7 @@ export function createNotifier(deps: NotifierDependencies) {
     const problem = channel === 'email' ? emailAddressProblem(address) : phoneNumberProblem(address);
     if (problem) return outcome({ ...base, status: 'skipped', error: problem });
 
-    const facts = await factsFor(context.intent, context.ticket, link);
+    const facts = await factsFor(context.intent, context.ticket, link, findUser);
     const sent =
       channel === 'email'
         ? await deps.sendEmail({ to: address, ...renderEmail(facts) })
@@ -298,6 +300,12 @@ export function createNotifier(deps: NotifierDependencies) {
     }
     const deliveries: Array<RecordReport['deliveries'][number]> = [];
     const failures: Array<{ key: string; error: string }> = [];
+    // Each profile is read once per record, however many channels and messages need it.
+    const profiles = new Map<string, ReturnType<NotifierDependencies['findUser']>>();
+    const findUser = (userId: string) => {
+      if (!profiles.has(userId)) profiles.set(userId, deps.findUser(userId));
+      return profiles.get(userId) as ReturnType<NotifierDependencies['findUser']>;
+    };
 
     for (const intent of intents) {
       const ticket = intent.ticket ?? (await deps.findTicket(intent.ticketId));
@@ -307,7 +315,7 @@ export function createNotifier(deps: NotifierDependencies) {
       }
       const recipientId = recipientIdFor(intent, ticket);
       if (!recipientId) continue;
-      const recipient = await deps.findUser(recipientId);
+      const recipient = await findUser(recipientId);
       const link =
         intent.type === 'approval_requested'
           ? new ApprovalLinkIssuer(deps, ticket.ticketId, recipientId)
@@ -317,7 +325,7 @@ export function createNotifier(deps: NotifierDependencies) {
       for (const channel of channelsFor(intent, recipient)) {
         const key = deliveryKey(eventId, channel, recipientId, intent.type);
         try {
-          const delivery = await deps.once(key, () => attempt(context, recipient, channel, link));
+          const delivery = await deps.once(key, () => attempt(context, recipient, channel, link, findUser));
           await deps.recordNotification(logEntry(context, channel, delivery));
           deliveries.push({
             type: intent.type,
