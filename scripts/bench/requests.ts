@@ -264,7 +264,7 @@ async function run(
     { expected: { GetItem: 1, UpdateItem: 1, TransactWriteItems: 1 }, from: '#1, #2, #3' },
     {
       notifierLabel: 'stream notifier, per approval request (email + SMS to the approver)',
-      from: '#1 profiles, #13 1 PutItem per send; idempotency records and the link not in the table',
+      from: '#1 profiles, #13 log + idempotency record per send, the link item',
     },
   );
 
@@ -329,7 +329,7 @@ async function run(
     { expected: { GetItem: 1, TransactWriteItems: 1 }, from: '#8' },
     {
       notifierLabel: 'stream notifier, per status change (email to the requester)',
-      from: '#7 ticket, #1 profile, #13 1 PutItem per send; idempotency records not in the table',
+      from: '#7 ticket, #1 profile, #13 log + idempotency record per send',
     },
   );
 
@@ -353,7 +353,7 @@ async function run(
     { expected: { GetItem: 1, TransactWriteItems: 1 }, from: '#9' },
     {
       notifierLabel: 'stream notifier, per agent response (email to the requester)',
-      from: '#7 ticket, #1 profiles, #13 1 PutItem per send; idempotency records not in the table',
+      from: '#7 ticket, #1 profiles, #13 log + idempotency record per send',
     },
   );
 
@@ -365,7 +365,7 @@ async function run(
         token: requester,
         json: { contentType: 'image/png', fileName: `photo-${i}.png` },
       }),
-    { expected: { GetItem: 1 }, from: '#7' },
+    { expected: { GetItem: 1, PutItem: 1 }, from: '#12' },
   );
   // Each presigned POST used once: the object-created check's calls per image.
   const uploadStart = recorder.mark();
@@ -380,7 +380,7 @@ async function run(
     recorder.since(uploadStart),
     'imageCheck',
     'S3 image check, per uploaded image',
-    { expected: { GetItem: 1, UpdateItem: 1 }, from: '#12' },
+    { expected: { GetItem: 1, UpdateItem: 1 }, from: '#12b' },
     uploaded,
   );
 
@@ -415,7 +415,7 @@ async function run(
     { expected: { GetItem: 2, TransactWriteItems: 1 }, from: '#10, #11' },
     {
       notifierLabel: 'stream notifier, per approval decision (email + SMS to the requester)',
-      from: '#1 profile, #13 1 PutItem per send; idempotency records not in the table',
+      from: '#1 profile, #13 log + idempotency record per send',
     },
   );
 
