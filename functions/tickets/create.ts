@@ -5,10 +5,10 @@
 import { CreateTicketBody } from '#shared/api/schemas.ts';
 import { ticketView } from '#shared/api/views.ts';
 import { openTicket } from '#shared/data/tickets.ts';
-import { authenticatedRoute } from '#shared/http/handler.ts';
+import { idempotentRoute } from '#shared/http/idempotency-key.ts';
 import { created, etagOf } from '#shared/http/responses.ts';
 
-export const handler = authenticatedRoute({ body: CreateTicketBody }, async ({ body, caller }) => {
+export const handler = idempotentRoute({ body: CreateTicketBody }, async ({ body, caller }) => {
   const ticket = await openTicket(caller, body);
   return created(ticketView(ticket), `/tickets/${ticket.ticketId}`, {
     etag: etagOf(ticket.ticketId, ticket.version),

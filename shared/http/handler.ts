@@ -16,10 +16,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { type Caller, callerOf } from '#shared/http/caller.ts';
-import { oncePerIdempotencyKey } from '#shared/http/idempotency-key.ts';
 import { type FieldError, malformed, Problem, validationProblem } from '#shared/http/problem.ts';
 import { type HttpResponse, problemResponse } from '#shared/http/responses.ts';
-import { routes } from '#shared/http/routes.ts';
 import { logger } from '#shared/observability/logger.ts';
 
 type Schema = z.ZodType;
@@ -127,13 +125,6 @@ function buildInput<
   };
 }
 
-/** Route keys (`POST /tickets`) of the routes that honour `Idempotency-Key`, from the route table. */
-const idempotentRouteKeys = new Set<string>(
-  routes
-    .filter((route) => 'idempotent' in route && route.idempotent)
-    .map((route) => `${route.method} ${route.path}`),
-);
-
 /** Turns thrown problems into problem+json; anything else is logged and answered 500 without its details. */
 const problemMiddleware = {
   onError: async (request: { error: unknown; response: unknown }) => {
@@ -154,28 +145,31 @@ function wrap(fn: (event: APIGatewayProxyEventV2, context: Context) => Promise<H
     .handler(fn);
 }
 
+/** Runs around a handler: gets the handler's run, the event, the invocation context and the caller. */
+export type AroundHandler = (
+  run: () => Promise<HttpResponse>,
+  request: { event: APIGatewayProxyEventV2; context: Context; caller: Caller },
+) => Promise<HttpResponse>;
+
 /**
- * A route behind the Cognito JWT authorizer. The handler receives the validated input and the caller. Routes the
- * route table marks `idempotent` run once per `Idempotency-Key` (see `shared/http/idempotency-key.ts`).
+ * A route behind the Cognito JWT authorizer. The handler receives the validated input and the caller; `around`
+ * (e.g. `idempotentRoute`) may wrap its run.
  * @throws Problem 401 from {@link callerOf} when the claims are missing
  */
+
 export function authenticatedRoute<
   B extends Schema | undefined = undefined,
   Q extends Schema | undefined = undefined,
   P extends Schema | undefined = undefined,
->(spec: RouteSpec<B, Q, P>, fn: (input: RouteInput<B, Q, P> & { caller: Caller }) => Promise<HttpResponse>) {
+>(
+  spec: RouteSpec<B, Q, P>,
+  fn: (input: RouteInput<B, Q, P> & { caller: Caller }) => Promise<HttpResponse>,
+  around?: AroundHandler,
+) {
   return wrap(async (event, context) => {
     const caller = callerOf(event);
     const run = () => fn(buildInput(spec, event, { caller }));
-    const key = event.headers?.['idempotency-key'];
-    if (key === undefined || !idempotentRouteKeys.has(event.routeKey)) return run();
-    return oncePerIdempotencyKey(
-      key,
-      `${caller.userId} ${event.routeKey} ${event.rawPath}`,
-      event.body ?? '',
-      context,
-      run,
-    );
+    return around ? around(run, { event, context, caller }) : run();
   });
 }
 

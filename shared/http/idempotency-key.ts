@@ -17,9 +17,12 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
+import type * as z from 'zod';
 import { dynamoClient } from '#shared/aws/clients.ts';
 import { config } from '#shared/config.ts';
 import { tableKeys, ttlAttribute } from '#shared/data/table.ts';
+import type { Caller } from '#shared/http/caller.ts';
+import { authenticatedRoute, type RouteInput, type RouteSpec } from '#shared/http/handler.ts';
 import { Problem, validationProblem } from '#shared/http/problem.ts';
 import type { HttpResponse } from '#shared/http/responses.ts';
 
@@ -115,4 +118,21 @@ export async function oncePerIdempotencyKey(
     }
     throw error;
   }
+}
+
+/**
+ * An authenticated route that creates something and honours `Idempotency-Key`, scoped to the caller, the route
+ * and the path. Mark the route `idempotent` in the route table too (the OpenAPI document reads it there; a unit
+ * test checks the two agree).
+ */
+export function idempotentRoute<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<B, Q, P>, fn: (input: RouteInput<B, Q, P> & { caller: Caller }) => Promise<HttpResponse>) {
+  return authenticatedRoute(spec, fn, (run, { event, context, caller }) => {
+    const key = event.headers?.['idempotency-key'];
+    const scope = `${caller.userId} ${event.routeKey} ${event.rawPath}`;
+    return oncePerIdempotencyKey(key, scope, event.body ?? '', context, run);
+  });
 }

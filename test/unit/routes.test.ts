@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { routes } from '#shared/http/routes.ts';
 
@@ -15,6 +16,14 @@ describe('route table', () => {
       'CreateTicket',
     ]);
     for (const route of idempotent) expect(route.grants).toContain('table:write');
+  });
+
+  it('marks exactly the routes whose handler is an idempotentRoute (the OpenAPI document reads the mark)', () => {
+    for (const route of routes) {
+      const source = readFileSync(new URL(`../../${route.entry}`, import.meta.url), 'utf8');
+      const marked = 'idempotent' in route && route.idempotent === true;
+      expect([route.id, source.includes('idempotentRoute(')]).toEqual([route.id, marked]);
+    }
   });
 
   it('keeps idempotency to authenticated POSTs, where the key can be scoped to the caller', () => {

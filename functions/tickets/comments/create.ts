@@ -5,13 +5,10 @@
 import { CreateCommentBody, TicketParams } from '#shared/api/schemas.ts';
 import { commentView } from '#shared/api/views.ts';
 import { addComment } from '#shared/data/tickets.ts';
-import { authenticatedRoute } from '#shared/http/handler.ts';
+import { idempotentRoute } from '#shared/http/idempotency-key.ts';
 import { created } from '#shared/http/responses.ts';
 
-export const handler = authenticatedRoute(
-  { params: TicketParams, body: CreateCommentBody },
-  async (input) => {
-    const comment = await addComment(input.caller, input.params.ticketId, () => input.body);
-    return created(commentView(comment), `/tickets/${comment.ticketId}/comments/${comment.commentId}`);
-  },
-);
+export const handler = idempotentRoute({ params: TicketParams, body: CreateCommentBody }, async (input) => {
+  const comment = await addComment(input.caller, input.params.ticketId, () => input.body);
+  return created(commentView(comment), `/tickets/${comment.ticketId}/comments/${comment.commentId}`);
+});

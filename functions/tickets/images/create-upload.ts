@@ -10,7 +10,7 @@
 import { TicketParams } from '#shared/api/schemas.ts';
 import { db } from '#shared/data/entities.ts';
 import { canSeeTicket } from '#shared/domain/ticket.ts';
-import { authenticatedRoute } from '#shared/http/handler.ts';
+import { idempotentRoute } from '#shared/http/idempotency-key.ts';
 import { conflict, notFound, Problem } from '#shared/http/problem.ts';
 import { created } from '#shared/http/responses.ts';
 import {
@@ -22,7 +22,7 @@ import {
 } from '#shared/images/rules.ts';
 import { CreateImageUploadBody, startImageUpload } from '#shared/images/upload-request.ts';
 
-export const handler = authenticatedRoute(
+export const handler = idempotentRoute(
   { params: TicketParams, body: CreateImageUploadBody },
   async (request) => {
     const { params, caller } = request; // `request.body` is read only after the access checks
