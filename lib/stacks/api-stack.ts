@@ -87,7 +87,7 @@ export class ApiStack extends Stack {
           CorsHttpMethod.DELETE,
         ],
         allowHeaders: corsAllowHeaders,
-        exposeHeaders: ['etag', 'location'],
+        exposeHeaders: ['etag', 'location', 'idempotency-replayed'],
         maxAge: Duration.hours(1),
       },
     });
