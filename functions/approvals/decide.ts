@@ -4,20 +4,22 @@
  * stream notifier then tells the requester. Answers HTML pages; a missing reason re-shows the form with a 400.
  */
 
-import { ApprovalParams, DecideApprovalBody } from '#shared/api/schemas.ts';
+import { decideWithLink, inspectLink } from '#shared/approvals/operations.ts';
 import {
   confirmationPage,
   decidedPage,
   linkProblemPage,
   linkProblemStatus,
 } from '#shared/approvals/pages.ts';
-import { findUser } from '#shared/auth/accounts.ts';
-import { decideWithLink, inspectLink } from '#shared/data/approvals.ts';
-import { publicRoute, readBody } from '#shared/http/handler.ts';
-import { Problem } from '#shared/http/problem.ts';
-import { html } from '#shared/http/responses.ts';
+import { decideApprovalRoute } from '#shared/approvals/routes.ts';
+import { DecideApprovalBody } from '#shared/approvals/schemas.ts';
+import { Problem } from '#shared/platform/http/problem.ts';
+import { html } from '#shared/platform/http/responses.ts';
+import { readBody, route } from '#shared/platform/http/route.ts';
+import { findUser } from '#shared/users/profiles.ts';
 
-export const handler = publicRoute({ params: ApprovalParams }, async ({ params, event }) => {
+// The form is parsed here rather than by the route wrapper: a missing reason re-shows the page, not problem+json.
+export const handler = route(decideApprovalRoute, async ({ params, event }) => {
   let raw: unknown;
   try {
     raw = readBody(event);

@@ -1,16 +1,15 @@
 /**
- * `GET /approvals/{token}` (public): the approval confirmation page. Changes nothing (mail scanners and link
- * previews fetch links); a used, expired or unknown link gets a page that says so.
+ * `GET /approvals/{token}` (public; the link is the credential): the confirmation page with Approve and Reject
+ * buttons. Changes nothing (mail scanners fetch links). A used, expired or unknown link gets a page that says so.
  */
-
-import { ApprovalParams } from '#shared/api/schemas.ts';
+import { inspectLink } from '#shared/approvals/operations.ts';
 import { confirmationPage, linkProblemPage, linkProblemStatus } from '#shared/approvals/pages.ts';
-import { findUser } from '#shared/auth/accounts.ts';
-import { inspectLink } from '#shared/data/approvals.ts';
-import { publicRoute } from '#shared/http/handler.ts';
-import { html } from '#shared/http/responses.ts';
+import { showApprovalRoute } from '#shared/approvals/routes.ts';
+import { html } from '#shared/platform/http/responses.ts';
+import { route } from '#shared/platform/http/route.ts';
+import { findUser } from '#shared/users/profiles.ts';
 
-export const handler = publicRoute({ params: ApprovalParams }, async ({ params }) => {
+export const handler = route(showApprovalRoute, async ({ params }) => {
   const state = await inspectLink(params.token);
   if (!state.usable)
     return html(linkProblemStatus[state.problem], linkProblemPage(state.problem, state.ticket));

@@ -1,5 +1,6 @@
 /** `GET /health` (public): liveness. Touches nothing, so it stays cheap and cannot leak state. */
-import { publicRoute } from '#shared/http/handler.ts';
-import { ok } from '#shared/http/responses.ts';
+import { ok } from '#shared/platform/http/responses.ts';
+import { route } from '#shared/platform/http/route.ts';
+import { getHealthRoute } from '#shared/platform/routes.ts';
 
-export const handler = publicRoute({}, async () => ok({ status: 'ok' }));
+export const handler = route(getHealthRoute, async () => ok({ status: 'ok' }));

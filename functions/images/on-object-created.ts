@@ -9,7 +9,7 @@
 import type { Context, S3Event } from 'aws-lambda';
 import { checkUploadedImage } from '#shared/images/check-upload.ts';
 import { decodeS3EventKey, parseImageObjectKey } from '#shared/images/object-key.ts';
-import { logger } from '#shared/observability/logger.ts';
+import { logger } from '#shared/platform/logger.ts';
 
 export async function handler(event: S3Event, context: Context): Promise<void> {
   logger.addContext(context);

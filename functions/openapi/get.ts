@@ -1,11 +1,13 @@
 /** `GET /openapi.json` (public): the OpenAPI 3.1 document, built once per cold start. */
-import { openApiDocument } from '#shared/api/openapi.ts';
-import { publicRoute } from '#shared/http/handler.ts';
-import { ok } from '#shared/http/responses.ts';
+import { ok } from '#shared/platform/http/responses.ts';
+import { route } from '#shared/platform/http/route.ts';
+import { openApiDocument } from '#shared/platform/openapi.ts';
+import { getOpenApiRoute } from '#shared/platform/routes.ts';
+import { routes } from '#shared/routes.ts';
 
 let document: ReturnType<typeof openApiDocument> | undefined;
 
-export const handler = publicRoute({}, async () => {
-  document ??= openApiDocument();
+export const handler = route(getOpenApiRoute, async () => {
+  document ??= openApiDocument(routes);
   return ok(document, { 'cache-control': 'public, max-age=300' });
 });

@@ -1,15 +1,15 @@
 /**
  * `POST /tickets`: open a ticket. 201 with the ticket, `Location` and `ETag`. With `approverId` the ticket starts
- * `pending_approval` and the approver is mailed a link (S4). 403 for roles that may not create tickets (S2).
+ * `pending_approval` and the approver is mailed a link. 403 for roles without `canCreateTickets`.
  */
-import { CreateTicketBody } from '#shared/api/schemas.ts';
-import { ticketView } from '#shared/api/views.ts';
-import { openTicket } from '#shared/data/tickets.ts';
-import { idempotentRoute } from '#shared/http/idempotency-key.ts';
-import { created, etagOf } from '#shared/http/responses.ts';
+import { idempotentRoute } from '#shared/platform/http/idempotency-key.ts';
+import { created, etagOf } from '#shared/platform/http/responses.ts';
+import { openTicket } from '#shared/tickets/operations.ts';
+import { createTicketRoute } from '#shared/tickets/routes.ts';
+import { ticketView } from '#shared/tickets/views.ts';
 
-export const handler = idempotentRoute({ body: CreateTicketBody }, async ({ body, caller }) => {
-  const ticket = await openTicket(caller, body);
+export const handler = idempotentRoute(createTicketRoute, async ({ body, actor }) => {
+  const ticket = await openTicket(actor, body);
   return created(ticketView(ticket), `/tickets/${ticket.ticketId}`, {
     etag: etagOf(ticket.ticketId, ticket.version),
   });

@@ -1,19 +1,16 @@
 /**
  * `PATCH /tickets/{ticketId}`: change status along the lifecycle (409 with the allowed targets otherwise) and
- * fields. Honours `If-Match` (412 when stale). Approvers may decide `approved`/`rejected` here too (S4).
+ * fields. Honours `If-Match` (412 when stale). Approvers may decide `approved`/`rejected` here too.
  */
-import { TicketParams, UpdateTicketBody } from '#shared/api/schemas.ts';
-import { ticketView } from '#shared/api/views.ts';
-import { changeTicket } from '#shared/data/tickets.ts';
-import { authenticatedRoute } from '#shared/http/handler.ts';
-import { etagOf, ok } from '#shared/http/responses.ts';
+import { etagOf, ok, versionFromIfMatch } from '#shared/platform/http/responses.ts';
+import { route } from '#shared/platform/http/route.ts';
+import { changeTicket, findVisibleTicket } from '#shared/tickets/operations.ts';
+import { updateTicketRoute } from '#shared/tickets/routes.ts';
+import { ticketView } from '#shared/tickets/views.ts';
 
-export const handler = authenticatedRoute({ params: TicketParams, body: UpdateTicketBody }, async (input) => {
-  const ticket = await changeTicket(
-    input.caller,
-    input.params.ticketId,
-    () => input.body,
-    input.headers['if-match'],
-  );
-  return ok(ticketView(ticket), { etag: etagOf(ticket.ticketId, ticket.version) });
+export const handler = route(updateTicketRoute, async (input) => {
+  const ticket = await findVisibleTicket(input.actor, input.params.ticketId);
+  const expectedVersion = versionFromIfMatch(input.headers['if-match'], ticket.ticketId);
+  const changed = await changeTicket(input.actor, ticket, input.body, expectedVersion);
+  return ok(ticketView(changed), { etag: etagOf(changed.ticketId, changed.version) });
 });

@@ -1,5 +1,5 @@
 /**
- * Turns the `grants` of a route (see `Grant` in shared/http/routes.ts) into least-privilege IAM statements.
+ * Turns the `grants` of a route (see `Grant` in shared/platform/route-table.ts) into least-privilege IAM statements.
  *
  * Narrower than `grantReadData` / `grantWriteData`: no Scan (the product forbids Scan on request paths), no
  * stream actions, and the indexes are named one by one (`table/index/gsi1` ...) instead of `table/index/*`, so
@@ -7,9 +7,9 @@
  */
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { globalSecondaryIndexes } from '#shared/data/table.ts';
-import type { Grant } from '#shared/http/routes.ts';
 import { IMAGE_KEY_PREFIX } from '#shared/images/object-key.ts';
+import type { Grant } from '#shared/platform/route-table.ts';
+import { globalSecondaryIndexes } from '#shared/platform/table.ts';
 
 /** Every image object lives under this key prefix (`tickets/<ticketId>/images/<imageId>`). */
 export const imageKeyPrefix = IMAGE_KEY_PREFIX;
@@ -27,8 +27,8 @@ export const tableWriteActions = [
   'dynamodb:BatchWriteItem',
 ] as const;
 /**
- * `userPool:admin`. Besides the three actions the route table names, AdminDeleteUser: self sign-up
- * (`signUpRequester` in shared/auth/accounts.ts) deletes the Cognito user again when a step after SignUp fails,
+ * `userPool:admin`: the four actions `Grant` names. AdminDeleteUser is among them because self sign-up
+ * (`signUpRequester` in shared/users/accounts.ts) deletes the Cognito user again when a step after SignUp fails,
  * so the email can sign up once more; without it that rollback would fail silently in AWS (the emulator does not
  * check IAM).
  */

@@ -35,7 +35,7 @@ export const esmRequireBanner =
   "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);";
 
 export interface ServiceFunctionProps {
-  /** Handler module, relative to the repository root (as in `shared/http/routes.ts`). */
+  /** Handler module, relative to the repository root (as in the route rows, `shared/<feature>/routes.ts`). */
   readonly entry: string;
   readonly description: string;
   /** Environment variables besides NODE_OPTIONS and POWERTOOLS_SERVICE_NAME, which are always set. */

@@ -1,6 +1,6 @@
 /**
- * API: the HTTP API, one Lambda function per row of `routes` (shared/http/routes.ts), each with least-privilege
- * IAM built from the row's `grants`, the Cognito JWT authorizer on `authenticated` routes, and the secret that
+ * API: the HTTP API, one Lambda function per route row (`shared/routes.ts`), each with least-privilege
+ * IAM built from the row's `grants`, the Cognito JWT authorizer on every route that is not `public`, and the secret that
  * signs pagination cursors.
  */
 import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
@@ -24,7 +24,8 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { type Route, routes } from '#shared/http/routes.ts';
+import { isPublicRoute, type Route } from '#shared/platform/route-table.ts';
+import { routes } from '#shared/routes.ts';
 import { applyGrants, imageKeyPrefix, imageObjectsArn } from '../constructs/grants.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import type { DeployConfig } from '../deploy-config.ts';
@@ -187,7 +188,7 @@ export class ApiStack extends Stack {
       }
       functions.set(route.id, fn);
 
-      const isPublic = route.access === 'public';
+      const isPublic = isPublicRoute(route);
       const authorizer: IHttpRouteAuthorizer = isPublic ? none : jwt;
       const httpRoute = new HttpRoute(this, `${route.id}Route`, {
         httpApi: this.api,

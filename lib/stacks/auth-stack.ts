@@ -14,7 +14,7 @@ import {
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
-import { type RoleName, roleNames } from '#shared/domain/roles.ts';
+import { type RoleName, roleNames } from '#shared/roles/roles.ts';
 import type { DeployConfig } from '../deploy-config.ts';
 
 /**

@@ -7,7 +7,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { globalSecondaryIndexes, streamViewType, tableKeys, ttlAttribute } from '#shared/data/table.ts';
+import { globalSecondaryIndexes, streamViewType, tableKeys, ttlAttribute } from '#shared/platform/table.ts';
 import type { DeployConfig } from '../deploy-config.ts';
 
 export interface DataStackProps extends StackProps {

@@ -1,6 +1,6 @@
 /**
  * Images: the private bucket browsers upload ticket images to (presigned POST), its access-log bucket, and the
- * function that verifies each uploaded object (eventHandlers.imageUploaded).
+ * function that verifies each uploaded object (`imageUploadedSource` in shared/images/routes.ts).
  *
  * Why the verifier lives here and not with the other functions: an S3 event notification is a property of the
  * bucket that names the function, while the function's policy names the bucket. With bucket and function in two
@@ -23,7 +23,7 @@ import {
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { eventHandlers } from '#shared/http/routes.ts';
+import { imageUploadedSource } from '#shared/images/routes.ts';
 import { grantTableRead, grantTableWrite, imageKeyPrefix, imageObjectsArn } from '../constructs/grants.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import type { DeployConfig } from '../deploy-config.ts';
@@ -61,7 +61,7 @@ export class ImagesStack extends Stack {
       ],
       removalPolicy: config.removalPolicy,
     });
-    // cdk-nag S1 accepts this bucket without logs of its own: it is the access log destination of the images bucket.
+    // cdk-nag AwsSolutions-S1 accepts this bucket without logs of its own: it is the access log destination of the images bucket.
 
     this.bucket = new Bucket(this, 'Images', {
       encryption: BucketEncryption.S3_MANAGED,
@@ -87,7 +87,7 @@ export class ImagesStack extends Stack {
 
     // Verifier of uploaded bytes (magic numbers, size): marks the image ready, or deletes it and marks it rejected.
     this.verifier = new ServiceFunction(this, 'ImageUploaded', {
-      entry: eventHandlers.imageUploaded,
+      entry: imageUploadedSource.entry,
       description: 'Verifies uploaded ticket images (S3 object created under tickets/)',
       config,
       timeout: Duration.seconds(30),

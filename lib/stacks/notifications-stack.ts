@@ -1,5 +1,5 @@
 /**
- * Notifications: the table's stream drives the notifier (eventHandlers.notifier), which sends approval requests,
+ * Notifications: the table's stream drives the notifier (`notifierSource` in shared/notifications/routes.ts), which sends approval requests,
  * decisions, assignments and replies by SES email and SNS SMS. Records that still fail after the retries go to
  * an encrypted SQS dead-letter queue with their stream coordinates.
  */
@@ -10,8 +10,8 @@ import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { eventHandlers } from '#shared/http/routes.ts';
-import { streamFilterPatterns } from '#shared/notify/plan.ts';
+import { streamFilterPatterns } from '#shared/notifications/plan.ts';
+import { notifierSource } from '#shared/notifications/routes.ts';
 import { grantTableRead, grantTableWrite } from '../constructs/grants.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import type { DeployConfig } from '../deploy-config.ts';
@@ -40,7 +40,7 @@ export class NotificationsStack extends Stack {
     const { config, table } = props;
 
     this.notifier = new ServiceFunction(this, 'Notifier', {
-      entry: eventHandlers.notifier,
+      entry: notifierSource.entry,
       description: 'Table stream consumer: approval, decision and ticket notifications by email and SMS',
       config,
       timeout: Duration.seconds(60),

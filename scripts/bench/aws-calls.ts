@@ -25,7 +25,7 @@ import type {
   InitializeHandlerOutput,
   MetadataBearer,
 } from '@smithy/types';
-import { globalSecondaryIndexes, tableKeys } from '#shared/data/table.ts';
+import { globalSecondaryIndexes, tableKeys } from '#shared/platform/table.ts';
 
 export type Service = 'DynamoDB' | 'Cognito' | 'S3' | 'SES' | 'SNS';
 export type Source = 'notifier' | 'imageCheck' | 'other';

@@ -461,7 +461,7 @@ async function main(): Promise<void> {
     );
     stack = await startLocalStack({ ports: 'free', quiet: true });
     // The shared clients read the environment the stack has just set: import them only now.
-    const clients = await import('#shared/aws/clients.ts');
+    const clients = await import('#shared/platform/aws-clients.ts');
     const recorder = new CallRecorder();
     recorder.install('DynamoDB', clients.dynamoClient());
     recorder.install('Cognito', clients.cognitoClient());

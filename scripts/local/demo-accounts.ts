@@ -3,7 +3,7 @@
  * credentials printed at start"), also seeded by the integration tests' global setup. Seeding goes through the
  * same `provisionAccount` the service uses, so it is idempotent and restarts keep the same user ids.
  */
-import type { RoleName } from '#shared/domain/roles.ts';
+import type { RoleName } from '#shared/roles/roles.ts';
 
 /** Satisfies the pool's password policy (8+ characters with lower case, upper case and a digit). */
 export const demoPassword = 'Demo-pass-1';
@@ -33,7 +33,7 @@ export interface SeededAccount extends DemoAccount {
  */
 export async function seedDemoAccounts(): Promise<SeededAccount[]> {
   // Imported late: the shared modules read process.env, which the stack has just set.
-  const { provisionAccount } = await import('#shared/auth/accounts.ts');
+  const { provisionAccount } = await import('#shared/users/accounts.ts');
   const seeded: SeededAccount[] = [];
   for (const account of demoAccounts) {
     const { userId } = await provisionAccount({

@@ -1,5 +1,5 @@
 /**
- * The local API Gateway: an HTTP server that serves the route table (`shared/http/routes.ts`) the way an HTTP
+ * The local API Gateway: an HTTP server that serves the route table (`shared/routes.ts`) the way an HTTP
  * API with Lambda proxy integrations (payload format 2.0) and a Cognito JWT authorizer does.
  *
  * - Route selection: exact paths before `{param}` paths before `{proxy+}`; no route (or another method) →
@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Route } from '#shared/http/routes.ts';
+import { isPublicRoute, type Route } from '#shared/platform/route-table.ts';
 import type { AuthorizerResult } from './jwt-authorizer.ts';
 import { HandlerNotFoundError, lambdaContext, loadHandler, localAccountId } from './lambda-runtime.ts';
 
@@ -350,7 +350,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       matched.pathParameters,
       requestId,
     );
-    if (matched.route.access === 'authenticated') {
+    if (!isPublicRoute(matched.route)) {
       const authorization = await options.authorize(req.headers.authorization);
       if (!authorization.ok) {
         options.log(`${method} ${rawPath}: 401 (${authorization.reason})`);

@@ -51,7 +51,7 @@ export function loadHandler(entry: string): Promise<AnyHandler> {
 
 /**
  * A Lambda `Context` for one invocation.
- * @param functionName the route id (e.g. `GetTicket`) or event handler name (e.g. `notifier`)
+ * @param functionName the route id (e.g. `GetTicket`) or event source id (e.g. `Notifier`)
  * @param timeoutMs the nominal function timeout, for `getRemainingTimeInMillis()`
  */
 export function lambdaContext(functionName: string, timeoutMs = 29_000): Context {

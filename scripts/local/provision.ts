@@ -1,7 +1,7 @@
 /**
  * Provisioning of the local stack, the local counterpart of the CDK data and auth stacks: the table (from the
- * shared definition in `shared/data/table.ts`, with TTL), the user pool with its password policy, app client and
- * role groups, the images bucket's CORS rules, and the environment the handlers read (`shared/config.ts`).
+ * shared definition in `shared/platform/table.ts`, with TTL), the user pool with its password policy, app client and
+ * role groups, the images bucket's CORS rules, and the environment the handlers read (`shared/platform/config.ts`).
  *
  * Idempotent across restarts: the pool and client ids and the cursor signing key are kept in
  * `<stateDir>/stack.json`; a pool that vanished is found again by name or created anew.
@@ -26,8 +26,8 @@ import {
   type DynamoDBClient,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { createTableInput, ttlAttribute } from '#shared/data/table.ts';
-import { roleNames } from '#shared/domain/roles.ts';
+import { createTableInput, ttlAttribute } from '#shared/platform/table.ts';
+import { roleNames } from '#shared/roles/roles.ts';
 
 /** Ports of the emulators and the gateway. */
 export interface LocalPorts {
@@ -285,7 +285,7 @@ export function bucketCorsXml(): string {
 </CORSConfiguration>`;
 }
 
-/** The application variables of `shared/config.ts`. */
+/** The application variables of `shared/platform/config.ts`. */
 export function applicationEnvironment(values: {
   tableName: string;
   bucket: string;

@@ -1,6 +1,7 @@
 /**
  * The local S3 event notification: s3rver (in-process) emits an event per stored object; this turns each
- * `ObjectCreated:*` record into the `S3Event` Lambda receives and invokes `eventHandlers.imageUploaded`.
+ * `ObjectCreated:*` record into the `S3Event` Lambda receives and invokes the image check
+ * (`imageUploadedSource`, wired up in `event-sources.ts`).
  *
  * Like S3, the object key in the record is URL-encoded (spaces as `+`, `/` kept), so handlers must decode it with
  * `decodeURIComponent(key.replace(/\+/g, ' '))`. Like Lambda's asynchronous invocation, a failing invocation is

@@ -13,34 +13,30 @@
  * | gateway.ts            | in-process; handlers imported into this process | API Gateway HTTP API + Lambda    |
  * | stream-poller.ts      | in-process                                      | DynamoDB stream event source     |
  * | s3-events.ts          | in-process                                      | S3 → Lambda notification         |
+ *
+ * `emulators.ts` starts the emulators, `event-sources.ts` lists the event sources (the last two rows), and
+ * `teardown.ts` stops whatever was started, in reverse.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import S3rver from 's3rver';
-import { eventHandlers, routes } from '#shared/http/routes.ts';
-import { IMAGE_KEY_PREFIX } from '#shared/images/object-key.ts';
-import { streamFilterPatterns } from '#shared/notify/plan.ts';
-import { type Gateway, startGateway } from './gateway.ts';
+import { routes } from '#shared/routes.ts';
+import { type EmulatorSettings, type Emulators, startEmulators } from './emulators.ts';
+import {
+  type EventSourceContext,
+  type LocalEventSourceFailures,
+  localEventSources,
+  type RunningEventSources,
+  startEventSources,
+} from './event-sources.ts';
+import { startGateway } from './gateway.ts';
 import { assertDynamoDbLocalInstalled, checkJava } from './install-dynamodb-local.ts';
 import { createJwtAuthorizer } from './jwt-authorizer.ts';
-import { dynamoDbLocalDir, repoRoot } from './paths.ts';
-import {
-  freePort,
-  httpOk,
-  isPortInUse,
-  killAllChildrenNow,
-  type ServiceProcess,
-  startProcess,
-  waitUntil,
-} from './processes.ts';
+import { freePort, isPortInUse, killAllChildrenNow } from './processes.ts';
 import {
   applicationEnvironment,
   applyEnvironment,
-  bucketCorsXml,
   cursorSigningKey,
   defaultPorts,
   emulatorUrls,
@@ -51,9 +47,7 @@ import {
   localRegion,
   sdkEnvironment,
 } from './provision.ts';
-import { createS3EventDispatcher, type FailedS3Invocation } from './s3-events.ts';
-import { type SnsEndpoint, startSnsEndpoint } from './sns-endpoint.ts';
-import { type FailedBatch, type StreamPoller, startStreamPoller } from './stream-poller.ts';
+import { createTeardown, type Teardown } from './teardown.ts';
 
 export interface LocalStackOptions {
   /**
@@ -89,24 +83,38 @@ export interface LocalStack {
   readonly sesStoreUrl: string;
   /** The SNS endpoint's JSON list: `GET <smsUrl>?since=<epoch s>` → `{ messages }`; its page at `/`. */
   readonly smsUrl: string;
-  /** `POST` (or `GET`) here waits until the stream poller and S3 events are idle: `{ drained: true, ... }`. */
+  /**
+   * `POST` (or `GET`, optional body `{ timeoutMs }`) here waits until every event source is idle:
+   * `{ drained: true, failures: { stream: <count>, s3: <count> } }`, or 504 `{ drained: false, message }`.
+   */
   readonly drainUrl: string;
   /** Emulator base URLs (SDK endpoints). */
   readonly urls: { dynamodb: string; cognito: string; s3: string; ses: string; sns: string };
   readonly ports: LocalPorts;
   /** Every environment variable the stack set on `process.env` for the handlers. */
   readonly env: Readonly<Record<string, string>>;
-  readonly userPool: { readonly id: string; readonly clientId: string; readonly issuer: string };
+  readonly userPool: UserPool;
   readonly tableName: string;
   readonly bucket: string;
   readonly stateDir: string;
   readonly persistent: boolean;
-  /** Waits until stream records and S3 events written so far were delivered (see {@link StreamPoller.drained}). */
+  /**
+   * Waits until the events raised so far (stream records, S3 objects, and what their functions raised in turn)
+   * were delivered or given up on (see {@link RunningEventSources.drained}).
+   * @throws Error after `timeoutMs` (default 30 s)
+   */
   drained(timeoutMs?: number): Promise<void>;
-  /** Stream batches and S3 invocations that exhausted their retries. */
-  readonly failures: { readonly stream: readonly FailedBatch[]; readonly s3: readonly FailedS3Invocation[] };
+  /** Per event source, what exhausted its retries: `stream` (stream batches) and `s3` (S3 invocations). */
+  readonly failures: LocalEventSourceFailures;
   /** Stops everything (idempotent). */
   stop(): Promise<void>;
+}
+
+export interface UserPool {
+  readonly id: string;
+  readonly clientId: string;
+  /** Expected `iss` of its tokens: `<cognito-local URL>/<id>`. */
+  readonly issuer: string;
 }
 
 const serviceNames: Record<keyof LocalPorts, string> = {
@@ -175,20 +183,30 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.end(JSON.stringify(value));
 }
 
+/** The options resolved: where the stack runs and writes, with the teardown that undoes it. */
+interface StackSetup extends EmulatorSettings {
+  readonly tableName: string;
+  readonly quiet: boolean;
+  readonly log: (line: string) => void;
+  readonly logError: (line: string, error?: unknown) => void;
+  /** `log`, or nothing when `quiet`: request lines, handler batches. */
+  readonly info: (line: string) => void;
+  /** Stops what the later steps register, then releases the state directory. */
+  readonly teardown: Teardown;
+}
+
 /**
- * Starts the local stack and provisions it (table, user pool, bucket), sets `process.env` for the in-process
- * handlers and returns once everything answers.
- * @throws JavaMissingError / DynamoDbLocalMissingError with the fix; Error naming a busy port or a service that
- *   did not come up, with its output
+ * Checks Java and DynamoDB Local, resolves the ports (all free), creates and locks the state directory, and
+ * points the SDK at the emulators.
+ * @throws JavaMissingError / DynamoDbLocalMissingError with the fix; Error naming a busy port or the process
+ *   holding the state directory
  */
-export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+async function prepareState(options: LocalStackOptions): Promise<StackSetup> {
   const log = options.log ?? ((line: string) => console.log(line));
   const logError =
     options.logError ??
     ((line: string, error?: unknown) =>
       error === undefined ? console.error(line) : console.error(line, error));
-  const info = options.quiet ? () => undefined : log;
-  const childLog = options.verbose ? log : undefined;
 
   checkJava();
   assertDynamoDbLocalInstalled();
@@ -207,233 +225,147 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   process.once('exit', releaseLock);
   for (const dir of ['dynamodb', 'cognito', 's3']) mkdirSync(path.join(stateDir, dir), { recursive: true });
 
-  const urls = emulatorUrls(ports);
   // The SDK part of the environment first: it also silences the SDK's Node version notice for our own clients.
   applyEnvironment(sdkEnvironment(ports));
-  const tableName = options.tableName ?? 'helpdesk-local';
-  const bucket = options.bucket ?? 'helpdesk-images-local';
-  const children: ServiceProcess[] = [];
-  const closers: (() => Promise<void>)[] = [];
-  let stopped = false;
+  return {
+    ports,
+    urls: emulatorUrls(ports),
+    stateDir,
+    persistent,
+    tableName: options.tableName ?? 'helpdesk-local',
+    bucket: options.bucket ?? 'helpdesk-images-local',
+    quiet: options.quiet ?? false,
+    log,
+    logError,
+    info: options.quiet ? () => undefined : log,
+    childLog: options.verbose ? log : undefined,
+    teardown: createTeardown({
+      logError,
+      release: () => {
+        releaseLock();
+        process.off('exit', releaseLock);
+      },
+    }),
+  };
+}
 
-  async function stopAll(): Promise<void> {
-    if (stopped) return;
-    stopped = true;
-    for (const close of closers.reverse()) {
-      await close().catch((error: unknown) => logError('local stack: error while stopping', error));
+interface Provisioned {
+  readonly userPool: UserPool;
+  /** Every variable set on `process.env` for the handlers. */
+  readonly env: Record<string, string>;
+}
+
+/** The counterpart of the data and auth stacks: the table, the user pool, and the handlers' environment. */
+async function provisionResources(setup: StackSetup, emulators: Emulators): Promise<Provisioned> {
+  await ensureTable(emulators.dynamo, setup.tableName);
+  const { userPoolId, userPoolClientId } = await ensureUserPool(emulators.cognito, setup.stateDir);
+  const env = {
+    ...sdkEnvironment(setup.ports),
+    ...applicationEnvironment({
+      tableName: setup.tableName,
+      bucket: setup.bucket,
+      userPoolId,
+      userPoolClientId,
+      apiUrl: setup.urls.api,
+      cursorSigningKey: cursorSigningKey(setup.stateDir),
+    }),
+    ...(process.env.POWERTOOLS_LOG_LEVEL ? {} : { POWERTOOLS_LOG_LEVEL: setup.quiet ? 'WARN' : 'INFO' }),
+  };
+  applyEnvironment(env);
+  const issuer = `${setup.urls.cognito}/${userPoolId}`;
+  return { userPool: { id: userPoolId, clientId: userPoolClientId, issuer }, env };
+}
+
+function eventSourceContext(setup: StackSetup, emulators: Emulators): EventSourceContext {
+  return {
+    tableName: setup.tableName,
+    bucket: setup.bucket,
+    urls: setup.urls,
+    region: localRegion,
+    credentials: localCredentials,
+    checkpointDir: setup.persistent ? setup.stateDir : null,
+    s3: emulators.s3,
+    log: setup.info,
+    logError: setup.logError,
+    quiet: setup.quiet,
+  };
+}
+
+/**
+ * The gateway on the API port: every route, the user pool's JWT authorizer, and the local endpoints
+ * `/_local/drain` (waits for the event sources) and `/_local/failures` (their failure lists).
+ */
+async function startApi(
+  setup: StackSetup,
+  userPool: UserPool,
+  sources: RunningEventSources<LocalEventSourceFailures>,
+): Promise<void> {
+  const drainEndpoint = async (req: IncomingMessage, res: ServerResponse) => {
+    const body = req.method === 'POST' ? await readJson(req).catch(() => ({})) : {};
+    const timeoutMs = Number((body as { timeoutMs?: number }).timeoutMs ?? 30_000);
+    try {
+      await sources.drained(timeoutMs);
+      const counts = Object.entries(sources.failures).map(([key, failures]) => [key, failures.length]);
+      sendJson(res, 200, { drained: true, failures: Object.fromEntries(counts) });
+    } catch (error) {
+      sendJson(res, 504, { drained: false, message: String(error) });
     }
-    await Promise.all(children.map((child) => child.stop()));
-    releaseLock();
-    process.off('exit', releaseLock);
-  }
+  };
+  const gateway = await startGateway({
+    port: setup.ports.api,
+    routes,
+    authorize: createJwtAuthorizer({ issuer: userPool.issuer, audience: userPool.clientId }),
+    log: setup.info,
+    logError: setup.logError,
+    localEndpoints: {
+      'POST /_local/drain': drainEndpoint,
+      'GET /_local/drain': drainEndpoint,
+      'GET /_local/failures': async (_req, res) => sendJson(res, 200, sources.failures),
+    },
+  });
+  setup.teardown.add(() => gateway.close());
+}
 
+/**
+ * Starts the local stack and provisions it (table, user pool, bucket), sets `process.env` for the in-process
+ * handlers and returns once everything answers. On an error, whatever had started is stopped again.
+ * @throws JavaMissingError / DynamoDbLocalMissingError with the fix; Error naming a busy port or a service that
+ *   did not come up, with its output
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const setup = await prepareState(options);
+  const { urls, teardown } = setup;
   try {
-    // Children first (they take longest), in-process servers while they boot.
-    const dynamodb = startProcess({
-      name: 'dynamodb',
-      command: 'java',
-      args: [
-        // C1 only and the serial collector: ~25% faster start-up, plenty for an emulator.
-        '-XX:TieredStopAtLevel=1',
-        '-XX:+UseSerialGC',
-        `-Djava.library.path=${path.join(dynamoDbLocalDir, 'DynamoDBLocal_lib')}`,
-        '-jar',
-        path.join(dynamoDbLocalDir, 'DynamoDBLocal.jar'),
-        '-sharedDb',
-        '-disableTelemetry',
-        '-port',
-        String(ports.dynamodb),
-        ...(persistent ? ['-dbPath', path.join(stateDir, 'dynamodb')] : ['-inMemory']),
-      ],
-      cwd: stateDir,
-      log: childLog,
-    });
-    children.push(dynamodb);
-    const cognito = startProcess({
-      name: 'cognito',
-      command: path.join(repoRoot, 'node_modules', '.bin', 'cognito-local'),
-      args: [],
-      cwd: path.join(stateDir, 'cognito'),
-      env: { ...process.env, PORT: String(ports.cognito) },
-      log: childLog,
-    });
-    children.push(cognito);
-    const ses = startProcess({
-      name: 'ses',
-      command: process.execPath,
-      args: [
-        path.join(repoRoot, 'node_modules', 'aws-ses-v2-local', 'dist', 'cli.js'),
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(ports.ses),
-      ],
-      cwd: stateDir,
-      log: childLog,
-    });
-    children.push(ses);
-
-    const s3 = new S3rver({
-      address: '127.0.0.1',
-      port: ports.s3,
-      silent: !options.verbose,
-      directory: path.join(stateDir, 's3'),
-      configureBuckets: [{ name: bucket, configs: [bucketCorsXml()] }],
-    });
-    await s3.run();
-    closers.push(() => s3.close());
-    const sns: SnsEndpoint = await startSnsEndpoint(ports.sns);
-    closers.push(() => sns.close());
-
-    const dynamoClient = new DynamoDBClient({
-      endpoint: urls.dynamodb,
-      region: localRegion,
-      credentials: localCredentials,
-      maxAttempts: 1,
-    });
-    const cognitoClient = new CognitoIdentityProviderClient({
-      endpoint: urls.cognito,
-      region: localRegion,
-      credentials: localCredentials,
-    });
-    closers.push(async () => {
-      dynamoClient.destroy();
-      cognitoClient.destroy();
-    });
-    await Promise.all([
-      waitUntil(
-        `DynamoDB Local on port ${ports.dynamodb}`,
-        async () => {
-          await dynamoClient.send(new ListTablesCommand({ Limit: 1 }));
-          return true;
-        },
-        { service: dynamodb },
-      ),
-      waitUntil(`cognito-local on port ${ports.cognito}`, () => httpOk(`${urls.cognito}/health`), {
-        service: cognito,
-      }),
-      waitUntil(`The SES emulator on port ${ports.ses}`, () => httpOk(`${urls.ses}/health-check`), {
-        service: ses,
-      }),
-    ]);
-
-    // Provisioning: the counterpart of the data and auth stacks.
-    await ensureTable(dynamoClient, tableName);
-    const { userPoolId, userPoolClientId } = await ensureUserPool(cognitoClient, stateDir);
-    const apiUrl = urls.api;
-    const env = {
-      ...sdkEnvironment(ports),
-      ...applicationEnvironment({
-        tableName,
-        bucket,
-        userPoolId,
-        userPoolClientId,
-        apiUrl,
-        cursorSigningKey: cursorSigningKey(stateDir),
-      }),
-      ...(process.env.POWERTOOLS_LOG_LEVEL ? {} : { POWERTOOLS_LOG_LEVEL: options.quiet ? 'WARN' : 'INFO' }),
-    };
-    applyEnvironment(env);
-
-    // Event sources.
-    const poller = startStreamPoller({
-      tableName,
-      handlerEntry: eventHandlers.notifier,
-      functionName: 'notifier',
-      filters: streamFilterPatterns,
-      endpoint: urls.dynamodb,
-      region: localRegion,
-      credentials: localCredentials,
-      checkpointFile: persistent ? path.join(stateDir, 'stream-checkpoints.json') : undefined,
-      log: info,
-      logError,
-    });
-    closers.push(() => poller.stop());
-    const s3Events = createS3EventDispatcher({
-      handlerEntry: eventHandlers.imageUploaded,
-      functionName: 'imageUploaded',
-      region: localRegion,
-      prefix: IMAGE_KEY_PREFIX,
-      log: info,
-      logError,
-    });
-    s3.on('event', s3Events.dispatch);
-    closers.push(async () => {
-      s3.off('event', s3Events.dispatch);
-      await s3Events.idle();
-    });
-
-    async function drained(timeoutMs = 30_000): Promise<void> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        await s3Events.idle();
-        await poller.drained(Math.max(1, deadline - Date.now()));
-        if (s3Events.isIdle()) return;
-      }
-    }
-
-    // The API.
-    const issuer = `${urls.cognito}/${userPoolId}`;
-    const failures = {
-      get stream() {
-        return poller.failures;
-      },
-      get s3() {
-        return s3Events.failures;
-      },
-    };
-    const drainEndpoint = async (req: IncomingMessage, res: ServerResponse) => {
-      const body = req.method === 'POST' ? await readJson(req).catch(() => ({})) : {};
-      const timeoutMs = Number((body as { timeoutMs?: number }).timeoutMs ?? 30_000);
-      try {
-        await drained(timeoutMs);
-        sendJson(res, 200, {
-          drained: true,
-          failures: { stream: failures.stream.length, s3: failures.s3.length },
-        });
-      } catch (error) {
-        sendJson(res, 504, { drained: false, message: String(error) });
-      }
-    };
-    const gateway: Gateway = await startGateway({
-      port: ports.api,
-      routes,
-      authorize: createJwtAuthorizer({ issuer, audience: userPoolClientId }),
-      log: info,
-      logError,
-      localEndpoints: {
-        'POST /_local/drain': drainEndpoint,
-        'GET /_local/drain': drainEndpoint,
-        'GET /_local/failures': async (_req, res) => sendJson(res, 200, failures),
-      },
-    });
-    closers.push(() => gateway.close());
+    const emulators = await startEmulators(setup, teardown);
+    const { userPool, env } = await provisionResources(setup, emulators);
+    const sources = startEventSources(localEventSources, eventSourceContext(setup, emulators), teardown);
+    await startApi(setup, userPool, sources);
 
     const stack: LocalStack = {
-      apiUrl,
+      apiUrl: urls.api,
       inboxUrl: `${urls.ses}/`,
       sesStoreUrl: `${urls.ses}/store`,
       smsUrl: `${urls.sns}/messages`,
-      drainUrl: `${apiUrl}/_local/drain`,
+      drainUrl: `${urls.api}/_local/drain`,
       urls: { dynamodb: urls.dynamodb, cognito: urls.cognito, s3: urls.s3, ses: urls.ses, sns: urls.sns },
-      ports,
+      ports: setup.ports,
       env,
-      userPool: { id: userPoolId, clientId: userPoolClientId, issuer },
-      tableName,
-      bucket,
-      stateDir,
-      persistent,
-      drained,
-      failures,
-      stop: stopAll,
+      userPool,
+      tableName: setup.tableName,
+      bucket: setup.bucket,
+      stateDir: setup.stateDir,
+      persistent: setup.persistent,
+      drained: sources.drained,
+      failures: sources.failures,
+      stop: () => teardown.stop(),
     };
     if (options.handleSignals ?? true) {
-      const uninstall = installSignalHandlers(stack, log, options.onSignal);
-      closers.unshift(async () => uninstall());
+      const uninstall = installSignalHandlers(stack, setup.log, options.onSignal);
+      teardown.addLast(async () => uninstall());
     }
     return stack;
   } catch (error) {
-    await stopAll();
+    await teardown.stop();
     throw error;
   }
 }

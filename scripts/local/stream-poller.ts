@@ -16,6 +16,10 @@
  *
  * Not reproduced: `maxRecordAge`, parallelization factor, the batching window (records are picked up every
  * 250 ms instead), and the starting position: the first start reads from TRIM_HORIZON (the table is new).
+ *
+ * Three parts: the shard reader (shards, iterators, `GetRecords` with the filters, checkpoints), the batch
+ * deliverer (invocations, `batchItemFailures`, bisecting, retries, the failure list) and, in
+ * `startStreamPoller`, the poll loop that passes over the shards and resolves the `drained()` waiters.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -46,7 +50,7 @@ export interface FailedBatch {
 
 export interface StreamPollerOptions {
   readonly tableName: string;
-  /** Entry module of the consumer (`eventHandlers.notifier`). */
+  /** Entry module of the consumer, relative to the repository root (e.g. `notifierSource.entry`). */
   readonly handlerEntry: string;
   /** Lambda function name reported in the context. */
   readonly functionName: string;
@@ -81,6 +85,7 @@ export interface StreamPoller {
   stop(): Promise<void>;
 }
 
+/** One shard of the stream, as the reader sees it. */
 interface ShardState {
   readonly shardId: string;
   readonly parentShardId: string | undefined;
@@ -91,20 +96,20 @@ interface ShardState {
   checkpoint: string | undefined;
   /** No more records will come (closed shard read to its end). */
   ended: boolean;
-  /** Sequence number at the head of the failing batch, and how often it has been tried. */
-  failingSequence: string | undefined;
-  attempts: number;
-  retryAt: number;
-  /** Current batch size limit: `batchSize`, halved per thrown error when bisecting. */
-  batchLimit: number;
 }
 
+/** Read to its end and every record delivered (or given up on): nothing more will come from this shard. */
+const isFinished = (shard: ShardState) => shard.ended && shard.buffer.length === 0;
+
+/** The checkpoint file: per shard, the last processed sequence number and whether the shard is finished. */
 interface CheckpointFile {
   streamArn: string;
   shards: Record<string, { sequenceNumber?: string; ended?: boolean }>;
 }
 
 const errorName = (error: unknown) => (error as { name?: string } | undefined)?.name;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Stream SDK attribute values carry binaries as bytes; Lambda's JSON event carries base64 strings. */
 function toLambdaAttribute(value: StreamAttributeValue): AttributeValue {
@@ -152,12 +157,46 @@ export function toLambdaRecord(record: _Record, streamArn: string, region: strin
   return lambdaRecord;
 }
 
-/** Starts polling; the first pass begins immediately. */
-export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
-  const batchSize = options.batchSize ?? 10;
-  const maxRetries = options.maxRetries ?? 5;
-  const bisect = options.bisectBatchOnError ?? true;
-  const pollIntervalMs = options.pollIntervalMs ?? 250;
+/**
+ * Reads the table's stream: finds the shards, keeps an iterator per shard, fetches records into the shard's buffer
+ * (dropping those the filters reject) and keeps the checkpoints, in a file in persistent mode.
+ */
+interface ShardReader {
+  /** Describes the stream's shards when due: at first, every 5 s, after a shard finished or the stream vanished. */
+  refreshShards(): Promise<void>;
+  /** Every known shard, in the order `DescribeStream` listed them. */
+  shards(): Iterable<ShardState>;
+  /**
+   * The shards to work on now, in order: not finished, and the parent (when known) finished. Evaluated lazily, so
+   * a child whose parent finishes earlier in the same iteration is included.
+   */
+  readableShards(): Iterable<ShardState>;
+  /** Fetches more records (one `GetRecords` of up to 100) into the shard's buffer; returns how many were kept. */
+  fetch(shard: ShardState): Promise<number>;
+  /** The first `count` buffered records were delivered or given up on: drops them, moves the checkpoint past them. */
+  advance(shard: ShardState, count: number): void;
+  /** Notes a shard that finished in this pass: saved as ended; the shards are described again (children may appear). */
+  finished(shard: ShardState): void;
+  /** Writes the checkpoint file if a checkpoint changed (persistent mode only). */
+  persist(): void;
+  /** The table or its stream was re-created: the next refresh starts over on the new stream. */
+  forgetStream(): void;
+  /** A record in the shape Lambda delivers it, with this stream's ARN. */
+  toLambdaRecord(record: _Record): DynamoDBRecord;
+  /** Releases the SDK clients. */
+  close(): void;
+}
+
+function readCheckpointFile(file: string | undefined): CheckpointFile | undefined {
+  return file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as CheckpointFile) : undefined;
+}
+
+function createShardReader(
+  options: Pick<
+    StreamPollerOptions,
+    'tableName' | 'endpoint' | 'region' | 'credentials' | 'checkpointFile' | 'filters' | 'logError'
+  >,
+): ShardReader {
   const clientConfig = {
     endpoint: options.endpoint,
     region: options.region,
@@ -165,35 +204,15 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   };
   const dynamo = new DynamoDBClient(clientConfig);
   const streams = new DynamoDBStreamsClient(clientConfig);
-  const failures: FailedBatch[] = [];
-
   let streamArn: string | undefined;
   let shards = new Map<string, ShardState>();
-  let saved: CheckpointFile | undefined =
-    options.checkpointFile && existsSync(options.checkpointFile)
-      ? (JSON.parse(readFileSync(options.checkpointFile, 'utf8')) as CheckpointFile)
-      : undefined;
+  let saved = readCheckpointFile(options.checkpointFile);
+  /** Epoch ms of the last `DescribeStream`; 0 asks for one at the next refresh. */
   let lastDescribe = 0;
+  /** A checkpoint changed since the file was written. */
   let dirty = false;
-  let stopped = false;
-  let missingHandlerWarned = false;
-  /** Passes started, and waiters for an idle pass that started after they registered. */
-  let passNumber = 0;
-  const waiters: { after: number; resolve: () => void }[] = [];
 
-  function persist(): void {
-    if (!options.checkpointFile || !streamArn || !dirty) return;
-    const file: CheckpointFile = { streamArn, shards: {} };
-    for (const shard of shards.values()) {
-      file.shards[shard.shardId] = {
-        ...(shard.checkpoint ? { sequenceNumber: shard.checkpoint } : {}),
-        ...(shard.ended && shard.buffer.length === 0 ? { ended: true } : {}),
-      };
-    }
-    writeFileSync(options.checkpointFile, `${JSON.stringify(file, null, 2)}\n`);
-    saved = file;
-    dirty = false;
-  }
+  const lambdaRecord = (record: _Record) => toLambdaRecord(record, streamArn ?? '', options.region);
 
   async function describeShards(): Promise<void> {
     if (!streamArn) {
@@ -222,15 +241,12 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         buffer: [],
         checkpoint: previous?.sequenceNumber,
         ended: previous?.ended ?? false,
-        failingSequence: undefined,
-        attempts: 0,
-        retryAt: 0,
-        batchLimit: batchSize,
       });
     }
     lastDescribe = Date.now();
   }
 
+  /** Resumes after the checkpoint when there is one (and it is still in the stream), else from TRIM_HORIZON. */
   async function iteratorFor(shard: ShardState): Promise<string | undefined> {
     const base = { StreamArn: streamArn, ShardId: shard.shardId };
     if (shard.checkpoint) {
@@ -255,188 +271,278 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     return result.ShardIterator;
   }
 
-  /** Fetches more records into the shard's buffer; returns how many arrived. */
-  async function fetch(shard: ShardState): Promise<number> {
-    shard.iterator ??= await iteratorFor(shard);
-    if (!shard.iterator) {
-      shard.ended = true;
-      return 0;
-    }
-    try {
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 100 }));
-      const records = (page.Records ?? []).filter(
-        (record) =>
-          (!shard.checkpoint || BigInt(record.dynamodb?.SequenceNumber ?? '0') > BigInt(shard.checkpoint)) &&
-          passesFilters(options.filters, toLambdaRecord(record, streamArn ?? '', options.region)),
-      );
-      shard.buffer.push(...records);
-      shard.iterator = page.NextShardIterator;
-      if (!page.NextShardIterator) shard.ended = true;
-      return records.length;
-    } catch (error) {
-      if (
-        errorName(error) === 'ExpiredIteratorException' ||
-        errorName(error) === 'TrimmedDataAccessException'
-      ) {
-        shard.iterator = undefined;
+  return {
+    async refreshShards() {
+      if (!streamArn || Date.now() - lastDescribe > 5000) await describeShards();
+    },
+    shards: () => shards.values(),
+    *readableShards() {
+      for (const shard of shards.values()) {
+        const parent = shard.parentShardId ? shards.get(shard.parentShardId) : undefined;
+        if (parent && !isFinished(parent)) continue;
+        if (isFinished(shard)) continue;
+        yield shard;
+      }
+    },
+    async fetch(shard) {
+      shard.iterator ??= await iteratorFor(shard);
+      if (!shard.iterator) {
+        shard.ended = true;
         return 0;
       }
-      throw error;
+      try {
+        const page = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 100 }));
+        const records = (page.Records ?? []).filter(
+          (record) =>
+            (!shard.checkpoint ||
+              BigInt(record.dynamodb?.SequenceNumber ?? '0') > BigInt(shard.checkpoint)) &&
+            passesFilters(options.filters, lambdaRecord(record)),
+        );
+        shard.buffer.push(...records);
+        shard.iterator = page.NextShardIterator;
+        if (!page.NextShardIterator) shard.ended = true;
+        return records.length;
+      } catch (error) {
+        if (
+          errorName(error) === 'ExpiredIteratorException' ||
+          errorName(error) === 'TrimmedDataAccessException'
+        ) {
+          shard.iterator = undefined;
+          return 0;
+        }
+        throw error;
+      }
+    },
+    advance(shard, count) {
+      const done = shard.buffer.splice(0, count);
+      const last = done.at(-1)?.dynamodb?.SequenceNumber;
+      if (last) {
+        shard.checkpoint = last;
+        dirty = true;
+      }
+    },
+    finished() {
+      dirty = true;
+      lastDescribe = 0;
+    },
+    persist() {
+      if (!options.checkpointFile || !streamArn || !dirty) return;
+      const file: CheckpointFile = { streamArn, shards: {} };
+      for (const shard of shards.values()) {
+        file.shards[shard.shardId] = {
+          ...(shard.checkpoint ? { sequenceNumber: shard.checkpoint } : {}),
+          ...(isFinished(shard) ? { ended: true } : {}),
+        };
+      }
+      writeFileSync(options.checkpointFile, `${JSON.stringify(file, null, 2)}\n`);
+      saved = file;
+      dirty = false;
+    },
+    forgetStream() {
+      streamArn = undefined;
+    },
+    toLambdaRecord: lambdaRecord,
+    close() {
+      dynamo.destroy();
+      streams.destroy();
+    },
+  };
+}
+
+/** How a shard's failing batch is being retried. */
+interface RetryState {
+  /** Sequence number at the head of the failing batch, and how often it has been tried. */
+  failingSequence: string | undefined;
+  attempts: number;
+  /** Epoch ms before which the shard's next batch is not delivered. */
+  retryAt: number;
+  /** Current batch size limit: `batchSize`, halved per thrown error when bisecting. */
+  batchLimit: number;
+}
+
+/** What one invocation of the function with a batch came to. */
+type BatchOutcome =
+  | { readonly kind: 'ok'; readonly ms: number }
+  /** `failedIndex`: the first record to retry (0 when the function threw or named an unknown record). */
+  | {
+      readonly kind: 'failed';
+      readonly failedIndex: number;
+      readonly reason: string;
+      readonly threw: boolean;
+    }
+  /** The handler module does not exist (yet): the batch counts as delivered. */
+  | { readonly kind: 'no-handler' };
+
+/**
+ * Invokes the function with a shard's buffered records, in batches, as the event source mapping does:
+ * `batchItemFailures`, bisecting on thrown errors, retries with backoff (250 ms doubling up to 2 s), and after
+ * `maxRetries` retries the failing records to the failure list.
+ */
+interface BatchDeliverer {
+  /** Delivers the shard's buffered records until the buffer is empty, a retry must wait, or `signal` aborts. */
+  deliver(shard: ShardState, signal: AbortSignal): Promise<void>;
+  /** Whether the shard has buffered records that may be delivered now (no retry waiting). */
+  isDue(shard: ShardState): boolean;
+  /** Batches that exhausted their retries, oldest first. */
+  readonly failures: readonly FailedBatch[];
+}
+
+function createBatchDeliverer(
+  options: Pick<
+    StreamPollerOptions,
+    'handlerEntry' | 'functionName' | 'batchSize' | 'maxRetries' | 'bisectBatchOnError' | 'log' | 'logError'
+  >,
+  reader: Pick<ShardReader, 'advance' | 'toLambdaRecord'>,
+): BatchDeliverer {
+  const batchSize = options.batchSize ?? 10;
+  const maxRetries = options.maxRetries ?? 5;
+  const bisect = options.bisectBatchOnError ?? true;
+  const { functionName } = options;
+  const failures: FailedBatch[] = [];
+  const retries = new WeakMap<ShardState, RetryState>();
+  let missingHandlerWarned = false;
+
+  function retryOf(shard: ShardState): RetryState {
+    let retry = retries.get(shard);
+    if (!retry) {
+      retry = { failingSequence: undefined, attempts: 0, retryAt: 0, batchLimit: batchSize };
+      retries.set(shard, retry);
+    }
+    return retry;
+  }
+
+  /** Back to full batches with no failure pending (`retryAt` is in the past already). */
+  function startOver(retry: RetryState): void {
+    retry.failingSequence = undefined;
+    retry.attempts = 0;
+    retry.batchLimit = batchSize;
+  }
+
+  async function invoke(batch: _Record[]): Promise<BatchOutcome> {
+    const event: DynamoDBStreamEvent = { Records: batch.map((record) => reader.toLambdaRecord(record)) };
+    const started = performance.now();
+    try {
+      const handler = await loadHandler(options.handlerEntry);
+      const response = (await handler(event, lambdaContext(functionName, 60_000))) as
+        | DynamoDBBatchResponse
+        | undefined;
+      const identifiers = (response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier);
+      if (identifiers.length === 0) return { kind: 'ok', ms: Math.round(performance.now() - started) };
+      const indexes = identifiers.map((id) => batch.findIndex((r) => r.dynamodb?.SequenceNumber === id));
+      const unknown = indexes.some((index) => index < 0);
+      return {
+        kind: 'failed',
+        failedIndex: unknown ? 0 : Math.min(...indexes),
+        reason: unknown
+          ? `unknown itemIdentifier in batchItemFailures: ${identifiers.join(', ')}`
+          : `batchItemFailures: ${identifiers.join(', ')}`,
+        threw: false,
+      };
+    } catch (error) {
+      if (error instanceof HandlerNotFoundError) {
+        if (!missingHandlerWarned) {
+          options.logError(`${functionName}: ${error.message}; stream records are skipped until it exists`);
+          missingHandlerWarned = true;
+        }
+        return { kind: 'no-handler' };
+      }
+      options.logError(`${functionName} threw on a batch of ${batch.length}`, error);
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return { kind: 'failed', failedIndex: 0, reason, threw: true };
     }
   }
 
   /** Gives the failing head of the buffer to the failure list. */
-  function giveUp(shard: ShardState, records: _Record[], reason: string): void {
+  function giveUp(shard: ShardState, records: _Record[], attempts: number, reason: string): void {
     const sequenceOf = (record: _Record | undefined) => record?.dynamodb?.SequenceNumber ?? '';
     const failed: FailedBatch = {
       shardId: shard.shardId,
       startSequenceNumber: sequenceOf(records[0]),
       endSequenceNumber: sequenceOf(records.at(-1)),
       batchSize: records.length,
-      attempts: shard.attempts,
+      attempts,
       reason,
       failedAt: new Date().toISOString(),
-      records: records.map((record) => toLambdaRecord(record, streamArn ?? '', options.region)),
+      records: records.map((record) => reader.toLambdaRecord(record)),
     };
     failures.push(failed);
     options.logError(
-      `${options.functionName}: records ${failed.startSequenceNumber}..${failed.endSequenceNumber} failed ` +
+      `${functionName}: records ${failed.startSequenceNumber}..${failed.endSequenceNumber} failed ` +
         `${failed.attempts} times (${reason}); sent to the on-failure list and skipped`,
     );
   }
 
-  function advance(shard: ShardState, count: number): void {
-    const done = shard.buffer.splice(0, count);
-    const last = done.at(-1)?.dynamodb?.SequenceNumber;
-    if (last) {
-      shard.checkpoint = last;
-      dirty = true;
+  /**
+   * After a failed batch: records before `failedIndex` count as delivered; the rest of the batch is retried later,
+   * or given up on after `maxRetries` retries. Returns whether the shard must wait for the retry.
+   */
+  function retryOrGiveUp(
+    shard: ShardState,
+    retry: RetryState,
+    batch: _Record[],
+    failedIndex: number,
+    reason: string,
+  ): boolean {
+    reader.advance(shard, failedIndex);
+    const head = shard.buffer[0]?.dynamodb?.SequenceNumber;
+    retry.attempts = head === retry.failingSequence ? retry.attempts + 1 : 1;
+    retry.failingSequence = head;
+    if (retry.attempts > maxRetries) {
+      const rest = batch.length - failedIndex;
+      giveUp(shard, shard.buffer.slice(0, rest), retry.attempts, reason);
+      reader.advance(shard, rest);
+      startOver(retry);
+      return false;
     }
+    options.log(`${functionName}: retry ${retry.attempts}/${maxRetries} from ${head} (${reason})`);
+    retry.retryAt = Date.now() + Math.min(250 * 2 ** (retry.attempts - 1), 2000);
+    return true;
   }
-
-  /** Delivers buffered records of one shard until it is empty or a batch must wait for its retry. */
-  async function deliver(shard: ShardState): Promise<void> {
-    while (shard.buffer.length > 0 && !stopped) {
-      if (Date.now() < shard.retryAt) return;
-      const batch = shard.buffer.slice(0, shard.batchLimit);
-      const event: DynamoDBStreamEvent = {
-        Records: batch.map((record) => toLambdaRecord(record, streamArn ?? '', options.region)),
-      };
-      let failedIndex = -1;
-      let reason = '';
-      const started = performance.now();
-      try {
-        const handler = await loadHandler(options.handlerEntry);
-        const response = (await handler(event, lambdaContext(options.functionName, 60_000))) as
-          | DynamoDBBatchResponse
-          | undefined;
-        const identifiers = (response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier);
-        if (identifiers.length > 0) {
-          const indexes = identifiers.map((id) => batch.findIndex((r) => r.dynamodb?.SequenceNumber === id));
-          failedIndex = indexes.some((index) => index < 0) ? 0 : Math.min(...indexes);
-          reason =
-            failedIndex === 0 && indexes.some((index) => index < 0)
-              ? `unknown itemIdentifier in batchItemFailures: ${identifiers.join(', ')}`
-              : `batchItemFailures: ${identifiers.join(', ')}`;
-        }
-      } catch (error) {
-        if (error instanceof HandlerNotFoundError) {
-          if (!missingHandlerWarned) {
-            options.logError(
-              `${options.functionName}: ${error.message}; stream records are skipped until it exists`,
-            );
-            missingHandlerWarned = true;
-          }
-          advance(shard, batch.length);
-          continue;
-        }
-        failedIndex = 0;
-        reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        options.logError(`${options.functionName} threw on a batch of ${batch.length}`, error);
-        if (bisect) shard.batchLimit = Math.max(1, Math.ceil(batch.length / 2));
-      }
-      const ms = Math.round(performance.now() - started);
-      if (failedIndex < 0) {
-        options.log(
-          `${options.functionName}: ${batch.length} record(s) ${batch.map((r) => r.eventName).join(',')} ok ${ms}ms`,
-        );
-        advance(shard, batch.length);
-        shard.failingSequence = undefined;
-        shard.attempts = 0;
-        shard.batchLimit = batchSize;
-        continue;
-      }
-      advance(shard, failedIndex);
-      const head = shard.buffer[0]?.dynamodb?.SequenceNumber;
-      shard.attempts = head === shard.failingSequence ? shard.attempts + 1 : 1;
-      shard.failingSequence = head;
-      if (shard.attempts > maxRetries) {
-        const rest = batch.length - failedIndex;
-        giveUp(shard, shard.buffer.slice(0, rest), reason);
-        advance(shard, rest);
-        shard.failingSequence = undefined;
-        shard.attempts = 0;
-        shard.batchLimit = batchSize;
-        continue;
-      }
-      options.log(`${options.functionName}: retry ${shard.attempts}/${maxRetries} from ${head} (${reason})`);
-      shard.retryAt = Date.now() + Math.min(250 * 2 ** (shard.attempts - 1), 2000);
-      return;
-    }
-  }
-
-  /** One pass over every shard; returns whether it found nothing to do. */
-  async function pass(): Promise<boolean> {
-    if (!streamArn || Date.now() - lastDescribe > 5000) await describeShards();
-    let idle = true;
-    for (const shard of shards.values()) {
-      const parent = shard.parentShardId ? shards.get(shard.parentShardId) : undefined;
-      if (parent && !(parent.ended && parent.buffer.length === 0)) continue;
-      if (shard.ended && shard.buffer.length === 0) continue;
-      if (shard.buffer.length === 0 && (await fetch(shard)) > 0) idle = false;
-      if (shard.buffer.length > 0) {
-        idle = false;
-        await deliver(shard);
-      }
-      if (shard.ended && shard.buffer.length === 0) {
-        dirty = true;
-        lastDescribe = 0; // a closed shard means children may have appeared
-      }
-    }
-    persist();
-    return idle;
-  }
-
-  const loop = (async () => {
-    while (!stopped) {
-      const number = ++passNumber;
-      try {
-        const idle = await pass();
-        if (idle) {
-          for (const waiter of waiters.filter((w) => w.after < number)) {
-            waiters.splice(waiters.indexOf(waiter), 1);
-            waiter.resolve();
-          }
-        }
-      } catch (error) {
-        if (errorName(error) === 'ResourceNotFoundException') {
-          // The table or its stream was re-created: start over on the new stream.
-          streamArn = undefined;
-        } else {
-          options.logError('stream poller: pass failed', error);
-        }
-      }
-      if (stopped) break;
-      const anyReady = [...shards.values()].some((s) => s.buffer.length > 0 && s.retryAt <= Date.now());
-      if (!anyReady) await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
-    }
-  })();
 
   return {
+    async deliver(shard, signal) {
+      const retry = retryOf(shard);
+      while (shard.buffer.length > 0 && !signal.aborted) {
+        if (Date.now() < retry.retryAt) return;
+        const batch = shard.buffer.slice(0, retry.batchLimit);
+        const outcome = await invoke(batch);
+        if (outcome.kind === 'no-handler') {
+          reader.advance(shard, batch.length);
+        } else if (outcome.kind === 'ok') {
+          options.log(
+            `${functionName}: ${batch.length} record(s) ${batch.map((r) => r.eventName).join(',')} ok ${outcome.ms}ms`,
+          );
+          reader.advance(shard, batch.length);
+          startOver(retry);
+        } else {
+          if (outcome.threw && bisect) retry.batchLimit = Math.max(1, Math.ceil(batch.length / 2));
+          if (retryOrGiveUp(shard, retry, batch, outcome.failedIndex, outcome.reason)) return;
+        }
+      }
+    },
+    isDue: (shard) => shard.buffer.length > 0 && retryOf(shard).retryAt <= Date.now(),
     get failures() {
       return failures;
     },
-    drained(timeoutMs = 30_000) {
+  };
+}
+
+/** Numbers the poll passes and resolves each `drained()` waiter at the first idle pass that started after it. */
+function createDrainWaiters() {
+  let passNumber = 0;
+  const waiters: { after: number; resolve: () => void }[] = [];
+  return {
+    /** A pass begins; returns its number. */
+    passStarted: () => ++passNumber,
+    /** Pass `number` found nothing to do: every waiter registered before it started is resolved. */
+    passIdle(number: number): void {
+      for (const waiter of waiters.filter((w) => w.after < number)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    },
+    /** @throws Error after `timeoutMs` */
+    wait(timeoutMs: number): Promise<void> {
       return new Promise<void>((resolve, reject) => {
         const waiter = {
           after: passNumber,
@@ -452,12 +558,62 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         waiters.push(waiter);
       });
     },
+  };
+}
+
+/** Starts polling; the first pass begins immediately. */
+export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const reader = createShardReader(options);
+  const deliverer = createBatchDeliverer(options, reader);
+  const waiters = createDrainWaiters();
+  const stopping = new AbortController();
+
+  /** One pass over the readable shards: fetch when a buffer is empty, deliver what is buffered. True when idle. */
+  async function pass(): Promise<boolean> {
+    await reader.refreshShards();
+    let idle = true;
+    for (const shard of reader.readableShards()) {
+      if (shard.buffer.length === 0 && (await reader.fetch(shard)) > 0) idle = false;
+      if (shard.buffer.length > 0) {
+        idle = false;
+        await deliverer.deliver(shard, stopping.signal);
+      }
+      if (isFinished(shard)) reader.finished(shard);
+    }
+    reader.persist();
+    return idle;
+  }
+
+  const loop = (async () => {
+    while (!stopping.signal.aborted) {
+      const number = waiters.passStarted();
+      try {
+        if (await pass()) waiters.passIdle(number);
+      } catch (error) {
+        if (errorName(error) === 'ResourceNotFoundException') {
+          // The table or its stream was re-created: start over on the new stream.
+          reader.forgetStream();
+        } else {
+          options.logError('stream poller: pass failed', error);
+        }
+      }
+      if (stopping.signal.aborted) break;
+      // Straight on when a batch waits for nothing (the buffer held more than one batch); else pause.
+      if (![...reader.shards()].some((shard) => deliverer.isDue(shard))) await sleep(pollIntervalMs);
+    }
+  })();
+
+  return {
+    get failures() {
+      return deliverer.failures;
+    },
+    drained: (timeoutMs = 30_000) => waiters.wait(timeoutMs),
     async stop() {
-      stopped = true;
+      stopping.abort();
       await loop;
-      persist();
-      dynamo.destroy();
-      streams.destroy();
+      reader.persist();
+      reader.close();
     },
   };
 }

@@ -3,8 +3,9 @@
  * POSTs back to the same URL; no script) and the result pages. Every interpolated value is escaped.
  */
 
-import type { LinkProblem } from '#shared/data/approvals.ts';
-import type { TicketItem, UserItem } from '#shared/data/entities.ts';
+import type { LinkProblem } from '#shared/approvals/operations.ts';
+import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
+import type { UserItem } from '#shared/users/user.entity.ts';
 
 const escapeHtml = (text: string) =>
   text.replace(

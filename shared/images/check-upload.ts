@@ -11,11 +11,12 @@
  * (`test/unit/images-check.test.ts`); {@link awsImagePorts} are the real ones.
  */
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { s3Client } from '#shared/aws/clients.ts';
-import { config } from '#shared/config.ts';
-import { db, type ImageItem } from '#shared/data/entities.ts';
+import type { ImageItem } from '#shared/images/image.entity.ts';
 import { type ImageObjectRef, imageObjectKey } from '#shared/images/object-key.ts';
 import { INSPECTED_BYTES, inspectImageBytes, MAX_IMAGE_BYTES } from '#shared/images/rules.ts';
+import { s3Client } from '#shared/platform/aws-clients.ts';
+import { config } from '#shared/platform/config.ts';
+import { db } from '#shared/platform/db.ts';
 
 /** An object's size and version, from HeadObject. */
 export interface StoredObject {
@@ -183,7 +184,6 @@ export function awsImagePorts(): ImageCheckPorts {
           status: 'ready',
           contentType: found.contentType,
           size: found.size,
-          updatedAt: new Date().toISOString(),
         })
         .where(({ status }, { eq }) => eq(status, expected as ImageItem['status']))
         .go({ returnOnConditionCheckFailure: true, response: 'none' });
@@ -192,7 +192,7 @@ export function awsImagePorts(): ImageCheckPorts {
     async markRejected(ref, reason, size, expected) {
       const result = await db()
         .entities.Image.patch(ref)
-        .set({ status: 'rejected', rejectionReason: reason, size, updatedAt: new Date().toISOString() })
+        .set({ status: 'rejected', rejectionReason: reason, size })
         .where(({ status }, { eq }) => eq(status, expected as ImageItem['status']))
         .go({ returnOnConditionCheckFailure: true, response: 'none' });
       return !result.rejected;

@@ -5,8 +5,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { s3Client } from '#shared/aws/clients.ts';
-import { config } from '#shared/config.ts';
 import { imageObjectKey } from '#shared/images/object-key.ts';
 import {
   IMAGE_URL_EXPIRES_SECONDS,
@@ -14,6 +12,8 @@ import {
   MAX_IMAGE_BYTES,
   UPLOAD_EXPIRES_SECONDS,
 } from '#shared/images/rules.ts';
+import { s3Client } from '#shared/platform/aws-clients.ts';
+import { config } from '#shared/platform/config.ts';
 
 /** A browser-based upload: POST a `multipart/form-data` form to `url` with every field, then the `file` last. */
 export interface ImageUpload {

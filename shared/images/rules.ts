@@ -4,7 +4,7 @@
  * unit-tested in `test/unit/images.test.ts`.
  */
 import { fileTypeFromBuffer } from 'file-type';
-import type { TicketStatus } from '#shared/domain/ticket.ts';
+import type { TicketStatus } from '#shared/tickets/lifecycle.ts';
 
 /**
  * Content types a client may declare and the bytes may turn out to be: the raster formats every current browser

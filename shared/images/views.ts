@@ -2,7 +2,7 @@
  * How a ticket's images appear in API responses (`GET /tickets/{ticketId}`): only `ready` images, each with a
  * short-lived GET URL.
  */
-import type { ImageItem } from '#shared/data/entities.ts';
+import type { ImageItem } from '#shared/images/image.entity.ts';
 import { presignedImageUrl } from '#shared/images/presign.ts';
 
 /** One image of a ticket as the API shows it. */

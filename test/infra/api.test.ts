@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { type Route, routes } from '#shared/http/routes.ts';
+import { isPublicRoute, type Route } from '#shared/platform/route-table.ts';
+import { routes } from '#shared/routes.ts';
 import {
   actionsOf,
   buildTestApp,
@@ -51,7 +52,7 @@ describe('api stack', () => {
       });
       const entries = Object.values(matching) as { Properties: Record<string, unknown> }[];
       const props = only(entries, `route ${route.id}`).Properties;
-      if (route.access === 'public') {
+      if (isPublicRoute(route)) {
         expect(props.AuthorizationType).toBe('NONE');
         expect(props.AuthorizerId).toBeUndefined();
       } else {

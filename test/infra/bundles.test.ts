@@ -4,7 +4,7 @@
  */
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { routes } from '#shared/http/routes.ts';
+import { routes } from '#shared/routes.ts';
 
 async function bundledPackages(entry: string): Promise<string[]> {
   const result = await build({
@@ -34,7 +34,7 @@ describe('bundles', () => {
   it('loads Powertools idempotency only in the routes that honour Idempotency-Key', async () => {
     for (const route of routes) {
       const inputs = await bundledPackages(route.entry);
-      const marked = 'idempotent' in route && route.idempotent === true;
+      const marked = route.idempotent === true;
       expect([route.id, uses(inputs, '@aws-lambda-powertools/idempotency')]).toEqual([route.id, marked]);
     }
   });

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { globalSecondaryIndexes, streamViewType, tableKeys, ttlAttribute } from '#shared/data/table.ts';
+import { globalSecondaryIndexes, streamViewType, tableKeys, ttlAttribute } from '#shared/platform/table.ts';
 import { buildTestApp, templates } from './helpers.ts';
 
 describe('data stack', () => {

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { eventHandlers } from '#shared/http/routes.ts';
+import { imageUploadedSource } from '#shared/images/routes.ts';
 import {
   actionsOf,
   buildTestApp,
@@ -90,7 +90,7 @@ describe('images stack', () => {
       },
     });
     expect(built.images.verifier.function.node.path).toBe('Images/ImageUploaded/Function');
-    expect(eventHandlers.imageUploaded).toBe('functions/images/on-object-created.ts');
+    expect(imageUploadedSource.entry).toBe('functions/images/on-object-created.ts');
   });
 
   it('lets the verifier read and delete only objects under tickets/', () => {

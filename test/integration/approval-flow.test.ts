@@ -1,11 +1,11 @@
 /**
- * The seed S4 workflow end to end, as a client and an approver would live it: a ticket with an approver, the
+ * The approval workflow end to end, as a client and an approver would live it: a ticket with an approver, the
  * approval mail and SMS from the stream notifier, the link page (GET changes nothing), the decision by form POST,
  * the requester's notification, and links that are used, expired or unknown.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { db } from '#shared/data/entities.ts';
-import { hashApprovalToken, newApprovalToken } from '#shared/domain/approval-token.ts';
+import { hashApprovalToken, newApprovalToken } from '#shared/approvals/token.ts';
+import { db } from '#shared/platform/db.ts';
 import {
   approvalLinkIn,
   call,
@@ -19,7 +19,7 @@ import {
 
 const accounts = inject('demoAccounts');
 
-describe('approval by link (S4)', () => {
+describe('approval by link', () => {
   let requester: Session;
   let approver: Session;
 

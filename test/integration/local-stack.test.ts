@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, inject, it } from 'vitest';
-import { routes } from '#shared/http/routes.ts';
+import { routes } from '#shared/routes.ts';
 import { buildEvent, createRouter, parseQueryString, toHttpReply } from '../../scripts/local/gateway.ts';
 import { renderClaim } from '../../scripts/local/jwt-authorizer.ts';
 import { encodeS3EventKey } from '../../scripts/local/s3-events.ts';

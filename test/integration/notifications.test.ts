@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { db } from '#shared/data/entities.ts';
+import { db } from '#shared/platform/db.ts';
 import { streamRecord, ticketItem } from '../unit/notify-fixtures.ts';
 import { call, logIn, mailsTo, newRequester, type Session, smsTo } from './support.ts';
 
@@ -53,7 +53,7 @@ describe('notifier', () => {
       }),
     });
     const event: DynamoDBStreamEvent = { Records: [record] };
-    const { handler } = await import('../../functions/streams/on-table-change.ts');
+    const { handler } = await import('../../functions/notifications/on-table-change.ts');
 
     expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
     expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });

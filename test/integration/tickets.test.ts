@@ -81,7 +81,7 @@ describe('tickets', () => {
     expect(created.headers.get('etag')).toBe(`"${created.body.ticketId}.1"`);
   });
 
-  it('does not let agents open tickets (S2: customer service may not create tickets)', async () => {
+  it('does not let agents open tickets (customer service may not create tickets)', async () => {
     const denied = await newTicket(agent, 'Agent ticket');
     expect(denied.status).toBe(403);
     expect(denied.body.type).toBe('/problems/forbidden');
@@ -168,7 +168,7 @@ describe('tickets', () => {
     expect(approverIsRequester.body.errors[0].pointer).toBe('/approverId');
   });
 
-  it('shows requesters their own tickets only, agents everything (S3), without leaking existence', async () => {
+  it('shows requesters their own tickets only, agents everything, without leaking existence', async () => {
     const mine = (await newTicket(alice, 'Alice only')).body;
     const notYours = await call(`/tickets/${mine.ticketId}`, { token: bob.token });
     expect(notYours.status).toBe(404);
@@ -212,7 +212,7 @@ describe('tickets', () => {
     expect((await call('/tickets?limit=1000', { token: carol.token })).status).toBe(400);
   });
 
-  it('enforces the lifecycle: 409 with the allowed statuses, no resolve before a response (S3)', async () => {
+  it('enforces the lifecycle: 409 with the allowed statuses, no resolve before a response', async () => {
     const ticket = (await newTicket(alice, 'VPN drops')).body;
     const path = `/tickets/${ticket.ticketId}`;
     const byRequester = await call(path, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { streamFilterPatterns } from '#shared/notify/plan.ts';
+import { streamFilterPatterns } from '#shared/notifications/plan.ts';
 import { matchesPattern, passesFilters } from '../../scripts/local/event-filter.ts';
 import {
   commentItem,

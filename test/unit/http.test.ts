@@ -1,19 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { CreateTicketBody, UpdateTicketBody } from '#shared/api/schemas.ts';
-import { callerOf, parseGroupsClaim } from '#shared/http/caller.ts';
-import { decodeCursor, encodeCursor } from '#shared/http/cursor.ts';
-import { readBody, validate } from '#shared/http/handler.ts';
-import { Problem } from '#shared/http/problem.ts';
+import { decodeCursor, encodeCursor } from '#shared/platform/cursor.ts';
+import { problemOf as mapProblem, Problem } from '#shared/platform/http/problem.ts';
+import { readBody, route, validate } from '#shared/platform/http/route.ts';
+import { actorFromClaims, parseGroupsClaim } from '#shared/roles/actor.ts';
+import { CreateTicketBody, UpdateTicketBody } from '#shared/tickets/schemas.ts';
 
 const event = (overrides: Record<string, unknown>) =>
   ({ headers: {}, requestContext: {}, ...overrides }) as unknown as Parameters<typeof readBody>[0];
 
+/** The problem an operation or an HTTP helper answers with (domain errors mapped as the route wrapper maps them). */
 function problemOf(fn: () => unknown): Problem {
   try {
     fn();
   } catch (error) {
-    if (error instanceof Problem) return error;
+    const problem = mapProblem(error);
+    if (problem) return problem;
     throw error;
   }
   throw new Error('expected a Problem');
@@ -28,18 +30,35 @@ describe('claims', () => {
   });
 
   it('takes the most privileged group as the role', () => {
-    const caller = callerOf(
-      event({
-        requestContext: {
-          authorizer: { jwt: { claims: { sub: 'u1', 'cognito:groups': '[requester agent]' } } },
-        },
-      }),
-    );
-    expect(caller).toMatchObject({ userId: 'u1', role: 'agent', permissions: { canViewAll: true } });
+    const actor = actorFromClaims({ sub: 'u1', 'cognito:groups': '[requester agent]' });
+    expect(actor).toMatchObject({ userId: 'u1', role: 'agent', permissions: { canViewAll: true } });
   });
 
-  it('answers 401 when the claims are missing', () => {
-    expect(problemOf(() => callerOf(event({}))).status).toBe(401);
+  it('answers 401 when the claims are missing, and 403 when the role lacks the route permission', async () => {
+    expect(actorFromClaims(undefined)).toBeUndefined();
+    const handler = route(
+      {
+        id: 'Probe',
+        method: 'GET',
+        path: '/probe',
+        entry: 'functions/probe.ts',
+        permission: 'canManageUsers',
+        summary: 'probe',
+        success: { status: 200, description: 'ok' },
+        grants: [],
+      },
+      async () => ({ statusCode: 200, body: '' }),
+    );
+    const context = { getRemainingTimeInMillis: () => 1000 } as never;
+    const withClaims = (claims?: Record<string, unknown>) =>
+      event({ requestContext: claims ? { authorizer: { jwt: { claims } } } : {} });
+    expect((await handler(withClaims(), context)).statusCode).toBe(401);
+    expect((await handler(withClaims({ sub: 'u1', 'cognito:groups': '[agent]' }), context)).statusCode).toBe(
+      403,
+    );
+    expect((await handler(withClaims({ sub: 'u2', 'cognito:groups': '[admin]' }), context)).statusCode).toBe(
+      200,
+    );
   });
 });
 
@@ -60,7 +79,7 @@ describe('validation', () => {
     expect(problem.extensions.errors).toEqual([expect.objectContaining({ in: 'body', pointer: '/priorty' })]);
   });
 
-  it('accepts S1 emergency as urgent and applies defaults', () => {
+  it('accepts emergency as urgent and applies defaults', () => {
     expect(
       validate(CreateTicketBody, { title: 't', description: 'd', priority: 'emergency' }, 'body'),
     ).toMatchObject({
@@ -73,7 +92,7 @@ describe('validation', () => {
     expect(problemOf(() => validate(UpdateTicketBody, {}, 'body')).status).toBe(400);
   });
 
-  it('limits titles to 120 characters (S3)', () => {
+  it('limits titles to 120 characters', () => {
     expect(() => validate(CreateTicketBody, { title: 'x'.repeat(121), description: 'd' }, 'body')).toThrow(
       Problem,
     );

@@ -3,7 +3,6 @@
  * replayed uploads, orphans, and status changes that race the check.
  */
 import { describe, expect, it } from 'vitest';
-import type { ImageItem } from '#shared/data/entities.ts';
 import {
   checkUploadedImage,
   ImageCheckConflict,
@@ -11,6 +10,7 @@ import {
   type ImageObjectStore,
   type ImageRecords,
 } from '#shared/images/check-upload.ts';
+import type { ImageItem } from '#shared/images/image.entity.ts';
 import { imageObjectKey } from '#shared/images/object-key.ts';
 import { INSPECTED_BYTES, MAX_IMAGE_BYTES } from '#shared/images/rules.ts';
 

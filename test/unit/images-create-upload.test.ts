@@ -4,14 +4,14 @@
  */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TicketItem } from '#shared/data/entities.ts';
 import { decodePostPolicy } from '#shared/images/presign.ts';
+import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
 
 const table = vi.hoisted(() => ({
   ticket: undefined as Partial<TicketItem> | undefined,
   created: [] as Record<string, unknown>[],
 }));
-vi.mock('#shared/data/entities.ts', () => ({
+vi.mock('#shared/platform/db.ts', () => ({
   db: () => ({
     entities: {
       Ticket: { get: () => ({ go: async () => ({ data: table.ticket ?? null }) }) },
@@ -27,7 +27,7 @@ vi.mock('#shared/data/entities.ts', () => ({
   }),
 }));
 
-const { handler } = await import('../../functions/tickets/images/create-upload.ts');
+const { handler } = await import('../../functions/images/create-upload.ts');
 
 const ticketId = '01JDQ8Z3M4N5P6Q7R8S9T0V1W2';
 const context = {

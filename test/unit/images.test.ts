@@ -14,7 +14,7 @@ import {
   ticketAcceptsImages,
   UPLOAD_EXPIRES_SECONDS,
 } from '#shared/images/rules.ts';
-import { CreateImageUploadBody } from '#shared/images/upload-request.ts';
+import { CreateImageUploadBody } from '#shared/images/schemas.ts';
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
 

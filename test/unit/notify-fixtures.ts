@@ -10,23 +10,23 @@ import {
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import {
-  Comment as CommentEntity,
-  type CommentItem,
-  Ticket as TicketEntity,
-  TicketEvent as TicketEventEntity,
-  type TicketEventItem,
-  type TicketItem,
-} from '#shared/data/entities.ts';
-import { onceWith } from '#shared/notify/idempotency.ts';
+import { Comment as CommentEntity, type CommentItem } from '#shared/comments/comment.entity.ts';
+import { emailChannel, type OutgoingEmail } from '#shared/notifications/channels/email.ts';
+import type { SendOutcome } from '#shared/notifications/channels/outcome.ts';
+import { type OutgoingSms, smsChannel } from '#shared/notifications/channels/sms.ts';
+import { onceWith } from '#shared/notifications/idempotency.ts';
+import type { TicketSummary } from '#shared/notifications/intents.ts';
 import type {
   NewApproval,
   NotificationLogEntry,
   NotifierDependencies,
   RecipientProfile,
-} from '#shared/notify/notifier.ts';
-import type { TicketSummary } from '#shared/notify/plan.ts';
-import type { OutgoingEmail, OutgoingSms, SendOutcome } from '#shared/notify/senders.ts';
+} from '#shared/notifications/notifier.ts';
+import { Ticket as TicketEntity, type TicketItem } from '#shared/tickets/ticket.entity.ts';
+import {
+  TicketEvent as TicketEventEntity,
+  type TicketEventItem,
+} from '#shared/tickets/ticket-event.entity.ts';
 
 type Item = Record<string, unknown>;
 
@@ -215,15 +215,17 @@ export function memoryDependencies(options: { users?: RecipientProfile[]; ticket
     recordNotification: async (entry) => {
       log.set(entry.notificationId, structuredClone(entry));
     },
-    sendEmail: async (email) => {
-      const outcome = answer('email');
-      if (outcome.status === 'sent') emails.push(email);
-      return outcome;
-    },
-    sendSms: async (message) => {
-      const outcome = answer('sms');
-      if (outcome.status === 'sent') sms.push(message);
-      return outcome;
+    channels: {
+      email: emailChannel(async (email) => {
+        const outcome = answer('email');
+        if (outcome.status === 'sent') emails.push(email);
+        return outcome;
+      }),
+      sms: smsChannel(async (message) => {
+        const outcome = answer('sms');
+        if (outcome.status === 'sent') sms.push(message);
+        return outcome;
+      }),
     },
     once: onceWith(persistence),
     linkSettings: () => ({ publicApiUrl: 'https://api.example.test', approvalLinkTtlSeconds: 259_200 }),

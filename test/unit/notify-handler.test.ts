@@ -1,7 +1,7 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { NotifierDependencies } from '#shared/notify/notifier.ts';
-import { logger } from '#shared/observability/logger.ts';
+import type { NotifierDependencies } from '#shared/notifications/notifier.ts';
+import { logger } from '#shared/platform/logger.ts';
 import {
   commentItem,
   idempotencyRecordItem,
@@ -13,14 +13,14 @@ import {
 
 // The handler binds its dependencies once per cold start; this lets each test swap the in-memory ones behind them.
 const current = vi.hoisted(() => ({ deps: undefined as unknown as NotifierDependencies }));
-vi.mock('#shared/notify/aws-dependencies.ts', () => ({
+vi.mock('#shared/notifications/aws-dependencies.ts', () => ({
   awsNotifierDependencies: () =>
     new Proxy({} as NotifierDependencies, {
       get: (_, name) => current.deps[name as keyof NotifierDependencies],
     }),
 }));
 
-const { handler } = await import('../../functions/streams/on-table-change.ts');
+const { handler } = await import('../../functions/notifications/on-table-change.ts');
 
 const context = {
   functionName: 'notifier',

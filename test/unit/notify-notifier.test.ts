@@ -1,10 +1,15 @@
 import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hashApprovalToken } from '#shared/domain/approval-token.ts';
-import { registerInvocation } from '#shared/notify/idempotency.ts';
-import { createNotifier, DeliveriesIncompleteError, type RecipientProfile } from '#shared/notify/notifier.ts';
-import type { TicketSummary } from '#shared/notify/plan.ts';
-import { logger } from '#shared/observability/logger.ts';
+import { hashApprovalToken } from '#shared/approvals/token.ts';
+import { emailChannel } from '#shared/notifications/channels/email.ts';
+import { registerInvocation } from '#shared/notifications/idempotency.ts';
+import type { TicketSummary } from '#shared/notifications/intents.ts';
+import {
+  createNotifier,
+  DeliveriesIncompleteError,
+  type RecipientProfile,
+} from '#shared/notifications/notifier.ts';
+import { logger } from '#shared/platform/logger.ts';
 import {
   commentItem,
   ids,
@@ -302,10 +307,15 @@ describe('failures', () => {
   it('fails the record while another invocation holds a delivery (Powertools in-progress lock)', async () => {
     const t = setup([requester, { ...approver, phone: undefined }]);
     let release: () => void = () => undefined;
-    t.deps.sendEmail = () =>
-      new Promise((resolve) => {
-        release = () => resolve({ status: 'sent', providerMessageId: 'slow-1' });
-      });
+    t.deps.channels = {
+      ...t.deps.channels,
+      email: emailChannel(
+        () =>
+          new Promise((resolve) => {
+            release = () => resolve({ status: 'sent', providerMessageId: 'slow-1' });
+          }),
+      ),
+    };
     const record = approvalRecord();
     const first = t.notify(record);
     await new Promise((resolve) => setTimeout(resolve, 10));

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  channelsFor,
-  deliveryKey,
   type NotificationIntent,
-  notificationsFor,
-  recipientIdFor,
   type TicketSummary,
   UnreadableRecordError,
-} from '#shared/notify/plan.ts';
+} from '#shared/notifications/intents.ts';
+import { channelsFor, deliveryKey, notificationsFor, recipientIdFor } from '#shared/notifications/plan.ts';
 import {
   commentItem,
   idempotencyRecordItem,

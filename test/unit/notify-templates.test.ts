@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TicketSummary } from '#shared/notify/plan.ts';
+import type { TicketSummary } from '#shared/notifications/intents.ts';
 import {
   escapeHtml,
   excerpt,
@@ -8,7 +8,7 @@ import {
   renderEmail,
   renderSms,
   smsMaxLength,
-} from '#shared/notify/templates.ts';
+} from '#shared/notifications/templates.ts';
 
 const ticket: TicketSummary = {
   ticketId: '01JD3ZQ5R7V0M9X2K8W4T6Y1AB',

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { builtInRoles, type RoleName } from '#shared/domain/roles.ts';
-import {
-  allowedTransitions,
-  canSeeInternalNotes,
-  canSeeTicket,
-  checkTransition,
-  commentKindFor,
-  initialStatus,
-  type TicketFacts,
-} from '#shared/domain/ticket.ts';
-import type { Caller } from '#shared/http/caller.ts';
+import { canSeeInternalNotes, commentKindFor } from '#shared/comments/policy.ts';
+import type { Actor } from '#shared/roles/actor.ts';
+import { builtInRoles, type RoleName } from '#shared/roles/roles.ts';
+import { initialStatus, type TicketFacts } from '#shared/tickets/lifecycle.ts';
+import { allowedTransitions, canSeeTicket, checkTransition } from '#shared/tickets/policy.ts';
 
-const as = (role: RoleName, userId = `${role}-1`): Caller => ({
+const as = (role: RoleName, userId = `${role}-1`): Actor => ({
   userId,
   role,
   permissions: builtInRoles[role],
@@ -30,7 +24,7 @@ const ticket = (facts: Partial<TicketFacts> = {}): TicketFacts => ({
 });
 
 describe('ticket lifecycle', () => {
-  it('starts in pending_approval when an approver is named, else open (S4)', () => {
+  it('starts in pending_approval when an approver is named, else open', () => {
     expect(initialStatus('agent-approver')).toBe('pending_approval');
     expect(initialStatus(undefined)).toBe('open');
   });
@@ -42,13 +36,13 @@ describe('ticket lifecycle', () => {
     if (!denied.ok) expect(denied.allowed).toEqual(['canceled']);
   });
 
-  it('lets only the requester cancel (S3)', () => {
+  it('lets only the requester cancel', () => {
     expect(checkTransition(requester, ticket(), 'canceled').ok).toBe(true);
     expect(checkTransition(agent, ticket(), 'canceled').ok).toBe(false);
     expect(checkTransition(admin, ticket(), 'canceled').ok).toBe(false);
   });
 
-  it('refuses to resolve before an agent responded, then allows it (S3)', () => {
+  it('refuses to resolve before an agent responded, then allows it', () => {
     const before = checkTransition(agent, ticket({ status: 'in_progress' }), 'resolved');
     expect(before).toMatchObject({
       ok: false,
@@ -65,7 +59,7 @@ describe('ticket lifecycle', () => {
     expect(result).toEqual({ ok: false, reason: 'A ticket cannot go from closed to open.', allowed: [] });
   });
 
-  it('lets only the approver (or an admin) decide a pending approval (S4)', () => {
+  it('lets only the approver (or an admin) decide a pending approval', () => {
     const pending = ticket({ status: 'pending_approval', approverId: approverAgent.userId });
     expect(allowedTransitions(approverAgent, pending).sort()).toEqual(['approved', 'rejected']);
     expect(allowedTransitions(admin, pending).sort()).toEqual(['approved', 'rejected']);
@@ -73,7 +67,7 @@ describe('ticket lifecycle', () => {
     expect(allowedTransitions(requester, pending)).toEqual(['canceled']);
   });
 
-  it('follows the approval path approved → in_progress → fulfilled → closed (S4)', () => {
+  it('follows the approval path approved → in_progress → fulfilled → closed', () => {
     expect(checkTransition(agent, ticket({ status: 'approved' }), 'in_progress').ok).toBe(true);
     expect(checkTransition(agent, ticket({ status: 'in_progress' }), 'fulfilled').ok).toBe(true);
     expect(checkTransition(agent, ticket({ status: 'fulfilled' }), 'closed').ok).toBe(true);
@@ -82,7 +76,7 @@ describe('ticket lifecycle', () => {
 });
 
 describe('visibility', () => {
-  it('shows requesters their own tickets only, agents and admins all (S3)', () => {
+  it('shows requesters their own tickets only, agents and admins all', () => {
     expect(canSeeTicket(requester, ticket())).toBe(true);
     expect(canSeeTicket(otherRequester, ticket())).toBe(false);
     expect(canSeeTicket(agent, ticket())).toBe(true);
@@ -100,7 +94,7 @@ describe('visibility', () => {
   });
 });
 
-describe('comment kinds (S3)', () => {
+describe('comment kinds', () => {
   it('is request for requesters, response or note for agents', () => {
     expect(commentKindFor(requester, false)).toBe('request');
     expect(commentKindFor(requester, true)).toBeUndefined();

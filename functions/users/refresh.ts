@@ -1,0 +1,7 @@
+/** `POST /auth/refresh` (public): a refresh token for new access and ID tokens; 401 when it is not valid. */
+import { ok } from '#shared/platform/http/responses.ts';
+import { route } from '#shared/platform/http/route.ts';
+import { refreshTokensRoute } from '#shared/users/routes.ts';
+import { refresh } from '#shared/users/tokens.ts';
+
+export const handler = route(refreshTokensRoute, async ({ body }) => ok(await refresh(body.refreshToken)));

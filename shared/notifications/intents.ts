@@ -1,0 +1,118 @@
+/**
+ * The notifier's vocabulary: the messages it sends, the intents stream rules produce, and the shape of a stream
+ * rule. Features register their rules in `shared/<feature>/stream-rules.ts`; `shared/stream-rules.ts` lists them.
+ * Pure: no AWS, no clock.
+ */
+import * as z from 'zod';
+import { priorities, ticketStatuses } from '#shared/tickets/lifecycle.ts';
+
+/** The kinds of message the notifier sends; the `type` of a notification log entry. */
+export const notificationTypes = [
+  'approval_requested',
+  'approval_decided',
+  'status_changed',
+  'assigned',
+  'agent_response',
+] as const;
+export type NotificationType = (typeof notificationTypes)[number];
+
+/** Delivery channels (`shared/notifications/channels/`): email through SES, SMS through SNS. */
+export type ChannelName = 'email' | 'sms';
+
+/** What the templates and recipient rules read of a ticket (a subset of the ticket item). */
+export const TicketSummary = z.object({
+  ticketId: z.string().min(1),
+  number: z.number(),
+  title: z.string(),
+  description: z.string(),
+  priority: z.enum(priorities),
+  status: z.enum(ticketStatuses),
+  requesterId: z.string().min(1),
+  assigneeId: z.string().optional(),
+  approverId: z.string().optional(),
+  decisionReason: z.string().optional(),
+  decidedBy: z.string().optional(),
+});
+export type TicketSummary = z.infer<typeof TicketSummary>;
+
+interface IntentBase {
+  readonly ticketId: string;
+  /**
+   * The ticket as the record shows it when the record is the ticket itself; `undefined` for comments and audit
+   * events, whose ticket the notifier reads (one GetItem) before sending.
+   */
+  readonly ticket: TicketSummary | undefined;
+  /** Who is told: a user id, or `requester`, the ticket's requester (known once the ticket is read). */
+  readonly recipient: { readonly userId: string } | 'requester';
+  /** The user whose action caused it, if known. Nobody is told about their own action. */
+  readonly actorId: string | undefined;
+  /** Whether an SMS goes as well as the email, when the recipient has a phone number and opted in. */
+  readonly sms: boolean;
+}
+
+/** One message to one person, as decided from one stream record. Email is always among its channels. */
+export type NotificationIntent =
+  | (IntentBase & { readonly type: 'approval_requested' })
+  | (IntentBase & {
+      readonly type: 'approval_decided';
+      readonly decision: 'approved' | 'rejected';
+      readonly reason: string | undefined;
+    })
+  | (IntentBase & { readonly type: 'status_changed'; readonly from: string; readonly to: string })
+  | (IntentBase & { readonly type: 'assigned' })
+  | (IntentBase & { readonly type: 'agent_response'; readonly commentId: string; readonly body: string });
+
+/** A stream record's change as a rule sees it: the unmarshalled item images. */
+export interface ItemChange {
+  readonly eventName: 'INSERT' | 'MODIFY';
+  /** The stream record's `eventID`, for error messages. */
+  readonly eventId: string | undefined;
+  readonly newImage: Readonly<Record<string, unknown>>;
+  /** `undefined` on INSERT. */
+  readonly oldImage: Readonly<Record<string, unknown>> | undefined;
+}
+
+/**
+ * What a feature tells the notifier: for items of `entity` (ElectroDB entity name) changed by one of `events`,
+ * `plan` says which messages go to whom. The event source's filter patterns are generated from the rules, so only
+ * records some rule reads invoke the notifier.
+ */
+export interface StreamRule {
+  readonly entity: string;
+  readonly events: readonly ('INSERT' | 'MODIFY')[];
+  /** @throws UnreadableRecordError when the item lacks a field the rule needs */
+  plan(change: ItemChange): NotificationIntent[];
+}
+
+/**
+ * A stream record the notifier cannot read: an item of a known entity without the fields it needs. Retrying
+ * cannot help (the record's bytes do not change), so the notifier logs it and moves on.
+ */
+export class UnreadableRecordError extends Error {
+  override readonly name = 'UnreadableRecordError';
+}
+
+/**
+ * An item image read with a schema.
+ * @param what the item, for the error message ("ticket", "old ticket")
+ * @throws UnreadableRecordError naming the missing or mistyped fields
+ */
+export function readImage<T>(
+  schema: z.ZodType<T>,
+  image: Readonly<Record<string, unknown>>,
+  what: string,
+  eventId: string | undefined,
+): T {
+  const result = schema.safeParse(image);
+  if (!result.success) {
+    const fields = [...new Set(result.error.issues.map((issue) => issue.path.join('.')))].join(', ');
+    throw new UnreadableRecordError(
+      `Stream record ${eventId ?? '?'}: ${what} image lacks or mistypes ${fields}`,
+    );
+  }
+  return result.data;
+}
+
+/** Whether a status is an approval decision. */
+export const isDecision = (status: string | undefined): status is 'approved' | 'rejected' =>
+  status === 'approved' || status === 'rejected';

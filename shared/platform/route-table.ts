@@ -1,0 +1,72 @@
+/**
+ * The shape of a route row. Each feature lists its rows in `shared/<feature>/routes.ts`; `shared/routes.ts`
+ * concatenates them. One row says everything about a route: the CDK api stack creates one function and one route
+ * per row with the row's IAM grants and authorizer; the local gateway serves the same rows with the same JWT
+ * rule; the route wrapper validates with the row's schemas and checks its permission; the OpenAPI document is
+ * generated from the rows. Nothing is declared twice.
+ */
+import type * as z from 'zod';
+import type { PermissionFlag } from '#shared/roles/roles.ts';
+
+/**
+ * Who may call a route: `public` (no authorizer: API Gateway `HttpNoneAuthorizer`), `signed-in` (any user
+ * behind the Cognito JWT authorizer; the operation then checks ownership), or a permission flag the caller's
+ * role must have (checked by the route wrapper before anything else; 403 otherwise).
+ */
+export type RoutePermission = 'public' | 'signed-in' | PermissionFlag;
+
+/**
+ * `table:read` / `table:write`: the table and its indexes; `images:read`: GetObject under `tickets/`
+ * (presigned GET URLs); `images:upload`: PutObject under `tickets/` (presigned POST);
+ * `userPool:admin`: AdminConfirmSignUp, AdminAddUserToGroup, AdminGetUser and AdminDeleteUser (undoing a failed
+ * sign-up) on the user pool.
+ */
+export type Grant = 'table:read' | 'table:write' | 'images:read' | 'images:upload' | 'userPool:admin';
+
+/** What a route answers on success. */
+export interface RouteSuccess {
+  readonly status: number;
+  readonly description: string;
+  /** Media type; default `application/json`. */
+  readonly mediaType?: string;
+}
+
+export interface Route {
+  /** Stable identifier, PascalCase; used for the CDK construct id and the OpenAPI operationId. */
+  readonly id: string;
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** HTTP API route path, `{name}` for path parameters. */
+  readonly path: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly permission: RoutePermission;
+  readonly summary: string;
+  /** Request body schema (zod). */
+  readonly body?: z.ZodType;
+  /** Body media type; default `application/json`. */
+  readonly bodyType?: 'application/json' | 'application/x-www-form-urlencoded';
+  /** Query string schema (values arrive as strings; repeated keys comma-joined, as HTTP API sends them). */
+  readonly query?: z.ZodType;
+  /** Path parameters schema. */
+  readonly params?: z.ZodType;
+  readonly success: RouteSuccess;
+  /**
+   * Creates something and honours the `Idempotency-Key` header (`shared/platform/http/idempotency-key.ts`): a
+   * retried POST with the same key answers the first response again. Needs `table:write`.
+   */
+  readonly idempotent?: boolean;
+  /** What the function may touch; the api stack turns each into a least-privilege IAM grant. */
+  readonly grants: readonly Grant[];
+}
+
+/** Whether a route has no authorizer. */
+export const isPublicRoute = (route: Pick<Route, 'permission'>) => route.permission === 'public';
+
+/** A function started by an event rather than by an HTTP route. */
+export interface EventSource {
+  /** Stable identifier, PascalCase (CDK construct id, local function name). */
+  readonly id: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly summary: string;
+}

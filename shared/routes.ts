@@ -1,0 +1,20 @@
+/**
+ * Every HTTP route of the service: the features' route rows, concatenated. Nothing else lives here; a new feature
+ * adds its `routes.ts` and one line below (`docs/architecture.md`, "How to add a feature").
+ */
+import { approvalRoutes } from '#shared/approvals/routes.ts';
+import { commentRoutes } from '#shared/comments/routes.ts';
+import { imageRoutes } from '#shared/images/routes.ts';
+import type { Route } from '#shared/platform/route-table.ts';
+import { platformRoutes } from '#shared/platform/routes.ts';
+import { ticketRoutes } from '#shared/tickets/routes.ts';
+import { userRoutes } from '#shared/users/routes.ts';
+
+export const routes: readonly Route[] = [
+  ...platformRoutes,
+  ...userRoutes,
+  ...ticketRoutes,
+  ...commentRoutes,
+  ...imageRoutes,
+  ...approvalRoutes,
+];

@@ -1,0 +1,78 @@
+/**
+ * Who may see a ticket and move it along the lifecycle, from the actor's permission flags and their relation to
+ * the ticket (requester, assignee, approver). Pure: no AWS, unit-tested in `test/unit/ticket-rules.test.ts`.
+ */
+import type { Actor } from '#shared/roles/actor.ts';
+import { approvesEverything } from '#shared/roles/roles.ts';
+import { type Party, type TicketFacts, type TicketStatus, transitions } from '#shared/tickets/lifecycle.ts';
+
+/** The parties the actor counts as for this ticket. Admins count as approver of every ticket. */
+export function partiesFor(actor: Actor, ticket: TicketFacts): Set<Party> {
+  const parties = new Set<Party>();
+  if (actor.permissions.canManageTickets) parties.add('agent');
+  if (ticket.requesterId === actor.userId) parties.add('requester');
+  if (ticket.approverId === actor.userId || approvesEverything(actor.role)) parties.add('approver');
+  return parties;
+}
+
+/** Targets the actor may move this ticket to now. */
+export function allowedTransitions(actor: Actor, ticket: TicketFacts): TicketStatus[] {
+  const parties = partiesFor(actor, ticket);
+  return Object.entries(transitions[ticket.status])
+    .filter(([, who]) => who?.some((party) => parties.has(party)))
+    .map(([to]) => to as TicketStatus)
+    .filter((to) => !(to === 'resolved' && !ticket.agentResponded));
+}
+
+export type TransitionCheck =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: string; readonly allowed: TicketStatus[] };
+
+/**
+ * Whether the actor may move the ticket to `to`.
+ * Failure reasons: not a transition of the lifecycle, not this actor's to make, or resolving a ticket that has no
+ * agent response yet (an agent cannot resolve what nobody answered). The operation throws `TransitionNotAllowed`
+ * with `allowed`.
+ */
+export function checkTransition(actor: Actor, ticket: TicketFacts, to: TicketStatus): TransitionCheck {
+  const allowed = allowedTransitions(actor, ticket);
+  if (allowed.includes(to)) return { ok: true };
+  const who = transitions[ticket.status][to];
+  let reason: string;
+  if (!who) reason = `A ticket cannot go from ${ticket.status} to ${to}.`;
+  else if (
+    to === 'resolved' &&
+    !ticket.agentResponded &&
+    who.some((party) => partiesFor(actor, ticket).has(party))
+  )
+    reason = 'A ticket cannot be resolved before an agent has responded to it.';
+  else reason = `Only the ticket's ${who.join(' or ')} may move it from ${ticket.status} to ${to}.`;
+  return { ok: false, reason, allowed };
+}
+
+/**
+ * Whether the actor may see the ticket: requesters see their own, `canViewAll` every ticket; the approver and the
+ * assignee see it too. Actors who may not see a ticket get "not found", never "not allowed", so ids cannot be
+ * probed.
+ */
+export function canSeeTicket(actor: Actor, ticket: TicketFacts): boolean {
+  return (
+    actor.permissions.canViewAll ||
+    ticket.requesterId === actor.userId ||
+    ticket.approverId === actor.userId ||
+    ticket.assigneeId === actor.userId
+  );
+}
+
+/** Fields a ticket's requester may change on their own ticket; every other field needs `canEditAll`. */
+export const requesterEditableFields: ReadonlySet<string> = new Set(['title', 'description', 'priority']);
+
+/**
+ * Why the actor may not change `field` of this ticket, or `undefined` when they may: `canEditAll` changes any
+ * field, the requester only {@link requesterEditableFields} of their own ticket.
+ */
+export function fieldChangeRefusal(actor: Actor, ticket: TicketFacts, field: string): string | undefined {
+  if (actor.permissions.canEditAll) return undefined;
+  if (ticket.requesterId === actor.userId && requesterEditableFields.has(field)) return undefined;
+  return `You may not change ${field} of this ticket.`;
+}

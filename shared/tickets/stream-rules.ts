@@ -1,0 +1,43 @@
+/**
+ * Ticket notifications, read from audit events (they carry the actor, which ticket images do not):
+ * - a `status` change by someone other than the requester → `status_changed` to the requester (email). Decisions
+ *   and the move into `pending_approval` are left to the approval rules;
+ * - an `assigneeId` change → `assigned` to the new assignee (email), unless they assigned themself.
+ */
+import * as z from 'zod';
+import {
+  isDecision,
+  type NotificationIntent,
+  readImage,
+  type StreamRule,
+} from '#shared/notifications/intents.ts';
+
+const TicketEventImage = z.object({
+  ticketId: z.string().min(1),
+  actorId: z.string().min(1),
+  field: z.string(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+});
+
+function ticketEventIntents(event: z.infer<typeof TicketEventImage>): NotificationIntent[] {
+  const base = { ticketId: event.ticketId, ticket: undefined, actorId: event.actorId, sms: false } as const;
+  if (event.field === 'status' && event.from && event.to && event.from !== event.to) {
+    if (event.to === 'pending_approval') return [];
+    if (event.from === 'pending_approval' && isDecision(event.to)) return [];
+    return [{ ...base, type: 'status_changed', recipient: 'requester', from: event.from, to: event.to }];
+  }
+  if (event.field === 'assigneeId' && event.to && event.to !== event.from && event.to !== event.actorId) {
+    return [{ ...base, type: 'assigned', recipient: { userId: event.to } }];
+  }
+  return [];
+}
+
+export const ticketStreamRules: readonly StreamRule[] = [
+  {
+    entity: 'ticketEvent',
+    events: ['INSERT'],
+    plan: ({ newImage, eventId }) =>
+      ticketEventIntents(readImage(TicketEventImage, newImage, 'ticketEvent', eventId)),
+  },
+];
