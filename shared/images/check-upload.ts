@@ -10,12 +10,10 @@
  * The S3 and DynamoDB calls sit behind two small ports so the decisions are unit-tested with in-memory fakes
  * (`test/unit/images-check.test.ts`); {@link awsImagePorts} are the real ones.
  */
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { ImageItem } from '#shared/images/image.entity.ts';
+import { s3ImageObjects } from '#shared/images/image-objects.ts';
 import { type ImageObjectRef, imageObjectKey } from '#shared/images/object-key.ts';
 import { INSPECTED_BYTES, inspectImageBytes, MAX_IMAGE_BYTES } from '#shared/images/rules.ts';
-import { s3Client } from '#shared/platform/aws-clients.ts';
-import { config } from '#shared/platform/config.ts';
 import { db } from '#shared/platform/db.ts';
 
 /** An object's size and version, from HeadObject. */
@@ -138,40 +136,9 @@ export async function checkUploadedImage(
   throw new ImageCheckConflict(`Image ${ref.ticketId}/${ref.imageId} kept changing during its check.`);
 }
 
-function isStatus(error: unknown, ...statuses: number[]): boolean {
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return status !== undefined && statuses.includes(status);
-}
-
-/** The real ports: S3 (`IMAGES_BUCKET`) and the table, through the shared clients. */
+/** The real ports: S3 (`IMAGES_BUCKET`, `shared/images/image-objects.ts`) and the table. */
 export function awsImagePorts(): ImageCheckPorts {
-  const bucket = () => config.imagesBucket;
-  const objects: ImageObjectStore = {
-    async head(key) {
-      try {
-        const head = await s3Client().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }));
-        return { size: head.ContentLength ?? 0, eTag: head.ETag };
-      } catch (error) {
-        if (isStatus(error, 404)) return undefined;
-        throw error;
-      }
-    },
-    async readStart(key, length, eTag) {
-      try {
-        const object = await s3Client().send(
-          new GetObjectCommand({ Bucket: bucket(), Key: key, Range: `bytes=0-${length - 1}`, IfMatch: eTag }),
-        );
-        const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
-        return bytes.subarray(0, length);
-      } catch (error) {
-        if (isStatus(error, 404, 412)) return undefined;
-        throw error;
-      }
-    },
-    async delete(key) {
-      await s3Client().send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
-    },
-  };
+  const objects = s3ImageObjects();
   const records: ImageRecords = {
     async get(ref) {
       const { data } = await db().entities.Image.get(ref).go({ consistent: true });
