@@ -1,11 +1,11 @@
 /**
- * Data: the one DynamoDB table of the service (single-table design), defined by shared/data/table.ts.
+ * Data: the one DynamoDB table of the service (single-table design), defined by shared/platform/table.ts.
  *
  * On-demand billing, a NEW_AND_OLD_IMAGES stream (it drives the notifier), TTL on `expiresAt`, point-in-time
  * recovery; in prod, deletion protection and RETAIN.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { globalSecondaryIndexes, streamViewType, tableKeys, ttlAttribute } from '#shared/platform/table.ts';
 import type { DeployConfig } from '../deploy-config.ts';
@@ -28,6 +28,8 @@ export class DataStack extends Stack {
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.INCLUDE,
+        nonKeyAttributes: [...index.projection],
       })),
       billing: Billing.onDemand(),
       dynamoStream: StreamViewType[streamViewType],

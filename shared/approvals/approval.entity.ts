@@ -1,24 +1,29 @@
-/** An approval link, keyed by the hash of its token (the token itself is never stored). */
-import { Entity, type EntityItem } from 'electrodb';
-import { service } from '#shared/platform/entity.ts';
+/**
+ * An approval link, keyed by the hash of its token (the token itself is never stored):
+ * `pk = APPROVAL#<tokenHash>`, `sk = APPROVAL`. Expires through the table's TTL (`expiresAt`).
+ */
+export interface ApprovalItem {
+  /** SHA-256 of the link token, hex. */
+  readonly tokenHash: string;
+  readonly ticketId: string;
+  readonly approverId: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  /** Expiry, epoch seconds; also the table's TTL attribute. */
+  readonly expiresAt: number;
+  /** ISO 8601, once used. */
+  readonly usedAt?: string | undefined;
+  readonly decision?: 'approved' | 'rejected' | undefined;
+}
 
-export const Approval = new Entity({
-  model: { entity: 'approval', version: '1', service },
-  attributes: {
-    /** SHA-256 of the link token, hex; the token itself is never stored. */
-    tokenHash: { type: 'string', required: true, readOnly: true },
-    ticketId: { type: 'string', required: true, readOnly: true },
-    approverId: { type: 'string', required: true, readOnly: true },
-    createdAt: { type: 'string', readOnly: true, required: true },
-    /** Expiry, epoch seconds; also the table's TTL attribute. */
-    expiresAt: { type: 'number', required: true, readOnly: true },
-    usedAt: { type: 'string' },
-    decision: { type: ['approved', 'rejected'] as const },
-  },
-  indexes: {
-    /** An approval link by the hash of its token. */
-    byTokenHash: { pk: { field: 'pk', composite: ['tokenHash'] }, sk: { field: 'sk', composite: [] } },
-  },
+export const approvalEntity = 'approval';
+
+/** The key of an approval link. */
+export const approvalKey = (tokenHash: string) => ({ pk: `APPROVAL#${tokenHash}`, sk: 'APPROVAL' });
+
+/** The stored item of an approval link. */
+export const approvalRecord = (approval: ApprovalItem) => ({
+  ...approval,
+  ...approvalKey(approval.tokenHash),
+  entityType: approvalEntity,
 });
-
-export type ApprovalItem = EntityItem<typeof Approval>;

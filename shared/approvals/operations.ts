@@ -3,9 +3,9 @@
  * decide with it. The decision is one transaction: the link is marked used (only if unused and unexpired) and the
  * ticket moves from `pending_approval` (only if still there, with the same approver), with its audit events.
  */
-import type { ApprovalItem } from '#shared/approvals/approval.entity.ts';
+import { type ApprovalItem, approvalKey } from '#shared/approvals/approval.entity.ts';
 import { hashApprovalToken, looksLikeApprovalToken } from '#shared/approvals/token.ts';
-import { db } from '#shared/platform/db.ts';
+import { getItem, transactWrite } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
 import { auditEventsOf, findTicket, ticketChangeWrites } from '#shared/tickets/operations.ts';
 import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
@@ -31,9 +31,7 @@ export async function inspectLink(
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<LinkState> {
   if (!looksLikeApprovalToken(token)) return { usable: false, problem: 'unknown' };
-  const { data: approval } = await db()
-    .entities.Approval.get({ tokenHash: hashApprovalToken(token) })
-    .go();
+  const approval = await getItem<ApprovalItem>(approvalKey(hashApprovalToken(token)));
   if (!approval) return { usable: false, problem: 'unknown' };
   const ticket = await findTicket(approval.ticketId);
   if (!ticket) return { usable: false, problem: 'unknown' };
@@ -70,17 +68,19 @@ export async function decideWithLink(
     ...(reason ? { decisionReason: reason } : {}),
   } satisfies Partial<TicketItem>;
   const events = auditEventsOf(ticket, set, approval.approverId, now);
-  const result = await db()
-    .transaction.write(({ Approval, Ticket, TicketEvent }) => [
-      Approval.patch({ tokenHash: approval.tokenHash })
-        .set({ usedAt: now, decision })
-        .where((attr, op) => `${op.notExists(attr.usedAt)} AND ${op.gt(attr.expiresAt, nowSeconds)}`)
-        .commit(),
-      // The version condition also pins status `pending_approval` and this approver, as read above.
-      ...ticketChangeWrites({ Ticket, TicketEvent }, ticket, set, events),
-    ])
-    .go();
-  if (result.canceled) {
+  const result = await transactWrite([
+    {
+      update: approvalKey(approval.tokenHash),
+      changes: { set: { usedAt: now, decision } },
+      condition: {
+        expression: 'attribute_exists(pk) AND attribute_not_exists(usedAt) AND expiresAt > :now',
+        values: { ':now': nowSeconds },
+      },
+    },
+    // The version condition also pins status `pending_approval` and this approver, as read above.
+    ...ticketChangeWrites(ticket, set, events),
+  ]);
+  if (!result.ok) {
     const after = await inspectLink(token);
     return { ok: false, problem: after.usable ? 'decided' : after.problem, ticket };
   }

@@ -1,27 +1,31 @@
-/** A comment on a ticket: a request, a response or an internal note; part of the ticket's `thread`. */
-import { Entity, type EntityItem } from 'electrodb';
-import { service, updatedAtAttribute } from '#shared/platform/entity.ts';
+/** A comment on a ticket: a request, a response or an internal note. `pk = TICKET#<id>`, `sk = COMMENT#<commentId>`. */
+export interface CommentItem {
+  readonly ticketId: string;
+  /** ULID: comments sort by posting time. */
+  readonly commentId: string;
+  readonly authorId: string;
+  /** `request` (by the requester), `response` (by an agent), `note` (internal, never shown to requesters). */
+  readonly kind: 'request' | 'response' | 'note';
+  readonly body: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
 
-export const Comment = new Entity({
-  model: { entity: 'comment', version: '1', service },
-  attributes: {
-    ticketId: { type: 'string', required: true, readOnly: true },
-    commentId: { type: 'string', required: true, readOnly: true },
-    authorId: { type: 'string', required: true, readOnly: true },
-    /** `request` (by the requester), `response` (by an agent), `note` (internal, never shown to requesters). */
-    kind: { type: ['request', 'response', 'note'] as const, required: true },
-    body: { type: 'string', required: true },
-    createdAt: { type: 'string', readOnly: true, required: true },
-    updatedAt: updatedAtAttribute,
-  },
-  indexes: {
-    /** A ticket's comments in posting order (ULIDs sort by time). */
-    byTicket: {
-      collection: 'thread',
-      pk: { field: 'pk', composite: ['ticketId'] },
-      sk: { field: 'sk', composite: ['commentId'] },
-    },
-  },
+export const commentEntity = 'comment';
+
+/** The key of a comment. */
+export const commentKey = (ticketId: string, commentId: string) => ({
+  pk: `TICKET#${ticketId}`,
+  sk: `COMMENT#${commentId}`,
 });
 
-export type CommentItem = EntityItem<typeof Comment>;
+/** The sort key prefix of a ticket's comments. */
+export const commentPrefix = 'COMMENT#';
+
+/** The stored item of a comment. */
+export const commentRecord = (comment: CommentItem) => ({
+  ...comment,
+  ...commentKey(comment.ticketId, comment.commentId),
+  entityType: commentEntity,
+});

@@ -1,17 +1,22 @@
 /**
  * Comment operations: plain values in, domain errors out (see `shared/tickets/operations.ts`).
  */
-
 import { ulid } from 'ulid';
 import type * as z from 'zod';
-import type { CommentItem } from '#shared/comments/comment.entity.ts';
-import { commentKindFor } from '#shared/comments/policy.ts';
+import {
+  type CommentItem,
+  commentKey,
+  commentPrefix,
+  commentRecord,
+} from '#shared/comments/comment.entity.ts';
+import { canSeeInternalNotes, commentKindFor } from '#shared/comments/policy.ts';
 import type { CreateCommentBody } from '#shared/comments/schemas.ts';
-import { db } from '#shared/platform/db.ts';
+import { decodeCursor, encodeCursor } from '#shared/platform/cursor.ts';
+import { attributesEqual, queryPage, transactWrite } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
 import { Conflict, NotAllowed } from '#shared/platform/errors.ts';
 import type { Actor } from '#shared/roles/actor.ts';
-import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
+import { type TicketItem, ticketKey } from '#shared/tickets/ticket.entity.ts';
 
 /**
  * Add a comment to a ticket the actor can see: `request` from the requester, `response` from an agent, `note`
@@ -41,15 +46,45 @@ export async function addComment(
     createdAt: now,
     updatedAt: now,
   };
-  const result = await db()
-    .transaction.write(({ Ticket, Comment }) => [
-      Comment.create(comment).commit(),
-      Ticket.patch({ ticketId: ticket.ticketId })
-        .set({ version: ticket.version + 1, ...(kind === 'response' ? { agentResponded: true } : {}) })
-        .where((attr, op) => op.eq(attr.version, ticket.version))
-        .commit(),
-    ])
-    .go();
-  if (result.canceled) throw new Conflict('The ticket changed at the same time; retry.');
+  const result = await transactWrite([
+    { put: commentRecord(comment) },
+    {
+      update: ticketKey(ticket.ticketId),
+      changes: {
+        set: { version: ticket.version + 1, ...(kind === 'response' ? { agentResponded: true } : {}) },
+      },
+      condition: attributesEqual({ version: ticket.version }),
+    },
+  ]);
+  if (!result.ok) throw new Conflict('The ticket changed at the same time; retry.');
   return comment;
+}
+
+/** The cursor scope of a ticket's comments as this actor sees them (with or without internal notes). */
+const commentsScope = (actor: Actor, ticketId: string) =>
+  `comments:${ticketId}:${canSeeInternalNotes(actor) ? 'all' : 'public'}`;
+
+/**
+ * A page of a ticket's comments, oldest first (one Query on the ticket's partition); internal notes only for
+ * agents, so a requester's page may hold fewer than `limit`.
+ * @param ticket the ticket as read by `findVisibleTicket`
+ * @throws InvalidInput for a cursor from another listing, or altered
+ */
+export async function listComments(
+  actor: Actor,
+  ticket: Pick<TicketItem, 'ticketId'>,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<{ items: CommentItem[]; nextCursor: string | null }> {
+  const scope = commentsScope(actor, ticket.ticketId);
+  const after = decodeCursor(page.cursor, scope);
+  const { items, lastKey } = await queryPage<CommentItem>({
+    partition: { pk: ticketKey(ticket.ticketId).pk },
+    beginsWith: ['sk', commentPrefix],
+    limit: page.limit,
+    startKey: after ? commentKey(ticket.ticketId, after) : undefined,
+  });
+  return {
+    items: items.filter((comment) => comment.kind !== 'note' || canSeeInternalNotes(actor)),
+    nextCursor: lastKey ? encodeCursor(String(lastKey.sk).slice(commentPrefix.length), scope) : null,
+  };
 }

@@ -10,11 +10,11 @@
  * The S3 and DynamoDB calls sit behind two small ports so the decisions are unit-tested with in-memory fakes
  * (`test/unit/images-check.test.ts`); {@link awsImagePorts} are the real ones.
  */
-import type { ImageItem } from '#shared/images/image.entity.ts';
+import { type ImageItem, imageKey } from '#shared/images/image.entity.ts';
 import { s3ImageObjects } from '#shared/images/image-objects.ts';
 import { type ImageObjectRef, imageObjectKey } from '#shared/images/object-key.ts';
 import { INSPECTED_BYTES, inspectImageBytes, MAX_IMAGE_BYTES } from '#shared/images/rules.ts';
-import { db } from '#shared/platform/db.ts';
+import { attributesEqual, both, getItem, itemExists, updateItem } from '#shared/platform/db.ts';
 
 /** An object's size and version, from HeadObject. */
 export interface StoredObject {
@@ -139,30 +139,22 @@ export async function checkUploadedImage(
 /** The real ports: S3 (`IMAGES_BUCKET`, `shared/images/image-objects.ts`) and the table. */
 export function awsImagePorts(): ImageCheckPorts {
   const objects = s3ImageObjects();
+  const stillIs = (expected: CheckedStatus) => both(itemExists, attributesEqual({ status: expected }));
   const records: ImageRecords = {
-    async get(ref) {
-      const { data } = await db().entities.Image.get(ref).go({ consistent: true });
-      return data ?? undefined;
-    },
+    get: (ref) => getItem<ImageItem>(imageKey(ref.ticketId, ref.imageId), { consistent: true }),
     async markReady(ref, found, expected) {
-      const result = await db()
-        .entities.Image.patch(ref)
-        .set({
-          status: 'ready',
-          contentType: found.contentType,
-          size: found.size,
-        })
-        .where(({ status }, { eq }) => eq(status, expected as ImageItem['status']))
-        .go({ returnOnConditionCheckFailure: true, response: 'none' });
-      return !result.rejected;
+      const changes = { set: { status: 'ready', contentType: found.contentType, size: found.size } };
+      return (
+        (await updateItem(imageKey(ref.ticketId, ref.imageId), changes, { condition: stillIs(expected) })) !==
+        false
+      );
     },
     async markRejected(ref, reason, size, expected) {
-      const result = await db()
-        .entities.Image.patch(ref)
-        .set({ status: 'rejected', rejectionReason: reason, size })
-        .where(({ status }, { eq }) => eq(status, expected as ImageItem['status']))
-        .go({ returnOnConditionCheckFailure: true, response: 'none' });
-      return !result.rejected;
+      const changes = { set: { status: 'rejected', rejectionReason: reason, size } };
+      return (
+        (await updateItem(imageKey(ref.ticketId, ref.imageId), changes, { condition: stillIs(expected) })) !==
+        false
+      );
     },
   };
   return { objects, records };

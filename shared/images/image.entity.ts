@@ -1,36 +1,42 @@
-/** An image of a ticket and the state of its upload check; part of the ticket's `thread`. */
-import { Entity, type EntityItem } from 'electrodb';
-import { service, updatedAtAttribute } from '#shared/platform/entity.ts';
+/**
+ * An image of a ticket and the state of its upload check. `pk = TICKET#<ticketId>`, `sk = IMAGE#<imageId>`.
+ */
+export interface ImageItem {
+  readonly ticketId: string;
+  /** ULID. */
+  readonly imageId: string;
+  /** S3 object key: `tickets/<ticketId>/images/<imageId>`. */
+  readonly objectKey: string;
+  /** `pending` until the object-created check; then `ready` or `rejected`. */
+  readonly status: 'pending' | 'ready' | 'rejected';
+  /** The content type the client declared when asking for the upload. */
+  readonly declaredContentType: string;
+  /** The content type found from the bytes (magic number). */
+  readonly contentType?: string | undefined;
+  /** Size in bytes, once uploaded. */
+  readonly size?: number | undefined;
+  readonly fileName?: string | undefined;
+  readonly rejectionReason?: string | undefined;
+  readonly uploaderId: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly updatedAt?: string;
+}
 
-export const Image = new Entity({
-  model: { entity: 'image', version: '1', service },
-  attributes: {
-    ticketId: { type: 'string', required: true, readOnly: true },
-    imageId: { type: 'string', required: true, readOnly: true },
-    /** S3 object key: `tickets/<ticketId>/images/<imageId>`. */
-    objectKey: { type: 'string', required: true, readOnly: true },
-    /** `pending` until the object-created check; then `ready` or `rejected`. */
-    status: { type: ['pending', 'ready', 'rejected'] as const, required: true },
-    /** The content type the client declared when asking for the upload. */
-    declaredContentType: { type: 'string', required: true },
-    /** The content type found from the bytes (magic number). */
-    contentType: { type: 'string' },
-    /** Size in bytes, once uploaded. */
-    size: { type: 'number' },
-    fileName: { type: 'string' },
-    rejectionReason: { type: 'string' },
-    uploaderId: { type: 'string', required: true, readOnly: true },
-    createdAt: { type: 'string', readOnly: true, required: true },
-    updatedAt: updatedAtAttribute,
-  },
-  indexes: {
-    /** A ticket's images. */
-    byTicket: {
-      collection: 'thread',
-      pk: { field: 'pk', composite: ['ticketId'] },
-      sk: { field: 'sk', composite: ['imageId'] },
-    },
-  },
+export const imageEntity = 'image';
+
+/** The key of an image. */
+export const imageKey = (ticketId: string, imageId: string) => ({
+  pk: `TICKET#${ticketId}`,
+  sk: `IMAGE#${imageId}`,
 });
 
-export type ImageItem = EntityItem<typeof Image>;
+/** The sort key prefix of a ticket's images. */
+export const imagePrefix = 'IMAGE#';
+
+/** The stored item of an image. */
+export const imageRecord = (image: ImageItem) => ({
+  ...image,
+  ...imageKey(image.ticketId, image.imageId),
+  entityType: imageEntity,
+});

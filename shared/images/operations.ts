@@ -2,7 +2,7 @@
  * Image operations: plain values in, domain errors out (see `shared/tickets/operations.ts`).
  */
 import { ulid } from 'ulid';
-import type { ImageItem } from '#shared/images/image.entity.ts';
+import { type ImageItem, imageRecord } from '#shared/images/image.entity.ts';
 import { imageObjectKey } from '#shared/images/object-key.ts';
 import { createImageUpload, type ImageUpload } from '#shared/images/presign.ts';
 import {
@@ -14,7 +14,7 @@ import {
   ticketAcceptsImages,
 } from '#shared/images/rules.ts';
 import type { CreateImageUploadBody } from '#shared/images/schemas.ts';
-import { db } from '#shared/platform/db.ts';
+import { itemIsNew, putItem } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
 import { Conflict, TooLarge, UnsupportedType } from '#shared/platform/errors.ts';
 import type { Actor } from '#shared/roles/actor.ts';
@@ -68,17 +68,16 @@ export async function startImageUpload(input: {
     imageId,
     contentType: input.contentType,
   });
-  const { data: image } = await db()
-    .entities.Image.create({
-      ticketId: input.ticketId,
-      imageId,
-      objectKey: imageObjectKey(input.ticketId, imageId),
-      status: 'pending',
-      declaredContentType: input.contentType,
-      fileName: input.fileName,
-      uploaderId: input.uploaderId,
-      createdAt: nowIso(),
-    })
-    .go();
+  const image: ImageItem = {
+    ticketId: input.ticketId,
+    imageId,
+    objectKey: imageObjectKey(input.ticketId, imageId),
+    status: 'pending',
+    declaredContentType: input.contentType,
+    fileName: input.fileName,
+    uploaderId: input.uploaderId,
+    createdAt: nowIso(),
+  };
+  await putItem(imageRecord(image), itemIsNew);
   return { image, upload };
 }

@@ -1,17 +1,20 @@
 /**
- * The notifier's real dependencies: the table through ElectroDB, SES and SNS, and Powertools idempotency on the
+ * The notifier's real dependencies: the table, SES and SNS, and Powertools idempotency on the
  * table. IAM the function needs: `ses:SendEmail` (from `MAIL_FROM`), `sns:Publish` (to phone numbers: resource
  * `*`), and on the table `dynamodb:GetItem` (tickets, users, idempotency records), `PutItem` (approval links,
  * notification log, idempotency records), `UpdateItem` and `DeleteItem` (idempotency records, unsent links), plus
  * the stream read permissions of the event source.
  */
+
+import { approvalKey, approvalRecord } from '#shared/approvals/approval.entity.ts';
 import { emailChannel } from '#shared/notifications/channels/email.ts';
 import { smsChannel } from '#shared/notifications/channels/sms.ts';
 import { deliverOnce } from '#shared/notifications/idempotency.ts';
 import type { TicketSummary } from '#shared/notifications/intents.ts';
+import { notificationRecord } from '#shared/notifications/notification.entity.ts';
 import type { NotifierDependencies } from '#shared/notifications/notifier.ts';
 import { config } from '#shared/platform/config.ts';
-import { db } from '#shared/platform/db.ts';
+import { deleteItem, itemIsNew, putItem } from '#shared/platform/db.ts';
 import { findTicket } from '#shared/tickets/operations.ts';
 import { findUser } from '#shared/users/profiles.ts';
 
@@ -46,15 +49,9 @@ export function awsNotifierDependencies(): NotifierDependencies {
         decidedBy: data.decidedBy,
       };
     },
-    async saveApproval(approval) {
-      await db().entities.Approval.create(approval).go();
-    },
-    async deleteApproval(tokenHash) {
-      await db().entities.Approval.delete({ tokenHash }).go();
-    },
-    async recordNotification(entry) {
-      await db().entities.Notification.put(entry).go();
-    },
+    saveApproval: (approval) => putItem(approvalRecord(approval), itemIsNew),
+    deleteApproval: (tokenHash) => deleteItem(approvalKey(tokenHash)),
+    recordNotification: (entry) => putItem(notificationRecord(entry)),
     channels: { email: emailChannel(), sms: smsChannel() },
     once: (key, attempt) => deliverOnce()(key, attempt),
     linkSettings: () => ({

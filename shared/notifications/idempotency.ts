@@ -2,7 +2,7 @@
  * "At most once per key" for deliveries, with Powertools idempotency (`makeIdempotent`) and its DynamoDB
  * persistence layer on the service's one table (PRODUCT: "a redelivered stream record never sends twice").
  *
- * Records live in one partition, `pk = idempotency#notifier`, `sk = notifier#<md5 of the key>`, with `status`,
+ * Records are keyed by the delivery key (`pk = IDEMPOTENCY#notifier#<md5 of the key>`, `sk = IDEMPOTENCY`), with `status`,
  * `data` (the cached outcome), `in_progress_expiration` and `expiresAt` (the table's TTL attribute). They carry no
  * entity name, so entity queries and the notifier's own stream rules ignore them (`shared/platform/idempotency.ts`).
  *

@@ -4,7 +4,7 @@
  * recipients and the channels. Pure: no AWS, no clock; unit-tested in `test/unit/notify-plan.test.ts`.
  * `docs/notifications.md` has the same rules as a table.
  *
- * Items are told apart by ElectroDB's entity-name attribute; items without one (the idempotency records that share
+ * Items are told apart by their `entityType` attribute; items without one (the idempotency records that share
  * the table) and entities no rule reads (users, approvals, the notification log itself, counters, images) plan
  * nothing, so the notifier never reacts to its own writes.
  */

@@ -1,7 +1,7 @@
 /**
  * Opaque, tamper-checked pagination cursors (PRODUCT "Cursor pagination").
  *
- * A cursor wraps the store's own position (ElectroDB's cursor, itself an encoded LastEvaluatedKey) with the scope
+ * A cursor wraps the listing's own position (e.g. the sort key of the last item shown) with the scope
  * of the listing it came from and an HMAC-SHA256 over both (key: `CURSOR_SIGNING_KEY`). A cursor that was
  * altered, or that comes from another listing or caller, is an {@link InvalidInput} on the `cursor` query field.
  */

@@ -13,13 +13,35 @@ export const tableKeys = { partitionKey: 'pk', sortKey: 'sk' } as const;
 export const ttlAttribute = 'expiresAt';
 
 /**
- * Global secondary indexes. Each is a generic overloaded index; the entity definitions in
- * `shared/data/entities.ts` name the access pattern each one serves. All project ALL attributes.
+ * What the list indexes hold besides their keys: the ticket summary a list shows (`ticketSummaryView` in
+ * `shared/tickets/views.ts`). Not the description, `updatedAt` or `version`: a reply or an edit of the description
+ * changes the ticket item only, and writes no index ("Projections", DynamoDB developer guide: an update writes an
+ * index only when a projected attribute or an index key changes).
+ */
+export const listProjection = [
+  'entityType',
+  'ticketId',
+  'number',
+  'title',
+  'type',
+  'priority',
+  'status',
+  'requesterId',
+  'assigneeId',
+  'approverId',
+  'category',
+  'tags',
+  'createdAt',
+] as const;
+
+/**
+ * Global secondary indexes. Each is a generic overloaded index; the entity files (`shared/<feature>/*.entity.ts`)
+ * say which access pattern each serves (`docs/data-model.md`). All project {@link listProjection}.
  */
 export const globalSecondaryIndexes = [
-  { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-  { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+  { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: listProjection },
+  { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: listProjection },
+  { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: listProjection },
 ] as const;
 
 /** Stream view type: the notifier needs both images to see a status transition. */
@@ -52,7 +74,7 @@ export function createTableInput(tableName: string) {
         { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
         { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: 'ALL' as const },
+      Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.projection] },
     })),
     StreamSpecification: { StreamEnabled: true, StreamViewType: streamViewType },
   };

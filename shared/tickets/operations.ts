@@ -7,10 +7,17 @@
 import { ulid } from 'ulid';
 import type * as z from 'zod';
 import type { CommentItem } from '#shared/comments/comment.entity.ts';
-import { canSeeInternalNotes } from '#shared/comments/policy.ts';
-import type { ImageItem } from '#shared/images/image.entity.ts';
+import { listComments } from '#shared/comments/operations.ts';
+import { type ImageItem, imagePrefix } from '#shared/images/image.entity.ts';
 import { decodeCursor, encodeCursor } from '#shared/platform/cursor.ts';
-import { db } from '#shared/platform/db.ts';
+import {
+  attributesEqual,
+  getItem,
+  itemIsNew,
+  queryPage,
+  type TransactionWrite,
+  transactWrite,
+} from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
 import { Conflict, InvalidInput, NotAllowed, VersionConflict } from '#shared/platform/errors.ts';
 import type { Actor } from '#shared/roles/actor.ts';
@@ -19,18 +26,18 @@ import { TicketNotFound, TransitionNotAllowed } from '#shared/tickets/errors.ts'
 import { initialStatus } from '#shared/tickets/lifecycle.ts';
 import { canSeeTicket, checkTransition, fieldChangeRefusal } from '#shared/tickets/policy.ts';
 import type { CreateTicketBody, UpdateTicketBody } from '#shared/tickets/schemas.ts';
-import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
-import type { TicketEventItem } from '#shared/tickets/ticket-event.entity.ts';
+import {
+  allTicketsPartition,
+  requesterTicketsPartition,
+  type TicketItem,
+  ticketKey,
+  ticketListShards,
+  ticketRecord,
+} from '#shared/tickets/ticket.entity.ts';
+import { type TicketEventItem, ticketEventRecord } from '#shared/tickets/ticket-event.entity.ts';
+import { nextTicketNumber } from '#shared/tickets/ticket-numbers.ts';
+import type { TicketSummary } from '#shared/tickets/views.ts';
 import { findUser } from '#shared/users/profiles.ts';
-
-/** The next human ticket number: an atomic ADD on the `ticketNumber` counter item (one UpdateItem). */
-async function nextTicketNumber(): Promise<number> {
-  const { data } = await db()
-    .entities.Counter.update({ name: 'ticketNumber' })
-    .add({ value: 1 })
-    .go({ response: 'all_new' });
-  return data.value as number;
-}
 
 /**
  * Open a ticket for the actor (its requester). With an `approverId` it starts `pending_approval` and the stream
@@ -73,19 +80,21 @@ export async function openTicket(
     updatedAt: now,
     version: 1,
   };
-  await db()
-    .transaction.write(({ Ticket, TicketEvent }) => [
-      Ticket.create(ticket).commit(),
-      TicketEvent.create({
+  const created = await transactWrite([
+    { put: ticketRecord(ticket), condition: itemIsNew },
+    {
+      put: ticketEventRecord({
         ticketId: ticket.ticketId,
         eventId: ulid(),
         actorId: actor.userId,
         field: 'created',
         to: ticket.status,
         at: now,
-      }).commit(),
-    ])
-    .go();
+      }),
+    },
+  ]);
+  if (!created.ok)
+    throw new Error(`Ticket ${ticket.ticketId} could not be created: ${created.reasons.join(', ')}`);
   return ticket;
 }
 
@@ -95,32 +104,95 @@ export interface Page<T> {
   readonly nextCursor: string | null;
 }
 
+/** One partition a list reads: an index, its partition key, and its sort key attribute. */
+interface ListPartition {
+  readonly index: string;
+  readonly partition: Readonly<Record<string, string>>;
+  readonly sortKey: string;
+}
+
+/** The index key to resume a ticket list after the item with this list sort key (`<createdAt>#<ticketId>`). */
+function resumeKey(list: ListPartition, sortKey: string): Record<string, unknown> {
+  const ticketId = sortKey.slice(sortKey.lastIndexOf('#') + 1);
+  return { ...list.partition, [list.sortKey]: sortKey, ...ticketKey(ticketId) };
+}
+
 /**
- * Tickets the actor may see, newest first: every ticket for `canViewAll` (gsi1), else the actor's own (gsi2).
- * One Query per page.
+ * One page of tickets, newest first, merged from several list partitions read in parallel (one Query each, at
+ * most `limit` items each). The cursor holds, per partition, the sort key of the last ticket shown from it, or
+ * `null` once the partition is exhausted.
+ */
+async function mergedTicketPage(
+  lists: readonly ListPartition[],
+  page: { limit: number; cursor?: string | undefined },
+  scope: string,
+): Promise<Page<TicketSummary>> {
+  const positions = (page.cursor ? JSON.parse(decodeCursor(page.cursor, scope) as string) : {}) as Record<
+    string,
+    string | null
+  >;
+  const reads = await Promise.all(
+    lists.map(async (list, n) => {
+      const position = positions[n];
+      if (position === null)
+        return { n, items: [] as (TicketSummary & Record<string, string>)[], more: false };
+      const { items, lastKey } = await queryPage<TicketSummary & Record<string, string>>({
+        index: list.index,
+        partition: list.partition,
+        descending: true,
+        limit: page.limit,
+        startKey: position === undefined ? undefined : resumeKey(list, position),
+      });
+      return { n, items, more: lastKey !== undefined };
+    }),
+  );
+  const merged = reads
+    .flatMap(({ n, items }) =>
+      items.map((item) => ({ n, item, sortKey: item[lists[n]?.sortKey ?? ''] ?? '' })),
+    )
+    .sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0))
+    .slice(0, page.limit);
+  // Per partition: where to resume (the last ticket shown from it), unchanged when none was shown, or null when
+  // everything it holds has been shown.
+  const next: Record<string, string | null> = {};
+  for (const { n, items, more: unread } of reads) {
+    const shown = merged.filter((entry) => entry.n === n);
+    const exhausted = positions[n] === null || (shown.length === items.length && !unread);
+    const resumeAfter = shown.at(-1)?.sortKey ?? positions[n];
+    if (exhausted) next[n] = null;
+    else if (resumeAfter !== undefined) next[n] = resumeAfter;
+  }
+  const more = Object.keys(next).length < lists.length || Object.values(next).some((value) => value !== null);
+  return {
+    items: merged.map(({ item }) => item),
+    nextCursor: more ? encodeCursor(JSON.stringify(next), scope) : null,
+  };
+}
+
+/**
+ * Tickets the actor may see, newest first, as summaries: every ticket for `canViewAll` (gsi1, its
+ * {@link ticketListShards} shards read in parallel and merged), else the actor's own (gsi2, one Query).
  * @throws InvalidInput for a cursor from another listing, or altered
  */
 export async function listTickets(
   actor: Actor,
   page: { limit: number; cursor?: string | undefined },
-): Promise<Page<TicketItem>> {
-  const { Ticket } = db().entities;
-  const scope = actor.permissions.canViewAll ? 'tickets:all' : `tickets:requester:${actor.userId}`;
-  const options = {
-    order: 'desc' as const,
-    limit: page.limit,
-    cursor: decodeCursor(page.cursor, scope) ?? null,
-  };
-  const result = actor.permissions.canViewAll
-    ? await Ticket.query.all({}).go(options)
-    : await Ticket.query.byRequester({ requesterId: actor.userId }).go(options);
-  return { items: result.data, nextCursor: encodeCursor(result.cursor, scope) };
+): Promise<Page<TicketSummary>> {
+  if (actor.permissions.canViewAll) {
+    const shards = Array.from({ length: ticketListShards }, (_, shard) => ({
+      index: 'gsi1',
+      partition: allTicketsPartition(shard),
+      sortKey: 'gsi1sk',
+    }));
+    return mergedTicketPage(shards, page, 'tickets:all');
+  }
+  const own = { index: 'gsi2', partition: requesterTicketsPartition(actor.userId), sortKey: 'gsi2sk' };
+  return mergedTicketPage([own], page, `tickets:requester:${actor.userId}`);
 }
 
 /** A ticket by id, whoever asks (one GetItem): for the notifier and the approval links. */
 export async function findTicket(ticketId: string): Promise<TicketItem | undefined> {
-  const { data } = await db().entities.Ticket.get({ ticketId }).go();
-  return data ?? undefined;
+  return getItem<TicketItem>(ticketKey(ticketId));
 }
 
 /**
@@ -133,23 +205,38 @@ export async function findVisibleTicket(actor: Actor, ticketId: string): Promise
   return ticket;
 }
 
+/** Comments shown with a ticket; the rest through the comment list. */
+export const threadCommentsPage = 50;
+
+/** Images read with a ticket, at most (pending, ready and rejected together). */
+export const threadImagesLimit = 100;
+
 export interface TicketThread {
   readonly ticket: TicketItem;
-  /** Oldest first; internal notes only for agents. */
+  /** The first {@link threadCommentsPage} comments, oldest first; internal notes only for agents. */
   readonly comments: CommentItem[];
+  /** Cursor of the next comments (`GET /tickets/{ticketId}/comments?cursor=`), or null. */
+  readonly commentsNextCursor: string | null;
   readonly images: ImageItem[];
 }
 
 /**
- * A ticket with its comments and images: one Query on the ticket's partition (the `thread` collection).
+ * A ticket with the first page of its comments and its images: a GetItem and two Queries on the ticket's
+ * partition, in parallel, each bounded, so the read costs the same however long the thread grows.
  * @throws TicketNotFound as {@link findVisibleTicket}
  */
 export async function readThread(actor: Actor, ticketId: string): Promise<TicketThread> {
-  const { data } = await db().collections.thread({ ticketId }).go({ pages: 'all' });
-  const ticket = data.Ticket[0];
+  const [ticket, comments, images] = await Promise.all([
+    findTicket(ticketId),
+    listComments(actor, { ticketId }, { limit: threadCommentsPage }),
+    queryPage<ImageItem>({
+      partition: { pk: ticketKey(ticketId).pk },
+      beginsWith: ['sk', imagePrefix],
+      limit: threadImagesLimit,
+    }),
+  ]);
   if (!ticket || !canSeeTicket(actor, ticket)) throw new TicketNotFound();
-  const comments = data.Comment.filter((comment) => comment.kind !== 'note' || canSeeInternalNotes(actor));
-  return { ticket, comments, images: data.Image };
+  return { ticket, comments: comments.items, commentsNextCursor: comments.nextCursor, images: images.items };
 }
 
 /** The fields that change the ticket item but are not changes a person makes (no audit event of their own). */
@@ -180,26 +267,23 @@ export function auditEventsOf(
     }));
 }
 
-/** The entities a `db().transaction.write` callback receives. */
-type TransactionEntities = Parameters<Parameters<ReturnType<typeof db>['transaction']['write']>[0]>[0];
-
 /**
- * The transaction items of a ticket change: the ticket patched (bumping its version, only if the version is still
- * the one read, plus any extra `condition`) and its audit events. Every writer of a ticket change (the PATCH
- * route, approval links) goes through this, so a change and its audit trail are always written together.
+ * The transaction writes of a ticket change: the ticket updated (bumping its version, only if the version is
+ * still the one read) and its audit events. Every writer of a ticket change (the PATCH route, approval links) goes
+ * through this, so a change and its audit trail are always written together.
  */
 export function ticketChangeWrites(
-  { Ticket, TicketEvent }: Pick<TransactionEntities, 'Ticket' | 'TicketEvent'>,
   ticket: TicketItem,
   set: Partial<TicketItem>,
   events: readonly TicketEventItem[],
-) {
+): TransactionWrite[] {
   return [
-    Ticket.patch({ ticketId: ticket.ticketId })
-      .set({ ...set, version: ticket.version + 1 })
-      .where((attr, op) => op.eq(attr.version, ticket.version))
-      .commit(),
-    ...events.map((event) => TicketEvent.create(event).commit()),
+    {
+      update: ticketKey(ticket.ticketId),
+      changes: { set: { ...set, version: ticket.version + 1 } },
+      condition: attributesEqual({ version: ticket.version }),
+    },
+    ...events.map((event) => ({ put: ticketEventRecord(event) })),
   ];
 }
 
@@ -239,7 +323,10 @@ export async function changeTicket(
     }
   }
   const now = nowIso();
-  const set: Partial<TicketItem> = { ...stripUndefined(fields), updatedAt: now };
+  const set: { -readonly [K in keyof TicketItem]?: TicketItem[K] } = {
+    ...stripUndefined(fields),
+    updatedAt: now,
+  };
   if (assigneeId !== undefined) set.assigneeId = assigneeId;
   if (status !== undefined && status !== ticket.status) {
     const check = checkTransition(actor, ticket, status);
@@ -256,10 +343,8 @@ export async function changeTicket(
   }
   const events = auditEventsOf(ticket, set, actor.userId, now);
   if (events.length === 0) return ticket;
-  const result = await db()
-    .transaction.write((entities) => ticketChangeWrites(entities, ticket, set, events))
-    .go();
-  if (result.canceled) {
+  const result = await transactWrite(ticketChangeWrites(ticket, set, events));
+  if (!result.ok) {
     if (expectedVersion !== undefined) throw new VersionConflict();
     throw new Conflict('The ticket changed while you were editing it; read it again and retry.');
   }

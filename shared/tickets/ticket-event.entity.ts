@@ -1,27 +1,28 @@
-/** One change of a ticket (who, when, field, old → new): its audit trail. */
-import { Entity, type EntityItem } from 'electrodb';
-import { service } from '#shared/platform/entity.ts';
+/** One change of a ticket (who, when, field, old → new): its audit trail. `pk = TICKET#<id>`, `sk = EVENT#<eventId>`. */
+export interface TicketEventItem {
+  readonly ticketId: string;
+  /** ULID: events sort by time. */
+  readonly eventId: string;
+  readonly actorId: string;
+  /** The changed field, or `created`. */
+  readonly field: string;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  /** ISO 8601. */
+  readonly at: string;
+}
 
-export const TicketEvent = new Entity({
-  model: { entity: 'ticketEvent', version: '1', service },
-  attributes: {
-    ticketId: { type: 'string', required: true, readOnly: true },
-    eventId: { type: 'string', required: true, readOnly: true },
-    actorId: { type: 'string', required: true, readOnly: true },
-    /** The changed field, or `created`. */
-    field: { type: 'string', required: true },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    at: { type: 'string', required: true, readOnly: true },
-  },
-  indexes: {
-    /** A ticket's audit trail in time order. */
-    byTicket: {
-      collection: 'history',
-      pk: { field: 'pk', composite: ['ticketId'] },
-      sk: { field: 'sk', composite: ['eventId'] },
-    },
-  },
+export const ticketEventEntity = 'ticketEvent';
+
+/** The key of an audit event. */
+export const ticketEventKey = (ticketId: string, eventId: string) => ({
+  pk: `TICKET#${ticketId}`,
+  sk: `EVENT#${eventId}`,
 });
 
-export type TicketEventItem = EntityItem<typeof TicketEvent>;
+/** The stored item of an audit event. */
+export const ticketEventRecord = (event: TicketEventItem) => ({
+  ...event,
+  ...ticketEventKey(event.ticketId, event.eventId),
+  entityType: ticketEventEntity,
+});

@@ -1,55 +1,81 @@
-/** A ticket. With its comments and images it forms the `thread` collection (one partition, one Query). */
-import { Entity, type EntityItem } from 'electrodb';
-import { service, updatedAtAttribute } from '#shared/platform/entity.ts';
-import { priorities, ticketStatuses, ticketTypes } from '#shared/tickets/lifecycle.ts';
+/**
+ * A ticket. Stored at `pk = TICKET#<ticketId>`, `sk = TICKET`; its comments, images, audit events and
+ * notification log share the partition (`COMMENT#`, `IMAGE#`, `EVENT#`, `NOTIFICATION#` sort keys).
+ *
+ * Lists (`docs/data-model.md`):
+ * - every ticket, newest first: gsi1, partition `TICKETS#<shard>` with the shard (0 to {@link ticketListShards}
+ *   − 1) derived from the ticket id, so new tickets spread over that many index partitions instead of one; a list
+ *   reads the shards in parallel and merges them;
+ * - a requester's tickets, newest first: gsi2, partition `REQUESTER#<requesterId>`.
+ * Both sort by `<createdAt>#<ticketId>` and project the summary (`listProjection` in `shared/platform/table.ts`).
+ */
+import { createHash } from 'node:crypto';
+import type { Priority, TicketStatus, TicketType } from '#shared/tickets/lifecycle.ts';
 
-export const Ticket = new Entity({
-  model: { entity: 'ticket', version: '1', service },
-  attributes: {
-    ticketId: { type: 'string', required: true, readOnly: true },
-    /** Human ticket number, from the `ticketNumber` counter. */
-    number: { type: 'number', required: true, readOnly: true },
-    title: { type: 'string', required: true },
-    description: { type: 'string', required: true },
-    type: { type: ticketTypes, required: true },
-    priority: { type: priorities, required: true },
-    status: { type: ticketStatuses, required: true },
-    requesterId: { type: 'string', required: true, readOnly: true },
-    assigneeId: { type: 'string' },
-    approverId: { type: 'string' },
-    category: { type: 'string' },
-    tags: { type: 'set', items: 'string' },
-    /** True once an agent posted a `response` comment (nobody resolves a ticket no agent answered). */
-    agentResponded: { type: 'boolean', default: false },
-    /** Reason given with an approval decision. */
-    decisionReason: { type: 'string' },
-    decidedBy: { type: 'string' },
-    decidedAt: { type: 'string' },
-    createdAt: { type: 'string', readOnly: true, required: true },
-    updatedAt: updatedAtAttribute,
-    /** Optimistic-locking version, starts at 1, +1 per change (`ETag`/`If-Match`). */
-    version: { type: 'number', required: true },
-  },
-  indexes: {
-    /** A ticket by id; `thread` collection with its comments and images. */
-    byId: {
-      collection: 'thread',
-      pk: { field: 'pk', composite: ['ticketId'] },
-      sk: { field: 'sk', composite: [] },
-    },
-    /** Every ticket, newest first (agents' and admins' list). */
-    all: {
-      index: 'gsi1',
-      pk: { field: 'gsi1pk', composite: [] },
-      sk: { field: 'gsi1sk', composite: ['createdAt', 'ticketId'] },
-    },
-    /** A requester's tickets, newest first (requesters' list). */
-    byRequester: {
-      index: 'gsi2',
-      pk: { field: 'gsi2pk', composite: ['requesterId'] },
-      sk: { field: 'gsi2sk', composite: ['createdAt', 'ticketId'] },
-    },
-  },
-});
+export interface TicketItem {
+  /** ULID. */
+  readonly ticketId: string;
+  /** Human ticket number (`ticket-numbers.ts`). */
+  readonly number: number;
+  readonly title: string;
+  readonly description: string;
+  readonly type: TicketType;
+  readonly priority: Priority;
+  readonly status: TicketStatus;
+  readonly requesterId: string;
+  readonly assigneeId?: string | undefined;
+  readonly approverId?: string | undefined;
+  readonly category?: string | undefined;
+  readonly tags?: readonly string[] | undefined;
+  /** True once an agent posted a `response` comment (nobody resolves a ticket no agent answered). */
+  readonly agentResponded?: boolean | undefined;
+  /** Reason given with an approval decision. */
+  readonly decisionReason?: string | undefined;
+  readonly decidedBy?: string | undefined;
+  readonly decidedAt?: string | undefined;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Optimistic-locking version, starts at 1, +1 per change (`ETag`/`If-Match`). */
+  readonly version: number;
+}
 
-export type TicketItem = EntityItem<typeof Ticket>;
+export const ticketEntity = 'ticket';
+
+/**
+ * How many gsi1 partitions hold the every-ticket list. Each index partition takes about 1,000 writes per second,
+ * so new tickets can be indexed at about this many thousand per second; a list page reads this many partitions.
+ * Changing it needs the index keys of existing tickets rewritten.
+ */
+export const ticketListShards = 8;
+
+/** The list shard of a ticket: stable, uniform over {@link ticketListShards}. */
+export function ticketShard(ticketId: string): number {
+  return (createHash('sha256').update(ticketId).digest()[0] ?? 0) % ticketListShards;
+}
+
+/** The key of a ticket. */
+export const ticketKey = (ticketId: string) => ({ pk: `TICKET#${ticketId}`, sk: 'TICKET' });
+
+/** The partition of one shard of the every-ticket list (gsi1). */
+export const allTicketsPartition = (shard: number) => ({ gsi1pk: `TICKETS#${shard}` });
+
+/** The partition of a requester's tickets (gsi2). */
+export const requesterTicketsPartition = (requesterId: string) => ({ gsi2pk: `REQUESTER#${requesterId}` });
+
+/** The list sort key: newest first when read descending. */
+const listSortKey = (ticket: Pick<TicketItem, 'createdAt' | 'ticketId'>) =>
+  `${ticket.createdAt}#${ticket.ticketId}`;
+
+/** The complete stored item of a ticket, as PutItem writes it: keys, index keys, entity name and fields. */
+export function ticketRecord(ticket: TicketItem) {
+  return {
+    ...ticket,
+    ...ticketKey(ticket.ticketId),
+    entityType: ticketEntity,
+    ...allTicketsPartition(ticketShard(ticket.ticketId)),
+    gsi1sk: listSortKey(ticket),
+    ...requesterTicketsPartition(ticket.requesterId),
+    gsi2sk: listSortKey(ticket),
+  };
+}

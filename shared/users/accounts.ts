@@ -13,10 +13,11 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoClient } from '#shared/platform/aws-clients.ts';
 import { config } from '#shared/platform/config.ts';
-import { db } from '#shared/platform/db.ts';
+import { updateItem } from '#shared/platform/db.ts';
+import { nowIso } from '#shared/platform/entity.ts';
 import type { RoleName } from '#shared/roles/roles.ts';
 import { accountError } from '#shared/users/cognito-errors.ts';
-import type { UserItem } from '#shared/users/user.entity.ts';
+import { type UserItem, userEntity, userKey } from '#shared/users/user.entity.ts';
 
 export interface NewAccount {
   readonly email: string;
@@ -29,18 +30,26 @@ export interface NewAccount {
 
 const errorName = (error: unknown) => (error as { name?: string } | undefined)?.name;
 
+/** Write the profile (an upsert: `createdAt` is kept when the profile exists). One UpdateItem. */
 async function putProfile(userId: string, account: NewAccount, role: RoleName): Promise<UserItem> {
-  const { data } = await db()
-    .entities.User.upsert({
-      userId,
-      email: account.email.toLowerCase(),
-      name: account.name,
-      role,
-      phone: account.phone,
-      smsOptIn: account.smsOptIn ?? false,
-    })
-    .go({ response: 'all_new' });
-  return data as UserItem;
+  const profile = await updateItem<UserItem>(
+    userKey(userId),
+    {
+      set: {
+        entityType: userEntity,
+        userId,
+        email: account.email.toLowerCase(),
+        name: account.name,
+        role,
+        phone: account.phone,
+        smsOptIn: account.smsOptIn ?? false,
+      },
+      setIfMissing: { createdAt: nowIso() },
+    },
+    { returnNew: true },
+  );
+  if (!profile) throw new Error(`The profile of ${userId} was not written.`);
+  return profile;
 }
 
 /**

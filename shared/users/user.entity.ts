@@ -1,25 +1,29 @@
-/** A user profile: name, role and contact details; the Cognito user holds sign-in and password. */
-import { Entity, type EntityItem } from 'electrodb';
-import { nowIso, service } from '#shared/platform/entity.ts';
-import { roleNames } from '#shared/roles/roles.ts';
+/**
+ * A user profile: name, role and contact details; the Cognito user holds sign-in and password.
+ * Stored at `pk = USER#<userId>`, `sk = PROFILE`.
+ */
+import type { RoleName } from '#shared/roles/roles.ts';
 
-export const User = new Entity({
-  model: { entity: 'user', version: '1', service },
-  attributes: {
-    userId: { type: 'string', required: true, readOnly: true },
-    email: { type: 'string', required: true },
-    name: { type: 'string', required: true },
-    role: { type: roleNames, required: true },
-    /** E.164 phone number for SMS, e.g. `+15555550100`. */
-    phone: { type: 'string' },
-    /** Whether the user agreed to receive SMS (PRODUCT: "when they have a phone number and opted in"). */
-    smsOptIn: { type: 'boolean', default: false },
-    createdAt: { type: 'string', readOnly: true, default: nowIso },
-  },
-  indexes: {
-    /** A user profile by id (the Cognito `sub`). */
-    byId: { pk: { field: 'pk', composite: ['userId'] }, sk: { field: 'sk', composite: [] } },
-  },
-});
+export interface UserItem {
+  /** The Cognito `sub`. */
+  readonly userId: string;
+  /** Lower-cased. */
+  readonly email: string;
+  readonly name: string;
+  readonly role: RoleName;
+  /** E.164 phone number for SMS, e.g. `+15555550100`. */
+  readonly phone?: string | undefined;
+  /** Whether the user agreed to receive SMS (sent only with a phone number and this consent). */
+  readonly smsOptIn: boolean;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly updatedAt?: string;
+}
 
-export type UserItem = EntityItem<typeof User>;
+export const userEntity = 'user';
+
+/** The key of a user's profile. */
+export const userKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' });
+
+/** The stored item of a profile. */
+export const userRecord = (user: UserItem) => ({ ...user, ...userKey(user.userId), entityType: userEntity });

@@ -21,7 +21,7 @@ describe('data stack', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
       })),
     });
     expect(globalSecondaryIndexes.map((index) => index.indexName)).toEqual(['gsi1', 'gsi2', 'gsi3']);

@@ -37,8 +37,8 @@ describe('notifications stack', () => {
       (filter) => JSON.parse(filter.Pattern),
     );
     expect(patterns).toEqual([
-      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { __edb_e__: { S: ['ticket'] } } } },
-      { eventName: ['INSERT'], dynamodb: { NewImage: { __edb_e__: { S: ['comment', 'ticketEvent'] } } } },
+      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entityType: { S: ['ticket'] } } } },
+      { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: ['comment', 'ticketEvent'] } } } },
     ]);
   });
 

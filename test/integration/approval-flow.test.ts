@@ -4,8 +4,9 @@
  * the requester's notification, and links that are used, expired or unknown.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { approvalRecord } from '#shared/approvals/approval.entity.ts';
 import { hashApprovalToken, newApprovalToken } from '#shared/approvals/token.ts';
-import { db } from '#shared/platform/db.ts';
+import { putItem } from '#shared/platform/db.ts';
 import {
   approvalLinkIn,
   call,
@@ -122,15 +123,15 @@ describe('approval by link', () => {
     // A link whose expiry has passed (DynamoDB TTL deletes lazily, so the item may still be there).
     Object.assign(process.env, inject('env'));
     const token = newApprovalToken();
-    await db()
-      .entities.Approval.create({
+    await putItem(
+      approvalRecord({
         tokenHash: hashApprovalToken(token),
         ticketId: ticket.ticketId,
         approverId: approver.userId,
         createdAt: new Date(Date.now() - 4 * 86_400_000).toISOString(),
         expiresAt: Math.floor(Date.now() / 1000) - 60,
-      })
-      .go();
+      }),
+    );
     const page = await call(`/approvals/${token}`);
     expect(page.status).toBe(410);
     expect(page.text).toMatch(/expired/);

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { db } from '#shared/platform/db.ts';
+import type { NotificationItem } from '#shared/notifications/notification.entity.ts';
+import { queryPage } from '#shared/platform/db.ts';
 import { streamRecord, ticketItem } from '../unit/notify-fixtures.ts';
 import { call, logIn, mailsTo, newRequester, type Session, smsTo } from './support.ts';
 
@@ -64,9 +65,11 @@ describe('notifier', () => {
     const texts = (await smsTo(accounts.agent.phone)).filter((sms) => number.test(sms.message));
     expect(texts).toHaveLength(1);
 
-    const { data: log } = await db()
-      .entities.Notification.query.byTicket({ ticketId: created.body.ticketId })
-      .go();
+    const { items: log } = await queryPage<NotificationItem>({
+      partition: { pk: `TICKET#${created.body.ticketId}` },
+      beginsWith: ['sk', 'NOTIFICATION#'],
+      limit: 100,
+    });
     const fromRecord = log.filter((entry) => entry.sourceEventId === record.eventID);
     expect(fromRecord.map((entry) => [entry.channel, entry.status, entry.recipientId]).sort()).toEqual([
       ['email', 'sent', approver.userId],

@@ -12,19 +12,11 @@ const table = vi.hoisted(() => ({
   created: [] as Record<string, unknown>[],
 }));
 vi.mock('#shared/platform/db.ts', () => ({
-  db: () => ({
-    entities: {
-      Ticket: { get: () => ({ go: async () => ({ data: table.ticket ?? null }) }) },
-      Image: {
-        create: (item: Record<string, unknown>) => ({
-          go: async () => {
-            table.created.push(item);
-            return { data: item };
-          },
-        }),
-      },
-    },
-  }),
+  getItem: async () => table.ticket,
+  putItem: async (item: Record<string, unknown>) => {
+    table.created.push(item);
+  },
+  itemIsNew: { expression: 'attribute_not_exists(pk)' },
 }));
 
 const { handler } = await import('../../functions/images/create-upload.ts');

@@ -1,6 +1,6 @@
 /**
- * Test fixtures for the notifier's unit tests: stream records with the exact items ElectroDB writes (keys,
- * `__edb_e__`, `__edb_v__`), marshalled as DynamoDB Streams delivers them; an in-memory Powertools persistence
+ * Test fixtures for the notifier's unit tests: stream records with the exact items the table stores (keys, index
+ * keys, `entityType`), marshalled as DynamoDB Streams delivers them; an in-memory Powertools persistence
  * layer; and in-memory notifier dependencies with scriptable providers.
  */
 import {
@@ -10,7 +10,7 @@ import {
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { Comment as CommentEntity, type CommentItem } from '#shared/comments/comment.entity.ts';
+import { type CommentItem, commentRecord } from '#shared/comments/comment.entity.ts';
 import { emailChannel, type OutgoingEmail } from '#shared/notifications/channels/email.ts';
 import type { SendOutcome } from '#shared/notifications/channels/outcome.ts';
 import { type OutgoingSms, smsChannel } from '#shared/notifications/channels/sms.ts';
@@ -22,11 +22,8 @@ import type {
   NotifierDependencies,
   RecipientProfile,
 } from '#shared/notifications/notifier.ts';
-import { Ticket as TicketEntity, type TicketItem } from '#shared/tickets/ticket.entity.ts';
-import {
-  TicketEvent as TicketEventEntity,
-  type TicketEventItem,
-} from '#shared/tickets/ticket-event.entity.ts';
+import { type TicketItem, ticketRecord } from '#shared/tickets/ticket.entity.ts';
+import { type TicketEventItem, ticketEventRecord } from '#shared/tickets/ticket-event.entity.ts';
 
 type Item = Record<string, unknown>;
 
@@ -38,7 +35,7 @@ export const ids = {
   otherAgent: 'a1b2c3d4-0000-4000-8000-000000000004',
 } as const;
 
-/** A ticket item as ElectroDB stores it. */
+/** A ticket item as the table stores it. */
 export function ticketItem(overrides: Partial<TicketItem> = {}): Item {
   const ticket: TicketItem = {
     ticketId: ids.ticket,
@@ -56,36 +53,36 @@ export function ticketItem(overrides: Partial<TicketItem> = {}): Item {
     version: 1,
     ...overrides,
   };
-  return TicketEntity.put(ticket).params({ table: 'helpdesk' }).Item as Item;
+  return ticketRecord(ticket);
 }
 
-/** An audit event item as ElectroDB stores it. */
+/** An audit event item as the table stores it. */
 export function ticketEventItem(event: Omit<TicketEventItem, 'ticketId' | 'eventId' | 'at'>): Item {
-  return TicketEventEntity.create({
+  return ticketEventRecord({
     ticketId: ids.ticket,
     eventId: '01JD3ZR0000000000000000001',
     at: '2026-11-27T11:00:00.000Z',
     ...event,
-  }).params({ table: 'helpdesk' }).Item as Item;
+  });
 }
 
-/** A comment item as ElectroDB stores it. */
+/** A comment item as the table stores it. */
 export function commentItem(comment: Pick<CommentItem, 'kind' | 'authorId'> & Partial<CommentItem>): Item {
-  return CommentEntity.create({
+  return commentRecord({
     ticketId: ids.ticket,
     commentId: '01JD3ZS0000000000000000001',
     body: 'The cable is on its way; it should arrive tomorrow.',
     createdAt: '2026-11-27T12:00:00.000Z',
     updatedAt: '2026-11-27T12:00:00.000Z',
     ...comment,
-  }).params({ table: 'helpdesk' }).Item as Item;
+  });
 }
 
 /** A Powertools idempotency record of the notifier, as it sits in the table. */
 export function idempotencyRecordItem(status: 'INPROGRESS' | 'COMPLETED'): Item {
   return {
-    pk: 'idempotency#notifier',
-    sk: 'notifier#5Vw7kqkU0r3h2l8F3J5Zfw==',
+    pk: 'IDEMPOTENCY#notifier#5Vw7kqkU0r3h2l8F3J5Zfw==',
+    sk: 'IDEMPOTENCY',
     status,
     expiresAt: 1_764_300_000,
     in_progress_expiration: 1_764_213_600_000,
@@ -97,16 +94,6 @@ export function idempotencyRecordItem(status: 'INPROGRESS' | 'COMPLETED'): Item 
 
 let sequence = 100;
 
-/** ElectroDB writes set attributes as its own `DynamoDBSet` wrapper; the stream shows them as `SS`. */
-function withNativeSets(item: Item): Item {
-  return Object.fromEntries(
-    Object.entries(item).map(([name, value]) => {
-      const wrapper = value as { wrapperName?: string; values?: unknown[] } | null;
-      return [name, wrapper?.wrapperName === 'Set' ? new Set(wrapper.values) : value];
-    }),
-  );
-}
-
 /**
  * A DynamoDB stream record (`NEW_AND_OLD_IMAGES`) as Lambda receives it: images marshalled, keys from the item.
  */
@@ -117,7 +104,7 @@ export function streamRecord(
   const item = images.newItem ?? images.oldItem ?? {};
   sequence += 1;
   const toImage = (value: Item) =>
-    marshall(withNativeSets(value), { removeUndefinedValues: true }) as NonNullable<
+    marshall(value, { removeUndefinedValues: true }) as NonNullable<
       NonNullable<DynamoDBRecord['dynamodb']>['NewImage']
     >;
   return {

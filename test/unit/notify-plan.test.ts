@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { approvalRecord } from '#shared/approvals/approval.entity.ts';
 import {
   type NotificationIntent,
   type TicketSummary,
   UnreadableRecordError,
 } from '#shared/notifications/intents.ts';
+import { notificationRecord } from '#shared/notifications/notification.entity.ts';
 import { channelsFor, deliveryKey, notificationsFor, recipientIdFor } from '#shared/notifications/plan.ts';
+import { userRecord } from '#shared/users/user.entity.ts';
 import {
   commentItem,
   idempotencyRecordItem,
@@ -40,13 +43,13 @@ describe('notificationsFor: approval requests', () => {
     ]);
   });
 
-  it('reads the ticket fields from the marshalled image, ignoring keys and ElectroDB attributes', () => {
+  it('reads the ticket fields from the marshalled image, ignoring keys and the entity name', () => {
     const [intent] = notificationsFor(
       streamRecord('INSERT', { newItem: ticketItem({ tags: ['cable', 'printer'] }) }),
     );
     expect(intent?.ticket).toEqual(summary);
     expect(intent?.ticket).not.toHaveProperty('pk');
-    expect(intent?.ticket).not.toHaveProperty('__edb_e__');
+    expect(intent?.ticket).not.toHaveProperty('entityType');
   });
 
   it('plans nothing for a new open ticket or a pending one without approver', () => {
@@ -272,27 +275,31 @@ describe('notificationsFor: what it ignores', () => {
 
   it('ignores its own writes and other entities (approvals, notification log, users, counters)', () => {
     const others = [
-      {
-        __edb_e__: 'approval',
-        __edb_v__: '1',
-        pk: '$helpdesk#tokenhash_ab',
-        sk: '$approval_1',
+      approvalRecord({
+        tokenHash: 'ab',
         ticketId: ids.ticket,
-      },
-      {
-        __edb_e__: 'notification',
-        __edb_v__: '1',
-        pk: '$helpdesk#ticketid_x',
-        sk: '$notifications#notification_1',
-      },
-      { __edb_e__: 'user', __edb_v__: '1', pk: '$helpdesk#userid_u', sk: '$user_1', email: 'a@example.com' },
-      {
-        __edb_e__: 'counter',
-        __edb_v__: '1',
-        pk: '$helpdesk#name_ticketnumber',
-        sk: '$counter_1',
-        value: 43,
-      },
+        approverId: ids.approver,
+        createdAt: '2026-11-27T10:00:00.000Z',
+        expiresAt: 1_764_300_000,
+      }),
+      notificationRecord({
+        ticketId: ids.ticket,
+        notificationId: '01JD3ZT0000000000000000001',
+        recipientId: ids.approver,
+        channel: 'email',
+        type: 'approval_requested',
+        status: 'sent',
+        at: '2026-11-27T10:00:00.000Z',
+      }),
+      userRecord({
+        userId: 'u',
+        email: 'a@example.com',
+        name: 'A',
+        role: 'agent',
+        smsOptIn: false,
+        createdAt: '2026-11-27T10:00:00.000Z',
+      }),
+      { pk: 'COUNTER#ticketNumber', sk: 'COUNTER', entityType: 'counter', value: 43 },
     ];
     for (const item of others)
       expect(notificationsFor(streamRecord('INSERT', { newItem: item }))).toEqual([]);
