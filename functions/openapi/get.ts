@@ -1,11 +1,11 @@
 /** `GET /openapi.json` (public): the OpenAPI 3.1 document, built once per cold start. */
 import { ok } from '#shared/platform/http/responses.ts';
 import { route } from '#shared/platform/http/route.ts';
-import { openApiDocument } from '#shared/platform/openapi.ts';
+import { type OpenApiDocument, openApiDocument } from '#shared/platform/openapi.ts';
 import { getOpenApiRoute } from '#shared/platform/routes.ts';
 import { routes } from '#shared/routes.ts';
 
-let document: ReturnType<typeof openApiDocument> | undefined;
+let document: OpenApiDocument | undefined;
 
 export const handler = route(getOpenApiRoute, async () => {
   document ??= openApiDocument(routes);

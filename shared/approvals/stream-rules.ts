@@ -6,7 +6,7 @@
  * - a ticket modified from `pending_approval` to `approved | rejected` → `approval_decided` to the requester
  *   (email + SMS), with the decision reason, unless the requester decided themself.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   isDecision,
   type NotificationIntent,
@@ -17,7 +17,8 @@ import {
 } from '#shared/notifications/intents.ts';
 
 /** What the transition rules read of a ticket's old image. */
-const TicketBefore = z.object({ status: z.string().optional(), approverId: z.string().optional() });
+const TicketBefore = /* @__PURE__ */ (() =>
+  z.object({ status: z.optional(z.string()), approverId: z.optional(z.string()) }))();
 
 function approvalIntents(
   ticket: TicketSummary,

@@ -2,16 +2,17 @@
  * Comment notifications: a new `response` → `agent_response` to the ticket's requester (email), unless they wrote
  * it. Requests and internal notes notify nobody.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { readImage, type StreamRule } from '#shared/notifications/intents.ts';
 
-const CommentImage = z.object({
-  ticketId: z.string().min(1),
-  commentId: z.string().min(1),
-  authorId: z.string().min(1),
-  kind: z.enum(['request', 'response', 'note']),
-  body: z.string(),
-});
+const CommentImage = /* @__PURE__ */ (() =>
+  z.object({
+    ticketId: z.string().check(z.minLength(1)),
+    commentId: z.string().check(z.minLength(1)),
+    authorId: z.string().check(z.minLength(1)),
+    kind: z.enum(['request', 'response', 'note']),
+    body: z.string(),
+  }))();
 
 export const commentStreamRules: readonly StreamRule[] = [
   {

@@ -3,7 +3,7 @@
  * rule. Features register their rules in `shared/<feature>/stream-rules.ts`; `shared/stream-rules.ts` lists them.
  * Pure: no AWS, no clock.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { priorities, ticketStatuses } from '#shared/tickets/lifecycle.ts';
 
 /** The kinds of message the notifier sends; the `type` of a notification log entry. */
@@ -20,19 +20,20 @@ export type NotificationType = (typeof notificationTypes)[number];
 export type ChannelName = 'email' | 'sms';
 
 /** What the templates and recipient rules read of a ticket (a subset of the ticket item). */
-export const TicketSummary = z.object({
-  ticketId: z.string().min(1),
-  number: z.number(),
-  title: z.string(),
-  description: z.string(),
-  priority: z.enum(priorities),
-  status: z.enum(ticketStatuses),
-  requesterId: z.string().min(1),
-  assigneeId: z.string().optional(),
-  approverId: z.string().optional(),
-  decisionReason: z.string().optional(),
-  decidedBy: z.string().optional(),
-});
+export const TicketSummary = /* @__PURE__ */ (() =>
+  z.object({
+    ticketId: z.string().check(z.minLength(1)),
+    number: z.number(),
+    title: z.string(),
+    description: z.string(),
+    priority: z.enum(priorities),
+    status: z.enum(ticketStatuses),
+    requesterId: z.string().check(z.minLength(1)),
+    assigneeId: z.optional(z.string()),
+    approverId: z.optional(z.string()),
+    decisionReason: z.optional(z.string()),
+    decidedBy: z.optional(z.string()),
+  }))();
 export type TicketSummary = z.infer<typeof TicketSummary>;
 
 interface IntentBase {
@@ -73,7 +74,7 @@ export interface ItemChange {
 }
 
 /**
- * What a feature tells the notifier: for items of `entity` (ElectroDB entity name) changed by one of `events`,
+ * What a feature tells the notifier: for items of `entity` (their `entityType`) changed by one of `events`,
  * `plan` says which messages go to whom. The event source's filter patterns are generated from the rules, so only
  * records some rule reads invoke the notifier.
  */
@@ -97,12 +98,12 @@ export class UnreadableRecordError extends Error {
  * @param what the item, for the error message ("ticket", "old ticket")
  * @throws UnreadableRecordError naming the missing or mistyped fields
  */
-export function readImage<T>(
-  schema: z.ZodType<T>,
+export function readImage<S extends z.ZodMiniType>(
+  schema: S,
   image: Readonly<Record<string, unknown>>,
   what: string,
   eventId: string | undefined,
-): T {
+): z.output<S> {
   const result = schema.safeParse(image);
   if (!result.success) {
     const fields = [...new Set(result.error.issues.map((issue) => issue.path.join('.')))].join(', ');

@@ -5,7 +5,7 @@
  * rule; the route wrapper validates with the row's schemas and checks its permission; the OpenAPI document is
  * generated from the rows. Nothing is declared twice.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { PermissionFlag } from '#shared/roles/roles.ts';
 
 /**
@@ -31,6 +31,12 @@ export interface RouteSuccess {
   readonly mediaType?: string;
 }
 
+/**
+ * A request schema: a `zod/mini` schema (the route wrapper calls its `safeParse`; the OpenAPI document converts it
+ * with `z.toJSONSchema`). Type-only here, so a row costs its bundle nothing but the schemas it names.
+ */
+export type RequestSchema = z.ZodMiniType;
+
 export interface Route {
   /** Stable identifier, PascalCase; used for the CDK construct id and the OpenAPI operationId. */
   readonly id: string;
@@ -41,14 +47,14 @@ export interface Route {
   readonly entry: string;
   readonly permission: RoutePermission;
   readonly summary: string;
-  /** Request body schema (zod). */
-  readonly body?: z.ZodType;
+  /** Request body schema (zod/mini). */
+  readonly body?: RequestSchema;
   /** Body media type; default `application/json`. */
   readonly bodyType?: 'application/json' | 'application/x-www-form-urlencoded';
   /** Query string schema (values arrive as strings; repeated keys comma-joined, as HTTP API sends them). */
-  readonly query?: z.ZodType;
+  readonly query?: RequestSchema;
   /** Path parameters schema. */
-  readonly params?: z.ZodType;
+  readonly params?: RequestSchema;
   readonly success: RouteSuccess;
   /**
    * Creates something and honours the `Idempotency-Key` header (`shared/platform/http/idempotency-key.ts`): a

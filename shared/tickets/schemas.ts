@@ -1,46 +1,64 @@
 /**
  * Request schemas of the ticket routes. Bodies are strict: unknown fields are a 400, so a typo never silently does nothing.
+ * `zod/mini`, each schema built by a pure `defineSchema` call so a bundle keeps only those its route uses
+ * (`shared/platform/schemas.ts`).
  */
-import * as z from 'zod';
-import { Ulid, UserId } from '#shared/platform/schemas.ts';
+import * as z from 'zod/mini';
+import { defineSchema, Ulid, UserId } from '#shared/platform/schemas.ts';
 import { priorities, ticketStatuses, ticketTypes } from '#shared/tickets/lifecycle.ts';
 
+/** A string trimmed, then `min` to `max` characters long. */
+const trimmed = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
+/** Up to 20 tags of 1-50 characters. */
+const tags = () => z.array(trimmed(1, 50)).check(z.maxLength(20));
+
 /** `emergency` is accepted as `urgent`. */
-export const Priority = z.preprocess(
-  (value) => (value === 'emergency' ? 'urgent' : value),
-  z.enum(priorities),
+export const Priority = /* @__PURE__ */ defineSchema(() =>
+  z.pipe(
+    z.transform((value: unknown) => (value === 'emergency' ? 'urgent' : value)),
+    z.enum(priorities),
+  ),
 );
 
-export const CreateTicketBody = z
-  .strictObject({
-    title: z.string().trim().min(1).max(120),
-    description: z.string().trim().min(1).max(10_000),
-    type: z.enum(ticketTypes).default('question'),
-    priority: Priority.default('medium'),
-    category: z.string().trim().min(1).max(100).optional(),
-    tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
-    /** The approver; the ticket then starts in `pending_approval`. */
-    approverId: UserId.optional(),
-  })
-  .meta({ id: 'CreateTicketRequest' });
+export const CreateTicketBody = /* @__PURE__ */ defineSchema(() =>
+  z
+    .strictObject({
+      title: trimmed(1, 120),
+      description: trimmed(1, 10_000),
+      type: z._default(z.enum(ticketTypes), 'question'),
+      priority: z._default(Priority, 'medium'),
+      category: z.optional(trimmed(1, 100)),
+      tags: z.optional(tags()),
+      /** The approver; the ticket then starts in `pending_approval`. */
+      approverId: z.optional(UserId),
+    })
+    .check(z.meta({ id: 'CreateTicketRequest' })),
+);
+export type CreateTicketInput = z.output<typeof CreateTicketBody>;
 
-export const UpdateTicketBody = z
-  .strictObject({
-    status: z.enum(ticketStatuses).optional(),
-    /** Required when an approver rejects through the API. */
-    reason: z.string().trim().min(1).max(1000).optional(),
-    title: z.string().trim().min(1).max(120).optional(),
-    description: z.string().trim().min(1).max(10_000).optional(),
-    type: z.enum(ticketTypes).optional(),
-    priority: Priority.optional(),
-    category: z.string().trim().min(1).max(100).optional(),
-    tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
-    assigneeId: UserId.optional(),
-  })
-  .refine(
-    (body) => Object.values(body).some((value) => value !== undefined),
-    'Send at least one field to change',
-  )
-  .meta({ id: 'UpdateTicketRequest' });
+export const UpdateTicketBody = /* @__PURE__ */ defineSchema(() =>
+  z
+    .strictObject({
+      status: z.optional(z.enum(ticketStatuses)),
+      /** Required when an approver rejects through the API. */
+      reason: z.optional(trimmed(1, 1000)),
+      title: z.optional(trimmed(1, 120)),
+      description: z.optional(trimmed(1, 10_000)),
+      type: z.optional(z.enum(ticketTypes)),
+      priority: z.optional(Priority),
+      category: z.optional(trimmed(1, 100)),
+      tags: z.optional(tags()),
+      assigneeId: z.optional(UserId),
+    })
+    .check(
+      z.refine(
+        (body) => Object.values(body).some((value) => value !== undefined),
+        'Send at least one field to change',
+      ),
+      z.meta({ id: 'UpdateTicketRequest' }),
+    ),
+);
+export type UpdateTicketInput = z.output<typeof UpdateTicketBody>;
 
-export const TicketParams = z.object({ ticketId: Ulid });
+export const TicketParams = /* @__PURE__ */ defineSchema(() => z.object({ ticketId: Ulid }));
+export type TicketParamsInput = z.output<typeof TicketParams>;

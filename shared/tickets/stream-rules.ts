@@ -4,7 +4,7 @@
  *   and the move into `pending_approval` are left to the approval rules;
  * - an `assigneeId` change → `assigned` to the new assignee (email), unless they assigned themself.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   isDecision,
   type NotificationIntent,
@@ -12,13 +12,14 @@ import {
   type StreamRule,
 } from '#shared/notifications/intents.ts';
 
-const TicketEventImage = z.object({
-  ticketId: z.string().min(1),
-  actorId: z.string().min(1),
-  field: z.string(),
-  from: z.string().optional(),
-  to: z.string().optional(),
-});
+const TicketEventImage = /* @__PURE__ */ (() =>
+  z.object({
+    ticketId: z.string().check(z.minLength(1)),
+    actorId: z.string().check(z.minLength(1)),
+    field: z.string(),
+    from: z.optional(z.string()),
+    to: z.optional(z.string()),
+  }))();
 
 function ticketEventIntents(event: z.infer<typeof TicketEventImage>): NotificationIntent[] {
   const base = { ticketId: event.ticketId, ticket: undefined, actorId: event.actorId, sms: false } as const;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { decodeCursor, encodeCursor } from '#shared/platform/cursor.ts';
 import { problemOf as mapProblem, Problem } from '#shared/platform/http/problem.ts';
 import { readBody, route, validate } from '#shared/platform/http/route.ts';

@@ -3,7 +3,7 @@
  * `AWS_ENDPOINT_URL_SES` points the client at the SES emulator (the SDK reads that variable itself).
  */
 import { type SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Channel } from '#shared/notifications/channels/channel.ts';
 import { failure, type SendOutcome } from '#shared/notifications/channels/outcome.ts';
 import { type EmailContent, renderEmail } from '#shared/notifications/templates.ts';
@@ -17,7 +17,7 @@ export interface OutgoingEmail {
   readonly html: string;
 }
 
-const emailAddress = z.email();
+const emailAddress = /* @__PURE__ */ (() => z.email())();
 
 /**
  * Why an address cannot be mailed, or `undefined` when it can. SES (and its emulator, TOOLCHAIN.md) accepts

@@ -3,7 +3,7 @@
  * local SNS endpoint (the SDK reads that variable itself).
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Channel } from '#shared/notifications/channels/channel.ts';
 import { failure, type SendOutcome } from '#shared/notifications/channels/outcome.ts';
 import { renderSms } from '#shared/notifications/templates.ts';
@@ -16,7 +16,7 @@ export interface OutgoingSms {
   readonly text: string;
 }
 
-const phoneNumber = z.e164();
+const phoneNumber = /* @__PURE__ */ (() => z.e164())();
 
 /** Why a number cannot get an SMS, or `undefined` when it can: SNS wants E.164 (`+` and up to 15 digits). */
 export function phoneNumberProblem(number: string | undefined): string | undefined {

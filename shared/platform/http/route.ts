@@ -17,7 +17,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import {
   type FieldError,
   malformed,
@@ -28,10 +28,10 @@ import {
 } from '#shared/platform/http/problem.ts';
 import { type HttpResponse, problemResponse } from '#shared/platform/http/responses.ts';
 import { logger } from '#shared/platform/logger.ts';
-import type { Route } from '#shared/platform/route-table.ts';
+import type { RequestSchema, Route } from '#shared/platform/route-table.ts';
 import { type Actor, actorFromClaims } from '#shared/roles/actor.ts';
 
-type Schema = z.ZodType;
+type Schema = RequestSchema;
 type Out<S> = S extends Schema ? z.output<S> : undefined;
 
 /** What a handler receives: the validated request parts, and the actor on routes behind the authorizer. */
@@ -54,7 +54,8 @@ function pointer(path: readonly PropertyKey[]): string {
 }
 
 /**
- * Validate a value against a schema.
+ * Validate a value against a schema. Uses the schema's own `safeParse`, so a bundle without request schemas (the
+ * health check) carries no zod at all.
  * @throws Problem 400 `validation-error` listing every failing field
  */
 export function validate<S extends Schema>(schema: S, value: unknown, where: FieldError['in']): z.output<S> {
