@@ -8,6 +8,7 @@
  * as it is (keys and index attributes included; views pick the fields they show).
  */
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   GetCommand,
@@ -145,6 +146,26 @@ export async function getItem<T>(
     new GetCommand({ TableName: table(), Key: key, ...(options.consistent ? { ConsistentRead: true } : {}) }),
   );
   return Item as T | undefined;
+}
+
+/**
+ * Many items by key (BatchGetItem, up to 100 keys per call; unprocessed keys retried). Missing items are absent
+ * from the result; order is not kept.
+ */
+export async function getItems<T>(keys: readonly ItemKey[]): Promise<T[]> {
+  const found: T[] = [];
+  for (let start = 0; start < keys.length; start += 100) {
+    let pending: ItemKey[] | undefined = keys.slice(start, start + 100);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
+      const { Responses, UnprocessedKeys } = await documentClient().send(
+        new BatchGetCommand({ RequestItems: { [table()]: { Keys: pending } } }),
+      );
+      found.push(...((Responses?.[table()] ?? []) as T[]));
+      pending = UnprocessedKeys?.[table()]?.Keys as ItemKey[] | undefined;
+    }
+  }
+  return found;
 }
 
 /** Write a whole item (PutItem), optionally under a condition. @throws ConditionalCheckFailedException */

@@ -3,12 +3,13 @@
  * the HTTP API JWT authorizer put in the event (`requestContext.authorizer.jwt.claims`; "Controlling access to
  * HTTP APIs with JWT authorizers", API Gateway docs); operations take it as a plain value.
  */
-import { builtInRoles, type Permissions, type RoleName, roleFromGroups } from '#shared/roles/roles.ts';
+import { builtInRoles, type Permissions, roleFromGroups } from '#shared/roles/roles.ts';
 
 export interface Actor {
   /** Cognito `sub`: the user id everywhere in this service. */
   readonly userId: string;
-  readonly role: RoleName;
+  /** The role's name: a built-in (`admin`, `agent`, `requester`) or one an admin created. */
+  readonly role: string;
   readonly permissions: Permissions;
 }
 

@@ -13,6 +13,7 @@ import { decodeCursor, encodeCursor } from '#shared/platform/cursor.ts';
 import {
   attributesEqual,
   getItem,
+  itemExists,
   itemIsNew,
   queryPage,
   type TransactionWrite,
@@ -30,6 +31,7 @@ import {
   allTicketsPartition,
   requesterTicketsPartition,
   type TicketItem,
+  ticketIndexKeyChanges,
   ticketKey,
   ticketListShards,
   ticketRecord,
@@ -38,6 +40,7 @@ import { type TicketEventItem, ticketEventRecord } from '#shared/tickets/ticket-
 import { nextTicketNumber } from '#shared/tickets/ticket-numbers.ts';
 import type { TicketSummary } from '#shared/tickets/views.ts';
 import { findUser } from '#shared/users/profiles.ts';
+import { userKey } from '#shared/users/user.entity.ts';
 
 /**
  * Open a ticket for the actor (its requester). With an `approverId` it starts `pending_approval` and the stream
@@ -82,6 +85,8 @@ export async function openTicket(
   };
   const created = await transactWrite([
     { put: ticketRecord(ticket), condition: itemIsNew },
+    // The requester's count of tickets opened (users are listed by it).
+    { update: userKey(actor.userId), changes: { add: { ticketsCount: 1 } }, condition: itemExists },
     {
       put: ticketEventRecord({
         ticketId: ticket.ticketId,
@@ -277,10 +282,11 @@ export function ticketChangeWrites(
   set: Partial<TicketItem>,
   events: readonly TicketEventItem[],
 ): TransactionWrite[] {
+  const indexKeys = ticketIndexKeyChanges(ticket, { ...ticket, ...set });
   return [
     {
       update: ticketKey(ticket.ticketId),
-      changes: { set: { ...set, version: ticket.version + 1 } },
+      changes: { set: { ...set, ...indexKeys, version: ticket.version + 1 } },
       condition: attributesEqual({ version: ticket.version }),
     },
     ...events.map((event) => ({ put: ticketEventRecord(event) })),

@@ -6,8 +6,12 @@
  * - every ticket, newest first: gsi1, partition `TICKETS#<shard>` with the shard (0 to {@link ticketListShards}
  *   − 1) derived from the ticket id, so new tickets spread over that many index partitions instead of one; a list
  *   reads the shards in parallel and merges them;
- * - a requester's tickets, newest first: gsi2, partition `REQUESTER#<requesterId>`.
- * Both sort by `<createdAt>#<ticketId>` and project the summary (`listProjection` in `shared/platform/table.ts`).
+ * - a requester's tickets, newest first: gsi2, partition `REQUESTER#<requesterId>`;
+ * - an assignee's tickets, newest first: gsi3, partition `ASSIGNEE#<assigneeId>` (unassigned tickets have no gsi3
+ *   keys, so they are not in that index at all).
+ * All sort by `<createdAt>#<ticketId>` and project the summary (`listProjection` in `shared/platform/table.ts`).
+ * {@link ticketIndexKeys} derives every index key from the ticket's fields; writers of a change set the keys it
+ * alters ({@link ticketIndexKeyChanges}), so the indexes never disagree with the item.
  */
 import { createHash } from 'node:crypto';
 import type { Priority, TicketStatus, TicketType } from '#shared/tickets/lifecycle.ts';
@@ -63,19 +67,46 @@ export const allTicketsPartition = (shard: number) => ({ gsi1pk: `TICKETS#${shar
 /** The partition of a requester's tickets (gsi2). */
 export const requesterTicketsPartition = (requesterId: string) => ({ gsi2pk: `REQUESTER#${requesterId}` });
 
+/** The partition of an assignee's tickets (gsi3). */
+export const assigneeTicketsPartition = (assigneeId: string) => ({ gsi3pk: `ASSIGNEE#${assigneeId}` });
+
 /** The list sort key: newest first when read descending. */
 const listSortKey = (ticket: Pick<TicketItem, 'createdAt' | 'ticketId'>) =>
   `${ticket.createdAt}#${ticket.ticketId}`;
 
+/**
+ * The index keys of a ticket, from its fields; `undefined` for an index the ticket is not in (a sparse index: an
+ * unassigned ticket has no gsi3 keys).
+ */
+export function ticketIndexKeys(ticket: TicketItem): Record<string, string | undefined> {
+  const sortKey = listSortKey(ticket);
+  return {
+    ...allTicketsPartition(ticketShard(ticket.ticketId)),
+    gsi1sk: sortKey,
+    ...requesterTicketsPartition(ticket.requesterId),
+    gsi2sk: sortKey,
+    ...(ticket.assigneeId ? { ...assigneeTicketsPartition(ticket.assigneeId), gsi3sk: sortKey } : {}),
+    ...(ticket.assigneeId ? {} : { gsi3pk: undefined, gsi3sk: undefined }),
+  };
+}
+
+/**
+ * The index keys a change alters: those that differ between the ticket before and after, `undefined` for keys to
+ * remove. Merge them into the update's `set`.
+ */
+export function ticketIndexKeyChanges(
+  before: TicketItem,
+  after: TicketItem,
+): Record<string, string | undefined> {
+  const was = ticketIndexKeys(before);
+  const is = ticketIndexKeys(after);
+  return Object.fromEntries(Object.entries(is).filter(([name, value]) => was[name] !== value));
+}
+
 /** The complete stored item of a ticket, as PutItem writes it: keys, index keys, entity name and fields. */
 export function ticketRecord(ticket: TicketItem) {
-  return {
-    ...ticket,
-    ...ticketKey(ticket.ticketId),
-    entityType: ticketEntity,
-    ...allTicketsPartition(ticketShard(ticket.ticketId)),
-    gsi1sk: listSortKey(ticket),
-    ...requesterTicketsPartition(ticket.requesterId),
-    gsi2sk: listSortKey(ticket),
-  };
+  const indexKeys = Object.fromEntries(
+    Object.entries(ticketIndexKeys(ticket)).filter(([, value]) => value !== undefined),
+  );
+  return { ...ticket, ...ticketKey(ticket.ticketId), entityType: ticketEntity, ...indexKeys };
 }

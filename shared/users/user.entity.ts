@@ -2,15 +2,16 @@
  * A user profile: name, role and contact details; the Cognito user holds sign-in and password.
  * Stored at `pk = USER#<userId>`, `sk = PROFILE`.
  */
-import type { RoleName } from '#shared/roles/roles.ts';
-
 export interface UserItem {
   /** The Cognito `sub`. */
   readonly userId: string;
   /** Lower-cased. */
   readonly email: string;
   readonly name: string;
-  readonly role: RoleName;
+  /** A built-in role (`admin`, `agent`, `requester`) or one an admin created. */
+  readonly role: string;
+  /** Tickets this user opened (maintained on each create). */
+  readonly ticketsCount?: number;
   /** E.164 phone number for SMS, e.g. `+15555550100`. */
   readonly phone?: string | undefined;
   /** Whether the user agreed to receive SMS (sent only with a phone number and this consent). */

@@ -14,3 +14,10 @@ export function meView(actor: Actor, profile: UserItem | undefined) {
     permissions: actor.permissions,
   };
 }
+
+/** A person a ticket or comment names, as others see them: id, name and email (`null` when not found). */
+export function personView(userId: string | undefined, people: ReadonlyMap<string, UserItem>) {
+  if (!userId) return null;
+  const user = people.get(userId);
+  return { userId, name: user?.name ?? null, email: user?.email ?? null };
+}
