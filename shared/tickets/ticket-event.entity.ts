@@ -8,6 +8,8 @@ export interface TicketEventItem {
   readonly field: string;
   readonly from?: string | undefined;
   readonly to?: string | undefined;
+  /** True when the event is about an internal note: shown to agents only (never in a requester's audit trail). */
+  readonly internal?: boolean | undefined;
   /** ISO 8601. */
   readonly at: string;
 }
