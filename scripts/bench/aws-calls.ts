@@ -1,21 +1,28 @@
 /**
  * Counts the AWS SDK calls the handlers make, by service and operation, with DynamoDB's consumed capacity.
  *
- * The local gateway runs every handler in this process and the shared clients of `shared/aws/clients.ts` are
- * created once per process, so one middleware on each shared client sees every call of every handler (and of the
- * stream notifier and the image check, which share them). For DynamoDB the middleware also sets
- * `ReturnConsumedCapacity: 'TOTAL'` on every command that accepts it and keeps what DynamoDB Local reports.
+ * The local gateway runs every handler in this process and the shared clients of `shared/platform/aws-clients.ts`
+ * are created once per process, so one middleware on each shared client sees every call of every handler (and of
+ * the stream notifier and the image check, which share them). For DynamoDB the middleware also sets
+ * `ReturnConsumedCapacity: 'TOTAL'` on every command that accepts it and keeps what DynamoDB Local reports. A
+ * second middleware, innermost (after serializing and signing, before parsing the response), times each call's
+ * round trip to the emulator, so the handler's own time can be told from its waiting.
+ *
+ * S3 requests do not go through an SDK client (functions sign them with `shared/platform/s3-signing.ts` and send them
+ * with `fetch`): {@link CallRecorder.installFetch} counts and times those.
  *
  * Who made a call is read from the call's stack (V8 keeps `await` chains in stack traces): the stream notifier
- * (`functions/streams/`, `shared/notify/`, Powertools idempotency) and the S3 object-created check
- * (`functions/images/`) are told apart from the HTTP route handlers, because the stream poller runs the notifier
- * concurrently with requests. Everything else (`other`) belongs to whatever window the bench has open.
+ * (`functions/notifications/`, `shared/notifications/`) and the S3 object-created check
+ * (`functions/images/on-object-created`, `shared/images/check-upload`) are told apart from the HTTP route handlers,
+ * because the event sources run them concurrently with requests. Everything else (`other`) belongs to whatever
+ * window the bench has open.
  *
  * DynamoDB Local's capacity for `TransactWriteItems` does not follow the AWS rules (measured: 4 units for a
  * transaction of one, two or three small items without indexes, 16 for a ticket plus an event), so each
  * transaction also gets a *modelled* AWS figure ({@link modelTransaction}): 2 WRU per written item per started
- * KB, 2 RRU per condition check, plus 1 WRU per global secondary index the item is in (index writes are
- * ordinary writes). Whether an updated item is in an index is known from earlier reads and writes of it.
+ * KB, 2 RRU per condition check, plus 1 WRU per started KB of each index entry the write changes (index writes are
+ * ordinary writes; an update touching no key or projected attribute of an index writes none). Whether an updated
+ * item is in an index, and its size, are known from earlier reads and writes of it.
  */
 
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -53,6 +60,23 @@ export interface RecordedCall {
    * sending: no request reached the service. Not counted as a call.
    */
   presigned?: boolean | undefined;
+  /** Milliseconds spent waiting for the service (the HTTP exchange, retries included); 0 when nothing was sent. */
+  roundTripMs: number;
+  /** Each HTTP exchange as `[start, end]` (`performance.now()`), to merge calls that overlap. */
+  readonly exchanges: [number, number][];
+}
+
+/** Milliseconds during which at least one of the calls was waiting for its service (overlaps counted once). */
+export function waitingMs(calls: readonly RecordedCall[]): number {
+  const intervals = calls.flatMap((call) => call.exchanges).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const [from, to] of intervals) {
+    if (to <= end) continue;
+    total += to - Math.max(from, end);
+    end = to;
+  }
+  return total;
 }
 
 /** DynamoDB operations whose input takes `ReturnConsumedCapacity`. */
@@ -99,9 +123,11 @@ function localCapacity(operation: string, consumed: unknown): Capacity | undefin
   return sum;
 }
 
-const notifierFrames =
-  /functions[\\/]streams[\\/]|shared[\\/]notify[\\/]|@aws-lambda-powertools[\\/]idempotency/;
-const imageCheckFrames = /functions[\\/]images[\\/]|shared[\\/]images[\\/]check-upload/;
+const notifierFrames = /functions[\\/]notifications[\\/]|shared[\\/]notifications[\\/]/;
+const imageCheckFrames = /functions[\\/]images[\\/]on-object-created|shared[\\/]images[\\/]check-upload/;
+
+/** Where the call record of a command travels from the outer middleware to the inner one. */
+const callOfContext = Symbol('benchCall');
 
 /** Who is calling, from the synchronous and async frames of the current stack. */
 function currentSource(): Source {
@@ -149,17 +175,49 @@ function valueSize(value: unknown): number {
   return 1;
 }
 
-function itemSize(item: Item): number {
+export function itemSize(item: Record<string, unknown>): number {
   return Object.entries(item).reduce(
     (sum, [name, value]) => sum + Buffer.byteLength(name) + valueSize(value),
     0,
   );
 }
 
-function indexesOf(item: Item): number {
-  return globalSecondaryIndexes.filter(
-    (index) => item[index.partitionKey] !== undefined && item[index.sortKey] !== undefined,
-  ).length;
+/**
+ * Write units of the index entries one write of `item` produces: for each index the item is in, 1 WRU per started
+ * KB of its projected entry (keys and the index's projection), when the write changes one of those attributes
+ * (`'all'`: a new or replaced item). An update that changes only unprojected attributes writes no index
+ * ("Projections", DynamoDB developer guide).
+ */
+function indexWriteUnits(item: Item, changed: readonly string[] | 'all'): number {
+  let units = 0;
+  for (const index of globalSecondaryIndexes) {
+    if (item[index.partitionKey] === undefined || item[index.sortKey] === undefined) continue;
+    const attributes = new Set<string>([
+      tableKeys.partitionKey,
+      tableKeys.sortKey,
+      index.partitionKey,
+      index.sortKey,
+      ...index.projection,
+    ]);
+    if (changed !== 'all' && !changed.some((name) => attributes.has(name))) continue;
+    const projected = Object.fromEntries(Object.entries(item).filter(([name]) => attributes.has(name)));
+    units += Math.max(1, Math.ceil(itemSize(projected) / 1024));
+  }
+  return units;
+}
+
+/** The attribute names an UpdateExpression assigns, removes or adds, and the values `SET #n = :v` assigns. */
+function updatedAttributes(body: Record<string, unknown>): { names: string[]; set: Item } {
+  const expression = String(body.UpdateExpression ?? '');
+  const names = (body.ExpressionAttributeNames as Record<string, string> | undefined) ?? {};
+  const values = plainItem(body.ExpressionAttributeValues) ?? {};
+  const nameOf = (token: string) => (token.startsWith('#') ? (names[token] ?? token) : token);
+  const changed = [...expression.matchAll(/#[A-Za-z0-9_]+/g)].map((match) => nameOf(match[0]));
+  const set: Item = {};
+  for (const match of expression.matchAll(/(#?[A-Za-z0-9_]+)\s*=\s*(:[A-Za-z0-9_]+)/g)) {
+    set[nameOf(match[1] as string)] = values[match[2] as string];
+  }
+  return { names: changed, set };
 }
 
 function keyOf(item: Item | undefined): string | undefined {
@@ -170,8 +228,8 @@ function keyOf(item: Item | undefined): string | undefined {
 
 export class CallRecorder {
   readonly calls: RecordedCall[] = [];
-  /** Items seen so far (key → size and number of indexes it is in), for the transaction model. */
-  readonly #items = new Map<string, { size: number; indexes: number }>();
+  /** Items seen so far (by key), for the transaction model. */
+  readonly #items = new Map<string, Item>();
 
   /** Position to slice from later ({@link since}). */
   mark(): number {
@@ -194,7 +252,14 @@ export class CallRecorder {
           args: InitializeHandlerArguments<object>,
         ): Promise<InitializeHandlerOutput<MetadataBearer>> => {
           const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-          const call: RecordedCall = { service, operation, source: currentSource() };
+          const call: RecordedCall = {
+            service,
+            operation,
+            source: currentSource(),
+            roundTripMs: 0,
+            exchanges: [],
+          };
+          (context as { [callOfContext]?: RecordedCall })[callOfContext] = call;
           this.calls.push(call);
           let input = args.input as Record<string, unknown>;
           if (service === 'DynamoDB' && capacityOperations.has(operation) && !input.ReturnConsumedCapacity) {
@@ -221,12 +286,79 @@ export class CallRecorder {
         },
       { step: 'initialize', name: 'benchCallRecorder', priority: 'high', override: true },
     );
+    // Innermost: around the HTTP handler only (after signing, before the deserializer reads the response).
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const started = performance.now();
+        try {
+          return await next(args);
+        } finally {
+          const call = (context as { [callOfContext]?: RecordedCall })[callOfContext];
+          const ended = performance.now();
+          if (call) {
+            call.roundTripMs += ended - started;
+            call.exchanges.push([started, ended]);
+          }
+        }
+      },
+      { step: 'deserialize', name: 'benchRoundTrip', priority: 'low', override: true },
+    );
+  }
+
+  /**
+   * Counts the S3 requests the handlers send with `fetch` and SigV4 headers (`shared/platform/s3-signing.ts`, no SDK
+   * client): requests to `s3BaseUrl` carrying an `AWS4-HMAC-SHA256` authorization header, named by method
+   * (`HeadObject`, `GetObject`, `PutObject`, `DeleteObject`), timed like SDK calls. Browser-style uploads with a
+   * presigned POST form and requests elsewhere pass through uncounted.
+   * @returns a function that puts the original `fetch` back
+   */
+  installFetch(s3BaseUrl: string): () => void {
+    const original = globalThis.fetch;
+    const operations: Record<string, string> = {
+      HEAD: 'HeadObject',
+      GET: 'GetObject',
+      PUT: 'PutObject',
+      DELETE: 'DeleteObject',
+      POST: 'PostObject',
+    };
+    globalThis.fetch = async (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+      if (!url.startsWith(s3BaseUrl) || !/^AWS4-HMAC-SHA256/.test(headers.get('authorization') ?? '')) {
+        return original(input, init);
+      }
+      const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+      const call: RecordedCall = {
+        service: 'S3',
+        operation: operations[method] ?? method,
+        source: currentSource(),
+        roundTripMs: 0,
+        exchanges: [],
+      };
+      this.calls.push(call);
+      const started = performance.now();
+      try {
+        const response = await original(input, init);
+        if (response.status >= 400) call.error = `HTTP ${response.status}`;
+        return response;
+      } catch (error) {
+        call.error = (error as { name?: string }).name ?? 'Error';
+        throw error;
+      } finally {
+        const ended = performance.now();
+        call.roundTripMs += ended - started;
+        call.exchanges.push([started, ended]);
+      }
+    };
+    return () => {
+      globalThis.fetch = original;
+    };
   }
 
   #remember(raw: unknown): void {
     const item = plainItem(raw);
     const key = keyOf(item);
-    if (item && key) this.#items.set(key, { size: itemSize(item), indexes: indexesOf(item) });
+    if (item && key) this.#items.set(key, item);
   }
 
   /** Remembers written items; for a transaction returns the modelled AWS capacity. */
@@ -240,7 +372,7 @@ export class CallRecorder {
 
   /**
    * AWS capacity of a `TransactWriteItems`: each Put/Update/Delete 2 WRU per started KB of the item, each
-   * ConditionCheck 2 RRU (per started 4 KB), plus 1 WRU per started KB for every index the item is in.
+   * ConditionCheck 2 RRU (per started 4 KB), plus the index writes ({@link indexWriteUnits}).
    */
   modelTransaction(actions: Record<string, Record<string, unknown>>[] | undefined): Capacity {
     const capacity: Capacity = { read: 0, write: 0 };
@@ -250,23 +382,24 @@ export class CallRecorder {
       if (kind === 'Put') {
         const item = plainItem(body.Item) ?? {};
         this.#remember(item);
-        const kb = Math.max(1, Math.ceil(itemSize(item) / 1024));
-        capacity.write += 2 * kb + indexesOf(item) * kb;
+        capacity.write += 2 * Math.max(1, Math.ceil(itemSize(item) / 1024)) + indexWriteUnits(item, 'all');
         continue;
       }
       const key = keyOf(plainItem(body.Key));
-      const known = key ? this.#items.get(key) : undefined;
-      const size = known?.size ?? 0;
+      const known = (key ? this.#items.get(key) : undefined) ?? {};
       if (kind === 'ConditionCheck') {
-        capacity.read += 2 * Math.max(1, Math.ceil(size / 4096));
+        capacity.read += 2 * Math.max(1, Math.ceil(itemSize(known) / 4096));
         continue;
       }
-      const kb = Math.max(1, Math.ceil(size / 1024));
-      const namesUpdated = Object.values((body.ExpressionAttributeNames as Record<string, string>) ?? {});
-      const indexesSet = globalSecondaryIndexes.filter(
-        (index) => namesUpdated.includes(index.partitionKey) || namesUpdated.includes(index.sortKey),
-      ).length;
-      capacity.write += 2 * kb + Math.max(known?.indexes ?? 0, indexesSet) * kb;
+      if (kind === 'Delete') {
+        capacity.write += 2 * Math.max(1, Math.ceil(itemSize(known) / 1024)) + indexWriteUnits(known, 'all');
+        continue;
+      }
+      const { names, set } = updatedAttributes(body);
+      const after = { ...known, ...set };
+      const kb = Math.max(1, Math.ceil(Math.max(itemSize(known), itemSize(after)) / 1024));
+      capacity.write += 2 * kb + indexWriteUnits(after, names);
+      if (key) this.#items.set(key, after);
     }
     return capacity;
   }

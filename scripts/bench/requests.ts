@@ -1,501 +1,629 @@
 /**
- * `npm run bench`: what each main request costs in AWS calls, DynamoDB capacity and local latency, and a rough
- * price per million requests. A measurement, not a test: it asserts nothing about the service.
+ * `npm run bench`: the Lambda bundles (size, import-time init against a bare DynamoDB baseline), every request's
+ * AWS calls and consumed capacity, the same requests at 1,000 and 100,000 tickets (latency p50/p95, capacity, the
+ * growth check), approval mail latency, handler durations next to a bare-SDK GetItem, and the cost per million
+ * requests and per month from those measurements. Writes its section of `docs/benchmarks.md`.
  *
- * Boots the local stack ephemerally (free ports, in-memory DynamoDB Local), seeds the demo accounts, drives the
- * API over loopback with N repetitions per request, counts the SDK calls of the handlers (`aws-calls.ts`), drains
- * the stream notifier and the S3 image check to count theirs, prints Markdown tables and writes them into
- * `docs/benchmarks.md` (its own section only). Stops the stack at the end, on error, and after 5 minutes at most.
+ * Phases, in order (`docs/benchmarks.md` explains the method):
+ * 1. bundles: builds every function as CDK does (`bundles.ts`), sizes, interleaved fresh-process imports;
+ * 2. the local stack, ephemeral (free ports, DynamoDB Local in memory), demo accounts;
+ * 3. calls: every route on a small table (`calls.ts`);
+ * 4. 1,000 tickets: BatchWriteItem load (`load.ts`), the newest page of every list, the list variants, approval
+ *    mails (`mail.ts`), then create, get, comment, status change, approval page and decision (`scale.ts`);
+ * 5. handler durations (`handlers.ts`, `invoke.ts`);
+ * 6. 100,000 tickets: the load, the stream catching up, the same requests again, the growth check;
+ * 7. cost (`cost.ts`, prices in `pricing.ts`) and the report (`report.ts`).
  *
- * Options: `--repetitions=N` (default 20), `--no-docs` (print only).
+ * Exits non-zero when a function is over the init or size budgets, or a request's consumed capacity at 100,000
+ * tickets exceeds that at 1,000.
+ *
+ * Options: `--quick` (1,000 tickets only, fewer repetitions and import rounds; prints, leaves the docs alone unless
+ * `--docs`), `--no-docs`, `--only=bundles` (no stack), `--skip-bundles`, `--rounds=N` (import rounds),
+ * `--repetitions=N` (scale repetitions).
  */
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type ApiResponse, apiClient, type CallOptions } from '../../test/support/api-client.ts';
 import { pngBytes } from '../../test/support/sample-images.ts';
 import { type SeededAccount, seedDemoAccounts } from '../local/demo-accounts.ts';
 import { repoRoot } from '../local/paths.ts';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
-import { CallRecorder, type RecordedCall } from './aws-calls.ts';
+import { CallRecorder } from './aws-calls.ts';
 import {
-  callsTable,
-  costTable,
-  docDifferences,
-  type Measurement,
-  type MeasurementKind,
-  num,
-  section,
+  type BuiltBundle,
+  baselineId,
+  baselineSource,
+  benchFunctions,
+  budgets,
+  buildBundle,
+  bundleDirectory,
+  type InitTiming,
+  measureInit,
+  tryBuildBundle,
+  withinSize,
+} from './bundles.ts';
+import { type CallsResult, measureCalls, need, uploadImage } from './calls.ts';
+import { type Duration, type FunctionCost, functionCost } from './cost.ts';
+import { readAccessPatterns } from './data-model.ts';
+import { EventSourceLog, type FunctionTiming, timeRouteHandlers } from './handlers.ts';
+import { type BenchRequest, bareGetItemHandler, createInvoker } from './invoke.ts';
+import {
+  indexEntriesPerTicket,
+  type LoadResult,
+  loadedIndexEntryBytes,
+  loadedItemBytes,
+  loadTickets,
+  newestPageIds,
+} from './load.ts';
+import { approvalTickets } from './mail.ts';
+import { prices } from './pricing.ts';
+import {
+  costRows,
+  type MailReport,
+  renderReport,
+  type Summary,
   summarize,
+  versusDocs,
   writeSection,
 } from './report.ts';
+import {
+  capacityGrowth,
+  listRequests,
+  measureScale,
+  newestTicketFields,
+  type ScaleRequest,
+  type ScaleResult,
+} from './scale.ts';
+import { int, mean, median, ms, num, percentile, usd } from './stats.ts';
 
 const args = process.argv.slice(2);
-const repetitions = Math.max(
-  1,
-  Math.min(200, Number(args.find((arg) => arg.startsWith('--repetitions='))?.split('=')[1] ?? 20) || 20),
-);
-const writeDocs = !args.includes('--no-docs');
-const requestTimeoutMs = 30_000;
-const overallTimeoutMs = 5 * 60_000;
-/** Tickets present when the listings are measured (the page size is 25). */
-const listedTickets = 30;
+const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+const quick = args.includes('--quick');
+const onlyBundles = option('only') === 'bundles';
+const skipBundles = args.includes('--skip-bundles');
+const writeDocs = args.includes('--docs') || (!quick && !args.includes('--no-docs'));
+const settings = {
+  /** Import rounds: 25, fewer when there are many functions (about 1,000 imports in all, at least 11 rounds). */
+  initRounds: Number(
+    option('rounds') ??
+      (quick ? 3 : Math.max(11, Math.min(25, Math.round(1000 / (benchFunctions.length + 1))))),
+  ),
+  callsRepetitions: quick ? 5 : 20,
+  scaleRepetitions: Number(option('repetitions') ?? (quick ? 8 : 40)),
+  handlerRepetitions: quick ? 5 : 20,
+  /** Approval mails timed at 1,000 tickets (at least; the links also serve the decisions). */
+  mails: quick ? 10 : 50,
+  mailPaceMs: 300,
+  sizes: quick ? [1_000] : [1_000, 100_000],
+  /** Newest tickets per list shard written before the lists are measured. */
+  pagePerShard: 30,
+  loadMaxMs: 6 * 60_000,
+  drainMaxMs: 10 * 60_000,
+  overallMaxMs: (quick ? 12 : 30) * 60_000,
+};
 
-/** The shared API client with the bench's timeout, called as `call(method, path, options)`. */
-function client(apiUrl: string) {
-  const call = apiClient(apiUrl, requestTimeoutMs);
-  return (method: string, path: string, options: Omit<CallOptions, 'method'> = {}) =>
-    call(path, { ...options, method });
-}
+const log = (line: string) => console.log(line);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Fails a set-up step (not a measurement) with what the API answered. */
-function need(response: ApiResponse, status: number, what: string): ApiResponse {
-  if (response.status !== status) {
-    throw new Error(
-      `bench set-up: ${what} answered ${response.status}, expected ${status}: ${response.text.slice(0, 300)}`,
-    );
-  }
-  return response;
+function git(args: string[]): string {
+  return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
 }
 
 function gitDescription(): string {
   try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    }).trim();
-    const dirty = execFileSync(
-      'git',
-      ['status', '--porcelain', '--', 'functions', 'shared', 'scripts/local'],
-      {
-        cwd: repoRoot,
-        encoding: 'utf8',
-      },
-    ).trim();
-    return dirty ? `${commit} plus uncommitted changes in functions/, shared/ or scripts/local/` : commit;
+    const commit = git(['rev-parse', '--short', 'HEAD']);
+    const dirty = git(['status', '--porcelain', '--', 'functions', 'shared', 'lib', 'scripts/local']);
+    return dirty
+      ? `${commit} plus uncommitted changes in functions/, shared/, lib/ or scripts/local/`
+      : commit;
   } catch {
     return 'unknown';
   }
 }
 
-interface Listed {
-  requester: number;
-  agent: number;
-  requesterCursor: boolean;
-  agentCursor: boolean;
+function machine(): string {
+  const cpus = os.cpus();
+  return (
+    `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
+    `Node ${process.version}, ${os.platform()} ${os.release()}, load average ${os.loadavg()[0]?.toFixed(1)} at the start`
+  );
 }
 
-async function run(
-  stack: LocalStack,
-  recorder: CallRecorder,
-): Promise<{ measurements: Measurement[]; listed: Listed; unattributed: string[] }> {
-  const call = client(stack.apiUrl);
-  const accounts = await seedDemoAccounts();
-  const account = (role: SeededAccount['role']) => {
-    const found = accounts.find((a) => a.role === role);
-    if (!found) throw new Error(`no demo ${role}`);
-    return found;
-  };
-  const requesterAccount = account('requester');
-  const agentAccount = account('agent');
-  const logIn = async (who: SeededAccount) =>
-    need(
-      await call('POST', '/auth/login', { json: { email: who.email, password: who.password } }),
-      200,
-      'log-in',
-    ).body.accessToken as string;
-  const requester = await logIn(requesterAccount);
-  const agent = await logIn(agentAccount);
-  const newTicket = async (title: string) =>
-    need(
-      await call('POST', '/tickets', {
-        token: requester,
-        json: { title, description: 'Measured by the request bench.' },
-      }),
-      201,
-      'POST /tickets',
-    ).body as { ticketId: string; number: number };
-
-  const measurements: Measurement[] = [];
-  /** Handler calls made while no request was in flight (none expected), per measurement. */
-  const unattributed: string[] = [];
-
-  /**
-   * Runs `step` `repetitions` times, one request after the other; the calls made while each request is in flight
-   * (except the notifier's and the image check's) are the request's. Drains stream and S3 events before and
-   * after, so that the notifier's and the image check's calls caused by these requests, and only those, get
-   * their own rows (per request of this route).
-   */
-  async function measureRoute(
-    label: string,
-    step: (i: number) => Promise<ApiResponse>,
-    expectation: { expected?: Record<string, number>; from?: string; note?: string } = {},
-    follow?: { notifierLabel?: string; expected?: Record<string, number>; from?: string; note?: string },
-  ): Promise<ApiResponse[]> {
-    await stack.drained(60_000);
-    const phaseStart = recorder.mark();
-    const statuses = new Map<number, number>();
-    const latencies: number[] = [];
-    const calls: RecordedCall[] = [];
-    const callsPerRepetition: number[] = [];
-    const responses: ApiResponse[] = [];
-    for (let i = 0; i < repetitions; i++) {
-      const mark = recorder.mark();
-      const response = await step(i);
-      const own = recorder.since(mark).filter((c) => c.source === 'other');
-      calls.push(...own);
-      callsPerRepetition.push(own.filter((c) => !c.presigned).length);
-      latencies.push(response.ms);
-      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-      responses.push(response);
-    }
-    measurements.push({
-      label,
-      kind: 'route',
-      count: repetitions,
-      statuses,
-      latencies,
-      calls,
-      callsPerRepetition,
-      expected: expectation.expected,
-      expectedFrom: expectation.from,
-      note: expectation.note,
-    });
-    await stack.drained(60_000);
-    const phase = recorder.since(phaseStart);
-    const stray = phase.filter((c) => c.source === 'other').length - calls.length;
-    if (stray > 0) unattributed.push(`${label}: ${stray}`);
-    addEventMeasurement(phase, 'notifier', follow?.notifierLabel ?? `stream notifier, per ${label}`, follow);
-    addEventMeasurement(phase, 'imageCheck', `S3 image check, per ${label}`, follow);
-    return responses;
+class Phases {
+  readonly done: { name: string; seconds: number }[] = [];
+  #name = '';
+  #started = 0;
+  start(name: string): void {
+    this.stop();
+    this.#name = name;
+    this.#started = performance.now();
+    log(`\nbench: ${name} ...`);
   }
-
-  function addEventMeasurement(
-    phase: RecordedCall[],
-    kind: Exclude<MeasurementKind, 'route'>,
-    label: string,
-    follow: { expected?: Record<string, number>; from?: string; note?: string } | undefined,
-    count = repetitions,
-  ): void {
-    const calls = phase.filter((c) => c.source === kind);
-    if (calls.length === 0) return;
-    measurements.push({
-      label,
-      kind,
-      count,
-      statuses: new Map(),
-      latencies: [],
-      calls,
-      callsPerRepetition: [],
-      expected: follow?.expected,
-      expectedFrom: follow?.from,
-      note: follow?.note,
-    });
+  stop(): void {
+    if (!this.#name) return;
+    this.done.push({ name: this.#name, seconds: (performance.now() - this.#started) / 1000 });
+    this.#name = '';
   }
+}
 
-  // Listings first, with exactly `listedTickets` tickets in the table.
-  for (let i = 0; i < listedTickets; i++) await newTicket(`Bench listing ticket ${i + 1}`);
-  const listed: Listed = { requester: 0, agent: 0, requesterCursor: false, agentCursor: false };
-  await measureRoute(
-    'GET /tickets?limit=25 (requester)',
-    async () => {
-      const response = await call('GET', '/tickets?limit=25', { token: requester });
-      listed.requester = response.body?.items?.length ?? 0;
-      listed.requesterCursor = Boolean(response.body?.nextCursor);
-      return response;
-    },
-    { expected: { Query: 1 }, from: '#5' },
-  );
-  await measureRoute(
-    'GET /tickets?limit=25 (agent)',
-    async () => {
-      const response = await call('GET', '/tickets?limit=25', { token: agent });
-      listed.agent = response.body?.items?.length ?? 0;
-      listed.agentCursor = Boolean(response.body?.nextCursor);
-      return response;
-    },
-    { expected: { Query: 1 }, from: '#4' },
-  );
+interface BundlePhase {
+  readonly bundles: BuiltBundle[];
+  readonly baseline: BuiltBundle;
+  readonly init: { baseline: InitTiming; functions: InitTiming[] } | undefined;
+}
 
-  const runId = randomUUID().slice(0, 8);
-  await measureRoute(
-    'POST /auth/signup',
-    (i) =>
-      call('POST', '/auth/signup', {
-        json: { email: `bench-${runId}-${i}@example.com`, password: 'Bench-pass-1', name: `Bench User ${i}` },
-      }),
-    { from: 'not listed' },
-  );
-  await measureRoute(
-    'POST /auth/login',
-    () =>
-      call('POST', '/auth/login', {
-        json: { email: requesterAccount.email, password: requesterAccount.password },
-      }),
-    { expected: {}, from: 'no row' },
-  );
-  await measureRoute('GET /me', () => call('GET', '/me', { token: requester }), {
-    expected: { GetItem: 1 },
-    from: '#1',
-  });
-  await measureRoute(
-    'POST /tickets',
-    (i) =>
-      call('POST', '/tickets', {
-        token: requester,
-        json: { title: `Bench ticket ${i}`, description: 'Measured by the request bench.' },
-      }),
-    { expected: { UpdateItem: 1, TransactWriteItems: 1 }, from: '#2, #3' },
-  );
-  const withApprover = await measureRoute(
-    'POST /tickets with approverId',
-    (i) =>
-      call('POST', '/tickets', {
-        token: requester,
-        json: {
-          title: `Bench approval ${i}`,
-          description: 'Measured by the request bench.',
-          type: 'request',
-          approverId: agentAccount.userId,
-        },
-      }),
-    { expected: { GetItem: 1, UpdateItem: 1, TransactWriteItems: 1 }, from: '#1, #2, #3' },
-    {
-      notifierLabel: 'stream notifier, per approval request (email + SMS to the approver)',
-      from: '#1 profiles, #13 log + idempotency record per send, the link item',
-    },
-  );
-
-  // A ticket with 3 comments and 1 ready image.
-  const thread = await newTicket('Bench thread');
-  need(
-    await call('POST', `/tickets/${thread.ticketId}/comments`, {
-      token: requester,
-      json: { body: 'First details' },
-    }),
-    201,
-    'comment',
-  );
-  need(
-    await call('POST', `/tickets/${thread.ticketId}/comments`, {
-      token: agent,
-      json: { body: 'Looking into it' },
-    }),
-    201,
-    'comment',
-  );
-  need(
-    await call('POST', `/tickets/${thread.ticketId}/comments`, {
-      token: requester,
-      json: { body: 'Thanks' },
-    }),
-    201,
-    'comment',
-  );
-  const png = pngBytes();
-  const asked = need(
-    await call('POST', `/tickets/${thread.ticketId}/images`, {
-      token: requester,
-      json: { contentType: 'image/png', fileName: 'screen.png' },
-    }),
-    201,
-    'image upload request',
-  );
-  await uploadImage(asked.body.upload, png);
-  await stack.drained(60_000);
-  const shown = need(
-    await call('GET', `/tickets/${thread.ticketId}`, { token: requester }),
-    200,
-    'GET ticket',
-  );
-  const threadNote = `${shown.body.comments?.length ?? '?'} comments, ${shown.body.images?.length ?? '?'} ready image`;
-  await measureRoute(
-    'GET /tickets/{id} (3 comments, 1 image)',
-    () => call('GET', `/tickets/${thread.ticketId}`, { token: requester }),
-    { expected: { Query: 1 }, from: '#6', note: threadNote },
-  );
-
-  // Status changes by the agent: open → in_progress, then in_progress ↔ pending.
-  const changing = await newTicket('Bench status changes');
-  await measureRoute(
-    'PATCH /tickets/{id} (status, agent)',
-    (i) =>
-      call('PATCH', `/tickets/${changing.ticketId}`, {
-        token: agent,
-        json: { status: i % 2 === 0 ? 'in_progress' : 'pending' },
-      }),
-    { expected: { GetItem: 1, TransactWriteItems: 1 }, from: '#8' },
-    {
-      notifierLabel: 'stream notifier, per status change (email to the requester)',
-      from: '#7 ticket, #1 profile, #13 log + idempotency record per send',
-    },
-  );
-
-  const commented = await newTicket('Bench comments');
-  await measureRoute(
-    'POST /tickets/{id}/comments (requester)',
-    (i) =>
-      call('POST', `/tickets/${commented.ticketId}/comments`, {
-        token: requester,
-        json: { body: `Detail ${i}` },
-      }),
-    { expected: { GetItem: 1, TransactWriteItems: 1 }, from: '#9' },
-  );
-  await measureRoute(
-    'POST /tickets/{id}/comments (agent response)',
-    (i) =>
-      call('POST', `/tickets/${commented.ticketId}/comments`, {
-        token: agent,
-        json: { body: `Answer ${i}` },
-      }),
-    { expected: { GetItem: 1, TransactWriteItems: 1 }, from: '#9' },
-    {
-      notifierLabel: 'stream notifier, per agent response (email to the requester)',
-      from: '#7 ticket, #1 profiles, #13 log + idempotency record per send',
-    },
-  );
-
-  const pictured = await newTicket('Bench images');
-  const uploads = await measureRoute(
-    'POST /tickets/{id}/images',
-    (i) =>
-      call('POST', `/tickets/${pictured.ticketId}/images`, {
-        token: requester,
-        json: { contentType: 'image/png', fileName: `photo-${i}.png` },
-      }),
-    { expected: { GetItem: 1, PutItem: 1 }, from: '#12' },
-  );
-  // Each presigned POST used once: the object-created check's calls per image.
-  const uploadStart = recorder.mark();
-  let uploaded = 0;
-  for (const response of uploads) {
-    if (response.status !== 201) continue;
-    await uploadImage(response.body.upload, png);
-    uploaded++;
-  }
-  await stack.drained(60_000);
-  addEventMeasurement(
-    recorder.since(uploadStart),
-    'imageCheck',
-    'S3 image check, per uploaded image',
-    { expected: { GetItem: 1, UpdateItem: 1 }, from: '#12b' },
-    uploaded,
-  );
-
-  // Approval links from the approver's mails, one per ticket created with an approver.
-  const store = (await (
-    await fetch(stack.sesStoreUrl, { signal: AbortSignal.timeout(requestTimeoutMs) })
-  ).json()) as {
-    emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[];
-  };
-  const links: string[] = [];
-  for (const response of withApprover) {
-    const number = response.body?.number as number | undefined;
-    if (number === undefined) continue;
-    const mail = store.emails.find(
-      (email) =>
-        email.destination.to.some((to) => to.includes(agentAccount.email)) &&
-        new RegExp(`#${number}\\b`).test(email.subject),
+async function bundlePhase(phases: Phases): Promise<BundlePhase> {
+  phases.start('bundles (build)');
+  const dir = bundleDirectory();
+  const baseline = await buildBundle(baselineId, { source: baselineSource }, dir);
+  const bundles: BuiltBundle[] = [];
+  for (const fn of benchFunctions) bundles.push(await tryBuildBundle(fn.id, fn.entry, dir));
+  for (const b of bundles) {
+    log(
+      `  ${b.id}: ${(b.bytes / 1024).toFixed(0)} KiB, ${(b.gzipBytes / 1024).toFixed(0)} KiB gzip${withinSize(b) ? '' : ' (over the size budget)'}`,
     );
-    const link = mail?.body.text?.match(/https?:\/\/[^\s"<>]+\/approvals\/[A-Za-z0-9_-]{43}/)?.[0];
-    if (link) links.push(link);
   }
-  if (links.length < repetitions) {
-    throw new Error(`bench set-up: found ${links.length} approval links in the mails, need ${repetitions}`);
-  }
-  await measureRoute('GET /approvals/{token}', () => call('GET', links[0] as string), {
-    expected: { GetItem: 3 },
-    from: '#10, #1',
-  });
-  await measureRoute(
-    'POST /approvals/{token} (approve)',
-    (i) => call('POST', links[i] as string, { form: { decision: 'approve', reason: '' } }),
-    { expected: { GetItem: 2, TransactWriteItems: 1 }, from: '#10, #11' },
-    {
-      notifierLabel: 'stream notifier, per approval decision (email + SMS to the requester)',
-      from: '#1 profile, #13 log + idempotency record per send',
-    },
+  phases.start(`bundles (init, ${settings.initRounds} interleaved rounds)`);
+  const init = await measureInit(
+    bundles.filter((b) => !b.error),
+    baseline,
+    settings.initRounds,
+    (round) => log(`  round ${round}/${settings.initRounds}`),
   );
+  rmSync(dir, { recursive: true, force: true });
+  log(`  baseline ${ms(init.baseline.spread.median)} ms`);
+  for (const t of init.functions)
+    log(`  ${t.id}: ${ms(t.spread.median)} ms, ${t.ratio.toFixed(2)}×${t.error ? ` (${t.error})` : ''}`);
+  return { bundles, baseline, init };
+}
 
-  // Measured first (with exactly `listedTickets` tickets), shown after ticket creation like the other reads.
-  const groups: Measurement[][] = [];
-  for (const measurement of measurements) {
-    const current = groups.at(-1);
-    if (measurement.kind === 'route' || !current) groups.push([measurement]);
-    else current.push(measurement);
-  }
-  const isListing = (group: Measurement[]) => group[0]?.label.startsWith('GET /tickets?') ?? false;
-  const others = groups.filter((group) => !isListing(group));
-  const at = others.findIndex((group) => group[0]?.label === 'POST /tickets with approverId') + 1;
-  others.splice(at, 0, ...groups.filter(isListing));
-  return { measurements: others.flat(), listed, unattributed };
-
-  async function uploadImage(target: { url: string; fields: Record<string, string> }, bytes: Uint8Array) {
-    const form = new FormData();
-    for (const [name, value] of Object.entries(target.fields)) form.append(name, value);
-    form.append('file', new Blob([bytes], { type: 'image/png' }), 'upload.png');
-    const response = await fetch(target.url, {
-      method: 'POST',
-      body: form,
-      signal: AbortSignal.timeout(requestTimeoutMs),
-    });
-    await response.arrayBuffer();
-    if (response.status >= 300)
-      throw new Error(`bench set-up: image upload to S3 answered ${response.status}`);
+/** Waits for the event sources to catch up, printing progress; throws after `maxMs`. */
+async function drainWithProgress(stack: LocalStack, events: EventSourceLog, maxMs: number): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    try {
+      await stack.drained(15_000);
+      return (performance.now() - started) / 1000;
+    } catch {
+      const seconds = (performance.now() - started) / 1000;
+      if (seconds * 1000 > maxMs)
+        throw new Error(`the stream did not catch up within ${maxMs / 60_000} minutes`);
+      log(
+        `  stream: the notifier has received ${int(events.records.get('Notifier') ?? 0)} records so far (${seconds.toFixed(0)} s)`,
+      );
+    }
   }
 }
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const phases = new Phases();
+  const notes: string[] = [];
+  const verdicts: string[] = [];
+  let failed = false;
   let stack: LocalStack | undefined;
   const watchdog = setTimeout(() => {
-    console.error(`bench: still running after ${overallTimeoutMs / 60_000} minutes; stopping the stack.`);
+    console.error(`bench: still running after ${settings.overallMaxMs / 60_000} minutes; stopping.`);
     void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
-  }, overallTimeoutMs);
+  }, settings.overallMaxMs);
   watchdog.unref();
-  try {
-    console.log(
-      `bench: starting the local stack (ephemeral, free ports); ${repetitions} repetitions per request ...`,
-    );
-    stack = await startLocalStack({ ports: 'free', quiet: true });
-    // The shared clients read the environment the stack has just set: import them only now.
-    const clients = await import('#shared/platform/aws-clients.ts');
-    const recorder = new CallRecorder();
-    recorder.install('DynamoDB', clients.dynamoClient());
-    recorder.install('Cognito', clients.cognitoClient());
-    recorder.install('S3', clients.s3Client());
-    recorder.install('SES', clients.sesClient());
-    recorder.install('SNS', clients.snsClient());
+  const machineText = machine();
+  log(`bench: ${quick ? 'quick' : 'full'} run on ${machineText}`);
 
-    const { measurements, listed: listedFacts, unattributed } = await run(stack, recorder);
-    const failures = { stream: stack.failures.stream.length, s3: stack.failures.s3.length };
-    const summaries = measurements.map(summarize);
-    const seconds = (performance.now() - started) / 1000;
-    const scans = summaries.reduce((total, s) => total + s.scans, 0);
-    const errors = summaries.flatMap((s) =>
-      [...s.errors.entries()].map(([error, count]) => `${s.measurement.label}: ${count}× ${error}`),
+  let bundles: BundlePhase | undefined;
+  let calls: CallsResult | undefined;
+  const loads: { tickets: number; load: LoadResult; drainSeconds: number }[] = [];
+  const scaleSizes: { tickets: number; results: ScaleResult[] }[] = [];
+  const mail: MailReport[] = [];
+  let handlers: FunctionTiming[] = [];
+  let summaries: Summary[] = [];
+  const events = new EventSourceLog(['Notifier', 'ImageUploaded']);
+
+  try {
+    if (!skipBundles) bundles = await bundlePhase(phases);
+    if (!onlyBundles) {
+      phases.start('local stack');
+      process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+      stack = await startLocalStack({ ports: 'free', quiet: false, log: events.line });
+      const running = stack;
+      const clients = await import('#shared/platform/aws-clients.ts');
+      const recorder = new CallRecorder();
+      recorder.install('DynamoDB', clients.dynamoClient());
+      recorder.install('Cognito', clients.cognitoClient());
+      // Functions sign S3 requests themselves and send them with fetch; an S3 SDK client, if any, is counted too.
+      recorder.installFetch(running.urls.s3);
+      const sdkS3 = (clients as { s3Client?: () => Parameters<CallRecorder['install']>[1] }).s3Client;
+      if (sdkS3) recorder.install('S3', sdkS3());
+      recorder.install('SES', clients.sesClient());
+      recorder.install('SNS', clients.snsClient());
+      const invoker = createInvoker(running, recorder);
+      const patterns = readAccessPatterns();
+      const accounts = await seedDemoAccounts();
+      const account = (role: SeededAccount['role']) => {
+        const found = accounts.find((a) => a.role === role);
+        if (!found) throw new Error(`no demo ${role}`);
+        return found;
+      };
+      const requester = account('requester');
+      const agent = account('agent');
+      const logIn = async (who: SeededAccount) =>
+        need(
+          await invoker.http({
+            method: 'POST',
+            path: '/auth/login',
+            json: { email: who.email, password: who.password },
+          }),
+          200,
+          'log-in',
+        ).body as { accessToken: string; refreshToken: string };
+      const requesterTokens = await logIn(requester);
+      const agentTokens = await logIn(agent);
+      const tokens = { requester: requesterTokens.accessToken, agent: agentTokens.accessToken };
+      let created = 0;
+      let loaded = 0;
+      const drained = () => running.drained(120_000);
+
+      phases.start(`calls (${settings.callsRepetitions} repetitions per request)`);
+      events.begin('calls', recorder);
+      calls = await measureCalls({
+        stack: running,
+        recorder,
+        invoker,
+        patterns,
+        repetitions: settings.callsRepetitions,
+        requester,
+        agent,
+        tokens: { ...tokens, refresh: requesterTokens.refreshToken },
+        onTicketCreated: () => created++,
+      });
+      events.end(recorder);
+      summaries = calls.measurements.map(summarize);
+
+      const scaleContext = { tokens, requesterId: requester.userId, agentId: agent.userId };
+      const fixedTicket = (what: string, i: number) => ({
+        title: `Scale ${what} ${String(i).padStart(4, '0')}`,
+        description: `Measured by the scale bench: ${what}.`,
+      });
+      const countCreates = (request: BenchRequest, response: { status: number }) => {
+        if (request.method === 'POST' && request.path === '/tickets' && response.status === 201) created++;
+      };
+      let links: string[] = [];
+      let handlerLinks: string[] = [];
+
+      for (const [index, size] of settings.sizes.entries()) {
+        const tag = `${int(size)} tickets`;
+        phases.start(`load to ${tag}`);
+        const page = newestPageIds(settings.pagePerShard, Date.now());
+        const toLoad = Math.max(0, size - created - loaded - page.ids.length);
+        const load = await loadTickets({
+          tableName: running.tableName,
+          people: { requesterId: requester.userId, agentId: agent.userId },
+          count: toLoad,
+          first: loaded,
+          maxMs: settings.loadMaxMs,
+          log,
+        });
+        loaded += load.written;
+        // The newest tickets: fixed sizes, the demo requester's, assigned to the demo agent, with every filter value
+        // the list variants ask for, so every list's first page is full and alike at both sizes.
+        const newest = await loadTickets({
+          tableName: running.tableName,
+          people: { requesterId: requester.userId, agentId: agent.userId },
+          count: page.ids.length,
+          first: loaded,
+          maxMs: settings.loadMaxMs,
+          log,
+          ticketIds: page.ids,
+          createdAtMs: (i) => page.createdAtMs[i] as number,
+          overrides: newestTicketFields(scaleContext),
+        });
+        loaded += newest.written;
+        log(
+          `  loaded ${int(load.written + newest.written)} tickets in ${((load.ms + newest.ms) / 1000).toFixed(1)} s; waiting for the stream ...`,
+        );
+        const drainSeconds = await drainWithProgress(running, events, settings.drainMaxMs);
+        loads.push({
+          tickets: created + loaded,
+          load: {
+            written: load.written + newest.written,
+            ms: load.ms + newest.ms,
+            calls: load.calls + newest.calls,
+            partialCalls: load.partialCalls + newest.partialCalls,
+            retriedItems: load.retriedItems + newest.retriedItems,
+          },
+          drainSeconds,
+        });
+
+        phases.start(`requests at ${tag}`);
+        const options = {
+          invoker,
+          recorder,
+          patterns,
+          repetitions: settings.scaleRepetitions,
+          drained,
+          onResponse: countCreates,
+        };
+        const lists = await measureScale(listRequests(invoker, scaleContext), options);
+
+        // Approval tickets: their mails time the notifier, their links serve the approval requests.
+        const wanted =
+          index === 0
+            ? Math.max(settings.mails, settings.scaleRepetitions + settings.handlerRepetitions + 2)
+            : settings.scaleRepetitions;
+        events.begin(`mail at ${tag}`, recorder);
+        const approvals = await approvalTickets({
+          invoker,
+          sesStoreUrl: running.sesStoreUrl,
+          token: tokens.requester,
+          approverId: agent.userId,
+          approverEmail: agent.email,
+          count: wanted,
+          paceMs: settings.mailPaceMs,
+          waitMs: 60_000,
+          ticket: (i) => fixedTicket('approval', i),
+          onCreated: () => created++,
+        });
+        await drained();
+        events.end(recorder);
+        mail.push({
+          tickets: created + loaded,
+          latencies: approvals.latencies,
+          paceMs: approvals.paceMs,
+          missing: approvals.missingMails + approvals.failedPosts,
+        });
+        links = approvals.links.slice(0, settings.scaleRepetitions);
+        if (index === 0) handlerLinks = approvals.links.slice(settings.scaleRepetitions);
+
+        const newTicket = async (what: string) =>
+          need(
+            await invoker.http({
+              method: 'POST',
+              path: '/tickets',
+              token: tokens.requester,
+              json: fixedTicket(what, 0),
+            }),
+            201,
+            'POST /tickets',
+          ).body as { ticketId: string };
+        const thread = await newTicket('thread');
+        const commented = await newTicket('comments');
+        const changing = await newTicket('changes');
+        created += 3;
+        for (const body of ['First details of the scale thread', 'Second details of the scale thread']) {
+          need(
+            await invoker.http({
+              method: 'POST',
+              path: `/tickets/${thread.ticketId}/comments`,
+              token: tokens.requester,
+              json: { body },
+            }),
+            201,
+            'comment',
+          );
+        }
+        let changes = 0;
+        const requests: ScaleRequest[] = [
+          {
+            label: 'get (2 comments)',
+            ref: { request: 'GET /tickets/{id}' },
+            make: () => ({ method: 'GET', path: `/tickets/${thread.ticketId}`, token: tokens.requester }),
+          },
+          {
+            label: 'create',
+            ref: { request: 'POST /tickets' },
+            make: (i) => ({
+              method: 'POST',
+              path: '/tickets',
+              token: tokens.requester,
+              json: fixedTicket('create', i),
+            }),
+          },
+          {
+            label: 'comment',
+            ref: { request: 'POST /tickets/{id}/comments' },
+            make: (i) => ({
+              method: 'POST',
+              path: `/tickets/${commented.ticketId}/comments`,
+              token: tokens.requester,
+              json: { body: `Scale comment ${String(i).padStart(4, '0')}` },
+            }),
+          },
+          {
+            label: 'status change (agent)',
+            ref: { request: 'PATCH /tickets/{id}' },
+            make: () => ({
+              method: 'PATCH',
+              path: `/tickets/${changing.ticketId}`,
+              token: tokens.agent,
+              json: { status: changes++ % 2 === 0 ? 'in_progress' : 'pending' },
+            }),
+          },
+          {
+            label: 'approval page',
+            ref: { request: 'GET /approvals/{token}' },
+            limit: links.length,
+            make: () => ({ method: 'GET', path: links[0] as string }),
+          },
+          {
+            label: 'approval decision',
+            ref: { request: 'POST /approvals/{token}' },
+            limit: links.length,
+            make: (i) => ({
+              method: 'POST',
+              path: links[i] as string,
+              form: { decision: 'approve', reason: '' },
+            }),
+          },
+        ];
+        const rest = await measureScale(requests, options);
+        scaleSizes.push({ tickets: loads.at(-1)?.tickets ?? size, results: [...lists, ...rest] });
+        for (const r of [...lists, ...rest]) {
+          log(
+            `  ${r.label}: ${r.notSupported ?? `p50 ${ms(r.latency.median)} ms, p95 ${ms(r.latency.p95)} ms, ${r.read.median} RRU / ${r.write.median} WRU`}`,
+          );
+        }
+
+        if (index === 0) {
+          phases.start(`handler durations (${settings.handlerRepetitions} invocations each)`);
+          await drained();
+          handlers = await timeRouteHandlers({
+            functions: benchFunctions,
+            requests: {
+              ...calls.handlerRequests,
+              // An approval page that stays unused (the decisions below take the links before it).
+              ShowApproval: () => ({ method: 'GET', path: handlerLinks.at(-1) as string }),
+              DecideApproval: (i) => ({
+                method: 'POST',
+                path: handlerLinks[i + 1] as string,
+                form: { decision: 'approve', reason: '' },
+              }),
+            },
+            invoker,
+            repetitions: settings.handlerRepetitions,
+            limits: { DecideApproval: Math.max(0, handlerLinks.length - 2) },
+            drained,
+            baseline: bareGetItemHandler(recorder, running.tableName, requester.userId),
+            log,
+          });
+          created += settings.handlerRepetitions + 1;
+          handlers.push(events.timing('Notifier', 'notifier', 'mail at 1,000 tickets', recorder));
+          // Image checks one at a time, nothing else running: their durations.
+          events.begin('image checks', recorder);
+          const png = pngBytes();
+          for (let i = 0; i < settings.handlerRepetitions; i++) {
+            const asked = need(
+              await invoker.http({
+                method: 'POST',
+                path: `/tickets/${calls.tickets.pictured}/images`,
+                token: tokens.requester,
+                json: { contentType: 'image/png', fileName: `timed-${i}.png` },
+              }),
+              201,
+              'image upload request',
+            );
+            await drained();
+            await uploadImage(asked.body.upload, png);
+            await drained();
+          }
+          events.end(recorder);
+          handlers.push(events.timing('ImageUploaded', 'imageCheck', 'image checks', recorder));
+        }
+      }
+      phases.stop();
+    }
+  } finally {
+    clearTimeout(watchdog);
+    phases.start('stopping the stack');
+    await stack?.stop();
+    phases.stop();
+  }
+
+  // ---- verdicts, cost, report ----
+  if (bundles) {
+    const overSize = bundles.bundles.filter((b) => !withinSize(b));
+    verdicts.push(
+      overSize.length === 0
+        ? `Size: all ${bundles.bundles.length} functions ≤ ${budgets.minifiedKiB} KiB minified and ≤ ${budgets.gzipKiB} KiB gzip (largest ${Math.max(...bundles.bundles.map((b) => b.bytes / 1024)).toFixed(0)} KiB).`
+        : `**Size: ${overSize.length} of ${bundles.bundles.length} functions over the budget**: ${overSize.map((b) => (b.error ? `${b.id} (build failed)` : `${b.id} ${(b.bytes / 1024).toFixed(0)} KiB / ${(b.gzipBytes / 1024).toFixed(0)} KiB gz`)).join(', ')}.`,
     );
-    const notes = [
+    if (overSize.length > 0) failed = true;
+    if (bundles.init) {
+      const over = bundles.init.functions.filter((t) => t.error || !(t.ratio <= budgets.initRatio));
+      const worst = [...bundles.init.functions].sort((a, b) => b.ratio - a.ratio)[0];
+      verdicts.push(
+        over.length === 0
+          ? `Init: all ${bundles.init.functions.length} functions ≤ ${budgets.initRatio}× the bare DynamoDB baseline (${ms(bundles.init.baseline.spread.median)} ms); worst ${worst?.id} ${worst?.ratio.toFixed(2)}×.`
+          : `**Init: ${over.length} of ${bundles.init.functions.length} functions over ${budgets.initRatio}× the baseline** (${ms(bundles.init.baseline.spread.median)} ms): ${over.map((t) => `${t.id} ${t.error ? 'import failed' : `${t.ratio.toFixed(2)}×`}`).join(', ')}.`,
+      );
+      if (over.length > 0) failed = true;
+    }
+  }
+  let grown: string[] = [];
+  if (scaleSizes.length === 2) {
+    grown = capacityGrowth(scaleSizes[0]?.results ?? [], scaleSizes[1]?.results ?? []);
+    const measured = (scaleSizes[1]?.results ?? []).filter((r) => !r.notSupported && r.count > 0).length;
+    verdicts.push(
+      grown.length === 0
+        ? `Capacity: none of the ${measured} measured requests consumed more at ${int(scaleSizes[1]?.tickets ?? 0)} tickets than at ${int(scaleSizes[0]?.tickets ?? 0)}.`
+        : `**Capacity grew with the table**: ${grown.join('; ')}.`,
+    );
+    if (grown.length > 0) failed = true;
+  } else if (!onlyBundles) {
+    verdicts.push('Capacity: not checked (--quick measures at 1,000 tickets only).');
+  }
+  for (const l of loads) {
+    verdicts.push(
+      `Load to ${int(l.tickets)} tickets: ${(l.load.ms / 1000).toFixed(0)} s BatchWriteItem (bound ${settings.loadMaxMs / 60_000} min), stream caught up after ${l.drainSeconds.toFixed(0)} s more (bound ${settings.drainMaxMs / 60_000} min).`,
+    );
+  }
+  if (summaries.length) {
+    const scans = summaries.reduce((total, s) => total + s.scans, 0);
+    verdicts.push(
       scans === 0
-        ? 'No Scan: none of the measured requests, nor the notifier or the image check, called Scan.'
-        : `**Scan was called ${scans} time(s)**: see the Scan column.`,
-      ...(() => {
-        const differing = summaries
-          .map((s) => ({ label: s.measurement.label, differences: docDifferences(s) }))
-          .filter((d) => d.differences.length > 0);
-        return differing.length === 0
-          ? ['Every request made the DynamoDB calls docs/data-model.md states for it (where it states them).']
-          : [
-              `Different from docs/data-model.md's access-pattern table: ${differing
-                .map((d) => `${d.label} (${d.differences.join(', ')})`)
-                .join('; ')}.`,
-            ];
-      })(),
-      `Listings: ${listedTickets} tickets present (all the requester's); the requester got ${listedFacts.requester} items` +
-        `${listedFacts.requesterCursor ? ' and a next cursor' : ''}, the agent ${listedFacts.agent}` +
-        `${listedFacts.agentCursor ? ' and a next cursor' : ''}.`,
+        ? 'Scan: none, on any request, the notifier or the image check.'
+        : `**Scan called ${scans} time(s)**.`,
+    );
+    const differing = summaries
+      .map((s) => ({
+        label: s.measurement.label,
+        text: versusDocs(s.dynamoOps, s.measurement.expectation, s.measurement.count),
+      }))
+      .filter((d) => d.text.includes('differs'));
+    verdicts.push(
+      differing.length === 0
+        ? 'docs/data-model.md: every request made the DynamoDB calls the access-pattern table states (where it states them).'
+        : `docs/data-model.md differs for: ${differing.map((d) => d.label).join(', ')} (see the tables).`,
+    );
+  }
+
+  // Durations and cost.
+  const durations = new Map<string, Duration>();
+  for (const t of handlers) {
+    if (t.n > 0 && t.kind !== 'baseline')
+      durations.set(t.id, { cpuMs: t.cpu.median, otherMs: t.idle.median });
+  }
+  const rows = costRows(summaries);
+  const costs: FunctionCost[] = benchFunctions.map((fn) => {
+    const own = rows.filter((row) => row.functionId === fn.id);
+    const usage = own.length
+      ? {
+          rru: mean(own.map((r) => r.usage.rru)),
+          wru: mean(own.map((r) => r.usage.wru)),
+          emails: mean(own.map((r) => r.usage.emails)),
+          httpApiRequests: fn.kind === 'route' ? 1 : 0,
+        }
+      : undefined;
+    return functionCost(fn.id, durations.get(fn.id), usage);
+  });
+  if (handlers.length) {
+    const cheapest = new Map<number, string[]>();
+    const timed = costs.filter((c) => c.cheapestMb);
+    for (const c of timed)
+      cheapest.set(c.cheapestMb as number, [...(cheapest.get(c.cheapestMb as number) ?? []), c.id]);
+    const untimed = costs.filter((c) => !c.duration).map((c) => c.id);
+    verdicts.push(
+      `Cheapest memory: ${[...cheapest.entries()]
+        .map(
+          ([mb, ids]) =>
+            `${mb} MB for ${ids.length === timed.length ? `all ${ids.length} timed functions` : ids.join(', ')}`,
+        )
+        .join('; ')} (the model: CPU time scales with 1,769 ÷ memory, waiting does not).` +
+        (untimed.length
+          ? ` Not timed (no request for them in \`handlerRequests\` of scripts/bench/calls.ts yet): ${untimed.join(', ')}.`
+          : ''),
+    );
+  }
+  for (const m of mail) {
+    const s = m.latencies;
+    verdicts.push(
+      `Approval mail at ${int(m.tickets)} tickets: p50 ${ms(median(s))} ms, p95 ${ms(percentile(s, 95))} ms over ${s.length} mails${m.missing ? `, ${m.missing} missing` : ''}.`,
+    );
+  }
+  if (calls) {
+    notes.push(
+      `Listings on the small table: ${calls.listed.requester} items for the requester${calls.listed.requesterCursor ? ' and a next cursor' : ''}, ${calls.listed.agent} for the agent${calls.listed.agentCursor ? ' and a next cursor' : ''}.`,
       ...summaries
         .filter((s) => s.measurement.note)
         .map((s) => `${s.measurement.label}: ${s.measurement.note}.`),
@@ -503,44 +631,90 @@ async function main(): Promise<void> {
         .filter((s) => s.presigned > 0)
         .map(
           (s) =>
-            `${s.measurement.label}: ${num(s.presigned)} URL(s) presigned per request with \`getSignedUrl\`, which runs` +
-            ' the client middleware but sends nothing: not counted as an S3 call.',
+            `${s.measurement.label}: ${s.presigned} URL(s) presigned per request through the SDK client middleware (signed locally, nothing sent): not counted as S3 calls.`,
         ),
-      unattributed.length === 0
+      calls.unattributed.length === 0
         ? 'Every handler call fell inside a request window or carried a notifier or image-check stack.'
-        : `Handler calls made while no request was in flight (not counted above): ${unattributed.join('; ')}.`,
+        : `Handler calls made while no request was in flight (not counted): ${calls.unattributed.join('; ')}.`,
+    );
+    const errors = summaries.flatMap((s) =>
+      [...s.errors.entries()].map(([e, n]) => `${s.measurement.label}: ${n}× ${e}`),
+    );
+    notes.push(
       errors.length === 0
         ? 'No SDK call failed.'
-        : `SDK calls that failed (counted above; AWS bills failed conditional writes too): ${errors.join('; ')}.`,
-      `Event sources: ${failures.stream} stream batches and ${failures.s3} S3 events exhausted their retries.`,
-      'The gateway checks JWTs itself with a cached JWKS (as the HTTP API authorizer does): no Cognito call per' +
-        ' request. Presigned POSTs and GET URLs are signed locally: no S3 call.',
-    ];
-    const date = new Date().toISOString().slice(0, 10);
-    const machine = `Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]?.toFixed(1)} at the end`;
-    console.log(`\n${callsTable(summaries)}\n\n${costTable(summaries)}\n`);
-    for (const note of notes) console.log(`- ${note}`);
-    const content = section(summaries, {
-      date,
-      commit: gitDescription(),
-      repetitions,
-      seconds,
-      machine,
-      notes,
-    });
-    if (writeDocs) {
-      const file = path.join(repoRoot, 'docs', 'benchmarks.md');
-      writeSection(file, content);
-      console.log(
-        `\nbench: wrote its section of ${path.relative(process.cwd(), file)} (${seconds.toFixed(0)} s).`,
-      );
-    } else {
-      console.log(`\nbench: done in ${seconds.toFixed(0)} s (--no-docs: docs/benchmarks.md left alone).`);
-    }
-  } finally {
-    clearTimeout(watchdog);
-    await stack?.stop();
+        : `SDK calls that failed (counted; AWS bills failed conditional writes too): ${errors.join('; ')}.`,
+    );
   }
+  notes.push(
+    'Latencies are local emulator timings (DynamoDB Local on the JVM, cognito-local, the in-process gateway) on a shared machine: they compare requests and table sizes, not Lambda in AWS. Round trips in the cost model are those to the emulators.',
+    'Capacity: DynamoDB Local reports single-item calls and queries by the AWS rules (0.5 RRU per eventually consistent 4 KB, 1 WRU per KB plus index writes); TransactWriteItems is modelled (2 WRU per item per KB, plus 1 WRU per KB of each index entry the write changes; an update touching no key or projected attribute of an index writes none), because DynamoDB Local reports transactions differently.',
+    'Every loaded ticket has the same item size and list-index entry size, and the newest tickets of every list are loaded ones, so a list page reads the same bytes at every table size unless it reads more items.',
+    "The load goes through the table's stream like any write: the local stream poller reads 100 records per GetRecords and pauses 250 ms between passes (about 400 records/s), which bounds how fast the notifier catches up after the load.",
+    (() => {
+      const entries = indexEntriesPerTicket({ requesterId: 'r', agentId: 'a' });
+      const gb = (100_000 * (loadedItemBytes + entries * loadedIndexEntryBytes)) / 1e9;
+      const tableGb = (100_000 * loadedItemBytes) / 1e9;
+      const monthly = gb * prices.dynamoDbStoragePerGbMonth + tableGb * prices.dynamoDbPitrPerGbMonth;
+      return (
+        'Not included in costs: SMS (priced per country), Cognito (per monthly active user), S3 requests and storage, ' +
+        `DynamoDB storage (100,000 loaded tickets of ${loadedItemBytes} B with ${num(entries)} index entries of ${loadedIndexEntryBytes} B each ≈ ${gb.toFixed(2)} GB: ` +
+        `${usd(monthly)} a month with PITR), CloudWatch Logs, data transfer, INIT duration of cold starts, the notifier invocations for records that plan no message.`
+      );
+    })(),
+  );
+
+  const report = renderReport({
+    info: {
+      date: new Date().toISOString().slice(0, 10),
+      commit: gitDescription(),
+      machine: `${machineText}, ${os.loadavg()[0]?.toFixed(1)} at the end`,
+      mode: quick ? 'Quick (--quick)' : 'Full',
+      seconds: (performance.now() - started) / 1000,
+      phases: phases.done,
+    },
+    verdicts,
+    bundles: bundles
+      ? {
+          bundles: bundles.bundles,
+          baseline: bundles.baseline,
+          init: bundles.init,
+          rounds: settings.initRounds,
+        }
+      : undefined,
+    loads,
+    scale: scaleSizes.length ? { sizes: scaleSizes, grown } : undefined,
+    mail,
+    handlers,
+    costs: handlers.length ? costs : [],
+    durations,
+    summaries,
+    notes,
+    repetitions: {
+      calls: settings.callsRepetitions,
+      scale: settings.scaleRepetitions,
+      handlers: settings.handlerRepetitions,
+      initRounds: settings.initRounds,
+    },
+  });
+  console.log(`\n${report.markdown}\n`);
+  if (writeDocs) {
+    const file = path.join(repoRoot, 'docs', 'benchmarks.md');
+    writeSection(file, report.markdown);
+    log(`bench: wrote its section of ${path.relative(process.cwd(), file)}.`);
+  } else {
+    log('bench: docs/benchmarks.md left alone (--quick or --no-docs; --docs writes it).');
+  }
+  log(
+    `bench: ${quick ? 'quick' : 'full'} run done in ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+  );
+  for (const verdict of verdicts) log(`  - ${verdict.replaceAll('**', '')}`);
+  if (report.headline) log(`  - ${report.headline}`);
+  if (failed) {
+    log('bench: FAILED (see the verdicts above).');
+    process.exitCode = 1;
+  }
+  await sleep(0);
 }
 
 main().catch((error: unknown) => {

@@ -1,10 +1,14 @@
 /**
  * Dependency boundaries of the Lambda bundles (esbuild metafiles, the bundler NodejsFunction uses): what a function
- * imports is what its cold start pays for. Sizes themselves are tracked in docs/benchmarks.md.
+ * imports is what its cold start pays for. And the size budget of every deployed function (issue 6): its bundle,
+ * built with the very flags CDK uses (`bundleOptions` of `scripts/bench/bundles.ts`), at most 500 KiB minified and
+ * 160 KiB gzipped. The import-time init budget is timing, so `npm run bench` reports it instead of a test.
  */
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { routes } from '#shared/routes.ts';
+import { benchFunctions, budgets, bundleOptions } from '../../scripts/bench/bundles.ts';
 
 async function bundledPackages(entry: string): Promise<string[]> {
   const result = await build({
@@ -38,4 +42,27 @@ describe('bundles', () => {
       expect([route.id, uses(inputs, '@aws-lambda-powertools/idempotency')]).toEqual([route.id, marked]);
     }
   });
+});
+
+describe('bundle size budget', () => {
+  it.each(benchFunctions.map((fn) => [fn.id, fn.entry]))(
+    `%s stays within ${budgets.minifiedKiB} KiB minified and ${budgets.gzipKiB} KiB gzip`,
+    async (_id, entry) => {
+      const result = await build({
+        ...bundleOptions(),
+        entryPoints: [entry],
+        outfile: 'index.mjs',
+        write: false,
+      });
+      const code = result.outputFiles.find((file) => file.path.endsWith('index.mjs'));
+      expect(code).toBeDefined();
+      const kib = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
+      const size = {
+        minifiedKiB: kib(code?.contents.byteLength ?? Number.NaN),
+        gzipKiB: kib(gzipSync(code?.contents ?? new Uint8Array(), { level: 9 }).byteLength),
+      };
+      expect(size.minifiedKiB).toBeLessThanOrEqual(budgets.minifiedKiB);
+      expect(size.gzipKiB).toBeLessThanOrEqual(budgets.gzipKiB);
+    },
+  );
 });
