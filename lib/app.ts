@@ -93,7 +93,10 @@ export function buildApp(options: BuildAppOptions = {}): HelpdeskApp {
     description: 'Help desk: table stream notifier (SES, SNS)',
     table: data.table,
     publicApiUrl: api.url,
+    imagesBucket: images.bucket,
+    imagesBucketArnExportName: images.bucketArnExportName,
   });
+  notifications.addStackDependency(images, 'imports the images bucket ARN export by name');
 
   return { app, config, data, auth, images, api, notifications };
 }

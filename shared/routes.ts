@@ -7,12 +7,14 @@ import { commentRoutes } from '#shared/comments/routes.ts';
 import { imageRoutes } from '#shared/images/routes.ts';
 import type { Route } from '#shared/platform/route-table.ts';
 import { platformRoutes } from '#shared/platform/routes.ts';
+import { roleRoutes } from '#shared/roles/routes.ts';
 import { ticketRoutes } from '#shared/tickets/routes.ts';
 import { userRoutes } from '#shared/users/routes.ts';
 
 export const routes: readonly Route[] = [
   ...platformRoutes,
   ...userRoutes,
+  ...roleRoutes,
   ...ticketRoutes,
   ...commentRoutes,
   ...imageRoutes,

@@ -39,6 +39,23 @@ export const userPoolAdminActions = [
   'cognito-idp:AdminDeleteUser',
 ] as const;
 
+/**
+ * `userPool:manage`: user administration (`shared/users/accounts.ts`): create an account with a temporary password
+ * (and delete it again when the profile write fails), find an account by email, change its email and name, move
+ * it between role groups, disable and enable it. No password or token action: ChangePassword, InitiateAuth,
+ * RespondToAuthChallenge and RevokeToken take no IAM permission.
+ */
+export const userPoolManageActions = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminDeleteUser',
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminUpdateUserAttributes',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminEnableUser',
+] as const;
+
 export interface GrantTargets {
   readonly table: ITableV2;
   /** ARN pattern of the image objects, `<bucket ARN>/tickets/*` (see `imageObjectsArn`). */
@@ -107,6 +124,15 @@ export function applyGrants(grantee: IGrantable, grants: readonly Grant[], targe
           new PolicyStatement({
             sid: 'UserPoolAdmin',
             actions: [...userPoolAdminActions],
+            resources: [targets.userPoolArn],
+          }),
+        );
+        break;
+      case 'userPool:manage':
+        grantee.grantPrincipal.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'UserPoolManage',
+            actions: [...userPoolManageActions],
             resources: [targets.userPoolArn],
           }),
         );

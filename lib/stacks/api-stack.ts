@@ -41,6 +41,9 @@ export const publicRouteReasons: Record<string, string> = {
     'Self sign-up creates the account, so the caller has no token yet; Cognito and the function validate input.',
   LogIn: 'Exchanges email and password for tokens, so the caller has no token yet.',
   RefreshTokens: 'Exchanges a refresh token (the credential, checked by Cognito) for new tokens.',
+  SetNewPassword:
+    'First sign-in of an account an admin created: the Cognito challenge session (the credential, checked by ' +
+    'Cognito) and a new password for tokens, so the caller has no token yet.',
   ShowApproval:
     'Opened from an email or SMS link; the random single-use token in the path is the credential (stored ' +
     'hashed, expiring, bound to one ticket and approver), and GET changes nothing.',

@@ -7,7 +7,14 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { globalSecondaryIndexes, streamViewType, tableKeys, ttlAttribute } from '#shared/platform/table.ts';
+import {
+  globalSecondaryIndexes,
+  keyAttributeType,
+  projectionOf,
+  streamViewType,
+  tableKeys,
+  ttlAttribute,
+} from '#shared/platform/table.ts';
 import type { DeployConfig } from '../deploy-config.ts';
 
 export interface DataStackProps extends StackProps {
@@ -27,9 +34,12 @@ export class DataStack extends Stack {
       globalSecondaryIndexes: globalSecondaryIndexes.map((index) => ({
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        projectionType: ProjectionType.INCLUDE,
-        nonKeyAttributes: [...index.projection],
+        sortKey: {
+          name: index.sortKey,
+          type: keyAttributeType(index.sortKey) === 'N' ? AttributeType.NUMBER : AttributeType.STRING,
+        },
+        projectionType: ProjectionType[projectionOf(index).ProjectionType],
+        nonKeyAttributes: projectionOf(index).NonKeyAttributes,
       })),
       billing: Billing.onDemand(),
       dynamoStream: StreamViewType[streamViewType],

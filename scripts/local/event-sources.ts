@@ -14,6 +14,7 @@ import { imageUploadedSource } from '#shared/images/routes.ts';
 import { streamFilterPatterns } from '#shared/notifications/plan.ts';
 import { notifierSource } from '#shared/notifications/routes.ts';
 import type { EventSource } from '#shared/platform/route-table.ts';
+import { ticketRemovedDelivery, ticketRemovedFilter, ticketRemovedSource } from '#shared/tickets/routes.ts';
 import { createS3EventDispatcher, type FailedS3Invocation } from './s3-events.ts';
 import { type FailedBatch, startStreamPoller } from './stream-poller.ts';
 import type { Teardown } from './teardown.ts';
@@ -93,6 +94,34 @@ export const tableStreamEvents: LocalEventSource<'stream', FailedBatch> = {
     }),
 };
 
+/**
+ * The table's stream → the ticket-removed consumer (a second reader of the same stream, as in AWS), with the
+ * deployed mapping's filter (a ticket's `REMOVE`), batch size and retries; its own checkpoints.
+ */
+export const ticketRemovedEvents: LocalEventSource<'ticketCleanup', FailedBatch> = {
+  key: 'ticketCleanup',
+  source: ticketRemovedSource,
+  start: (context) =>
+    startStreamPoller({
+      tableName: context.tableName,
+      handlerEntry: ticketRemovedSource.entry,
+      functionName: ticketRemovedSource.id,
+      filters: [ticketRemovedFilter],
+      batchSize: ticketRemovedDelivery.batchSize,
+      maxRetries: ticketRemovedDelivery.retryAttempts,
+      bisectBatchOnError: ticketRemovedDelivery.bisectBatchOnError,
+      endpoint: context.urls.dynamodb,
+      region: context.region,
+      credentials: context.credentials,
+      checkpointFile:
+        context.checkpointDir === null
+          ? undefined
+          : path.join(context.checkpointDir, 'ticket-removed-checkpoints.json'),
+      log: context.log,
+      logError: context.logError,
+    }),
+};
+
 /** Rejects with `message` when `promise` has not settled within `timeoutMs`. */
 function withTimeout(promise: Promise<void>, timeoutMs: number, message: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -132,14 +161,17 @@ export const imageUploadEvents: LocalEventSource<'s3', FailedS3Invocation> = {
 };
 
 /** Every local event source, started in this order and stopped in reverse. */
-export const localEventSources = [tableStreamEvents, imageUploadEvents] as const;
+export const localEventSources = [tableStreamEvents, ticketRemovedEvents, imageUploadEvents] as const;
 
 /** Per key of `List`, that source's failures. */
 export type EventSourceFailures<List extends readonly LocalEventSource[]> = {
   readonly [Entry in List[number] as Entry['key']]: ReturnType<Entry['start']>['failures'];
 };
 
-/** The failures of `localEventSources`: `{ stream: FailedBatch[], s3: FailedS3Invocation[] }`. */
+/**
+ * The failures of `localEventSources`:
+ * `{ stream: FailedBatch[], ticketCleanup: FailedBatch[], s3: FailedS3Invocation[] }`.
+ */
 export type LocalEventSourceFailures = EventSourceFailures<typeof localEventSources>;
 
 /** Every source of a list, running. */

@@ -1,5 +1,11 @@
 /** Comment routes. */
-import { CreateCommentBody } from '#shared/comments/schemas.ts';
+import {
+  CommentParams,
+  CreateCommentBody,
+  CreateCommentOnTicketBody,
+  EditCommentBody,
+  ListAllCommentsQuery,
+} from '#shared/comments/schemas.ts';
 import type { Route } from '#shared/platform/route-table.ts';
 import { ListQuery } from '#shared/platform/schemas.ts';
 import { TicketParams } from '#shared/tickets/schemas.ts';
@@ -13,7 +19,31 @@ export const createCommentRoute = {
   summary: 'Add a comment or internal note',
   params: TicketParams,
   body: CreateCommentBody,
-  success: { status: 201, description: 'The comment' },
+  success: {
+    status: 201,
+    description:
+      'The comment (`kind` request from the requester, response from an agent, note when internal), with its ' +
+      'author, and Location /comments/{commentId}. 404 when the ticket is not the caller’s to see; 403 for a ' +
+      'requester’s internal note; 409 on a closed or canceled ticket.',
+  },
+  idempotent: true,
+  grants: ['table:read', 'table:write'],
+} as const satisfies Route;
+
+export const createCommentOnTicketRoute = {
+  id: 'CreateCommentOnTicket',
+  method: 'POST',
+  path: '/comments',
+  entry: 'functions/comments/create-on-ticket.ts',
+  permission: 'signed-in',
+  summary: 'Add a comment or internal note to the ticket named in the body',
+  body: CreateCommentOnTicketBody,
+  success: {
+    status: 201,
+    description:
+      'As POST /tickets/{ticketId}/comments, with `ticketId` in the body. 404 when the ticket is not the ' +
+      'caller’s to see.',
+  },
   idempotent: true,
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
@@ -24,12 +54,115 @@ export const listCommentsRoute = {
   path: '/tickets/{ticketId}/comments',
   entry: 'functions/comments/list.ts',
   permission: 'signed-in',
-  summary: "A ticket's comments, oldest first (internal notes for agents only)",
+  summary:
+    "A ticket's conversation, oldest first: its description, then the comments (notes for agents only)",
   params: TicketParams,
   query: ListQuery,
-  success: { status: 200, description: '{ items, nextCursor }, oldest first' },
+  success: {
+    status: 200,
+    description:
+      '{ items, nextCursor }, oldest first, each with its author. The first page starts with the ticket’s ' +
+      'description (`isDescription: true`, `kind` request, its id the ticket id); at most `limit` messages a ' +
+      'page, description included. 404 when the ticket is not the caller’s to see.',
+  },
   grants: ['table:read'],
 } as const satisfies Route;
 
+export const listAllCommentsRoute = {
+  id: 'ListAllComments',
+  method: 'GET',
+  path: '/comments',
+  entry: 'functions/comments/list-all.ts',
+  permission: 'signed-in',
+  summary: 'Comments across tickets, by author or by ticket, newest first (canViewAll or canManageTickets)',
+  query: ListAllCommentsQuery,
+  success: {
+    status: 200,
+    description:
+      '{ items, nextCursor }, newest first, each with its author. `authorId`: that person’s comments on every ' +
+      'ticket the caller may see; `ticketId`: that ticket’s conversation, its description last. Exactly one of ' +
+      'the two (400 otherwise). Internal notes for agents only. 403 without canViewAll or canManageTickets; ' +
+      '404 for a ticket the caller may not see.',
+  },
+  grants: ['table:read'],
+} as const satisfies Route;
+
+export const getCommentRoute = {
+  id: 'GetComment',
+  method: 'GET',
+  path: '/comments/{commentId}',
+  entry: 'functions/comments/get.ts',
+  permission: 'signed-in',
+  summary: 'A comment (a ticket id names its description)',
+  params: CommentParams,
+  success: {
+    status: 200,
+    description:
+      'The comment with its author. 404 when its ticket is not the caller’s to see, or it is an internal note ' +
+      'and the caller is not an agent.',
+  },
+  grants: ['table:read'],
+} as const satisfies Route;
+
+const editSuccess = {
+  status: 200,
+  description:
+    'The edited comment (`editedAt` set) with its author. Author or canEditAll (else 403); 404 as GET; 409 for ' +
+    'the description (edit it through PATCH /tickets/{ticketId}) or on a closed or canceled ticket.',
+} as const;
+
+export const updateCommentRoute = {
+  id: 'UpdateComment',
+  method: 'PATCH',
+  path: '/comments/{commentId}',
+  entry: 'functions/comments/update.ts',
+  permission: 'signed-in',
+  summary: "Edit a comment's text",
+  params: CommentParams,
+  body: EditCommentBody,
+  success: editSuccess,
+  grants: ['table:read', 'table:write'],
+} as const satisfies Route;
+
+export const replaceCommentRoute = {
+  id: 'ReplaceComment',
+  method: 'PUT',
+  path: '/comments/{commentId}',
+  entry: 'functions/comments/replace.ts',
+  permission: 'signed-in',
+  summary: "Replace a comment's text (the text is all of a comment one may change)",
+  params: CommentParams,
+  body: EditCommentBody,
+  success: editSuccess,
+  grants: ['table:read', 'table:write'],
+} as const satisfies Route;
+
+export const deleteCommentRoute = {
+  id: 'DeleteComment',
+  method: 'DELETE',
+  path: '/comments/{commentId}',
+  entry: 'functions/comments/delete.ts',
+  permission: 'signed-in',
+  summary: 'Delete a comment (recorded in the audit trail)',
+  params: CommentParams,
+  success: {
+    status: 204,
+    description:
+      'Deleted; the audit trail records `comment.deleted` (internal for a note). Author or canDeleteAll (else ' +
+      '403); 404 as GET; 409 for the description (it cannot be deleted) or on a closed or canceled ticket ' +
+      '(except for canDeleteAll).',
+  },
+  grants: ['table:read', 'table:write'],
+} as const satisfies Route;
+
 /** Every route of this feature, for `shared/routes.ts`. */
-export const commentRoutes = [createCommentRoute, listCommentsRoute] as const;
+export const commentRoutes = [
+  createCommentRoute,
+  createCommentOnTicketRoute,
+  listCommentsRoute,
+  listAllCommentsRoute,
+  getCommentRoute,
+  updateCommentRoute,
+  replaceCommentRoute,
+  deleteCommentRoute,
+] as const;

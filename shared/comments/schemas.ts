@@ -4,15 +4,73 @@
  * (`shared/platform/schemas.ts`).
  */
 import * as z from 'zod/mini';
-import { defineSchema } from '#shared/platform/schemas.ts';
+import { commentIdPattern } from '#shared/comments/comment.entity.ts';
+import { defineSchema, Ulid, UserId } from '#shared/platform/schemas.ts';
+
+/** A comment's text: trimmed, 1 to 10,000 characters. */
+const commentBody = () => z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000));
 
 export const CreateCommentBody = /* @__PURE__ */ defineSchema(() =>
   z
     .strictObject({
-      body: z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000)),
+      body: commentBody(),
       /** An internal note, visible to agents only. */
       internal: z._default(z.boolean(), false),
     })
     .check(z.meta({ id: 'CreateCommentRequest' })),
 );
 export type CreateCommentInput = z.output<typeof CreateCommentBody>;
+
+/**
+ * `PATCH` and `PUT /comments/{commentId}`: the new text. The body is all a comment's author can change: its kind
+ * (request, response, internal note) stays what it was, so a note never becomes visible to the requester by an
+ * edit, nor a reply the requester was mailed a hidden note.
+ */
+export const EditCommentBody = /* @__PURE__ */ defineSchema(() =>
+  z.strictObject({ body: commentBody() }).check(z.meta({ id: 'EditCommentRequest' })),
+);
+export type EditCommentInput = z.output<typeof EditCommentBody>;
+
+/** `/comments/{commentId}`: `<ticketId>-<ULID>`, or a ticket id for the ticket's description (its first message). */
+export const CommentParams = /* @__PURE__ */ defineSchema(() =>
+  z.object({
+    commentId: z
+      .string()
+      .check(
+        z.regex(
+          commentIdPattern,
+          'Expected a comment id: <ticketId>-<ULID>, or a ticket id for its description',
+        ),
+      ),
+  }),
+);
+export type CommentParamsInput = z.output<typeof CommentParams>;
+
+/**
+ * `GET /comments?authorId=&ticketId=&limit=&cursor=`: comments across tickets, filtered by author or by ticket.
+ * Exactly one of the two is required (each is served by its own key); the operation checks that after the
+ * caller's permission (`commentListFilter` in `policy.ts`), so a requester learns nothing from a 400.
+ */
+export const ListAllCommentsQuery = /* @__PURE__ */ defineSchema(() =>
+  z.object({
+    /** That person's comments on every ticket the caller may see. */
+    authorId: z.optional(UserId),
+    /** That ticket's conversation. */
+    ticketId: z.optional(Ulid),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+    cursor: z.optional(z.string().check(z.maxLength(2048))),
+  }),
+);
+export type ListAllCommentsQueryInput = z.output<typeof ListAllCommentsQuery>;
+
+/** `POST /comments`: a comment on the ticket named in the body (`POST /tickets/{ticketId}/comments` otherwise). */
+export const CreateCommentOnTicketBody = /* @__PURE__ */ defineSchema(() =>
+  z
+    .strictObject({
+      ticketId: Ulid,
+      body: commentBody(),
+      /** An internal note, visible to agents only. */
+      internal: z._default(z.boolean(), false),
+    })
+    .check(z.meta({ id: 'CreateCommentOnTicketRequest' })),
+);

@@ -1,9 +1,12 @@
 /**
- * Comment notifications: a new `response` → `agent_response` to the ticket's requester (email), unless they wrote
- * it. Requests and internal notes notify nobody.
+ * Comment notifications (email only), on a new comment:
+ * - a `response` → `agent_response` to the ticket's requester, unless they wrote it;
+ * - a `request` (the requester's reply) → `requester_reply` to the ticket's assignee, when it has one and they did
+ *   not write it (the notifier reads the ticket for its assignee).
+ * Internal notes notify nobody, nor do edits (MODIFY) and deletes (REMOVE) of comments.
  */
 import * as z from 'zod/mini';
-import { readImage, type StreamRule } from '#shared/notifications/intents.ts';
+import { type NotificationIntent, readImage, type StreamRule } from '#shared/notifications/intents.ts';
 
 const CommentImage = /* @__PURE__ */ (() =>
   z.object({
@@ -14,25 +17,29 @@ const CommentImage = /* @__PURE__ */ (() =>
     body: z.string(),
   }))();
 
+function commentIntents(comment: z.infer<typeof CommentImage>): NotificationIntent[] {
+  const base = {
+    ticketId: comment.ticketId,
+    ticket: undefined,
+    actorId: comment.authorId,
+    sms: false,
+    commentId: comment.commentId,
+    body: comment.body,
+  } as const;
+  switch (comment.kind) {
+    case 'response':
+      return [{ ...base, type: 'agent_response', recipient: 'requester' }];
+    case 'request':
+      return [{ ...base, type: 'requester_reply', recipient: 'assignee' }];
+    case 'note':
+      return [];
+  }
+}
+
 export const commentStreamRules: readonly StreamRule[] = [
   {
     entity: 'comment',
     events: ['INSERT'],
-    plan({ newImage, eventId }) {
-      const comment = readImage(CommentImage, newImage, 'comment', eventId);
-      if (comment.kind !== 'response') return [];
-      return [
-        {
-          type: 'agent_response',
-          ticketId: comment.ticketId,
-          ticket: undefined,
-          recipient: 'requester',
-          actorId: comment.authorId,
-          sms: false,
-          commentId: comment.commentId,
-          body: comment.body,
-        },
-      ];
-    },
+    plan: ({ newImage, eventId }) => commentIntents(readImage(CommentImage, newImage, 'comment', eventId)),
   },
 ];

@@ -14,7 +14,8 @@ import type { TicketSummary } from '#shared/notifications/intents.ts';
 import { notificationRecord } from '#shared/notifications/notification.entity.ts';
 import type { NotifierDependencies } from '#shared/notifications/notifier.ts';
 import { config } from '#shared/platform/config.ts';
-import { deleteItem, itemIsNew, putItem } from '#shared/platform/db.ts';
+import { deleteItem, itemIsNew, putItem, transactWrite } from '#shared/platform/db.ts';
+import { approvalLinkRefRecord } from '#shared/tickets/approval-links.ts';
 import { findTicket } from '#shared/tickets/operations.ts';
 import { findUser } from '#shared/users/profiles.ts';
 
@@ -49,7 +50,14 @@ export function awsNotifierDependencies(): NotifierDependencies {
         decidedBy: data.decidedBy,
       };
     },
-    saveApproval: (approval) => putItem(approvalRecord(approval), itemIsNew),
+    // The link and its pointer in the ticket's partition, together: deleting the ticket then deletes the link.
+    async saveApproval(approval) {
+      const saved = await transactWrite([
+        { put: approvalRecord(approval), condition: itemIsNew },
+        { put: approvalLinkRefRecord(approval) },
+      ]);
+      if (!saved.ok) throw new Error(`Approval link not saved: ${saved.reasons.join(', ')}`);
+    },
     deleteApproval: (tokenHash) => deleteItem(approvalKey(tokenHash)),
     recordNotification: (entry) => putItem(notificationRecord(entry)),
     channels: { email: emailChannel(), sms: smsChannel() },

@@ -13,6 +13,7 @@ export const notificationTypes = [
   'status_changed',
   'assigned',
   'agent_response',
+  'requester_reply',
 ] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 
@@ -43,8 +44,11 @@ interface IntentBase {
    * events, whose ticket the notifier reads (one GetItem) before sending.
    */
   readonly ticket: TicketSummary | undefined;
-  /** Who is told: a user id, or `requester`, the ticket's requester (known once the ticket is read). */
-  readonly recipient: { readonly userId: string } | 'requester';
+  /**
+   * Who is told: a user id, or a party of the ticket, known once the ticket is read: `requester`, or `assignee`
+   * (nobody when the ticket has none).
+   */
+  readonly recipient: { readonly userId: string } | 'requester' | 'assignee';
   /** The user whose action caused it, if known. Nobody is told about their own action. */
   readonly actorId: string | undefined;
   /** Whether an SMS goes as well as the email, when the recipient has a phone number and opted in. */
@@ -61,7 +65,8 @@ export type NotificationIntent =
     })
   | (IntentBase & { readonly type: 'status_changed'; readonly from: string; readonly to: string })
   | (IntentBase & { readonly type: 'assigned' })
-  | (IntentBase & { readonly type: 'agent_response'; readonly commentId: string; readonly body: string });
+  | (IntentBase & { readonly type: 'agent_response'; readonly commentId: string; readonly body: string })
+  | (IntentBase & { readonly type: 'requester_reply'; readonly commentId: string; readonly body: string });
 
 /** A stream record's change as a rule sees it: the unmarshalled item images. */
 export interface ItemChange {

@@ -213,9 +213,10 @@ export function createNotifier(deps: NotifierDependencies) {
         return { type: 'status_changed', ticket, from: intent.from, to: intent.to };
       case 'assigned':
         return { type: 'assigned', ticket };
-      case 'agent_response': {
+      case 'agent_response':
+      case 'requester_reply': {
         const author = intent.actorId ? await findUser(intent.actorId) : undefined;
-        return { type: 'agent_response', ticket, authorName: author?.name, body: intent.body };
+        return { type: intent.type, ticket, authorName: author?.name, body: intent.body };
       }
     }
   }

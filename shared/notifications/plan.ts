@@ -79,10 +79,15 @@ export function notificationsFor(
 
 /**
  * The user id an intent goes to, given its ticket, or `undefined` when nobody should get it: the recipient is
- * the person who acted.
+ * the person who acted, or the intent is for the assignee of a ticket nobody is assigned to.
  */
 export function recipientIdFor(intent: NotificationIntent, ticket: TicketSummary): string | undefined {
-  const userId = intent.recipient === 'requester' ? ticket.requesterId : intent.recipient.userId;
+  const userId =
+    intent.recipient === 'requester'
+      ? ticket.requesterId
+      : intent.recipient === 'assignee'
+        ? ticket.assigneeId || undefined
+        : intent.recipient.userId;
   return userId === intent.actorId ? undefined : userId;
 }
 

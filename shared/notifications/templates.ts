@@ -38,6 +38,13 @@ export type MessageFacts =
       /** The agent's display name, if their profile was found. */
       readonly authorName: string | undefined;
       readonly body: string;
+    }
+  | {
+      readonly type: 'requester_reply';
+      readonly ticket: TicketSummary;
+      /** The requester's display name, if their profile was found. */
+      readonly authorName: string | undefined;
+      readonly body: string;
     };
 
 export interface EmailContent {
@@ -178,6 +185,19 @@ export function renderEmail(facts: MessageFacts): EmailContent {
         ]),
       };
     }
+    case 'requester_reply': {
+      const author = facts.authorName ? oneLine(facts.authorName) : 'The requester';
+      const body = facts.body.trim().slice(0, 4000);
+      const line = `${author} wrote on ticket ${ticketRef(ticket)} ${quotedTitle(ticket)}, which is assigned to you:`;
+      return {
+        subject: subject(`New message on ticket ${ticketRef(ticket)}: ${title}`),
+        text: `${line}\n\n${body}`,
+        html: paragraphsToHtml(`New message on ticket ${ticketRef(ticket)}`, [
+          escapeHtml(line),
+          `<span style="white-space: pre-wrap">${escapeHtml(body)}</span>`,
+        ]),
+      };
+    }
   }
 }
 
@@ -213,6 +233,11 @@ export function renderSms(facts: MessageFacts): string {
       );
     case 'agent_response':
       return excerpt(`New reply on your ticket ${ticketRef(ticket)}: ${facts.body}`, smsMaxLength);
+    case 'requester_reply':
+      return excerpt(
+        `New message on ticket ${ticketRef(ticket)} (assigned to you): ${facts.body}`,
+        smsMaxLength,
+      );
   }
 }
 

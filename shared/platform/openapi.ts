@@ -59,6 +59,7 @@ export interface OpenApiParameter {
 export interface OpenApiOperation {
   readonly operationId: string;
   readonly summary: string;
+  readonly description?: string;
   readonly security: Record<string, string[]>[];
   readonly parameters?: OpenApiParameter[];
   readonly requestBody?: { readonly content: Record<string, { readonly schema: JsonSchema }> };
@@ -210,6 +211,7 @@ export function openApiDocument(routes: readonly Route[], serverUrl?: string): O
     const operation: OpenApiOperation = {
       operationId: route.id,
       summary: route.summary,
+      ...(route.description ? { description: route.description } : {}),
       security: authenticated ? [{ [bearer]: [] }] : [],
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.body

@@ -19,9 +19,18 @@ export type RoutePermission = 'public' | 'signed-in' | PermissionFlag;
  * `table:read` / `table:write`: the table and its indexes; `images:read`: GetObject under `tickets/`
  * (presigned GET URLs); `images:upload`: PutObject under `tickets/` (presigned POST);
  * `userPool:admin`: AdminConfirmSignUp, AdminAddUserToGroup, AdminGetUser and AdminDeleteUser (undoing a failed
- * sign-up) on the user pool.
+ * sign-up) on the user pool; `userPool:manage`: what user administration does on the pool (AdminCreateUser,
+ * AdminDeleteUser undoing a failed creation, AdminGetUser, AdminUpdateUserAttributes, AdminAddUserToGroup,
+ * AdminRemoveUserFromGroup, AdminDisableUser, AdminEnableUser). Token exchanges (InitiateAuth,
+ * RespondToAuthChallenge, RevokeToken, ChangePassword) take no IAM permission.
  */
-export type Grant = 'table:read' | 'table:write' | 'images:read' | 'images:upload' | 'userPool:admin';
+export type Grant =
+  | 'table:read'
+  | 'table:write'
+  | 'images:read'
+  | 'images:upload'
+  | 'userPool:admin'
+  | 'userPool:manage';
 
 /** What a route answers on success. */
 export interface RouteSuccess {
@@ -46,7 +55,10 @@ export interface Route {
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
   readonly permission: RoutePermission;
+  /** One line; `<METHOD> <path>: <summary>` is also the Lambda function's description (at most 256 characters). */
   readonly summary: string;
+  /** More about the route for the OpenAPI document (rules, supported combinations), if a line is not enough. */
+  readonly description?: string;
   /** Request body schema (zod/mini). */
   readonly body?: RequestSchema;
   /** Body media type; default `application/json`. */

@@ -272,3 +272,29 @@ export async function signObjectRequest(
   const { host: _host, ...send } = signed.headers;
   return { url: `${address.protocol}//${address.host}${path}`, headers: send };
 }
+
+/**
+ * A body-less request on a bucket itself, signed in its headers, ready for `fetch`: `ListObjectsV2` is
+ * `signBucketRequest('GET', bucket, { 'list-type': '2', prefix, 'continuation-token': ... })`.
+ * @param query the query parameters, signed and sent RFC 3986-encoded, sorted by name
+ * @throws Error when the credentials or the region cannot be resolved
+ */
+export async function signBucketRequest(
+  method: 'GET',
+  bucket: string,
+  query: Readonly<Record<string, string>>,
+): Promise<{ url: string; headers: Record<string, string> }> {
+  const address = bucketAddress(bucket);
+  const path = address.path || '/';
+  const signed = await s3Signer().sign({
+    method,
+    protocol: address.protocol,
+    hostname: address.hostname,
+    port: address.port,
+    path,
+    query: { ...query },
+    headers: { host: address.host, 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 },
+  });
+  const { host: _host, ...send } = signed.headers;
+  return { url: `${address.protocol}//${address.host}${path}?${queryString(query)}`, headers: send };
+}

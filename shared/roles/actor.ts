@@ -1,9 +1,18 @@
 /**
- * The actor: who performs an operation, with the permission flags of their role. Routes build it from the claims
- * the HTTP API JWT authorizer put in the event (`requestContext.authorizer.jwt.claims`; "Controlling access to
- * HTTP APIs with JWT authorizers", API Gateway docs); operations take it as a plain value.
+ * The actor: who performs an operation, with the permission flags of their role. The route wrapper resolves it
+ * for every request to a route behind the authorizer ({@link resolveActor}); operations take it as a plain value.
+ *
+ * How a request learns its caller's flags (docs/roles.md): the HTTP API JWT authorizer has verified the token
+ * (signature, issuer, audience, expiry) and put its claims in the event; the resolver then reads the caller's
+ * profile (one strongly consistent GetItem of `USER#<sub>`: role, `disabled`, `sessionsRevokedAt`) and takes the
+ * flags of that role, from code for a built-in role or from the role item cached per function instance for 60 s.
+ * So a user's role change, disable and logout take effect on their next request, a flag edit of a custom role
+ * within 60 s; the `cognito:groups` claim is never trusted for authorization.
  */
-import { builtInRoles, type Permissions, roleFromGroups } from '#shared/roles/roles.ts';
+import { NotAuthenticated } from '#shared/platform/errors.ts';
+import { permissionsOf } from '#shared/roles/role-permissions.ts';
+import type { Permissions } from '#shared/roles/roles.ts';
+import { findUser } from '#shared/users/profiles.ts';
 
 export interface Actor {
   /** Cognito `sub`: the user id everywhere in this service. */
@@ -13,35 +22,45 @@ export interface Actor {
   readonly permissions: Permissions;
 }
 
+/** Verified JWT claims as HTTP API passes them (every value a string; numbers as digits). */
+export type Claims = Readonly<Record<string, unknown>>;
+
 /**
- * Parse the `cognito:groups` claim. HTTP API renders array claims as a string like `[admin agent]`; a JSON array
- * string and a real array are accepted too.
+ * When the token was issued, in epoch seconds (`iat`; HTTP API renders it as digits), or `undefined`.
  */
-export function parseGroupsClaim(claim: unknown): string[] {
-  if (Array.isArray(claim)) return claim.map(String);
-  if (typeof claim !== 'string' || claim.trim() === '') return [];
-  const text = claim.trim();
-  if (text.startsWith('["')) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (Array.isArray(parsed)) return parsed.map(String);
-    } catch {
-      // fall through to the bracketed form
-    }
-  }
-  return text
-    .replace(/^\[|\]$/g, '')
-    .split(/[\s,]+/)
-    .filter(Boolean);
+export function issuedAt(claims: Claims): number | undefined {
+  const value = Number(claims.iat);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 /**
- * The actor the verified claims describe, or `undefined` when they carry no `sub` (a route deployed without its
- * authorizer).
+ * Whether a token issued at `iat` (epoch seconds) was issued before the sessions were revoked at `revokedAt`
+ * (ISO 8601). Tokens carry whole seconds, so a token issued in the same second as the revocation counts as
+ * before it: a session ended at 10.4 s refuses a token stamped 10 s even if it was issued at 10.2 s. The price is
+ * that a new sign-in within that same second must sign in again.
  */
-export function actorFromClaims(claims: Readonly<Record<string, unknown>> | undefined): Actor | undefined {
+export function issuedBeforeRevocation(iat: number | undefined, revokedAt: string | undefined): boolean {
+  if (!revokedAt) return false;
+  if (iat === undefined) return true;
+  return iat <= Math.floor(Date.parse(revokedAt) / 1000);
+}
+
+/**
+ * The actor of a request, from the verified claims: one GetItem of the profile, plus one of the role item when
+ * the role is not built-in and not cached.
+ * @throws NotAuthenticated (401) when the claims carry no `sub` (a route deployed without its authorizer), the
+ *   user has no profile, is disabled, or the token was issued before their sessions were revoked (logout, disable)
+ */
+export async function resolveActor(claims: Claims | undefined): Promise<Actor> {
   const userId = claims?.sub;
-  if (typeof userId !== 'string' || userId === '') return undefined;
-  const role = roleFromGroups(parseGroupsClaim(claims?.['cognito:groups']));
-  return { userId, role, permissions: builtInRoles[role] };
+  if (typeof userId !== 'string' || userId === '') {
+    throw new NotAuthenticated('Sign in and send the access token as a Bearer token.');
+  }
+  const profile = await findUser(userId, { consistent: true });
+  if (!profile) throw new NotAuthenticated('This account has no profile; sign up first.');
+  if (profile.disabled) throw new NotAuthenticated('This account is disabled.');
+  if (issuedBeforeRevocation(issuedAt(claims ?? {}), profile.sessionsRevokedAt)) {
+    throw new NotAuthenticated('This session has ended (logged out or revoked); log in again.');
+  }
+  return { userId, role: profile.role, permissions: await permissionsOf(profile.role) };
 }

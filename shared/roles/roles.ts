@@ -1,9 +1,12 @@
 /**
- * Roles and their permission flags (PRODUCT "People and roles"): a role is a set of flags; every route and
- * operation decides from the actor's flags plus ownership, never from a role name. The only role-name checks in
- * the code base live in this module (a test enforces it).
+ * Roles and their permission flags: a role is a named set of flags; every route and operation decides from the
+ * actor's flags plus ownership, never from a role name. The only role-name checks in the code base live in this
+ * folder (a test enforces it).
  *
- * The three built-in roles map one-to-one to the Cognito groups of the same name.
+ * The three built-in roles are defined here, in code: they exist from the start and can be neither changed nor
+ * deleted. Admins create other roles as items in the table (`role.entity.ts`, `operations.ts`). Each built-in role
+ * has a Cognito group of the same name that mirrors it for token consumers; the API itself reads a user's role
+ * from their profile on every request (`actor.ts`, docs/roles.md), never from the group claim.
  */
 
 export const roleNames = ['admin', 'agent', 'requester'] as const;
@@ -28,6 +31,29 @@ export interface Permissions {
 
 /** The name of one permission flag. */
 export type PermissionFlag = keyof Permissions;
+
+/** Every permission flag, in the order the API shows them. */
+export const permissionFlags: readonly PermissionFlag[] = [
+  'canViewAll',
+  'canEditAll',
+  'canDeleteAll',
+  'canManageUsers',
+  'canManageTickets',
+  'canAssignTickets',
+  'canCreateTickets',
+];
+
+/** A role's name: lower case letters, digits and dashes, starting with a letter, 2 to 32 characters. */
+export const roleNamePattern = /^[a-z][a-z0-9-]{1,31}$/;
+
+/** Whether `name` is one of the built-in roles (defined in code, immutable). */
+export const isBuiltInRole = (name: string): name is RoleName =>
+  (roleNames as readonly string[]).includes(name);
+
+/** The flags of a role nobody could find: every flag off. */
+export const noPermissions: Permissions = Object.freeze(
+  Object.fromEntries(permissionFlags.map((flag) => [flag, false])) as unknown as Permissions,
+);
 
 export const builtInRoles: Readonly<Record<RoleName, Permissions>> = {
   admin: {
@@ -59,17 +85,13 @@ export const builtInRoles: Readonly<Record<RoleName, Permissions>> = {
   },
 };
 
-/**
- * The role of a user in several groups: the most privileged one. A user in no known group is a requester
- * (self sign-up puts every new account in `requester`).
- * @param groups Cognito group names
- */
-export function roleFromGroups(groups: readonly string[]): RoleName {
-  for (const role of roleNames) if (groups.includes(role)) return role;
-  return 'requester';
-}
+/** The role self sign-up gives: requesters register themselves, nobody signs up into another role. */
+export const signUpRole: RoleName = 'requester';
 
-/** Whether a user of this role may act as an approver: agents approve requests addressed to them; admins all. */
+/**
+ * Whether a user of this role may act as an approver or assignee: agents approve requests addressed to them;
+ * admins all. Custom roles do not approve (the approver directory, `GET /approvers`, lists these two roles).
+ */
 export const canApprove = (role: string) => role === 'admin' || role === 'agent';
 
 /** Whether a user of this role approves every ticket, not only those addressed to them (admins). */

@@ -1,5 +1,6 @@
 /**
- * Ticket operations over the table: open, list, find, read a thread, change. Each takes plain values (the actor,
+ * Ticket operations over the table: open, list (`listing.ts`), find, read a thread, change (`PATCH`, `PUT`, take),
+ * delete (the rest goes in `cleanup.ts`); the audit trail is read in `audit-trail.ts`. Each takes plain values (the actor,
  * ids, the changes, an expected version), applies the rules of `lifecycle.ts` and `policy.ts`, and throws domain
  * errors, never HTTP; a route, a macro or a timer can call it alike. Writes that touch several items are one
  * TransactWriteItems call, so a failed write leaves nothing half-written.
@@ -9,7 +10,6 @@ import type * as z from 'zod';
 import type { CommentItem } from '#shared/comments/comment.entity.ts';
 import { listComments } from '#shared/comments/operations.ts';
 import { type ImageItem, imagePrefix } from '#shared/images/image.entity.ts';
-import { decodeCursor, encodeCursor } from '#shared/platform/cursor.ts';
 import {
   attributesEqual,
   getItem,
@@ -21,24 +21,21 @@ import {
 } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
 import { Conflict, InvalidInput, NotAllowed, VersionConflict } from '#shared/platform/errors.ts';
+import { logger } from '#shared/platform/logger.ts';
 import type { Actor } from '#shared/roles/actor.ts';
 import { canApprove } from '#shared/roles/roles.ts';
 import { TicketNotFound, TransitionNotAllowed } from '#shared/tickets/errors.ts';
-import { initialStatus } from '#shared/tickets/lifecycle.ts';
-import { canSeeTicket, checkTransition, fieldChangeRefusal } from '#shared/tickets/policy.ts';
-import type { CreateTicketBody, UpdateTicketBody } from '#shared/tickets/schemas.ts';
+import { initialStatus, type TicketStatus } from '#shared/tickets/lifecycle.ts';
+import { canSeeTicket, checkTransition, deleteRefusal, fieldChangeRefusal } from '#shared/tickets/policy.ts';
+import type { CreateTicketBody, ReplaceTicketInput, UpdateTicketInput } from '#shared/tickets/schemas.ts';
 import {
-  allTicketsPartition,
-  requesterTicketsPartition,
   type TicketItem,
   ticketIndexKeyChanges,
   ticketKey,
-  ticketListShards,
   ticketRecord,
 } from '#shared/tickets/ticket.entity.ts';
 import { type TicketEventItem, ticketEventRecord } from '#shared/tickets/ticket-event.entity.ts';
 import { nextTicketNumber } from '#shared/tickets/ticket-numbers.ts';
-import type { TicketSummary } from '#shared/tickets/views.ts';
 import { findUser } from '#shared/users/profiles.ts';
 import { userKey } from '#shared/users/user.entity.ts';
 
@@ -103,97 +100,7 @@ export async function openTicket(
   return ticket;
 }
 
-export interface Page<T> {
-  readonly items: T[];
-  /** Opaque cursor of the next page, or null at the end. */
-  readonly nextCursor: string | null;
-}
-
-/** One partition a list reads: an index, its partition key, and its sort key attribute. */
-interface ListPartition {
-  readonly index: string;
-  readonly partition: Readonly<Record<string, string>>;
-  readonly sortKey: string;
-}
-
-/** The index key to resume a ticket list after the item with this list sort key (`<createdAt>#<ticketId>`). */
-function resumeKey(list: ListPartition, sortKey: string): Record<string, unknown> {
-  const ticketId = sortKey.slice(sortKey.lastIndexOf('#') + 1);
-  return { ...list.partition, [list.sortKey]: sortKey, ...ticketKey(ticketId) };
-}
-
-/**
- * One page of tickets, newest first, merged from several list partitions read in parallel (one Query each, at
- * most `limit` items each). The cursor holds, per partition, the sort key of the last ticket shown from it, or
- * `null` once the partition is exhausted.
- */
-async function mergedTicketPage(
-  lists: readonly ListPartition[],
-  page: { limit: number; cursor?: string | undefined },
-  scope: string,
-): Promise<Page<TicketSummary>> {
-  const positions = (page.cursor ? JSON.parse(decodeCursor(page.cursor, scope) as string) : {}) as Record<
-    string,
-    string | null
-  >;
-  const reads = await Promise.all(
-    lists.map(async (list, n) => {
-      const position = positions[n];
-      if (position === null)
-        return { n, items: [] as (TicketSummary & Record<string, string>)[], more: false };
-      const { items, lastKey } = await queryPage<TicketSummary & Record<string, string>>({
-        index: list.index,
-        partition: list.partition,
-        descending: true,
-        limit: page.limit,
-        startKey: position === undefined ? undefined : resumeKey(list, position),
-      });
-      return { n, items, more: lastKey !== undefined };
-    }),
-  );
-  const merged = reads
-    .flatMap(({ n, items }) =>
-      items.map((item) => ({ n, item, sortKey: item[lists[n]?.sortKey ?? ''] ?? '' })),
-    )
-    .sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0))
-    .slice(0, page.limit);
-  // Per partition: where to resume (the last ticket shown from it), unchanged when none was shown, or null when
-  // everything it holds has been shown.
-  const next: Record<string, string | null> = {};
-  for (const { n, items, more: unread } of reads) {
-    const shown = merged.filter((entry) => entry.n === n);
-    const exhausted = positions[n] === null || (shown.length === items.length && !unread);
-    const resumeAfter = shown.at(-1)?.sortKey ?? positions[n];
-    if (exhausted) next[n] = null;
-    else if (resumeAfter !== undefined) next[n] = resumeAfter;
-  }
-  const more = Object.keys(next).length < lists.length || Object.values(next).some((value) => value !== null);
-  return {
-    items: merged.map(({ item }) => item),
-    nextCursor: more ? encodeCursor(JSON.stringify(next), scope) : null,
-  };
-}
-
-/**
- * Tickets the actor may see, newest first, as summaries: every ticket for `canViewAll` (gsi1, its
- * {@link ticketListShards} shards read in parallel and merged), else the actor's own (gsi2, one Query).
- * @throws InvalidInput for a cursor from another listing, or altered
- */
-export async function listTickets(
-  actor: Actor,
-  page: { limit: number; cursor?: string | undefined },
-): Promise<Page<TicketSummary>> {
-  if (actor.permissions.canViewAll) {
-    const shards = Array.from({ length: ticketListShards }, (_, shard) => ({
-      index: 'gsi1',
-      partition: allTicketsPartition(shard),
-      sortKey: 'gsi1sk',
-    }));
-    return mergedTicketPage(shards, page, 'tickets:all');
-  }
-  const own = { index: 'gsi2', partition: requesterTicketsPartition(actor.userId), sortKey: 'gsi2sk' };
-  return mergedTicketPage([own], page, `tickets:requester:${actor.userId}`);
-}
+export { listTickets, type Page, type TicketFilters } from '#shared/tickets/listing.ts';
 
 /** A ticket by id, whoever asks (one GetItem): for the notifier and the approval links. */
 export async function findTicket(ticketId: string): Promise<TicketItem | undefined> {
@@ -293,47 +200,81 @@ export function ticketChangeWrites(
   ];
 }
 
-type Changes = z.output<typeof UpdateTicketBody>;
+/** The fields a person edits (the rest is the lifecycle, the assignee, decisions and bookkeeping). */
+const editableFields = ['title', 'description', 'type', 'priority', 'category', 'tags'] as const;
+type EditableField = (typeof editableFields)[number];
+
+/** A change of a ticket, as the operations below apply it. */
+export interface TicketChange {
+  /** A move along the lifecycle; `reason` goes with a decision. */
+  readonly status?: TicketStatus | undefined;
+  readonly reason?: string | undefined;
+  /** The new values of editable fields; a field present with `undefined` is removed (emptied). */
+  readonly fields: Partial<Record<EditableField, unknown>>;
+  /** The new assignee; `null` unassigns; `undefined` leaves the assignee as it is. */
+  readonly assigneeId?: string | null | undefined;
+}
+
+/** Whether two field values are the same (missing, null and an empty list are all "empty"). */
+function sameValue(a: unknown, b: unknown): boolean {
+  const empty = (value: unknown) =>
+    value === undefined || value === null || (Array.isArray(value) && value.length === 0);
+  if (empty(a) || empty(b)) return empty(a) && empty(b);
+  return JSON.stringify(a) === JSON.stringify(b);
+}
 
 /**
- * Change a ticket the actor can see: status along the lifecycle, and its fields. Requesters may change title,
- * description and priority of their own ticket; other fields need `canEditAll`, the assignee `canAssignTickets`.
- * The change and its audit events are one transaction conditioned on the version read.
- * @param ticket the ticket as read by {@link findVisibleTicket}
- * @param expectedVersion the version the client last read (from `If-Match`), if it sent one
- * @returns the ticket after the change (unchanged when nothing differs)
- * @throws NotAllowed (a field the actor may not change); TransitionNotAllowed with `allowed`; VersionConflict
- *   (stale `expectedVersion`, or a concurrent change when one was given); Conflict (a concurrent change otherwise);
- *   InvalidInput (rejecting without a reason, an assignee who is not an agent or admin)
+ * The assignee a change names may work tickets: an existing agent or admin (a role that may approve and be
+ * assigned), not disabled.
+ * @throws InvalidInput (`/assigneeId`) otherwise
  */
-export async function changeTicket(
+async function checkAssignee(assigneeId: string): Promise<void> {
+  const assignee = await findUser(assigneeId);
+  if (!assignee || !canApprove(assignee.role) || (assignee as { disabled?: boolean }).disabled) {
+    throw new InvalidInput([
+      { in: 'body', pointer: '/assigneeId', detail: 'The assignee must be an existing agent or admin.' },
+    ]);
+  }
+}
+
+/**
+ * Apply a change to a ticket the actor can see. Only what differs from the ticket is a change, and each needs
+ * its permission: an editable field `canEditAll` (the requester changes title, description and priority of their
+ * own ticket), the assignee `canAssignTickets` (and an agent or admin to assign to), the status the lifecycle's
+ * party (`policy.ts`). The change and its audit events are one transaction conditioned on the version read.
+ * @param expectedVersion the version the client last read (from `If-Match`), if it sent one
+ * @param options `assigneeChecked`: the caller already knows the assignee may work tickets (taking a ticket)
+ * @returns the ticket after the change (unchanged when nothing differs)
+ * @throws VersionConflict (stale `expectedVersion`, or a concurrent change when one was given); NotAllowed (a
+ *   field or the assignee the actor may not change); TransitionNotAllowed with `allowed`; InvalidInput (rejecting
+ *   without a reason, an assignee who is not an agent or admin); Conflict (a concurrent change otherwise)
+ */
+export async function applyTicketChange(
   actor: Actor,
   ticket: TicketItem,
-  changes: Changes,
+  change: TicketChange,
   expectedVersion: number | undefined,
+  options: { assigneeChecked?: boolean } = {},
 ): Promise<TicketItem> {
   if (expectedVersion !== undefined && expectedVersion !== ticket.version) throw new VersionConflict();
-  const { status, reason, assigneeId, ...fields } = changes;
-  for (const [field, value] of Object.entries(fields)) {
-    if (value === undefined) continue;
+  const now = nowIso();
+  const set: { -readonly [K in keyof TicketItem]?: TicketItem[K] } = {};
+  for (const field of editableFields) {
+    if (!(field in change.fields)) continue;
+    const value = change.fields[field];
+    if (sameValue(ticket[field], value)) continue;
     const refusal = fieldChangeRefusal(actor, ticket, field);
     if (refusal) throw new NotAllowed(refusal);
+    Object.assign(set, {
+      [field]: value === null || (Array.isArray(value) && value.length === 0) ? undefined : value,
+    });
   }
-  if (assigneeId !== undefined) {
+  if (change.assigneeId !== undefined && (change.assigneeId ?? undefined) !== ticket.assigneeId) {
     if (!actor.permissions.canAssignTickets) throw new NotAllowed('You may not assign tickets.');
-    const assignee = await findUser(assigneeId);
-    if (!assignee || !canApprove(assignee.role)) {
-      throw new InvalidInput([
-        { in: 'body', pointer: '/assigneeId', detail: 'The assignee must be an agent or admin.' },
-      ]);
-    }
+    if (change.assigneeId !== null && !options.assigneeChecked) await checkAssignee(change.assigneeId);
+    set.assigneeId = change.assigneeId ?? undefined;
   }
-  const now = nowIso();
-  const set: { -readonly [K in keyof TicketItem]?: TicketItem[K] } = {
-    ...stripUndefined(fields),
-    updatedAt: now,
-  };
-  if (assigneeId !== undefined) set.assigneeId = assigneeId;
+  const { status, reason } = change;
   if (status !== undefined && status !== ticket.status) {
     const check = checkTransition(actor, ticket, status);
     if (!check.ok) throw new TransitionNotAllowed(check.reason, ticket.status, status, check.allowed);
@@ -349,6 +290,7 @@ export async function changeTicket(
   }
   const events = auditEventsOf(ticket, set, actor.userId, now);
   if (events.length === 0) return ticket;
+  set.updatedAt = now;
   const result = await transactWrite(ticketChangeWrites(ticket, set, events));
   if (!result.ok) {
     if (expectedVersion !== undefined) throw new VersionConflict();
@@ -357,8 +299,108 @@ export async function changeTicket(
   return { ...ticket, ...set, version: ticket.version + 1 };
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+/**
+ * `PATCH`: change the fields sent, leave the others (see {@link applyTicketChange} for the rules and errors).
+ * @param ticket the ticket as read by {@link findVisibleTicket}
+ */
+export function changeTicket(
+  actor: Actor,
+  ticket: TicketItem,
+  changes: UpdateTicketInput,
+  expectedVersion: number | undefined,
+): Promise<TicketItem> {
+  const { status, reason, assigneeId, ...fields } = changes;
+  return applyTicketChange(
+    actor,
+    ticket,
+    {
+      status,
+      reason,
+      assigneeId,
+      fields: Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
+    },
+    expectedVersion,
+  );
+}
+
+/**
+ * `PUT`: replace every editable field and the assignee with the body's (the schema fills in the defaults of
+ * those left out: `type` question, `priority` medium, no category, no tags, unassigned); `status` moves only when
+ * sent. Same rules and errors as {@link applyTicketChange}: a field sent as it is needs no permission.
+ * @param ticket the ticket as read by {@link findVisibleTicket}
+ */
+export function replaceTicket(
+  actor: Actor,
+  ticket: TicketItem,
+  body: ReplaceTicketInput,
+  expectedVersion: number | undefined,
+): Promise<TicketItem> {
+  const { status, reason, assigneeId, ...fields } = body;
+  return applyTicketChange(
+    actor,
+    ticket,
+    { status, reason, assigneeId: assigneeId ?? null, fields: { category: undefined, ...fields } },
+    expectedVersion,
+  );
+}
+
+/**
+ * Take a ticket: assign it to the actor, who works tickets (the route requires `canManageTickets`). A ticket
+ * already theirs stays as it is; one assigned to someone else is taken over only with `canAssignTickets`.
+ * @param ticket the ticket as read by {@link findVisibleTicket}
+ * @throws Conflict (assigned to someone else, and the actor may not reassign); VersionConflict (stale
+ *   `expectedVersion`); as {@link applyTicketChange}
+ */
+export async function takeTicket(
+  actor: Actor,
+  ticket: TicketItem,
+  expectedVersion: number | undefined,
+): Promise<TicketItem> {
+  if (expectedVersion !== undefined && expectedVersion !== ticket.version) throw new VersionConflict();
+  if (ticket.assigneeId === actor.userId) return ticket;
+  if (ticket.assigneeId && !actor.permissions.canAssignTickets) {
+    throw new Conflict('Someone else works this ticket; ask someone who may assign tickets to reassign it.');
+  }
+  // Taking is assigning to oneself: the route's canManageTickets is the permission, and the actor may work it.
+  const asAssigner: Actor = { ...actor, permissions: { ...actor.permissions, canAssignTickets: true } };
+  return applyTicketChange(asAssigner, ticket, { fields: {}, assigneeId: actor.userId }, expectedVersion, {
+    assigneeChecked: true,
+  });
+}
+
+/**
+ * Delete a ticket the actor can see (`deleteRefusal` in `policy.ts`: `canDeleteAll`, or its requester while
+ * nothing has happened to it). The ticket item goes at once, with the requester's `ticketsCount`, in one
+ * transaction conditioned on the version read; its comments, images, audit events, notification log, approval
+ * links and stored objects are removed afterwards by the stream consumer of its removal (`cleanup.ts`).
+ * @param ticket the ticket as read by {@link findVisibleTicket}
+ * @param expectedVersion the version the client last read (from `If-Match`), if it sent one
+ * @throws NotAllowed (neither `canDeleteAll` nor its requester); Conflict (its requester, after something
+ *   happened; or a concurrent change); VersionConflict (stale `expectedVersion`, or a change meanwhile when given)
+ */
+export async function deleteTicket(
+  actor: Actor,
+  ticket: TicketItem,
+  expectedVersion: number | undefined,
+): Promise<void> {
+  const refusal = deleteRefusal(actor, ticket);
+  if (refusal?.kind === 'not-allowed') throw new NotAllowed(refusal.reason);
+  if (refusal) throw new Conflict(refusal.reason);
+  if (expectedVersion !== undefined && expectedVersion !== ticket.version) throw new VersionConflict();
+  const result = await transactWrite([
+    { delete: ticketKey(ticket.ticketId), condition: attributesEqual({ version: ticket.version }) },
+    { update: userKey(ticket.requesterId), changes: { add: { ticketsCount: -1 } }, condition: itemExists },
+  ]);
+  if (!result.ok) {
+    const [ticketReason] = result.reasons;
+    const raced = result.reasons.includes('TransactionConflict');
+    if (ticketReason !== 'ConditionalCheckFailed' && !raced) {
+      throw new Error(`Ticket ${ticket.ticketId} could not be deleted: ${result.reasons.join(', ')}`);
+    }
+    if (expectedVersion !== undefined && !raced) throw new VersionConflict();
+    throw new Conflict('The ticket changed while you were deleting it; read it again and retry.');
+  }
+  logger.info('Ticket deleted', { ticketId: ticket.ticketId, number: ticket.number, by: actor.userId });
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

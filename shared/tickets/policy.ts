@@ -76,3 +76,42 @@ export function fieldChangeRefusal(actor: Actor, ticket: TicketFacts, field: str
   if (ticket.requesterId === actor.userId && requesterEditableFields.has(field)) return undefined;
   return `You may not change ${field} of this ticket.`;
 }
+
+/**
+ * Whether nothing has happened to a ticket since it was created: it is still at version 1. Every change of the
+ * ticket item bumps the version (a field edit, a status move, an assignment, a comment of anyone, an approval
+ * decision), so version 1 also means: still in its initial status (`open`, or `pending_approval`), no agent
+ * response, no assignee, no decision, and not even an edit by the requester. Image uploads do not count.
+ */
+export const nothingHappened = (ticket: { readonly version: number }) => ticket.version === 1;
+
+export type DeleteRefusal =
+  | { readonly kind: 'not-allowed'; readonly reason: string }
+  | { readonly kind: 'activity'; readonly reason: string };
+
+/**
+ * Why the actor may not delete this ticket (which they can see), or `undefined` when they may: `canDeleteAll`
+ * deletes any ticket; its requester deletes it while {@link nothingHappened}; nobody else. The operation throws
+ * `NotAllowed` for `not-allowed` and `Conflict` for `activity` (the requester, too late).
+ */
+export function deleteRefusal(
+  actor: Actor,
+  ticket: TicketFacts & { readonly version: number },
+): DeleteRefusal | undefined {
+  if (actor.permissions.canDeleteAll) return undefined;
+  if (ticket.requesterId !== actor.userId) {
+    return {
+      kind: 'not-allowed',
+      reason: 'Only its requester, or a role that may delete any ticket, deletes it.',
+    };
+  }
+  if (!nothingHappened(ticket)) {
+    return {
+      kind: 'activity',
+      reason:
+        'The ticket can no longer be deleted by its requester: it has changed since it was created ' +
+        '(a reply, an edit, a status change or an assignment). Cancel it instead.',
+    };
+  }
+  return undefined;
+}

@@ -1,7 +1,14 @@
-/** Ticket routes. */
-import type { Route } from '#shared/platform/route-table.ts';
+/** Ticket routes, and the stream consumer that cleans up after a deleted ticket. */
+import type { EventSource, Route } from '#shared/platform/route-table.ts';
 import { ListQuery } from '#shared/platform/schemas.ts';
-import { CreateTicketBody, TicketParams, UpdateTicketBody } from '#shared/tickets/schemas.ts';
+import {
+  CreateTicketBody,
+  ListTicketsQuery,
+  ReplaceTicketBody,
+  TakeTicketBody,
+  TicketParams,
+  UpdateTicketBody,
+} from '#shared/tickets/schemas.ts';
 
 export const createTicketRoute = {
   id: 'CreateTicket',
@@ -11,7 +18,7 @@ export const createTicketRoute = {
   permission: 'canCreateTickets',
   summary: 'Open a ticket',
   body: CreateTicketBody,
-  success: { status: 201, description: 'The ticket, with Location and ETag' },
+  success: { status: 201, description: 'The ticket with its people embedded, with Location and ETag' },
   idempotent: true,
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
@@ -22,9 +29,13 @@ export const listTicketsRoute = {
   path: '/tickets',
   entry: 'functions/tickets/list.ts',
   permission: 'signed-in',
-  summary: 'Tickets visible to the caller, newest first',
-  query: ListQuery,
-  success: { status: 200, description: '{ items, nextCursor }, newest first' },
+  summary: 'Tickets visible to the caller, newest first, with filters',
+  description:
+    'Filters: status, priority, type, requesterId, assigneeId, mine, assigned. Served: no filter; one of status, ' +
+    'priority, type; or one person (requesterId or mine, assigneeId or assigned) with any other filter. Another ' +
+    'combination is a 400; another person without canViewAll a 403.',
+  query: ListTicketsQuery,
+  success: { status: 200, description: '{ items, nextCursor }, newest first, people embedded' },
   grants: ['table:read'],
 } as const satisfies Route;
 
@@ -36,7 +47,7 @@ export const getTicketRoute = {
   permission: 'signed-in',
   summary: 'A ticket with its comments and images',
   params: TicketParams,
-  success: { status: 200, description: 'The ticket with comments and images, with ETag' },
+  success: { status: 200, description: 'The ticket with comments and images, people embedded, with ETag' },
   grants: ['table:read', 'images:read'],
 } as const satisfies Route;
 
@@ -46,12 +57,102 @@ export const updateTicketRoute = {
   path: '/tickets/{ticketId}',
   entry: 'functions/tickets/update.ts',
   permission: 'signed-in',
-  summary: 'Change status or fields of a ticket',
+  summary: 'Change status, fields or the assignee of a ticket (If-Match: 412 when stale)',
   params: TicketParams,
   body: UpdateTicketBody,
   success: { status: 200, description: 'The changed ticket, with ETag' },
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 
+export const replaceTicketRoute = {
+  id: 'ReplaceTicket',
+  method: 'PUT',
+  path: '/tickets/{ticketId}',
+  entry: 'functions/tickets/replace.ts',
+  permission: 'signed-in',
+  summary:
+    'Replace the editable fields and the assignee of a ticket (left out: default or empty; status moves only ' +
+    'when sent; If-Match: 412 when stale)',
+  params: TicketParams,
+  body: ReplaceTicketBody,
+  success: { status: 200, description: 'The ticket, with ETag' },
+  grants: ['table:read', 'table:write'],
+} as const satisfies Route;
+
+export const deleteTicketRoute = {
+  id: 'DeleteTicket',
+  method: 'DELETE',
+  path: '/tickets/{ticketId}',
+  entry: 'functions/tickets/delete.ts',
+  permission: 'signed-in',
+  summary:
+    'Delete a ticket: canDeleteAll, or its requester while nothing has happened to it (409 after); its ' +
+    'comments, images, audit trail, links and objects are removed right after (If-Match: 412 when stale)',
+  params: TicketParams,
+  success: { status: 204, description: 'Deleted; the rest of the ticket is cleaned up asynchronously' },
+  grants: ['table:read', 'table:write'],
+} as const satisfies Route;
+
+export const takeTicketRoute = {
+  id: 'TakeTicket',
+  method: 'POST',
+  path: '/tickets/{ticketId}/take',
+  entry: 'functions/tickets/take.ts',
+  permission: 'canManageTickets',
+  summary:
+    'Assign the ticket to the caller (409 when someone else works it and the caller may not assign tickets; ' +
+    'If-Match: 412 when stale)',
+  params: TicketParams,
+  body: TakeTicketBody,
+  success: { status: 200, description: 'The ticket, assigned to the caller, with ETag' },
+  grants: ['table:read', 'table:write'],
+} as const satisfies Route;
+
+export const listTicketEventsRoute = {
+  id: 'ListTicketEvents',
+  method: 'GET',
+  path: '/tickets/{ticketId}/events',
+  entry: 'functions/tickets/events.ts',
+  permission: 'signed-in',
+  summary:
+    "A ticket's audit trail, oldest first: who, when, field, from → to (internal events for agents only)",
+  params: TicketParams,
+  query: ListQuery,
+  success: { status: 200, description: '{ items, nextCursor }, oldest first, the actor embedded' },
+  grants: ['table:read'],
+} as const satisfies Route;
+
 /** Every route of this feature, for `shared/routes.ts`. */
-export const ticketRoutes = [createTicketRoute, listTicketsRoute, getTicketRoute, updateTicketRoute] as const;
+export const ticketRoutes = [
+  createTicketRoute,
+  listTicketsRoute,
+  getTicketRoute,
+  updateTicketRoute,
+  replaceTicketRoute,
+  deleteTicketRoute,
+  takeTicketRoute,
+  listTicketEventsRoute,
+] as const;
+
+/**
+ * The table stream consumer of a ticket's removal: deletes what belonged to the ticket (`cleanup.ts`). Its event
+ * source takes only {@link ticketRemovedFilter}; CDK (`lib/stacks/notifications-stack.ts`) and the local stack
+ * (`scripts/local/event-sources.ts`) read both from here.
+ */
+export const ticketRemovedSource = {
+  id: 'TicketRemoved',
+  entry: 'functions/tickets/on-ticket-removed.ts',
+  summary: "Deletes a deleted ticket's comments, images, audit trail, notification log, links and objects",
+} as const satisfies EventSource;
+
+/** The Lambda event filter pattern of {@link ticketRemovedSource}: the removal of a ticket item. */
+export const ticketRemovedFilter = {
+  eventName: ['REMOVE'],
+  dynamodb: { OldImage: { entityType: { S: ['ticket'] } } },
+} as const;
+
+/**
+ * How the event source delivers to {@link ticketRemovedSource}, in AWS and locally: batches of 10 records in
+ * shard order, a failing batch halved (bisect) and retried up to 10 times, then given to the dead-letter queue.
+ */
+export const ticketRemovedDelivery = { batchSize: 10, retryAttempts: 10, bisectBatchOnError: true } as const;

@@ -4,7 +4,7 @@
  * (`shared/platform/schemas.ts`).
  */
 import * as z from 'zod/mini';
-import { defineSchema, Ulid, UserId } from '#shared/platform/schemas.ts';
+import { defineSchema, ListQuery, Ulid, UserId } from '#shared/platform/schemas.ts';
 import { priorities, ticketStatuses, ticketTypes } from '#shared/tickets/lifecycle.ts';
 
 /** A string trimmed, then `min` to `max` characters long. */
@@ -48,7 +48,8 @@ export const UpdateTicketBody = /* @__PURE__ */ defineSchema(() =>
       priority: z.optional(Priority),
       category: z.optional(trimmed(1, 100)),
       tags: z.optional(tags()),
-      assigneeId: z.optional(UserId),
+      /** The agent or admin who works the ticket; `null` unassigns. Needs `canAssignTickets`. */
+      assigneeId: z.optional(z.nullable(UserId)),
     })
     .check(
       z.refine(
@@ -59,6 +60,54 @@ export const UpdateTicketBody = /* @__PURE__ */ defineSchema(() =>
     ),
 );
 export type UpdateTicketInput = z.output<typeof UpdateTicketBody>;
+
+/**
+ * `PUT /tickets/{ticketId}`: the ticket's editable fields, all of them. A field left out goes back to its default
+ * (`type` question, `priority` medium) or to empty (`category` none, `tags` [], `assigneeId` unassigned). `status`
+ * is not a field but a move along the lifecycle: left out, it stays; `reason` goes with a rejection.
+ */
+export const ReplaceTicketBody = /* @__PURE__ */ defineSchema(() =>
+  z
+    .strictObject({
+      title: trimmed(1, 120),
+      description: trimmed(1, 10_000),
+      type: z._default(z.enum(ticketTypes), 'question'),
+      priority: z._default(Priority, 'medium'),
+      category: z.optional(z.nullable(trimmed(1, 100))),
+      tags: z._default(tags(), []),
+      assigneeId: z.optional(z.nullable(UserId)),
+      status: z.optional(z.enum(ticketStatuses)),
+      reason: z.optional(trimmed(1, 1000)),
+    })
+    .check(z.meta({ id: 'ReplaceTicketRequest' })),
+);
+export type ReplaceTicketInput = z.output<typeof ReplaceTicketBody>;
+
+/**
+ * `GET /tickets` filters, besides `limit` and `cursor`. `mine=true` (tickets I opened) is `requesterId` = me,
+ * `assigned=true` (tickets assigned to me) is `assigneeId` = me. Strict: an unknown filter is a 400, never
+ * silently ignored. Which combinations an index serves: `listPlan` in `shared/tickets/listing.ts`.
+ */
+export const ListTicketsQuery = /* @__PURE__ */ defineSchema(() =>
+  z.strictObject({
+    ...ListQuery.shape,
+    status: z.optional(z.enum(ticketStatuses)),
+    priority: z.optional(Priority),
+    type: z.optional(z.enum(ticketTypes)),
+    requesterId: z.optional(UserId),
+    assigneeId: z.optional(UserId),
+    /** `true`: tickets the caller opened. */
+    mine: z.optional(z.stringbool()),
+    /** `true`: tickets assigned to the caller. */
+    assigned: z.optional(z.stringbool()),
+  }),
+);
+export type ListTicketsInput = z.output<typeof ListTicketsQuery>;
+
+/** `POST /tickets/{ticketId}/take`: no fields (an empty object, or no body at all). */
+export const TakeTicketBody = /* @__PURE__ */ defineSchema(() =>
+  z.strictObject({}).check(z.meta({ id: 'TakeTicketRequest' })),
+);
 
 export const TicketParams = /* @__PURE__ */ defineSchema(() => z.object({ ticketId: Ulid }));
 export type TicketParamsInput = z.output<typeof TicketParams>;

@@ -8,7 +8,10 @@
  *   reads the shards in parallel and merges them;
  * - a requester's tickets, newest first: gsi2, partition `REQUESTER#<requesterId>`;
  * - an assignee's tickets, newest first: gsi3, partition `ASSIGNEE#<assigneeId>` (unassigned tickets have no gsi3
- *   keys, so they are not in that index at all).
+ *   keys, so they are not in that index at all);
+ * - every ticket with one status, priority or type, newest first: gsi7 `STATUS#<status>#<shard>`, gsi8
+ *   `PRIORITY#<priority>#<shard>`, gsi9 `TYPE#<type>#<shard>`, sharded like gsi1 (a change of status, priority or
+ *   type moves the ticket to another partition of that index).
  * All sort by `<createdAt>#<ticketId>` and project the summary (`listProjection` in `shared/platform/table.ts`).
  * {@link ticketIndexKeys} derives every index key from the ticket's fields; writers of a change set the keys it
  * alters ({@link ticketIndexKeyChanges}), so the indexes never disagree with the item.
@@ -70,6 +73,21 @@ export const requesterTicketsPartition = (requesterId: string) => ({ gsi2pk: `RE
 /** The partition of an assignee's tickets (gsi3). */
 export const assigneeTicketsPartition = (assigneeId: string) => ({ gsi3pk: `ASSIGNEE#${assigneeId}` });
 
+/** The partition of one shard of the tickets with this status (gsi7). */
+export const statusTicketsPartition = (status: TicketStatus, shard: number) => ({
+  gsi7pk: `STATUS#${status}#${shard}`,
+});
+
+/** The partition of one shard of the tickets with this priority (gsi8). */
+export const priorityTicketsPartition = (priority: Priority, shard: number) => ({
+  gsi8pk: `PRIORITY#${priority}#${shard}`,
+});
+
+/** The partition of one shard of the tickets of this type (gsi9). */
+export const typeTicketsPartition = (type: TicketType, shard: number) => ({
+  gsi9pk: `TYPE#${type}#${shard}`,
+});
+
 /** The list sort key: newest first when read descending. */
 const listSortKey = (ticket: Pick<TicketItem, 'createdAt' | 'ticketId'>) =>
   `${ticket.createdAt}#${ticket.ticketId}`;
@@ -80,13 +98,20 @@ const listSortKey = (ticket: Pick<TicketItem, 'createdAt' | 'ticketId'>) =>
  */
 export function ticketIndexKeys(ticket: TicketItem): Record<string, string | undefined> {
   const sortKey = listSortKey(ticket);
+  const shard = ticketShard(ticket.ticketId);
   return {
-    ...allTicketsPartition(ticketShard(ticket.ticketId)),
+    ...allTicketsPartition(shard),
     gsi1sk: sortKey,
     ...requesterTicketsPartition(ticket.requesterId),
     gsi2sk: sortKey,
     ...(ticket.assigneeId ? { ...assigneeTicketsPartition(ticket.assigneeId), gsi3sk: sortKey } : {}),
     ...(ticket.assigneeId ? {} : { gsi3pk: undefined, gsi3sk: undefined }),
+    ...statusTicketsPartition(ticket.status, shard),
+    gsi7sk: sortKey,
+    ...priorityTicketsPartition(ticket.priority, shard),
+    gsi8sk: sortKey,
+    ...typeTicketsPartition(ticket.type, shard),
+    gsi9sk: sortKey,
   };
 }
 

@@ -1,5 +1,16 @@
-/** What the API shows of a ticket. Timestamps are ISO 8601 UTC strings. */
+/**
+ * What the API shows of a ticket. Timestamps are ISO 8601 UTC strings. The people a ticket names (requester,
+ * assignee, approver) are embedded as `{ userId, name, email }` (or null), from profiles read once per response
+ * ({@link ticketPeopleIds} into `findUsers`, one BatchGetItem), so a client needs no second call to show them; the
+ * ids stay as `requesterId`, `assigneeId`, `approverId`. Whoever may see a ticket sees the people it names.
+ */
 import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
+import type { TicketEventItem } from '#shared/tickets/ticket-event.entity.ts';
+import type { UserItem } from '#shared/users/user.entity.ts';
+import { personView } from '#shared/users/views.ts';
+
+/** Profiles by user id, as `findUsers` answers them. */
+export type People = ReadonlyMap<string, UserItem>;
 
 /** The fields a ticket list shows: what the list indexes project (`listProjection`). */
 export type TicketSummary = Pick<
@@ -18,8 +29,13 @@ export type TicketSummary = Pick<
   | 'createdAt'
 >;
 
+/** The user ids the views of these tickets name, for one `findUsers` call. */
+export const ticketPeopleIds = (
+  tickets: readonly Pick<TicketSummary, 'requesterId' | 'assigneeId' | 'approverId'>[],
+) => tickets.flatMap((ticket) => [ticket.requesterId, ticket.assigneeId, ticket.approverId]);
+
 /** A ticket in a list (`GET /tickets`): the summary; read the ticket for its description and decision. */
-export function ticketSummaryView(ticket: TicketSummary) {
+export function ticketSummaryView(ticket: TicketSummary, people: People) {
   return {
     ticketId: ticket.ticketId,
     number: ticket.number,
@@ -30,6 +46,9 @@ export function ticketSummaryView(ticket: TicketSummary) {
     requesterId: ticket.requesterId,
     assigneeId: ticket.assigneeId ?? null,
     approverId: ticket.approverId ?? null,
+    requester: personView(ticket.requesterId, people),
+    assignee: personView(ticket.assigneeId, people),
+    approver: personView(ticket.approverId, people),
     category: ticket.category ?? null,
     tags: ticket.tags ?? [],
     createdAt: ticket.createdAt,
@@ -37,9 +56,9 @@ export function ticketSummaryView(ticket: TicketSummary) {
 }
 
 /** A ticket as the API returns it; `tags` is always an array. */
-export function ticketView(ticket: TicketItem) {
+export function ticketView(ticket: TicketItem, people: People) {
   return {
-    ...ticketSummaryView(ticket),
+    ...ticketSummaryView(ticket, people),
     description: ticket.description,
     decision:
       ticket.status === 'approved' || ticket.status === 'rejected' || ticket.decidedAt
@@ -51,5 +70,22 @@ export function ticketView(ticket: TicketItem) {
         : null,
     updatedAt: ticket.updatedAt,
     version: ticket.version,
+  };
+}
+
+/**
+ * One event of a ticket's audit trail: who (`actor`, embedded), when, which field, from → to (`null` when the
+ * field was empty before or after). `field` is `created` for the creation (`to` the initial status).
+ */
+export function ticketEventView(event: TicketEventItem, people: People) {
+  return {
+    eventId: event.eventId,
+    ticketId: event.ticketId,
+    at: event.at,
+    actor: personView(event.actorId, people),
+    field: event.field,
+    from: event.from ?? null,
+    to: event.to ?? null,
+    internal: event.internal === true,
   };
 }

@@ -1,23 +1,33 @@
 /**
- * User accounts: a Cognito user (sign-in, password, group = role) plus a profile item in the table (name, role,
- * phone for SMS). Used by `POST /auth/signup` and by the local stack's demo seeding.
+ * User accounts: a Cognito user (sign-in, password; for built-in roles a group of the same name, mirroring the
+ * role for token consumers) plus a profile item in the table (name, role, phone for SMS, disabled). The profile
+ * is the authority: the API reads the role and the disabled state from it on every request (docs/roles.md).
+ *
+ * Every Cognito call an existing user needs goes by user id (the `sub`): with email as the sign-in alias, the
+ * Cognito user name is the `sub` itself, and the admin calls accept it locally too.
  */
+import { randomInt } from 'node:crypto';
 import {
   AdminAddUserToGroupCommand,
   AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminGetUserCommand,
+  AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
+  ChangePasswordCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoClient } from '#shared/platform/aws-clients.ts';
 import { config } from '#shared/platform/config.ts';
-import { updateItem } from '#shared/platform/db.ts';
+import { getItem, putItem } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
-import type { RoleName } from '#shared/roles/roles.ts';
+import { isBuiltInRole, type RoleName, signUpRole } from '#shared/roles/roles.ts';
 import { accountError } from '#shared/users/cognito-errors.ts';
-import { type UserItem, userEntity, userKey } from '#shared/users/user.entity.ts';
+import { type UserItem, userKey, userRecord } from '#shared/users/user.entity.ts';
 
 export interface NewAccount {
   readonly email: string;
@@ -29,33 +39,12 @@ export interface NewAccount {
 }
 
 const errorName = (error: unknown) => (error as { name?: string } | undefined)?.name;
-
-/** Write the profile (an upsert: `createdAt` is kept when the profile exists). One UpdateItem. */
-async function putProfile(userId: string, account: NewAccount, role: RoleName): Promise<UserItem> {
-  const profile = await updateItem<UserItem>(
-    userKey(userId),
-    {
-      set: {
-        entityType: userEntity,
-        userId,
-        email: account.email.toLowerCase(),
-        name: account.name,
-        role,
-        phone: account.phone,
-        smsOptIn: account.smsOptIn ?? false,
-      },
-      setIfMissing: { createdAt: nowIso() },
-    },
-    { returnNew: true },
-  );
-  if (!profile) throw new Error(`The profile of ${userId} was not written.`);
-  return profile;
-}
+const poolId = () => config.userPoolId;
 
 /**
- * Self sign-up of a requester (requesters register themselves; nobody else does): Cognito `SignUp`, then
- * `AdminConfirmSignUp` (no email code round trip), group `requester`, and the profile item. If any step after
- * `SignUp` fails, the Cognito user is deleted again so that the email can sign up once more.
+ * Self sign-up of a requester (requesters register themselves; nobody signs up into another role): Cognito
+ * `SignUp`, then `AdminConfirmSignUp` (no email code round trip), group `requester`, and the profile item. If any
+ * step after `SignUp` fails, the Cognito user is deleted again so that the email can sign up once more.
  * @throws Conflict (the email has an account), InvalidInput (password or attributes Cognito refuses),
  *   RateLimited; other Cognito errors as they are
  */
@@ -67,40 +56,209 @@ export async function signUpRequester(account: NewAccount): Promise<UserItem> {
 
 async function createRequester(account: NewAccount): Promise<UserItem> {
   const cognito = cognitoClient();
+  const username = account.email.toLowerCase();
   const signUp = await cognito.send(
     new SignUpCommand({
       ClientId: config.userPoolClientId,
-      Username: account.email.toLowerCase(),
+      Username: username,
       Password: account.password,
       UserAttributes: [
-        { Name: 'email', Value: account.email.toLowerCase() },
+        { Name: 'email', Value: username },
         { Name: 'name', Value: account.name },
       ],
     }),
   );
   const userId = signUp.UserSub as string;
-  const username = account.email.toLowerCase();
   try {
-    await cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: config.userPoolId, Username: username }));
-    await cognito.send(
-      new AdminAddUserToGroupCommand({
-        UserPoolId: config.userPoolId,
-        Username: username,
-        GroupName: 'requester',
+    await cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: poolId(), Username: username }));
+    await addToRoleGroup(userId, signUpRole);
+    const profile = newProfile(userId, account, signUpRole);
+    await putItem(userRecord(profile));
+    return profile;
+  } catch (error) {
+    await deleteAccount(userId).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A new profile: no tickets yet, enabled. */
+function newProfile(
+  userId: string,
+  account: Omit<NewAccount, 'password'>,
+  role: string,
+): UserItem & { ticketsCount: number } {
+  return {
+    userId,
+    email: account.email.toLowerCase(),
+    name: account.name,
+    role,
+    phone: account.phone,
+    smsOptIn: account.smsOptIn ?? false,
+    ticketsCount: 0,
+    disabled: false,
+    createdAt: nowIso(),
+  };
+}
+
+/**
+ * A password Cognito's default policy takes (upper and lower case, digits, symbols; 16 characters), from
+ * `crypto.randomInt`: the temporary password of an account an admin creates.
+ */
+export function temporaryPassword(): string {
+  const sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '-_.!#%'];
+  const all = sets.join('');
+  const chars = [
+    ...sets.map((set) => set[randomInt(set.length)]),
+    ...Array.from({ length: 12 }, () => all[randomInt(all.length)]),
+  ];
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j], chars[i]];
+  }
+  return chars.join('');
+}
+
+/**
+ * Create the Cognito user of an account an admin creates, with a temporary password that must be changed at the
+ * first sign-in (`AdminCreateUser` with `MessageAction: SUPPRESS`: Cognito sends nothing, the API returns the
+ * password once), and put it in its role's group when the role is built-in.
+ * @returns the user id and the temporary password
+ * @throws Conflict when the email has an account; InvalidInput for attributes Cognito refuses
+ */
+export async function createCognitoUser(account: {
+  email: string;
+  name: string;
+  role: string;
+}): Promise<{ userId: string; temporaryPassword: string }> {
+  const password = temporaryPassword();
+  const email = account.email.toLowerCase();
+  try {
+    const created = await cognitoClient().send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId(),
+        Username: email,
+        TemporaryPassword: password,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+          { Name: 'name', Value: account.name },
+        ],
       }),
     );
-    return await putProfile(userId, account, 'requester');
+    const userId = created.User?.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value;
+    if (!userId) throw new Error(`Cognito returned no sub for ${email}`);
+    try {
+      await addToRoleGroup(userId, account.role);
+    } catch (error) {
+      await deleteAccount(userId).catch(() => undefined);
+      throw error;
+    }
+    return { userId, temporaryPassword: password };
   } catch (error) {
-    await cognito
-      .send(new AdminDeleteUserCommand({ UserPoolId: config.userPoolId, Username: username }))
-      .catch(() => undefined);
+    throw accountError(error, 'signup');
+  }
+}
+
+/** Delete a Cognito user (undoing a creation whose later steps failed). */
+export async function deleteAccount(userId: string): Promise<void> {
+  await cognitoClient().send(new AdminDeleteUserCommand({ UserPoolId: poolId(), Username: userId }));
+}
+
+/** Put a user in the group of a built-in role (custom roles have no group). */
+async function addToRoleGroup(userId: string, role: string): Promise<void> {
+  if (!isBuiltInRole(role)) return;
+  await cognitoClient().send(
+    new AdminAddUserToGroupCommand({ UserPoolId: poolId(), Username: userId, GroupName: role }),
+  );
+}
+
+/**
+ * Move a user from the group of their old role to that of the new one (built-in roles only). The groups only
+ * mirror the role for token consumers: the API reads the role from the profile.
+ */
+export async function moveRoleGroup(userId: string, from: string, to: string): Promise<void> {
+  if (from === to) return;
+  if (isBuiltInRole(from)) {
+    await cognitoClient().send(
+      new AdminRemoveUserFromGroupCommand({ UserPoolId: poolId(), Username: userId, GroupName: from }),
+    );
+  }
+  await addToRoleGroup(userId, to);
+}
+
+/** The user id of the account signed in with this email, or `undefined` (`AdminGetUser` by the email alias). */
+export async function accountOfEmail(email: string): Promise<string | undefined> {
+  try {
+    const user = await cognitoClient().send(
+      new AdminGetUserCommand({ UserPoolId: poolId(), Username: email.toLowerCase() }),
+    );
+    return user.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value;
+  } catch (error) {
+    if (errorName(error) === 'UserNotFoundException') return undefined;
     throw error;
   }
 }
 
 /**
- * Create an account with a given role and a permanent password, or return the existing one (idempotent by
- * email). For seeding demo and test accounts; admins creating agents will use it too.
+ * Change the sign-in email and the name of a Cognito user (`AdminUpdateUserAttributes`). The new email counts as
+ * verified (an admin or the signed-in user set it), so the account keeps signing in, now with the new email; its
+ * `sub`, and so the user id, stays.
+ */
+export async function updateAccountAttributes(
+  userId: string,
+  attributes: { email?: string | undefined; name?: string | undefined },
+): Promise<void> {
+  const list = [
+    ...(attributes.email
+      ? [
+          { Name: 'email', Value: attributes.email.toLowerCase() },
+          { Name: 'email_verified', Value: 'true' },
+        ]
+      : []),
+    ...(attributes.name ? [{ Name: 'name', Value: attributes.name }] : []),
+  ];
+  if (list.length === 0) return;
+  await cognitoClient()
+    .send(
+      new AdminUpdateUserAttributesCommand({ UserPoolId: poolId(), Username: userId, UserAttributes: list }),
+    )
+    .catch((error: unknown) => {
+      throw accountError(error, 'update');
+    });
+}
+
+/** Enable or disable sign-in (`AdminEnableUser` / `AdminDisableUser`). */
+export async function setAccountEnabled(userId: string, enabled: boolean): Promise<void> {
+  const input = { UserPoolId: poolId(), Username: userId };
+  await cognitoClient().send(
+    enabled ? new AdminEnableUserCommand(input) : new AdminDisableUserCommand(input),
+  );
+}
+
+/**
+ * Change the caller's own password with their access token and current password (`ChangePassword`: Cognito
+ * checks the current password; no IAM permission involved).
+ * @throws InvalidInput on `/currentPassword` when it is wrong, on `/password` when the pool refuses the new one
+ */
+export async function changeOwnPassword(accessToken: string, current: string, next: string): Promise<void> {
+  await cognitoClient()
+    .send(
+      new ChangePasswordCommand({
+        AccessToken: accessToken,
+        PreviousPassword: current,
+        ProposedPassword: next,
+      }),
+    )
+    .catch((error: unknown) => {
+      throw accountError(error, 'password');
+    });
+}
+
+/**
+ * Create an account with a given built-in role and a permanent password, or bring the existing one (same email)
+ * up to date: for seeding the demo and test accounts. Keeps an existing profile's ticket count, disabled state and
+ * revoked sessions.
  * @returns the user id (Cognito `sub`)
  */
 export async function provisionAccount(
@@ -108,19 +266,11 @@ export async function provisionAccount(
 ): Promise<{ userId: string }> {
   const cognito = cognitoClient();
   const username = account.email.toLowerCase();
-  let userId: string | undefined;
-  try {
-    const existing = await cognito.send(
-      new AdminGetUserCommand({ UserPoolId: config.userPoolId, Username: username }),
-    );
-    userId = existing.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value;
-  } catch (error) {
-    if (errorName(error) !== 'UserNotFoundException') throw error;
-  }
+  let userId = await accountOfEmail(username);
   if (!userId) {
     const createdUser = await cognito.send(
       new AdminCreateUserCommand({
-        UserPoolId: config.userPoolId,
+        UserPoolId: poolId(),
         Username: username,
         MessageAction: 'SUPPRESS',
         UserAttributes: [
@@ -135,20 +285,24 @@ export async function provisionAccount(
     if (!userId) throw new Error(`Cognito returned no sub for ${username}`);
     await cognito.send(
       new AdminSetUserPasswordCommand({
-        UserPoolId: config.userPoolId,
+        UserPoolId: poolId(),
         Username: username,
         Password: account.password,
         Permanent: true,
       }),
     );
   }
-  await cognito.send(
-    new AdminAddUserToGroupCommand({
-      UserPoolId: config.userPoolId,
-      Username: username,
-      GroupName: account.role,
+  await addToRoleGroup(userId, account.role);
+  const existing = await getItem<UserItem>(userKey(userId), { consistent: true });
+  const profile = newProfile(userId, account, account.role);
+  await putItem(
+    userRecord({
+      ...profile,
+      ticketsCount: existing?.ticketsCount ?? 0,
+      disabled: existing?.disabled ?? false,
+      sessionsRevokedAt: existing?.sessionsRevokedAt,
+      createdAt: existing?.createdAt ?? profile.createdAt,
     }),
   );
-  await putProfile(userId, account, account.role);
   return { userId };
 }

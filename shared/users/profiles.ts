@@ -2,9 +2,15 @@
 import { getItem, getItems } from '#shared/platform/db.ts';
 import { type UserItem, userKey } from '#shared/users/user.entity.ts';
 
-/** The profile of a user, or `undefined`. One GetItem. */
-export function findUser(userId: string): Promise<UserItem | undefined> {
-  return getItem<UserItem>(userKey(userId));
+/**
+ * The profile of a user, or `undefined`. One GetItem (`consistent`: strongly consistent, as the actor resolver
+ * reads it so that a disable or logout counts from the very next request).
+ */
+export function findUser(
+  userId: string,
+  options: { consistent?: boolean } = {},
+): Promise<UserItem | undefined> {
+  return getItem<UserItem>(userKey(userId), options);
 }
 
 /**

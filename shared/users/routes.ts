@@ -1,6 +1,21 @@
-/** Account routes: sign-up, log-in, token refresh and the caller's own profile. */
+/**
+ * Account and user routes: sign-up, log-in (and the first sign-in of an account with a temporary password),
+ * refresh, log-out, the caller's own profile, user administration and the approver directory.
+ */
 import type { Route } from '#shared/platform/route-table.ts';
-import { LogInBody, RefreshBody, SignUpBody } from '#shared/users/schemas.ts';
+import {
+  ApproversQuery,
+  CreateUserBody,
+  ListUsersQuery,
+  LogInBody,
+  LogOutBody,
+  NewPasswordBody,
+  RefreshBody,
+  ReplaceUserBody,
+  SignUpBody,
+  UpdateUserBody,
+  UserParams,
+} from '#shared/users/schemas.ts';
 
 export const signUpRoute = {
   id: 'SignUp',
@@ -8,7 +23,7 @@ export const signUpRoute = {
   path: '/auth/signup',
   entry: 'functions/users/signup.ts',
   permission: 'public',
-  summary: 'Create a requester account',
+  summary: 'Create a requester account (a privileged field such as role is a 400 naming it)',
   body: SignUpBody,
   success: { status: 201, description: 'The account; log in next' },
   grants: ['userPool:admin', 'table:write'],
@@ -20,10 +35,25 @@ export const logInRoute = {
   path: '/auth/login',
   entry: 'functions/users/login.ts',
   permission: 'public',
-  summary: 'Exchange email and password for Cognito tokens',
+  summary:
+    'Exchange email and password for Cognito tokens; 409 { challenge: NEW_PASSWORD_REQUIRED, session } for a ' +
+    'temporary password (answer with POST /auth/password); 401 for a wrong password or a disabled account',
   body: LogInBody,
   success: { status: 200, description: 'Tokens: send accessToken as a Bearer token' },
-  grants: [],
+  grants: ['table:read'],
+} as const satisfies Route;
+
+export const setNewPasswordRoute = {
+  id: 'SetNewPassword',
+  method: 'POST',
+  path: '/auth/password',
+  entry: 'functions/users/set-password.ts',
+  permission: 'public',
+  summary:
+    'First sign-in with a temporary password: the session from the 409 of /auth/login and a new password',
+  body: NewPasswordBody,
+  success: { status: 200, description: 'Tokens, as /auth/login answers them' },
+  grants: ['table:read'],
 } as const satisfies Route;
 
 export const refreshTokensRoute = {
@@ -32,10 +62,22 @@ export const refreshTokensRoute = {
   path: '/auth/refresh',
   entry: 'functions/users/refresh.ts',
   permission: 'public',
-  summary: 'Exchange a refresh token for new tokens',
+  summary: 'Exchange a refresh token for new tokens (401 once logged out or disabled)',
   body: RefreshBody,
   success: { status: 200, description: 'New access and ID tokens' },
-  grants: [],
+  grants: ['table:read'],
+} as const satisfies Route;
+
+export const logOutRoute = {
+  id: 'LogOut',
+  method: 'POST',
+  path: '/auth/logout',
+  entry: 'functions/users/logout.ts',
+  permission: 'signed-in',
+  summary: 'Revoke the refresh token; every access token issued to you so far is refused from now on',
+  body: LogOutBody,
+  success: { status: 204, description: 'Logged out' },
+  grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 
 export const getMeRoute = {
@@ -49,5 +91,117 @@ export const getMeRoute = {
   grants: ['table:read'],
 } as const satisfies Route;
 
+export const createUserRoute = {
+  id: 'CreateUser',
+  method: 'POST',
+  path: '/users',
+  entry: 'functions/users/create.ts',
+  permission: 'canManageUsers',
+  summary:
+    'Create an account of any role (an agent, an admin, a custom role); 400 naming an unknown role, 409 for a ' +
+    'taken email. The temporary password is in the response, once; the user replaces it at first sign-in',
+  body: CreateUserBody,
+  success: { status: 201, description: 'The user and temporaryPassword, with Location' },
+  grants: ['table:read', 'table:write', 'userPool:manage'],
+} as const satisfies Route;
+
+export const listUsersRoute = {
+  id: 'ListUsers',
+  method: 'GET',
+  path: '/users',
+  entry: 'functions/users/list.ts',
+  permission: 'signed-in',
+  summary:
+    'Users with role and ticketsCount (canManageUsers or canViewAll): most tickets first, or ?role= (most ' +
+    'tickets first), or ?name= (start of the name, by name); role and name together are a 400',
+  query: ListUsersQuery,
+  success: { status: 200, description: '{ items, nextCursor }' },
+  grants: ['table:read'],
+} as const satisfies Route;
+
+export const getUserRoute = {
+  id: 'GetUser',
+  method: 'GET',
+  path: '/users/{userId}',
+  entry: 'functions/users/get.ts',
+  permission: 'signed-in',
+  summary:
+    'A profile with the first tickets the user opened and of those assigned to them (the user, canManageUsers, ' +
+    'canViewAll; 404 for others)',
+  params: UserParams,
+  success: { status: 200, description: 'The user with createdTickets and assignedTickets' },
+  grants: ['table:read'],
+} as const satisfies Route;
+
+export const updateUserRoute = {
+  id: 'UpdateUser',
+  method: 'PATCH',
+  path: '/users/{userId}',
+  entry: 'functions/users/update.ts',
+  permission: 'signed-in',
+  summary:
+    'Change name, email, phone, SMS consent, password (yourself, with currentPassword); role and disabled ' +
+    '(canManageUsers, not your own)',
+  params: UserParams,
+  body: UpdateUserBody,
+  success: { status: 200, description: 'The user' },
+  grants: ['table:read', 'table:write', 'userPool:manage'],
+} as const satisfies Route;
+
+export const replaceUserRoute = {
+  id: 'ReplaceUser',
+  method: 'PUT',
+  path: '/users/{userId}',
+  entry: 'functions/users/replace.ts',
+  permission: 'signed-in',
+  summary:
+    'Replace the editable profile (name, email, smsOptIn; phone left out is removed); role, disabled and ' +
+    'password change only when sent',
+  params: UserParams,
+  body: ReplaceUserBody,
+  success: { status: 200, description: 'The user' },
+  grants: ['table:read', 'table:write', 'userPool:manage'],
+} as const satisfies Route;
+
+export const deleteUserRoute = {
+  id: 'DeleteUser',
+  method: 'DELETE',
+  path: '/users/{userId}',
+  entry: 'functions/users/delete.ts',
+  permission: 'canManageUsers',
+  summary:
+    'Disable a user: no more sign-in, their tokens refused from the next request; their tickets, comments and ' +
+    'history stay',
+  params: UserParams,
+  success: { status: 204, description: 'Disabled' },
+  grants: ['table:read', 'table:write', 'userPool:manage'],
+} as const satisfies Route;
+
+export const listApproversRoute = {
+  id: 'ListApprovers',
+  method: 'GET',
+  path: '/approvers',
+  entry: 'functions/users/approvers.ts',
+  permission: 'signed-in',
+  summary: 'People who may approve (agents, admins) whose name starts with ?name=, by name: id, name, email',
+  query: ApproversQuery,
+  success: { status: 200, description: '{ items: [{ userId, name, email }], nextCursor }' },
+  grants: ['table:read'],
+} as const satisfies Route;
+
 /** Every route of this feature, for `shared/routes.ts`. */
-export const userRoutes = [signUpRoute, logInRoute, refreshTokensRoute, getMeRoute] as const;
+export const userRoutes = [
+  signUpRoute,
+  logInRoute,
+  setNewPasswordRoute,
+  refreshTokensRoute,
+  logOutRoute,
+  getMeRoute,
+  createUserRoute,
+  listUsersRoute,
+  getUserRoute,
+  updateUserRoute,
+  replaceUserRoute,
+  deleteUserRoute,
+  listApproversRoute,
+] as const;

@@ -1,14 +1,20 @@
 /**
- * Cognito token exchanges with the app client (no client secret): `USER_PASSWORD_AUTH` and
- * `REFRESH_TOKEN_AUTH` ("InitiateAuth", Cognito API reference).
+ * Cognito token exchanges with the app client (no client secret, so no IAM permission either):
+ * `USER_PASSWORD_AUTH`, the `NEW_PASSWORD_REQUIRED` challenge of an account with a temporary password,
+ * `REFRESH_TOKEN_AUTH` ("InitiateAuth", "RespondToAuthChallenge", Cognito API reference) and `RevokeToken`.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   type AuthenticationResultType,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoClient } from '#shared/platform/aws-clients.ts';
 import { config } from '#shared/platform/config.ts';
+import { NotAuthenticated } from '#shared/platform/errors.ts';
 import { accountError } from '#shared/users/cognito-errors.ts';
+import { PasswordChangeRequired } from '#shared/users/errors.ts';
 
 /** Tokens as the API returns them. `expiresIn` is in seconds (Cognito's default access token life: 3600). */
 export interface Tokens {
@@ -30,9 +36,52 @@ function tokensOf(result: AuthenticationResultType | undefined, refreshToken?: s
   };
 }
 
-/** @throws NotAuthenticated for a wrong email or password; NotAllowed, RateLimited; other Cognito errors */
+/**
+ * The user id (`sub`) of a token Cognito has just issued to this function (read without verifying: it did not
+ * come from a client).
+ */
+export function subjectOf(token: string): string {
+  const payload = token.split('.')[1] ?? '';
+  const sub = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub;
+  if (typeof sub !== 'string') throw new Error('Cognito issued a token without sub');
+  return sub;
+}
+
+/**
+ * The challenge session the API hands out: Cognito's session and the user name the answer must name
+ * (`USER_ID_FOR_SRP`: with email sign-in Cognito wants the internal user name, not the email), as base64url JSON
+ * with an HMAC-SHA256 (the cursor signing key), so a client cannot point a session at another user. Cognito binds
+ * its session to the user as well; cognito-local does not check it at all.
+ */
+const sessionSignature = (payload: string) =>
+  createHmac('sha256', config.cursorSigningKey).update(`new-password:${payload}`).digest('base64url');
+
+const encodeSession = (username: string, session: string) => {
+  const payload = Buffer.from(JSON.stringify({ u: username, s: session })).toString('base64url');
+  return `${payload}.${sessionSignature(payload)}`;
+};
+
+function decodeSession(session: string): { u: string; s: string } {
+  const [payload = '', signature = ''] = session.split('.');
+  const expected = Buffer.from(sessionSignature(payload));
+  const given = Buffer.from(signature);
+  if (expected.length === given.length && timingSafeEqual(expected, given)) {
+    const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      u?: unknown;
+      s?: unknown;
+    };
+    if (typeof decoded.u === 'string' && typeof decoded.s === 'string') return { u: decoded.u, s: decoded.s };
+  }
+  throw new NotAuthenticated('The session is not valid; log in again.');
+}
+
+/**
+ * Email and password for tokens.
+ * @throws NotAuthenticated for a wrong email or password; PasswordChangeRequired (with the challenge session) when
+ *   the password is a temporary one; NotAllowed, RateLimited; other Cognito errors
+ */
 export async function logIn(email: string, password: string): Promise<Tokens> {
-  const { AuthenticationResult } = await cognitoClient()
+  const result = await cognitoClient()
     .send(
       new InitiateAuthCommand({
         ClientId: config.userPoolClientId,
@@ -43,7 +92,35 @@ export async function logIn(email: string, password: string): Promise<Tokens> {
     .catch((error: unknown) => {
       throw accountError(error, 'login');
     });
-  return tokensOf(AuthenticationResult);
+  if (result.ChallengeName === 'NEW_PASSWORD_REQUIRED' && result.Session) {
+    const username = result.ChallengeParameters?.USER_ID_FOR_SRP ?? email.toLowerCase();
+    throw new PasswordChangeRequired(encodeSession(username, result.Session));
+  }
+  if (result.ChallengeName) throw new Error(`Unexpected Cognito challenge ${result.ChallengeName}`);
+  return tokensOf(result.AuthenticationResult);
+}
+
+/**
+ * Answer the `NEW_PASSWORD_REQUIRED` challenge: the user's own password replaces the temporary one.
+ * @returns the user name Cognito knows the user by (to sign in again)
+ * @throws NotAuthenticated when the session is not valid or expired (3 minutes on AWS); InvalidInput on
+ *   `/newPassword` when the pool refuses it
+ */
+export async function setNewPassword(session: string, newPassword: string): Promise<string> {
+  const { u: username, s: cognitoSession } = decodeSession(session);
+  await cognitoClient()
+    .send(
+      new RespondToAuthChallengeCommand({
+        ClientId: config.userPoolClientId,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: cognitoSession,
+        ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
+      }),
+    )
+    .catch((error: unknown) => {
+      throw accountError(error, 'challenge');
+    });
+  return username;
 }
 
 /**
@@ -63,4 +140,17 @@ export async function refresh(refreshToken: string): Promise<Tokens> {
       throw accountError(error, 'refresh');
     });
   return tokensOf(AuthenticationResult, refreshToken);
+}
+
+/**
+ * Revoke a refresh token (`RevokeToken`; the app client has token revocation on): it gives no new tokens from
+ * now on.
+ * @throws InvalidInput on `/refreshToken` when Cognito does not know it (or it was revoked already)
+ */
+export async function revokeRefreshToken(refreshToken: string): Promise<void> {
+  await cognitoClient()
+    .send(new RevokeTokenCommand({ ClientId: config.userPoolClientId, Token: refreshToken }))
+    .catch((error: unknown) => {
+      throw accountError(error, 'revoke');
+    });
 }

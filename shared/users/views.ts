@@ -12,6 +12,36 @@ export function meView(actor: Actor, profile: UserItem | undefined) {
     smsOptIn: profile?.smsOptIn ?? false,
     role: actor.role,
     permissions: actor.permissions,
+    ticketsCount: profile?.ticketsCount ?? 0,
+  };
+}
+
+/** What a user list shows (what the user indexes project: `userProjection` in `shared/platform/table.ts`). */
+export type UserSummary = Pick<
+  UserItem,
+  'userId' | 'email' | 'name' | 'role' | 'ticketsCount' | 'disabled' | 'createdAt'
+>;
+
+/** A user in a list (`GET /users`): role and tickets opened. */
+export function userSummaryView(user: UserSummary) {
+  return {
+    userId: user.userId,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    ticketsCount: user.ticketsCount ?? 0,
+    disabled: user.disabled === true,
+    createdAt: user.createdAt,
+  };
+}
+
+/** A user's profile (`GET`, `PATCH`, `PUT /users/{userId}`, `POST /users`). */
+export function userView(user: UserItem) {
+  return {
+    ...userSummaryView(user),
+    phone: user.phone ?? null,
+    smsOptIn: user.smsOptIn,
+    updatedAt: user.updatedAt ?? user.createdAt,
   };
 }
 
@@ -20,4 +50,9 @@ export function personView(userId: string | undefined, people: ReadonlyMap<strin
   if (!userId) return null;
   const user = people.get(userId);
   return { userId, name: user?.name ?? null, email: user?.email ?? null };
+}
+
+/** Someone who may approve, as the approver directory shows them to anyone signed in: id, name, email. */
+export function approverView(user: Pick<UserItem, 'userId' | 'name' | 'email'>) {
+  return { userId: user.userId, name: user.name, email: user.email };
 }

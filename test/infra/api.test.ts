@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { isPublicRoute, type Route } from '#shared/platform/route-table.ts';
 import { routes } from '#shared/routes.ts';
+import { userPoolManageActions } from '../../lib/constructs/grants.ts';
 import {
   actionsOf,
   buildTestApp,
@@ -183,6 +184,26 @@ describe('api stack', () => {
       'cognito-idp:AdminGetUser',
     ]);
     expect(JSON.stringify(resourcesOf(statement))).toMatch(/UserPool.*Arn/);
+  });
+
+  it('scopes user administration (userPool:manage) to the pool and its admin actions, on the routes that have it', () => {
+    for (const route of allRoutes) {
+      const cognito = statements(route).filter((s) => actionsOf(s).includes('cognito-idp:AdminCreateUser'));
+      expect([route.id, cognito.length]).toEqual([
+        route.id,
+        route.grants.includes('userPool:manage') ? 1 : 0,
+      ]);
+      for (const statement of cognito) {
+        expect(actionsOf(statement).sort()).toEqual([...userPoolManageActions].sort());
+        expect(JSON.stringify(resourcesOf(statement))).toMatch(/UserPool.*Arn/);
+      }
+    }
+    expect(
+      allRoutes
+        .filter((r) => r.grants.includes('userPool:manage'))
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['CreateUser', 'DeleteUser', 'ReplaceUser', 'UpdateUser']);
   });
 
   it('passes the cursor key only to functions that read the table, and the config they need', () => {

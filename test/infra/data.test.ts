@@ -1,6 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { globalSecondaryIndexes, streamViewType, tableKeys, ttlAttribute } from '#shared/platform/table.ts';
+import {
+  globalSecondaryIndexes,
+  projectionOf,
+  streamViewType,
+  tableKeys,
+  ttlAttribute,
+} from '#shared/platform/table.ts';
 import { buildTestApp, templates } from './helpers.ts';
 
 describe('data stack', () => {
@@ -21,10 +27,16 @@ describe('data stack', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
+        Projection: projectionOf(index),
       })),
     });
-    expect(globalSecondaryIndexes.map((index) => index.indexName)).toEqual(['gsi1', 'gsi2', 'gsi3']);
+    expect(globalSecondaryIndexes.map((index) => index.indexName)).toEqual(
+      expect.arrayContaining(['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'gsi6']),
+    );
+    // The user lists sort on the Number attribute ticketsCount (gsi4, gsi5); every other key is a String.
+    dev.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      AttributeDefinitions: Match.arrayWith([{ AttributeName: 'ticketsCount', AttributeType: 'N' }]),
+    });
   });
 
   it('streams new and old images, expires items on expiresAt and keeps point-in-time recovery', () => {

@@ -106,7 +106,12 @@ describe('cdk-nag AwsSolutions', () => {
     const apig4 = ids.filter((key) => key.endsWith(' AwsSolutions-APIG4'));
     expect(apig4.map((key) => key.split(' ')[0]).sort()).toEqual(
       ['Api/DecideApprovalRoute', 'Api/GetHealthRoute', 'Api/GetOpenApiRoute', 'Api/LogInRoute']
-        .concat(['Api/RefreshTokensRoute', 'Api/ShowApprovalRoute', 'Api/SignUpRoute'])
+        .concat([
+          'Api/RefreshTokensRoute',
+          'Api/SetNewPasswordRoute',
+          'Api/ShowApprovalRoute',
+          'Api/SignUpRoute',
+        ])
         .sort(),
     );
     for (const key of ids.filter((id) => id.includes('AwsSolutions-IAM5'))) {

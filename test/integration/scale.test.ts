@@ -70,8 +70,11 @@ describe('reading a ticket', () => {
     expect(note.status).toBe(201);
 
     const read = await call(`/tickets/${ticket.ticketId}`, { token: requester.token });
+    // 50 messages: the description (the first message), then comments 0 to 48.
     expect(read.body.comments).toHaveLength(50);
-    expect(read.body.comments[0].body).toBe('message 0');
+    expect(read.body.comments[0]).toMatchObject({ isDescription: true, body: 'About long thread' });
+    expect(read.body.comments[1].body).toBe('message 0');
+    expect(read.body.comments[49].body).toBe('message 48');
     expect(read.body.commentsNextCursor).toEqual(expect.any(String));
 
     const rest = await call(
@@ -80,12 +83,13 @@ describe('reading a ticket', () => {
     );
     expect(rest.status).toBe(200);
     expect(rest.body.items.map((comment: { body: string }) => comment.body)).toEqual([
+      'message 49',
       'message 50',
       'message 51',
     ]);
 
     const agentPage = await call(`/tickets/${ticket.ticketId}/comments?limit=100`, { token: agent.token });
-    expect(agentPage.body.items).toHaveLength(53);
+    expect(agentPage.body.items).toHaveLength(54);
     expect(agentPage.body.items.at(-1)).toMatchObject({ kind: 'note', body: 'internal only' });
     // The requester's cursor does not open the agents' view of the thread.
     expect(

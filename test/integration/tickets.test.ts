@@ -293,11 +293,14 @@ describe('tickets', () => {
     ).toBe(403);
 
     const requesterView = await call(path, { token: alice.token });
+    // The description is the first message (a request).
     expect(requesterView.body.comments.map((comment: { body: string }) => comment.body)).toEqual([
+      'About Laptop slow',
       'Still slow',
     ]);
     const agentView = await call(path, { token: agent.token });
     expect(agentView.body.comments.map((comment: { kind: string }) => comment.kind)).toEqual([
+      'request',
       'request',
       'note',
     ]);

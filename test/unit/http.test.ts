@@ -1,10 +1,29 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { decodeCursor, encodeCursor } from '#shared/platform/cursor.ts';
 import { problemOf as mapProblem, Problem } from '#shared/platform/http/problem.ts';
-import { readBody, route, validate } from '#shared/platform/http/route.ts';
-import { actorFromClaims, parseGroupsClaim } from '#shared/roles/actor.ts';
+import { publicRoute, readBody, route, validate } from '#shared/platform/http/route.ts';
+import type { Route } from '#shared/platform/route-table.ts';
+import { builtInRoles } from '#shared/roles/roles.ts';
 import { CreateTicketBody, UpdateTicketBody } from '#shared/tickets/schemas.ts';
+import type { UserItem } from '#shared/users/user.entity.ts';
+
+/** The profiles the actor resolver reads (the table is faked: one GetItem per request in the real thing). */
+const { profiles, findUser } = vi.hoisted(() => {
+  const profiles = new Map<string, unknown>();
+  return { profiles, findUser: vi.fn(async (userId: string, _options?: unknown) => profiles.get(userId)) };
+});
+vi.mock('#shared/users/profiles.ts', () => ({ findUser, findUsers: vi.fn() }));
+
+const profile = (userId: string, role: string, extra: Partial<UserItem> = {}): UserItem => ({
+  userId,
+  email: `${userId}@example.com`,
+  name: userId,
+  role,
+  smsOptIn: false,
+  createdAt: '2024-01-01T00:00:00.000Z',
+  ...extra,
+});
 
 const event = (overrides: Record<string, unknown>) =>
   ({ headers: {}, requestContext: {}, ...overrides }) as unknown as Parameters<typeof readBody>[0];
@@ -21,44 +40,87 @@ function problemOf(fn: () => unknown): Problem {
   throw new Error('expected a Problem');
 }
 
-describe('claims', () => {
-  it('parses the HTTP API rendering of array claims and JSON arrays', () => {
-    expect(parseGroupsClaim('[admin agent]')).toEqual(['admin', 'agent']);
-    expect(parseGroupsClaim('["agent"]')).toEqual(['agent']);
-    expect(parseGroupsClaim(['requester'])).toEqual(['requester']);
-    expect(parseGroupsClaim(undefined)).toEqual([]);
-  });
-
-  it('takes the most privileged group as the role', () => {
-    const actor = actorFromClaims({ sub: 'u1', 'cognito:groups': '[requester agent]' });
-    expect(actor).toMatchObject({ userId: 'u1', role: 'agent', permissions: { canViewAll: true } });
-  });
-
-  it('answers 401 when the claims are missing, and 403 when the role lacks the route permission', async () => {
-    expect(actorFromClaims(undefined)).toBeUndefined();
-    const handler = route(
+describe('the actor of a request', () => {
+  const probe = (permission: Route['permission'], grants: Route['grants'] = ['table:read']) =>
+    route(
       {
         id: 'Probe',
         method: 'GET',
         path: '/probe',
         entry: 'functions/probe.ts',
-        permission: 'canManageUsers',
+        permission,
         summary: 'probe',
         success: { status: 200, description: 'ok' },
-        grants: [],
+        grants,
       },
-      async () => ({ statusCode: 200, body: '' }),
+      async ({ actor }) => ({ statusCode: 200, body: JSON.stringify(actor ?? null) }),
     );
-    const context = { getRemainingTimeInMillis: () => 1000 } as never;
-    const withClaims = (claims?: Record<string, unknown>) =>
-      event({ requestContext: claims ? { authorizer: { jwt: { claims } } } : {} });
+  const context = { getRemainingTimeInMillis: () => 1000 } as never;
+  const withClaims = (claims?: Record<string, unknown>) =>
+    event({ requestContext: claims ? { authorizer: { jwt: { claims } } } : {} });
+  const now = Math.floor(Date.now() / 1000);
+
+  beforeEach(() => {
+    profiles.clear();
+    findUser.mockClear();
+  });
+
+  it('answers 401 without a sub, without a profile, for a disabled user and for a token older than a logout', async () => {
+    const handler = probe('signed-in');
     expect((await handler(withClaims(), context)).statusCode).toBe(401);
-    expect((await handler(withClaims({ sub: 'u1', 'cognito:groups': '[agent]' }), context)).statusCode).toBe(
-      403,
+    expect((await handler(withClaims({ sub: 'ghost', iat: String(now) }), context)).statusCode).toBe(401);
+    profiles.set('gone', profile('gone', 'agent', { disabled: true }));
+    const disabled = await handler(withClaims({ sub: 'gone', iat: String(now) }), context);
+    expect([disabled.statusCode, JSON.parse(String(disabled.body)).detail]).toEqual([
+      401,
+      'This account is disabled.',
+    ]);
+    const loggedOutAt = new Date((now - 60) * 1000 + 400).toISOString();
+    profiles.set('out', profile('out', 'requester', { sessionsRevokedAt: loggedOutAt }));
+    // Issued before the logout, and in the same second: refused; issued a second later: accepted.
+    expect((await handler(withClaims({ sub: 'out', iat: String(now - 120) }), context)).statusCode).toBe(401);
+    expect((await handler(withClaims({ sub: 'out', iat: String(now - 60) }), context)).statusCode).toBe(401);
+    expect((await handler(withClaims({ sub: 'out', iat: String(now - 59) }), context)).statusCode).toBe(200);
+    expect(findUser).toHaveBeenCalledWith('out', { consistent: true });
+  });
+
+  it('takes the role from the profile, not from the group claim, and answers 403 when it lacks the permission', async () => {
+    const handler = probe('canManageUsers');
+    profiles.set('u1', profile('u1', 'agent'));
+    const forged = await handler(
+      withClaims({ sub: 'u1', 'cognito:groups': '[admin]', iat: String(now) }),
+      context,
     );
-    expect((await handler(withClaims({ sub: 'u2', 'cognito:groups': '[admin]' }), context)).statusCode).toBe(
-      200,
+    expect(forged.statusCode).toBe(403);
+    profiles.set('u2', profile('u2', 'admin'));
+    const admin = await handler(
+      withClaims({ sub: 'u2', 'cognito:groups': '[requester]', iat: String(now) }),
+      context,
     );
+    expect(admin.statusCode).toBe(200);
+    expect(JSON.parse(String(admin.body))).toEqual({
+      userId: 'u2',
+      role: 'admin',
+      permissions: builtInRoles.admin,
+    });
+  });
+
+  it('refuses, when the module loads, a row behind the authorizer without table:read or served without the resolver', () => {
+    expect(() => probe('signed-in', [])).toThrow(/table:read/);
+    expect(() => probe('public', [])).not.toThrow();
+    const row = {
+      id: 'Probe',
+      method: 'GET',
+      path: '/probe',
+      entry: 'functions/probe.ts',
+      permission: 'signed-in',
+      summary: 'probe',
+      success: { status: 200, description: 'ok' },
+      grants: ['table:read'],
+    } as const;
+    expect(() =>
+      publicRoute(row as unknown as Route & { permission: 'public' }, async () => ({ statusCode: 200 })),
+    ).toThrow(/route\(\)/);
   });
 });
 

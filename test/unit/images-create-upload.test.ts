@@ -9,10 +9,13 @@ import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
 
 const table = vi.hoisted(() => ({
   ticket: undefined as Partial<TicketItem> | undefined,
+  callerRole: 'requester',
   created: [] as Record<string, unknown>[],
 }));
 vi.mock('#shared/platform/db.ts', () => ({
-  getItem: async () => table.ticket,
+  // The caller's profile (read by the route wrapper for the actor) has the role of the caller's group.
+  getItem: async (key: { pk: string }) =>
+    key.pk.startsWith('USER#') ? { userId: key.pk.slice(5), role: table.callerRole } : table.ticket,
   putItem: async (item: Record<string, unknown>) => {
     table.created.push(item);
   },
@@ -32,6 +35,7 @@ const context = {
 } as unknown as Context;
 
 function request(body: unknown, caller = { sub: 'req-1', groups: '[requester]' }) {
+  table.callerRole = caller.groups.slice(1, -1);
   const event = {
     version: '2.0',
     routeKey: 'POST /tickets/{ticketId}/images',

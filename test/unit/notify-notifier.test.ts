@@ -253,6 +253,38 @@ describe('other messages', () => {
     expect(t.emails[0]?.text).toContain('The cable is on its way');
   });
 
+  it("emails the assignee the requester's reply with the requester's name, logged, once per record", async () => {
+    const t = setup();
+    t.tickets.set(ids.ticket, { ...ticket, assigneeId: ids.agent });
+    const record = streamRecord('INSERT', {
+      newItem: commentItem({ kind: 'request', authorId: ids.requester, body: 'Still broken.' }),
+    });
+    await expect(t.notify(record)).resolves.toMatchObject({
+      deliveries: [{ type: 'requester_reply', channel: 'email', recipientId: ids.agent, status: 'sent' }],
+    });
+    await t.notify(record);
+    expect(t.emails).toHaveLength(1);
+    expect(t.emails[0]?.to).toBe(agent.email);
+    expect(t.emails[0]?.text).toContain('Ada Lovelace wrote on ticket #42');
+    expect(t.emails[0]?.text).toContain('Still broken.');
+    expect([...t.log.values()]).toMatchObject([
+      { type: 'requester_reply', channel: 'email', status: 'sent', recipientId: ids.agent },
+    ]);
+  });
+
+  it("sends nothing for a requester's reply on an unassigned ticket, or one the assignee wrote", async () => {
+    const t = setup();
+    await t.notify(
+      streamRecord('INSERT', { newItem: commentItem({ kind: 'request', authorId: ids.requester }) }),
+    );
+    t.tickets.set(ids.ticket, { ...ticket, assigneeId: ids.requester });
+    await t.notify(
+      streamRecord('INSERT', { newItem: commentItem({ kind: 'request', authorId: ids.requester }) }),
+    );
+    expect(t.attempts).toEqual({ email: 0, sms: 0 });
+    expect(t.log.size).toBe(0);
+  });
+
   it('sends nothing for an internal note', async () => {
     const t = setup();
     await t.notify(streamRecord('INSERT', { newItem: commentItem({ kind: 'note', authorId: ids.agent }) }));

@@ -239,7 +239,25 @@ describe('notificationsFor: status changes, assignments, responses', () => {
     ]);
   });
 
-  it('never notifies anyone about internal notes, nor about requests or edited comments', () => {
+  it("tells the ticket's assignee about the requester's reply (the assignee is read with the ticket)", () => {
+    const record = streamRecord('INSERT', {
+      newItem: commentItem({ kind: 'request', authorId: ids.requester, body: 'It is still broken.' }),
+    });
+    expect(notificationsFor(record)).toEqual([
+      {
+        type: 'requester_reply',
+        ticketId: ids.ticket,
+        ticket: undefined,
+        recipient: 'assignee',
+        actorId: ids.requester,
+        sms: false,
+        commentId: '01JD3ZS0000000000000000001',
+        body: 'It is still broken.',
+      },
+    ]);
+  });
+
+  it('never notifies anyone about internal notes, nor about edited or deleted comments', () => {
     const note = commentItem({
       kind: 'note',
       authorId: ids.agent,
@@ -247,7 +265,12 @@ describe('notificationsFor: status changes, assignments, responses', () => {
     });
     expect(notificationsFor(streamRecord('INSERT', { newItem: note }))).toEqual([]);
     const request = commentItem({ kind: 'request', authorId: ids.requester });
-    expect(notificationsFor(streamRecord('INSERT', { newItem: request }))).toEqual([]);
+    const editedRequest = commentItem({ kind: 'request', authorId: ids.requester, body: 'Edited.' });
+    expect(notificationsFor(streamRecord('MODIFY', { oldItem: request, newItem: editedRequest }))).toEqual(
+      [],
+    );
+    expect(notificationsFor(streamRecord('REMOVE', { oldItem: request }))).toEqual([]);
+    expect(notificationsFor(streamRecord('REMOVE', { oldItem: note }))).toEqual([]);
     const response = commentItem({ kind: 'response', authorId: ids.agent });
     const edited = commentItem({ kind: 'response', authorId: ids.agent, body: 'Edited.' });
     expect(notificationsFor(streamRecord('MODIFY', { oldItem: response, newItem: edited }))).toEqual([]);
@@ -336,6 +359,18 @@ describe('recipientIdFor', () => {
 
   it("resolves `requester` to the ticket's requester", () => {
     expect(recipientIdFor(intent({}), summary)).toBe(ids.requester);
+  });
+
+  it("resolves `assignee` to the ticket's assignee, and to nobody on an unassigned ticket", () => {
+    const reply = intent({
+      type: 'requester_reply',
+      recipient: 'assignee',
+      actorId: ids.requester,
+    } as Partial<NotificationIntent>);
+    expect(recipientIdFor(reply, { ...summary, assigneeId: ids.otherAgent })).toBe(ids.otherAgent);
+    expect(recipientIdFor(reply, { ...summary, assigneeId: undefined })).toBeUndefined();
+    // An assignee who is also the requester is not told about their own reply.
+    expect(recipientIdFor(reply, { ...summary, assigneeId: ids.requester })).toBeUndefined();
   });
 
   it('drops a notification to the person who acted', () => {

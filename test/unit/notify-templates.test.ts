@@ -150,6 +150,37 @@ describe('other messages', () => {
       /^An agent/,
     );
   });
+
+  it('requester reply tells the assignee who wrote what on which ticket, user text escaped in HTML', () => {
+    const email = renderEmail({
+      type: 'requester_reply',
+      ticket: { ...ticket, title: `${hostile}\r\nBcc: victim@example.com` },
+      authorName: hostile,
+      body: `Still broken\n${hostile}`,
+    });
+    expect(email.subject).toMatch(/^New message on ticket #42: /);
+    expect(email.subject).not.toMatch(/[\r\n]/);
+    expect(email.text).toContain(`${hostile} wrote on ticket #42`);
+    expect(email.text).toContain('which is assigned to you');
+    expect(email.text).toContain(`Still broken\n${hostile}`);
+    expect(email.html).not.toContain('<script>');
+    expect(email.html).toContain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;');
+    expect(renderEmail({ type: 'requester_reply', ticket, authorName: undefined, body: 'Hi' }).text).toMatch(
+      /^The requester wrote on ticket #42/,
+    );
+  });
+
+  it('requester reply SMS is one line within the length limit', () => {
+    const text = renderSms({
+      type: 'requester_reply',
+      ticket,
+      authorName: 'Ada',
+      body: `Line 1\n${'x'.repeat(500)}`,
+    });
+    expect(text).toMatch(/^New message on ticket #42 \(assigned to you\): Line 1 x/);
+    expect(text.length).toBeLessThanOrEqual(smsMaxLength);
+    expect(text).not.toMatch(/\n/);
+  });
 });
 
 describe('text helpers', () => {

@@ -38,10 +38,20 @@ describe('route table', () => {
     }
   });
 
+  it("keeps each summary short enough to be its function's description (Lambda: at most 256 characters)", () => {
+    for (const route of routes) {
+      expect([route.id, `${route.method} ${route.path}: ${route.summary}`.length <= 256]).toEqual([
+        route.id,
+        true,
+      ]);
+    }
+  });
+
   it('lets every route that honours Idempotency-Key write the table (its records live there)', () => {
     const idempotent = routes.filter((route) => route.idempotent);
     expect(idempotent.map((route) => route.id).sort()).toEqual([
       'CreateComment',
+      'CreateCommentOnTicket',
       'CreateImageUpload',
       'CreateTicket',
     ]);

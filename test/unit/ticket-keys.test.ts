@@ -55,4 +55,28 @@ describe('ticket keys', () => {
     });
     expect(ticketIndexKeyChanges(ticket, { ...ticket, title: 'Printer 2' })).toEqual({});
   });
+
+  it('indexes a ticket by status, priority and type in its list shard', () => {
+    const shard = ticketShard(ticket.ticketId);
+    const sortKey = `${ticket.createdAt}#${ticket.ticketId}`;
+    expect(ticketRecord(ticket)).toMatchObject({
+      gsi7pk: `STATUS#open#${shard}`,
+      gsi7sk: sortKey,
+      gsi8pk: `PRIORITY#high#${shard}`,
+      gsi8sk: sortKey,
+      gsi9pk: `TYPE#incident#${shard}`,
+      gsi9sk: sortKey,
+    });
+  });
+
+  it('moves a ticket to the partition of its new status, priority or type, and writes no other key', () => {
+    const shard = ticketShard(ticket.ticketId);
+    expect(ticketIndexKeyChanges(ticket, { ...ticket, status: 'in_progress' })).toEqual({
+      gsi7pk: `STATUS#in_progress#${shard}`,
+    });
+    expect(ticketIndexKeyChanges(ticket, { ...ticket, priority: 'low', type: 'task' })).toEqual({
+      gsi8pk: `PRIORITY#low#${shard}`,
+      gsi9pk: `TYPE#task#${shard}`,
+    });
+  });
 });

@@ -3,7 +3,13 @@ import { canSeeInternalNotes, commentKindFor } from '#shared/comments/policy.ts'
 import type { Actor } from '#shared/roles/actor.ts';
 import { builtInRoles, type RoleName } from '#shared/roles/roles.ts';
 import { initialStatus, type TicketFacts } from '#shared/tickets/lifecycle.ts';
-import { allowedTransitions, canSeeTicket, checkTransition } from '#shared/tickets/policy.ts';
+import {
+  allowedTransitions,
+  canSeeTicket,
+  checkTransition,
+  deleteRefusal,
+  nothingHappened,
+} from '#shared/tickets/policy.ts';
 
 const as = (role: RoleName, userId = `${role}-1`): Actor => ({
   userId,
@@ -100,5 +106,27 @@ describe('comment kinds', () => {
     expect(commentKindFor(requester, true)).toBeUndefined();
     expect(commentKindFor(agent, false)).toBe('response');
     expect(commentKindFor(agent, true)).toBe('note');
+  });
+});
+
+describe('deleting a ticket', () => {
+  const fresh = { ...ticket(), version: 1 };
+  const touched = { ...ticket(), version: 2 };
+
+  it('lets the requester delete their ticket while nothing has happened to it (version 1)', () => {
+    expect(nothingHappened(fresh)).toBe(true);
+    expect(deleteRefusal(requester, fresh)).toBeUndefined();
+    expect(deleteRefusal(requester, { ...fresh, status: 'pending_approval' })).toBeUndefined();
+  });
+
+  it('refuses the requester once anything happened (a reply, an edit, a move, an assignment)', () => {
+    expect(nothingHappened(touched)).toBe(false);
+    expect(deleteRefusal(requester, touched)).toMatchObject({ kind: 'activity' });
+  });
+
+  it('lets canDeleteAll delete any ticket, whatever happened, and nobody else', () => {
+    expect(deleteRefusal(admin, touched)).toBeUndefined();
+    expect(deleteRefusal(agent, fresh)).toMatchObject({ kind: 'not-allowed' });
+    expect(deleteRefusal(otherRequester, fresh)).toMatchObject({ kind: 'not-allowed' });
   });
 });

@@ -1,0 +1,14 @@
+/**
+ * `GET /approvers?name=&limit=&cursor=` (anyone signed in): people who may approve, agents and admins, whose name
+ * starts with `name`, by name; only id, name and email. For naming a ticket's `approverId`.
+ */
+import { ok } from '#shared/platform/http/responses.ts';
+import { route } from '#shared/platform/http/route.ts';
+import { findApprovers } from '#shared/users/operations.ts';
+import { listApproversRoute } from '#shared/users/routes.ts';
+import { approverView } from '#shared/users/views.ts';
+
+export const handler = route(listApproversRoute, async ({ query }) => {
+  const page = await findApprovers(query);
+  return ok({ items: page.items.map(approverView), nextCursor: page.nextCursor });
+});

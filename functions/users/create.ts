@@ -1,0 +1,15 @@
+/**
+ * `POST /users` (`canManageUsers`): create an account of any role. 201 with the user, `Location` and
+ * `temporaryPassword` (shown once; the user replaces it at their first sign-in: `/auth/login` answers 409 with a
+ * session for `/auth/password`). 400 naming an unknown role; 409 when the email has an account.
+ */
+import { created } from '#shared/platform/http/responses.ts';
+import { route } from '#shared/platform/http/route.ts';
+import { createUser } from '#shared/users/operations.ts';
+import { createUserRoute } from '#shared/users/routes.ts';
+import { userView } from '#shared/users/views.ts';
+
+export const handler = route(createUserRoute, async ({ body }) => {
+  const { user, temporaryPassword } = await createUser(body);
+  return created({ ...userView(user), temporaryPassword }, `/users/${user.userId}`);
+});

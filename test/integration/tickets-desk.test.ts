@@ -1,0 +1,573 @@
+/**
+ * The ticket desk through the HTTP API against the local stack: assignment and taking a ticket, `PUT` next to
+ * `PATCH`, deletion and the cleanup after it, the filters of `GET /tickets`, the audit trail, and the people
+ * embedded in ticket responses. Each `it` is named after the rule it checks.
+ */
+import { randomUUID } from 'node:crypto';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import { ulid } from 'ulid';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { approvalKey } from '#shared/approvals/approval.entity.ts';
+import { hashApprovalToken } from '#shared/approvals/token.ts';
+import type { NotificationItem } from '#shared/notifications/notification.entity.ts';
+import { getItem, putItem, queryPage } from '#shared/platform/db.ts';
+import { signBucketRequest } from '#shared/platform/s3-signing.ts';
+import { approvalLinkRefKey } from '#shared/tickets/approval-links.ts';
+import { type TicketEventItem, ticketEventRecord } from '#shared/tickets/ticket-event.entity.ts';
+import { pngBytes } from '../support/sample-images.ts';
+import { approvalLinkIn, call, logIn, mailFor, mailsTo, newRequester, type Session } from './support.ts';
+
+const accounts = inject('demoAccounts');
+const drain = async () => {
+  const response = await fetch(inject('drainUrl'), { method: 'POST' });
+  expect(response.status).toBe(200);
+};
+
+const newTicket = async (session: Session, title: string, extra: Record<string, unknown> = {}) => {
+  const created = await call('/tickets', {
+    token: session.token,
+    json: { title, description: `About ${title}`, ...extra },
+  });
+  expect(created.status).toBe(201);
+  return created;
+};
+
+const patch = (session: Session, ticketId: string, json: unknown, headers: Record<string, string> = {}) =>
+  call(`/tickets/${ticketId}`, { method: 'PATCH', token: session.token, json, headers });
+const put = (session: Session, ticketId: string, json: unknown, headers: Record<string, string> = {}) =>
+  call(`/tickets/${ticketId}`, { method: 'PUT', token: session.token, json, headers });
+const remove = (session: Session, ticketId: string, headers: Record<string, string> = {}) =>
+  call(`/tickets/${ticketId}`, { method: 'DELETE', token: session.token, headers });
+const take = (session: Session, ticketId: string, headers: Record<string, string> = {}) =>
+  call(`/tickets/${ticketId}/take`, { method: 'POST', token: session.token, headers });
+const list = (session: Session, query: string) => call(`/tickets?${query}`, { token: session.token });
+
+type Summary = { ticketId: string; title: string; status: string; priority: string; type: string };
+const ids = (items: Summary[]) => items.map((item) => item.ticketId);
+
+/** Every page of a list, following `nextCursor` (at most `pages` pages). */
+async function allPages(session: Session, query: string, pages = 50): Promise<Summary[]> {
+  const items: Summary[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < pages; page++) {
+    const response = await list(session, `${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    expect(response.status).toBe(200);
+    items.push(...response.body.items);
+    cursor = response.body.nextCursor;
+    if (!cursor) return items;
+  }
+  throw new Error(`more than ${pages} pages of ${query}`);
+}
+
+const lambdaContext = (): Context =>
+  ({
+    functionName: 'notifier',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:notifier',
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: '/aws/lambda/notifier',
+    logStreamName: 'test',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 60_000,
+  }) as Context;
+
+const person = (session: Session, name: string) => ({ userId: session.userId, name, email: session.email });
+
+describe('ticket desk', () => {
+  let requester: Session;
+  let otherRequester: Session;
+  let agent: Session;
+  let admin: Session;
+
+  beforeAll(async () => {
+    // This worker reads the table and calls the notifier like the local stack does.
+    Object.assign(process.env, inject('env'));
+    requester = await newRequester('Dana Desk');
+    otherRequester = await newRequester('Olaf Other');
+    agent = await logIn(accounts.agent.email, accounts.agent.password);
+    admin = await logIn(accounts.admin.email, accounts.admin.password);
+  });
+
+  describe('assignment', () => {
+    it('is set by canAssignTickets only, to an agent or admin, and unset with null', async () => {
+      const ticket = (await newTicket(requester, 'Assign me')).body;
+      const byRequester = await patch(requester, ticket.ticketId, { assigneeId: agent.userId });
+      expect(byRequester.status).toBe(403);
+      const toRequester = await patch(agent, ticket.ticketId, { assigneeId: otherRequester.userId });
+      expect(toRequester.status).toBe(400);
+      expect(toRequester.body.errors[0].pointer).toBe('/assigneeId');
+      const toNobody = await patch(agent, ticket.ticketId, { assigneeId: randomUUID() });
+      expect(toNobody.status).toBe(400);
+
+      const assigned = await patch(agent, ticket.ticketId, { assigneeId: admin.userId });
+      expect(assigned.status).toBe(200);
+      expect(assigned.body).toMatchObject({
+        assigneeId: admin.userId,
+        assignee: person(admin, accounts.admin.name),
+      });
+      expect(ids((await list(admin, 'assigned=true&limit=100')).body.items)).toContain(ticket.ticketId);
+      expect(ids((await list(agent, `assigneeId=${admin.userId}&limit=100`)).body.items)).toContain(
+        ticket.ticketId,
+      );
+      // The assignee sees the ticket; the requester sees who works it.
+      expect((await call(`/tickets/${ticket.ticketId}`, { token: requester.token })).body.assignee).toEqual(
+        person(admin, accounts.admin.name),
+      );
+
+      const unassigned = await patch(agent, ticket.ticketId, { assigneeId: null });
+      expect(unassigned.status).toBe(200);
+      expect(unassigned.body).toMatchObject({ assigneeId: null, assignee: null });
+      expect(ids((await list(admin, 'assigned=true&limit=100')).body.items)).not.toContain(ticket.ticketId);
+    });
+
+    it('notifies the assignee by email once, logged, even when the stream record comes again', async () => {
+      const ticket = (await newTicket(requester, `Notify assignee ${randomUUID().slice(0, 8)}`)).body;
+      expect((await patch(agent, ticket.ticketId, { assigneeId: admin.userId })).status).toBe(200);
+      const subject = new RegExp(`#${ticket.number}\\b.*assigned to you`);
+      await mailFor(admin.email, subject);
+      await drain();
+
+      const notificationLog = async () =>
+        (
+          await queryPage<NotificationItem>({
+            partition: { pk: `TICKET#${ticket.ticketId}` },
+            beginsWith: ['sk', 'NOTIFICATION#'],
+            limit: 20,
+          })
+        ).items.filter((entry) => entry.type === 'assigned');
+      const [sent] = await notificationLog();
+      expect(sent).toMatchObject({ recipientId: admin.userId, channel: 'email', status: 'sent' });
+
+      // The stream record of the audit event that notified, delivered to the notifier once more (streams deliver
+      // at least once): no second mail, no second log entry.
+      const { items: events } = await queryPage<TicketEventItem & Record<string, unknown>>({
+        partition: { pk: `TICKET#${ticket.ticketId}` },
+        beginsWith: ['sk', 'EVENT#'],
+        limit: 10,
+      });
+      const assignment = events.find((event) => event.field === 'assigneeId');
+      expect(assignment).toBeDefined();
+      const redelivered: DynamoDBStreamEvent = {
+        Records: [
+          {
+            eventID: sent?.sourceEventId,
+            eventName: 'INSERT',
+            dynamodb: {
+              Keys: marshall({ pk: assignment?.pk, sk: assignment?.sk }) as never,
+              NewImage: marshall(assignment, { removeUndefinedValues: true }) as never,
+              SequenceNumber: '1',
+              StreamViewType: 'NEW_AND_OLD_IMAGES',
+            },
+          },
+        ],
+      };
+      const { handler } = await import('../../functions/notifications/on-table-change.ts');
+      expect(await handler(redelivered, lambdaContext())).toEqual({ batchItemFailures: [] });
+      await drain();
+      expect((await mailsTo(admin.email)).filter((mail) => subject.test(mail.subject))).toHaveLength(1);
+      expect(await notificationLog()).toHaveLength(1);
+    });
+
+    it('lets an agent take a ticket (assign it to themself), without mailing them, If-Match optional', async () => {
+      const created = await newTicket(requester, `Take me ${randomUUID().slice(0, 8)}`);
+      const ticket = created.body;
+      expect((await take(requester, ticket.ticketId)).status).toBe(403);
+      const stale = await take(agent, ticket.ticketId, { 'if-match': `"${ticket.ticketId}.0"` });
+      expect(stale.status).toBe(412);
+
+      const taken = await take(agent, ticket.ticketId, { 'if-match': created.headers.get('etag') as string });
+      expect(taken.status).toBe(200);
+      expect(taken.body).toMatchObject({
+        assigneeId: agent.userId,
+        assignee: person(agent, accounts.agent.name),
+      });
+      expect(taken.headers.get('etag')).toBe(`"${ticket.ticketId}.2"`);
+      const again = await take(agent, ticket.ticketId);
+      expect(again.status).toBe(200);
+      expect(again.body.version).toBe(2);
+      expect(ids((await list(agent, 'assigned=true&limit=100')).body.items)).toContain(ticket.ticketId);
+
+      // An admin (canAssignTickets) takes it over.
+      expect((await take(admin, ticket.ticketId)).body.assigneeId).toBe(admin.userId);
+      await drain();
+      expect((await mailsTo(agent.email)).some((mail) => mail.subject.includes(`#${ticket.number} `))).toBe(
+        false,
+      );
+      expect((await mailsTo(admin.email)).some((mail) => mail.subject.includes(`#${ticket.number} `))).toBe(
+        false,
+      );
+      expect((await take(agent, '01ARZ3NDEKTSV4RRFFQ69G5FAV')).status).toBe(404);
+      const withFields = await call(`/tickets/${ticket.ticketId}/take`, {
+        token: agent.token,
+        json: { to: 'x' },
+      });
+      expect(withFields.status).toBe(400);
+    });
+  });
+
+  describe('PUT /tickets/{ticketId}', () => {
+    it('replaces the editable fields: those left out go back to their defaults or to empty', async () => {
+      const created = await newTicket(requester, 'Replace me', {
+        type: 'incident',
+        priority: 'high',
+        category: 'hardware',
+        tags: ['printer'],
+      });
+      const ticketId = created.body.ticketId;
+      expect((await patch(agent, ticketId, { assigneeId: agent.userId })).status).toBe(200);
+
+      const replaced = await put(agent, ticketId, { title: 'Replaced', description: 'New text' });
+      expect(replaced.status).toBe(200);
+      expect(replaced.body).toMatchObject({
+        title: 'Replaced',
+        description: 'New text',
+        type: 'question',
+        priority: 'medium',
+        category: null,
+        tags: [],
+        assigneeId: null,
+        status: 'open',
+        version: 3,
+      });
+      expect((await call(`/tickets/${ticketId}`, { token: agent.token })).body).toMatchObject({
+        title: 'Replaced',
+        category: null,
+        tags: [],
+        assigneeId: null,
+      });
+      expect(ids((await list(agent, 'type=incident&limit=100')).body.items)).not.toContain(ticketId);
+    });
+
+    it('follows the rules of PATCH: a field sent as it is needs no permission, a changed one does', async () => {
+      const created = await newTicket(requester, 'Requester replaces', { type: 'task', category: 'network' });
+      const ticketId = created.body.ticketId;
+      const same = { type: 'task', category: 'network', priority: 'medium' };
+      const ok = await put(requester, ticketId, {
+        title: 'Better title',
+        description: 'Better text',
+        ...same,
+      });
+      expect(ok.status).toBe(200);
+      expect(ok.body).toMatchObject({ title: 'Better title', type: 'task', category: 'network' });
+      // Leaving category out empties it, which only canEditAll may do.
+      const emptying = await put(requester, ticketId, { title: 'x', description: 'y', type: 'task' });
+      expect(emptying.status).toBe(403);
+      const other = await put(otherRequester, ticketId, { title: 'x', description: 'y', ...same });
+      expect(other.status).toBe(404);
+      const moving = await put(requester, ticketId, {
+        title: 'Better title',
+        description: 'Better text',
+        ...same,
+        status: 'canceled',
+      });
+      expect(moving.status).toBe(200);
+      expect(moving.body.status).toBe('canceled');
+    });
+
+    it('honours If-Match with 412 when stale, and validates the whole body', async () => {
+      const created = await newTicket(requester, 'Stale replace');
+      const ticketId = created.body.ticketId;
+      const etag = created.headers.get('etag') as string;
+      const body = { title: 'One', description: 'Two' };
+      expect((await put(requester, ticketId, body, { 'if-match': etag })).status).toBe(200);
+      const stale = await put(requester, ticketId, { ...body, title: 'Three' }, { 'if-match': etag });
+      expect(stale.status).toBe(412);
+      expect(stale.body.type).toBe('/problems/precondition-failed');
+      const partial = await put(requester, ticketId, { status: 'canceled' });
+      expect(partial.status).toBe(400);
+      expect(partial.body.errors.map((error: { pointer: string }) => error.pointer).sort()).toEqual([
+        '/description',
+        '/title',
+      ]);
+    });
+  });
+
+  describe('DELETE /tickets/{ticketId}', () => {
+    it('lets the requester delete while nothing has happened: 204 at once, then 404', async () => {
+      const ticketId = (await newTicket(requester, 'Opened by mistake')).body.ticketId;
+      expect((await remove(otherRequester, ticketId)).status).toBe(404);
+      expect((await remove(agent, ticketId)).status).toBe(403);
+      const deleted = await remove(requester, ticketId);
+      expect(deleted.status).toBe(204);
+      expect(deleted.text).toBe('');
+      expect((await call(`/tickets/${ticketId}`, { token: requester.token })).status).toBe(404);
+      expect((await remove(requester, ticketId)).status).toBe(404);
+      expect(ids(await allPages(requester, 'limit=100'))).not.toContain(ticketId);
+    });
+
+    it('refuses the requester once something happened (409), but not canDeleteAll', async () => {
+      const ticketId = (await newTicket(requester, 'Answered already')).body.ticketId;
+      expect(
+        (await call(`/tickets/${ticketId}/comments`, { token: agent.token, json: { body: 'On it' } })).status,
+      ).toBe(201);
+      const late = await remove(requester, ticketId);
+      expect(late.status).toBe(409);
+      expect(late.body.detail).toMatch(/changed since it was created/);
+      const stale = await remove(admin, ticketId, { 'if-match': `"${ticketId}.1"` });
+      expect(stale.status).toBe(412);
+      expect((await remove(admin, ticketId)).status).toBe(204);
+      expect((await call(`/tickets/${ticketId}`, { token: admin.token })).status).toBe(404);
+    });
+
+    it('removes comments, images, audit trail, notification log, approval links and objects afterwards', async () => {
+      const created = await newTicket(requester, `Everything goes ${randomUUID().slice(0, 8)}`, {
+        type: 'request',
+        approverId: agent.userId,
+      });
+      const ticket = created.body;
+      const mail = await mailFor(agent.email, new RegExp(`#${ticket.number}\\b`));
+      const link = approvalLinkIn(mail.body.text);
+      const tokenHash = hashApprovalToken(link.slice(link.lastIndexOf('/') + 1));
+      expect(await getItem(approvalKey(tokenHash))).toBeDefined();
+      // The notifier saved the link's pointer in the ticket's partition with the link itself.
+      expect(await getItem(approvalLinkRefKey(ticket.ticketId, tokenHash))).toBeDefined();
+
+      const upload = await call(`/tickets/${ticket.ticketId}/images`, {
+        token: requester.token,
+        json: { contentType: 'image/png', fileName: 'cable.png' },
+      });
+      expect(upload.status).toBe(201);
+      const form = new FormData();
+      for (const [name, value] of Object.entries(upload.body.upload.fields as Record<string, string>))
+        form.append(name, value);
+      form.append('file', new Blob([pngBytes()], { type: 'image/png' }), 'cable.png');
+      expect((await fetch(upload.body.upload.url, { method: 'POST', body: form })).status).toBeLessThan(300);
+      for (const body of ['Which office?', 'Office 12']) {
+        const token = body.startsWith('Which') ? agent.token : requester.token;
+        expect((await call(`/tickets/${ticket.ticketId}/comments`, { token, json: { body } })).status).toBe(
+          201,
+        );
+      }
+      await drain();
+      const partition = () =>
+        queryPage<{ sk: string }>({
+          partition: { pk: `TICKET#${ticket.ticketId}` },
+          limit: 100,
+          consistent: true,
+        });
+      const before = (await partition()).items.map((item) => item.sk.split('#')[0]);
+      expect(new Set(before)).toEqual(
+        new Set(['TICKET', 'COMMENT', 'IMAGE', 'EVENT', 'NOTIFICATION', 'LINK']),
+      );
+      const objects = async () => {
+        const request = await signBucketRequest('GET', inject('bucket'), {
+          'list-type': '2',
+          prefix: `tickets/${ticket.ticketId}/`,
+        });
+        const listing = await (await fetch(request.url, { headers: request.headers })).text();
+        return [...listing.matchAll(/<Key>([^<]*)<\/Key>/g)].map((match) => match[1]);
+      };
+      expect(await objects()).toHaveLength(1);
+
+      expect((await remove(admin, ticket.ticketId)).status).toBe(204);
+      await drain();
+      expect((await partition()).items).toEqual([]);
+      expect(await getItem(approvalKey(tokenHash))).toBeUndefined();
+      expect(await objects()).toEqual([]);
+      const page = await call(link);
+      expect(page.status).toBe(404);
+      expect(page.text).toContain('not valid');
+      expect((await call(`/tickets/${ticket.ticketId}/events`, { token: admin.token })).status).toBe(404);
+    });
+  });
+
+  describe('GET /tickets filters', () => {
+    let dana: Session;
+    const made: Record<string, string> = {};
+
+    beforeAll(async () => {
+      dana = await newRequester('Filter Dana');
+      for (const [name, extra] of [
+        ['low question', { priority: 'low' }],
+        ['urgent task', { priority: 'urgent', type: 'task' }],
+        ['high incident', { priority: 'high', type: 'incident' }],
+        ['low problem', { priority: 'low', type: 'problem' }],
+      ] as const) {
+        made[name] = (await newTicket(dana, name, extra)).body.ticketId;
+      }
+      expect((await patch(agent, made['urgent task'] as string, { status: 'in_progress' })).status).toBe(200);
+      expect((await patch(dana, made['low problem'] as string, { status: 'canceled' })).status).toBe(200);
+      expect((await take(agent, made['high incident'] as string)).status).toBe(200);
+    });
+
+    it('filters by status, priority and type, each from its index, newest first, for staff', async () => {
+      const canceled = await allPages(agent, 'status=canceled&limit=100');
+      expect(canceled.every((ticket) => ticket.status === 'canceled')).toBe(true);
+      expect(ids(canceled)).toContain(made['low problem']);
+      expect(ids(canceled)).not.toContain(made['low question']);
+      const urgent = await allPages(agent, 'priority=urgent&limit=100');
+      expect(urgent.every((ticket) => ticket.priority === 'urgent')).toBe(true);
+      expect(ids(urgent)).toContain(made['urgent task']);
+      // `emergency` is `urgent`.
+      expect(ids((await list(agent, 'priority=emergency&limit=100')).body.items)).toContain(
+        made['urgent task'],
+      );
+      const lows = await allPages(agent, 'priority=low&limit=2');
+      expect(lows.every((ticket) => ticket.priority === 'low')).toBe(true);
+      const ours = ids(lows).filter((id) => id === made['low question'] || id === made['low problem']);
+      expect(ours).toEqual([made['low problem'], made['low question']]);
+      const tasks = await allPages(agent, 'type=task&limit=100');
+      expect(tasks.every((ticket) => ticket.type === 'task')).toBe(true);
+      expect(ids(tasks)).toContain(made['urgent task']);
+      expect(ids((await list(agent, 'status=in_progress&limit=100')).body.items)).toContain(
+        made['urgent task'],
+      );
+      expect(ids(await allPages(agent, 'status=open&limit=100'))).not.toContain(made['urgent task']);
+    });
+
+    it('filters by requester (mine) and assignee (assigned), combined with the other filters, paginated', async () => {
+      const danas = await allPages(agent, `requesterId=${dana.userId}&limit=1`);
+      expect(ids(danas)).toEqual([
+        made['low problem'],
+        made['high incident'],
+        made['urgent task'],
+        made['low question'],
+      ]);
+      expect(ids(await allPages(dana, 'mine=true&limit=3'))).toEqual(ids(danas));
+      const lowOpen = await allPages(agent, `requesterId=${dana.userId}&priority=low&status=open&limit=1`);
+      expect(ids(lowOpen)).toEqual([made['low question']]);
+      const assigned = await allPages(agent, `assigned=true&requesterId=${dana.userId}&limit=10`);
+      expect(ids(assigned)).toEqual([made['high incident']]);
+      expect(ids(await allPages(agent, `assigned=true&type=incident&limit=100`))).toContain(
+        made['high incident'],
+      );
+      expect(ids(await allPages(agent, `assigned=true&type=task&limit=100`))).not.toContain(
+        made['high incident'],
+      );
+    });
+
+    it('shows a requester only their own tickets: status filters their own, another person is a 403', async () => {
+      const open = await allPages(dana, 'status=open&limit=100');
+      expect(ids(open)).toEqual([made['high incident'], made['low question']]);
+      expect(ids(await allPages(dana, 'type=task'))).toEqual([made['urgent task']]);
+      expect(ids(await allPages(otherRequester, 'status=open&limit=100'))).not.toContain(
+        made['low question'],
+      );
+      const someoneElse = await list(dana, `requesterId=${otherRequester.userId}`);
+      expect(someoneElse.status).toBe(403);
+      expect((await list(dana, `assigneeId=${agent.userId}`)).status).toBe(403);
+      expect((await list(dana, `requesterId=${dana.userId}&status=open`)).status).toBe(200);
+    });
+
+    it('refuses a combination no index serves with a 400 that names the supported ones', async () => {
+      const refused = await list(agent, 'status=open&priority=high');
+      expect(refused.status).toBe(400);
+      expect(refused.body.detail).toMatch(
+        /Supported: no filter; exactly one of status, priority, type; or one person/,
+      );
+      expect(refused.body.errors.map((error: { pointer: string }) => error.pointer)).toEqual([
+        '/status',
+        '/priority',
+      ]);
+      expect((await list(agent, 'customer=acme')).status).toBe(400);
+      expect((await list(agent, 'status=someday')).status).toBe(400);
+      expect((await list(agent, `mine=true&requesterId=${dana.userId}`)).status).toBe(400);
+      // A cursor belongs to its list.
+      const page = await list(agent, 'priority=low&limit=1');
+      const cursor = encodeURIComponent(page.body.nextCursor);
+      expect((await list(agent, `priority=high&limit=1&cursor=${cursor}`)).status).toBe(400);
+      expect((await list(agent, `priority=low&limit=1&cursor=${cursor}`)).status).toBe(200);
+    });
+  });
+
+  describe('audit trail', () => {
+    it('lists every change oldest first: who, when, field, old → new, paginated', async () => {
+      const ticket = (
+        await newTicket(requester, 'Audited', { type: 'request', approverId: agent.userId, priority: 'low' })
+      ).body;
+      expect((await patch(agent, ticket.ticketId, { status: 'approved' })).status).toBe(200);
+      expect((await take(agent, ticket.ticketId)).status).toBe(200);
+      expect((await patch(requester, ticket.ticketId, { priority: 'high' })).status).toBe(200);
+
+      const events = await call(`/tickets/${ticket.ticketId}/events?limit=100`, { token: requester.token });
+      expect(events.status).toBe(200);
+      expect(
+        events.body.items.map((event: { field: string; from: string | null; to: string | null }) => [
+          event.field,
+          event.from,
+          event.to,
+        ]),
+      ).toEqual([
+        ['created', null, 'pending_approval'],
+        ['status', 'pending_approval', 'approved'],
+        ['assigneeId', null, agent.userId],
+        ['priority', 'low', 'high'],
+      ]);
+      expect(events.body.items[0]).toMatchObject({
+        actor: person(requester, 'Dana Desk'),
+        at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        internal: false,
+      });
+      expect(events.body.items[1].actor).toEqual(person(agent, accounts.agent.name));
+      expect(events.body.nextCursor).toBeNull();
+
+      const first = await call(`/tickets/${ticket.ticketId}/events?limit=3`, { token: agent.token });
+      expect(first.body.items).toHaveLength(3);
+      const rest = await call(
+        `/tickets/${ticket.ticketId}/events?limit=3&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+        { token: agent.token },
+      );
+      expect(rest.body.items.map((event: { field: string }) => event.field)).toEqual(['priority']);
+      expect((await call(`/tickets/${ticket.ticketId}/events`, { token: otherRequester.token })).status).toBe(
+        404,
+      );
+    });
+
+    it('never shows events about internal notes to requesters', async () => {
+      const ticket = (await newTicket(requester, 'Internal deletion')).body;
+      // A deleted internal note is recorded as an internal event (as the comment delete writes it).
+      await putItem(
+        ticketEventRecord({
+          ticketId: ticket.ticketId,
+          eventId: ulid(),
+          actorId: agent.userId,
+          field: 'comment.deleted',
+          from: 'note',
+          internal: true,
+          at: new Date().toISOString(),
+        }),
+      );
+      const byRequester = await call(`/tickets/${ticket.ticketId}/events`, { token: requester.token });
+      expect(byRequester.body.items.map((event: { field: string }) => event.field)).toEqual(['created']);
+      const byAgent = await call(`/tickets/${ticket.ticketId}/events`, { token: agent.token });
+      expect(
+        byAgent.body.items.map((event: { field: string; internal: boolean }) => [
+          event.field,
+          event.internal,
+        ]),
+      ).toEqual([
+        ['created', false],
+        ['comment.deleted', true],
+      ]);
+    });
+  });
+
+  describe('people embedded', () => {
+    it('embeds requester, assignee and approver in create, get, patch, put and list responses', async () => {
+      const created = await newTicket(requester, 'Who is who', { type: 'request', approverId: agent.userId });
+      const ticketId = created.body.ticketId;
+      const expected = {
+        requesterId: requester.userId,
+        requester: person(requester, 'Dana Desk'),
+        approver: person(agent, accounts.agent.name),
+      };
+      expect(created.body).toMatchObject({ ...expected, assignee: null });
+      expect((await call(`/tickets/${ticketId}`, { token: requester.token })).body).toMatchObject(expected);
+      const assigned = await patch(admin, ticketId, { assigneeId: admin.userId });
+      expect(assigned.body).toMatchObject({ ...expected, assignee: person(admin, accounts.admin.name) });
+      const replaced = await put(admin, ticketId, {
+        title: 'Who is who',
+        description: 'Still',
+        type: 'request',
+        assigneeId: admin.userId,
+      });
+      expect(replaced.body).toMatchObject({ ...expected, assignee: person(admin, accounts.admin.name) });
+      const listed = (await list(requester, 'limit=100')).body.items.find(
+        (item: Summary) => item.ticketId === ticketId,
+      );
+      expect(listed).toMatchObject({ ...expected, assignee: person(admin, accounts.admin.name) });
+    });
+  });
+});

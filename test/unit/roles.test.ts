@@ -1,0 +1,222 @@
+/**
+ * Roles as data and the pure rules around them: the role cache bound, session revocation by token age, who may
+ * see and change a user, the user index keys, and the request schemas that keep privileged fields out.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { validate } from '#shared/platform/http/route.ts';
+import { issuedBeforeRevocation } from '#shared/roles/actor.ts';
+import { forgetRole, permissionsOf, rolePermissionsCacheMs } from '#shared/roles/role-permissions.ts';
+import { builtInRoles, isBuiltInRole, noPermissions, roleNamePattern } from '#shared/roles/roles.ts';
+import { CreateRoleBody } from '#shared/roles/schemas.ts';
+import { routes } from '#shared/routes.ts';
+import { temporaryPassword } from '#shared/users/accounts.ts';
+import { canListUsers, canSeeUser, userChangeRefusal } from '#shared/users/policy.ts';
+import { CreateUserBody, SignUpBody, UpdateUserBody } from '#shared/users/schemas.ts';
+import {
+  nameDirectory,
+  type UserItem,
+  userIndexKeyChanges,
+  userIndexKeys,
+  userListShards,
+  userRecord,
+} from '#shared/users/user.entity.ts';
+
+const { items, getItem } = vi.hoisted(() => {
+  const items = new Map<string, unknown>();
+  return { items, getItem: vi.fn(async (key: { sk: string }) => items.get(key.sk)) };
+});
+vi.mock('#shared/platform/db.ts', async (original) => ({
+  ...(await original<typeof import('#shared/platform/db.ts')>()),
+  getItem,
+}));
+
+const actor = (role: keyof typeof builtInRoles | 'auditor', userId = `${role}-1`) => ({
+  userId,
+  role,
+  permissions: role === 'auditor' ? { ...noPermissions, canViewAll: true } : builtInRoles[role],
+});
+
+describe('role flags (a custom role cached per instance for 60 s)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    items.clear();
+    getItem.mockClear();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('reads no item for a built-in role', async () => {
+    expect(await permissionsOf('agent')).toEqual(builtInRoles.agent);
+    expect(getItem).not.toHaveBeenCalled();
+  });
+
+  it('reads a custom role once, then serves it from the cache until 60 s have passed', async () => {
+    items.set('auditor', { name: 'auditor', permissions: { canViewAll: true } });
+    expect(await permissionsOf('auditor')).toEqual({ ...noPermissions, canViewAll: true });
+    items.set('auditor', { name: 'auditor', permissions: { canViewAll: true, canManageUsers: true } });
+    vi.advanceTimersByTime(rolePermissionsCacheMs - 1000);
+    expect((await permissionsOf('auditor')).canManageUsers).toBe(false);
+    expect(getItem).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(2000);
+    expect((await permissionsOf('auditor')).canManageUsers).toBe(true);
+    expect(getItem).toHaveBeenCalledTimes(2);
+    expect(rolePermissionsCacheMs).toBe(60_000);
+  });
+
+  it('takes an edit at once in the instance that made it, and gives a role without item no flag', async () => {
+    items.set('auditor', { name: 'auditor', permissions: { canViewAll: true } });
+    await permissionsOf('auditor');
+    items.set('auditor', { name: 'auditor', permissions: { canViewAll: false } });
+    forgetRole('auditor');
+    expect((await permissionsOf('auditor')).canViewAll).toBe(false);
+    expect(await permissionsOf('nobody-has-this')).toEqual(noPermissions);
+  });
+});
+
+describe('sessions revoked by logout or disable', () => {
+  it('refuses tokens issued at or before the second of the revocation, accepts later ones', () => {
+    const revokedAt = '2024-05-01T10:00:05.700Z';
+    const second = Date.parse('2024-05-01T10:00:05Z') / 1000;
+    expect(issuedBeforeRevocation(second - 1, revokedAt)).toBe(true);
+    expect(issuedBeforeRevocation(second, revokedAt)).toBe(true);
+    expect(issuedBeforeRevocation(second + 1, revokedAt)).toBe(false);
+    expect(issuedBeforeRevocation(second, undefined)).toBe(false);
+    expect(issuedBeforeRevocation(undefined, revokedAt)).toBe(true);
+  });
+});
+
+describe('who may see and change a user', () => {
+  it('lets the user, canManageUsers and canViewAll see a profile; nobody else', () => {
+    expect(canSeeUser(actor('requester'), 'requester-1')).toBe(true);
+    expect(canSeeUser(actor('requester'), 'someone-else')).toBe(false);
+    expect(canSeeUser(actor('agent'), 'someone-else')).toBe(true);
+    expect(canSeeUser(actor('auditor'), 'someone-else')).toBe(true);
+    expect([actor('requester'), actor('agent'), actor('admin')].map(canListUsers)).toEqual([
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  it('lets users change their own contact details and password, admins role and disabled of others', () => {
+    const self = actor('requester');
+    for (const field of ['name', 'email', 'phone', 'smsOptIn', 'password']) {
+      expect([field, userChangeRefusal(self, self.userId, field)]).toEqual([field, undefined]);
+    }
+    expect(userChangeRefusal(self, self.userId, 'role')).toMatch(/canManageUsers/);
+    expect(userChangeRefusal(self, self.userId, 'disabled')).toMatch(/canManageUsers/);
+    expect(userChangeRefusal(actor('agent'), 'someone-else', 'name')).toBeDefined();
+    const admin = actor('admin');
+    expect(userChangeRefusal(admin, 'someone-else', 'role')).toBeUndefined();
+    expect(userChangeRefusal(admin, 'someone-else', 'disabled')).toBeUndefined();
+    expect(userChangeRefusal(admin, 'someone-else', 'email')).toBeUndefined();
+    expect(userChangeRefusal(admin, 'someone-else', 'password')).toMatch(/Only the user/);
+    expect(userChangeRefusal(admin, admin.userId, 'role')).toMatch(/Another admin/);
+    expect(userChangeRefusal(admin, admin.userId, 'disabled')).toMatch(/Another admin/);
+  });
+});
+
+describe('user index keys', () => {
+  const user = (extra: Partial<UserItem> = {}): UserItem => ({
+    userId: 'b2c1a0e4-0000-4000-8000-000000000001',
+    email: 'ada@example.com',
+    name: 'Ada Lovelace',
+    role: 'agent',
+    smsOptIn: false,
+    createdAt: '2024-01-01T00:00:00.000Z',
+    ...extra,
+  });
+
+  it('puts a user in a shard of every list, of their role list, and in a name directory by first letter', () => {
+    const keys = userIndexKeys(user());
+    const shard = Number(keys.gsi4pk?.split('#')[1]);
+    expect(shard).toBeGreaterThanOrEqual(0);
+    expect(shard).toBeLessThan(userListShards);
+    expect(keys).toEqual({
+      gsi4pk: `USERS#${shard}`,
+      gsi5pk: `ROLE#agent#${shard}`,
+      gsi6pk: 'NAMES#approver#a',
+      gsi6sk: 'ada lovelace',
+    });
+    expect(userRecord(user())).toMatchObject({ pk: `USER#${user().userId}`, sk: 'PROFILE', ticketsCount: 0 });
+  });
+
+  it('lists only enabled agents and admins in the approver directory', () => {
+    expect(nameDirectory({ role: 'admin' })).toBe('approver');
+    expect(nameDirectory({ role: 'agent', disabled: true })).toBe('user');
+    expect(nameDirectory({ role: 'requester' })).toBe('user');
+    expect(nameDirectory({ role: 'auditor' })).toBe('user');
+  });
+
+  it('changes only the keys a change alters', () => {
+    expect(userIndexKeyChanges(user(), user({ phone: '+15555550100' }))).toEqual({});
+    const promoted = userIndexKeyChanges(user({ role: 'requester' }), user());
+    expect(Object.keys(promoted).sort()).toEqual(['gsi5pk', 'gsi6pk']);
+    expect(userIndexKeyChanges(user(), user({ name: '  Ádá Byron ' }))).toEqual({ gsi6sk: 'ada byron' });
+  });
+});
+
+describe('route table', () => {
+  it('grants table:read to every route behind the authorizer (its actor is read from the profile)', () => {
+    const without = routes.filter((row) => row.permission !== 'public' && !row.grants.includes('table:read'));
+    expect(without.map((row) => row.id)).toEqual([]);
+  });
+
+  it('keeps roles to canManageUsers', () => {
+    const roleRows = routes.filter((row) => row.path.startsWith('/roles'));
+    expect(roleRows).toHaveLength(6);
+    for (const row of roleRows) expect([row.id, row.permission]).toEqual([row.id, 'canManageUsers']);
+  });
+});
+
+describe('request schemas', () => {
+  it('refuses privileged fields on self sign-up, naming them', () => {
+    for (const field of ['role', 'isStaff', 'isSuperuser']) {
+      const body = { email: 'a@example.com', password: 'Str0ng-pass', name: 'A', [field]: true };
+      expect(() => validate(SignUpBody, body, 'body')).toThrow();
+      try {
+        validate(SignUpBody, body, 'body');
+      } catch (problem) {
+        const errors = (problem as { extensions: { errors: { pointer: string }[] } }).extensions.errors;
+        expect(errors.map((error) => error.pointer)).toEqual([`/${field}`]);
+      }
+    }
+  });
+
+  it('takes role names in lower case only, never a flag it does not know', () => {
+    expect(roleNamePattern.test('auditor')).toBe(true);
+    expect(roleNamePattern.test('night-shift-2')).toBe(true);
+    for (const bad of ['Auditor', 'a', '1st', 'minister for propaganda', 'x'.repeat(33)]) {
+      expect([bad, roleNamePattern.test(bad)]).toEqual([bad, false]);
+    }
+    expect(isBuiltInRole('admin')).toBe(true);
+    expect(isBuiltInRole('auditor')).toBe(false);
+    expect(() =>
+      validate(CreateRoleBody, { name: 'auditor', permissions: { canFly: true } }, 'body'),
+    ).toThrow();
+    expect(() =>
+      validate(
+        CreateUserBody,
+        { email: 'a@example.com', name: 'A', role: 'Minister For Propaganda' },
+        'body',
+      ),
+    ).toThrow();
+  });
+
+  it('needs the current password to change a password', () => {
+    expect(() => validate(UpdateUserBody, { password: 'N3w-password' }, 'body')).toThrow();
+    expect(
+      validate(UpdateUserBody, { password: 'N3w-password', currentPassword: 'x' }, 'body'),
+    ).toMatchObject({
+      password: 'N3w-password',
+    });
+    expect(() => validate(UpdateUserBody, {}, 'body')).toThrow();
+  });
+
+  it('generates temporary passwords the pool accepts', () => {
+    for (let i = 0; i < 50; i++) {
+      const password = temporaryPassword();
+      expect(password).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d).{16}$/);
+    }
+    expect(temporaryPassword()).not.toBe(temporaryPassword());
+  });
+});
