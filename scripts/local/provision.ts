@@ -146,6 +146,13 @@ export async function ensureTable(dynamo: DynamoDBClient, tableName: string): Pr
     await new Promise((resolve) => setTimeout(resolve, 100));
     table = (await dynamo.send(new DescribeTableCommand({ TableName: tableName }))).Table;
   }
+  const differences = indexDifferences(table?.GlobalSecondaryIndexes ?? [], tableName);
+  if (differences.length > 0) {
+    throw new Error(
+      `The local table ${tableName} was made by an older version of this project (${differences.join('; ')}). ` +
+        'Its data does not fit the current keys: run `npm run reset` to start over with fresh demo data.',
+    );
+  }
   const ttl = await dynamo.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
   if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
     await dynamo.send(
@@ -158,6 +165,37 @@ export async function ensureTable(dynamo: DynamoDBClient, tableName: string): Pr
   if (!table?.LatestStreamArn)
     throw new Error(`Table ${tableName} has no stream (StreamSpecification missing?)`);
   return table.LatestStreamArn;
+}
+
+/** How the table's indexes differ from the definition in `shared/platform/table.ts` (names, keys, projections). */
+function indexDifferences(
+  existing: readonly {
+    IndexName?: string;
+    KeySchema?: { AttributeName?: string }[];
+    Projection?: { NonKeyAttributes?: string[]; ProjectionType?: string };
+  }[],
+  tableName: string,
+): string[] {
+  const describe = (index: (typeof existing)[number]) =>
+    JSON.stringify([
+      (index.KeySchema ?? []).map((key) => key.AttributeName),
+      index.Projection?.ProjectionType,
+      [...(index.Projection?.NonKeyAttributes ?? [])].sort(),
+    ]);
+  const have = new Map(existing.map((index) => [index.IndexName ?? '', describe(index)]));
+  const want = new Map<string, string>(
+    (createTableInput(tableName).GlobalSecondaryIndexes ?? []).map((index) => [
+      index.IndexName as string,
+      describe(index as (typeof existing)[number]),
+    ]),
+  );
+  const differences: string[] = [];
+  for (const [name, shape] of want) {
+    if (!have.has(name)) differences.push(`index ${name} is missing`);
+    else if (have.get(name) !== shape) differences.push(`index ${name} differs`);
+  }
+  for (const name of have.keys()) if (!want.has(name)) differences.push(`index ${name} is no longer used`);
+  return differences;
 }
 
 async function findUserPoolId(
