@@ -13,7 +13,8 @@
  *
  * Who made a call is read from the call's stack (V8 keeps `await` chains in stack traces): the stream notifier
  * (`functions/notifications/`, `shared/notifications/`) and the S3 object-created check
- * (`functions/images/on-object-created`, `shared/images/check-upload`) are told apart from the HTTP route handlers,
+ * (`functions/images/on-object-created`, `shared/images/check-upload`) and the ticket-removed clean-up
+ * (`functions/tickets/on-ticket-removed`, `shared/tickets/cleanup`) are told apart from the HTTP route handlers,
  * because the event sources run them concurrently with requests. Everything else (`other`) belongs to whatever
  * window the bench has open.
  *
@@ -35,7 +36,7 @@ import type {
 import { globalSecondaryIndexes, tableKeys } from '#shared/platform/table.ts';
 
 export type Service = 'DynamoDB' | 'Cognito' | 'S3' | 'SES' | 'SNS';
-export type Source = 'notifier' | 'imageCheck' | 'other';
+export type Source = 'notifier' | 'imageCheck' | 'ticketCleanup' | 'other';
 
 export interface Capacity {
   /** Read units (RCU/RRU). */
@@ -125,6 +126,7 @@ function localCapacity(operation: string, consumed: unknown): Capacity | undefin
 
 const notifierFrames = /functions[\\/]notifications[\\/]|shared[\\/]notifications[\\/]/;
 const imageCheckFrames = /functions[\\/]images[\\/]on-object-created|shared[\\/]images[\\/]check-upload/;
+const ticketCleanupFrames = /functions[\\/]tickets[\\/]on-ticket-removed|shared[\\/]tickets[\\/]cleanup/;
 
 /** Where the call record of a command travels from the outer middleware to the inner one. */
 const callOfContext = Symbol('benchCall');
@@ -137,6 +139,7 @@ function currentSource(): Source {
   Error.stackTraceLimit = limit;
   if (notifierFrames.test(stack)) return 'notifier';
   if (imageCheckFrames.test(stack)) return 'imageCheck';
+  if (ticketCleanupFrames.test(stack)) return 'ticketCleanup';
   return 'other';
 }
 
@@ -330,7 +333,11 @@ export class CallRecorder {
       const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
       const call: RecordedCall = {
         service: 'S3',
-        operation: operations[method] ?? method,
+        // A GET of the bucket with `list-type=2` lists objects (ListObjectsV2), any other GET reads one.
+        operation:
+          method === 'GET' && /[?&]list-type=2(&|$)/.test(url)
+            ? 'ListObjectsV2'
+            : (operations[method] ?? method),
         source: currentSource(),
         roundTripMs: 0,
         exchanges: [],

@@ -16,8 +16,11 @@ import { type AccessPattern, expectationFor, expectationForSource, type RequestR
 import type { BenchRequest, Invoker } from './invoke.ts';
 import type { Measurement, MeasurementKind } from './report.ts';
 
-/** Per route id: the i-th request of a series the bench can time (valid to repeat). */
-export type HandlerRequests = Record<string, (i: number) => BenchRequest>;
+/**
+ * Per route id: the i-th request of a series the bench can time (valid to repeat). A request that changes or
+ * deletes an object creates that object first (through the API, before it is timed), so each one finds it fresh.
+ */
+export type HandlerRequests = Record<string, (i: number) => BenchRequest | Promise<BenchRequest>>;
 
 export interface CallsContext {
   readonly stack: LocalStack;
@@ -27,7 +30,8 @@ export interface CallsContext {
   readonly repetitions: number;
   readonly requester: SeededAccount;
   readonly agent: SeededAccount;
-  readonly tokens: { requester: string; agent: string; refresh: string };
+  readonly admin: SeededAccount;
+  readonly tokens: { requester: string; agent: string; admin: string; refresh: string };
   /** Called for every ticket the API created. */
   readonly onTicketCreated: () => void;
 }
@@ -152,8 +156,16 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
     if (stray > 0) unattributed.push(`${label}: ${stray}`);
     addEventMeasurement(phase, 'notifier', options.notifierLabel ?? `stream notifier, per ${label}`);
     addEventMeasurement(phase, 'imageCheck', `S3 image check, per ${label}`);
+    addEventMeasurement(phase, 'ticketCleanup', `ticket clean-up, per ${label}`);
     return responses;
   }
+
+  /** What the Request column of `docs/data-model.md` calls each event handler. */
+  const sourcePhrases: Record<Exclude<MeasurementKind, 'route'>, string> = {
+    notifier: 'stream notifier',
+    imageCheck: 'S3 object-created',
+    ticketCleanup: 'ticket-removed stream consumer',
+  };
 
   function addEventMeasurement(
     phase: RecordedCall[],
@@ -171,10 +183,7 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
       latencies: [],
       calls,
       callsPerRepetition: [],
-      expectation: expectationForSource(
-        patterns,
-        kind === 'notifier' ? 'stream notifier' : 'S3 object-created',
-      ),
+      expectation: expectationForSource(patterns, sourcePhrases[kind]),
     });
   }
 
@@ -252,16 +261,18 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
 
   // A ticket with 3 comments and 1 ready image.
   const thread = await newTicket('Bench thread');
+  const threadComments: string[] = [];
   for (const [token, body] of [
     [tokens.requester, 'First details'],
     [tokens.agent, 'Looking into it'],
     [tokens.requester, 'Thanks'],
   ] as const) {
-    need(
+    const posted = need(
       await http({ method: 'POST', path: `/tickets/${thread.ticketId}/comments`, token, json: { body } }),
       201,
       'comment',
     );
+    threadComments.push(posted.body.commentId as string);
   }
   const png = pngBytes();
   const asked = need(
@@ -398,6 +409,328 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
     { notifierLabel: 'stream notifier, per approval decision (email + SMS to the requester)' },
   );
 
+  // ---- People, roles, and the newer ticket and comment routes ----
+
+  /**
+   * Measures a request that changes or deletes an object: `repetitions` fresh objects first (drained before the
+   * series by `measureRoute`), one per request; returns the handler timings' maker, which makes its own object.
+   */
+  async function measureFresh<T>(
+    label: string,
+    fresh: () => Promise<T>,
+    request: (object: T, i: number) => BenchRequest,
+    ref: RequestRef,
+    options: { notifierLabel?: string } = {},
+  ): Promise<(i: number) => Promise<BenchRequest>> {
+    const objects: T[] = [];
+    for (let i = 0; i < repetitions; i++) objects.push(await fresh());
+    await measureRoute(label, (i) => request(objects[i] as T, i), ref, options);
+    return async (i) => request(await fresh(), i);
+  }
+  let serial = 0;
+  const setUp = async (request: BenchRequest, status: number, what: string) =>
+    need(await http(request), status, what).body;
+
+  const customRole = `b${runId}-role`;
+  await setUp(
+    {
+      method: 'POST',
+      path: '/roles',
+      token: tokens.admin,
+      json: { name: customRole, description: 'Bench role', permissions: { canCreateTickets: true } },
+    },
+    201,
+    'POST /roles',
+  );
+  const newRole = async () => {
+    const name = `b${runId}-r${serial++}`;
+    await setUp(
+      {
+        method: 'POST',
+        path: '/roles',
+        token: tokens.admin,
+        json: { name, permissions: { canViewAll: true } },
+      },
+      201,
+      'POST /roles',
+    );
+    return name;
+  };
+  const newUser = async () => {
+    const n = serial++;
+    const email = `bench-${runId}-u${n}@example.com`;
+    const body = await setUp(
+      {
+        method: 'POST',
+        path: '/users',
+        token: tokens.admin,
+        json: { email, name: `Bench Person ${n}`, role: 'requester' },
+      },
+      201,
+      'POST /users',
+    );
+    return { userId: body.userId as string, email, temporaryPassword: body.temporaryPassword as string };
+  };
+
+  // Users.
+  const createUser = (i: number): BenchRequest => ({
+    method: 'POST',
+    path: '/users',
+    token: tokens.admin,
+    json: { email: `bench-${runId}-c${serial++}@example.com`, name: `Bench Staff ${i}`, role: customRole },
+  });
+  await measureRoute('POST /users (custom role)', createUser, { request: 'POST /users' });
+  const listUsers = (): BenchRequest => ({ method: 'GET', path: '/users?limit=25', token: tokens.admin });
+  await measureRoute('GET /users?limit=25', listUsers, { request: 'GET /users' });
+  const getUser = (): BenchRequest => ({
+    method: 'GET',
+    path: `/users/${context.requester.userId}`,
+    token: tokens.admin,
+  });
+  await measureRoute('GET /users/{id} (the requester)', getUser, { request: 'GET /users/{id}' });
+  const updateUser = await measureFresh(
+    'PATCH /users/{id} (name, admin)',
+    newUser,
+    (user, i) => ({
+      method: 'PATCH',
+      path: `/users/${user.userId}`,
+      token: tokens.admin,
+      json: { name: `Renamed Person ${i}` },
+    }),
+    { request: 'PATCH /users/{id}' },
+  );
+  const replaceUser = await measureFresh(
+    'PUT /users/{id} (admin)',
+    newUser,
+    (user, i) => ({
+      method: 'PUT',
+      path: `/users/${user.userId}`,
+      token: tokens.admin,
+      json: { name: `Replaced Person ${i}`, email: user.email, smsOptIn: false },
+    }),
+    { request: 'PUT /users/{id}' },
+  );
+  const deleteUser = await measureFresh(
+    'DELETE /users/{id}',
+    newUser,
+    (user) => ({ method: 'DELETE', path: `/users/${user.userId}`, token: tokens.admin }),
+    { request: 'DELETE /users/{id}' },
+  );
+  const setNewPassword = await measureFresh(
+    'POST /auth/password (first sign-in)',
+    async () => {
+      const user = await newUser();
+      const challenge = await setUp(
+        {
+          method: 'POST',
+          path: '/auth/login',
+          json: { email: user.email, password: user.temporaryPassword },
+        },
+        409,
+        'POST /auth/login (temporary password)',
+      );
+      return challenge.session as string;
+    },
+    (session) => ({
+      method: 'POST',
+      path: '/auth/password',
+      json: { session, newPassword: 'Bench-pass-2' },
+    }),
+    { request: 'POST /auth/password' },
+  );
+  const logOut = await measureFresh(
+    'POST /auth/logout',
+    async () => {
+      const n = serial++;
+      const email = `bench-${runId}-s${n}@example.com`;
+      await setUp(
+        {
+          method: 'POST',
+          path: '/auth/signup',
+          json: { email, password: 'Bench-pass-1', name: `Bench Out ${n}` },
+        },
+        201,
+        'POST /auth/signup',
+      );
+      const session = await setUp(
+        { method: 'POST', path: '/auth/login', json: { email, password: 'Bench-pass-1' } },
+        200,
+        'POST /auth/login',
+      );
+      return { accessToken: session.accessToken as string, refreshToken: session.refreshToken as string };
+    },
+    (session) => ({
+      method: 'POST',
+      path: '/auth/logout',
+      token: session.accessToken,
+      json: { refreshToken: session.refreshToken },
+    }),
+    { request: 'POST /auth/logout' },
+  );
+  const listApprovers = (): BenchRequest => ({
+    method: 'GET',
+    path: '/approvers?name=A',
+    token: tokens.requester,
+  });
+  await measureRoute('GET /approvers?name=A', listApprovers, { request: 'GET /approvers?name=A' });
+
+  // Roles.
+  const listRoles = (): BenchRequest => ({ method: 'GET', path: '/roles', token: tokens.admin });
+  await measureRoute('GET /roles', listRoles, { request: 'GET /roles' });
+  const createRole = (): BenchRequest => ({
+    method: 'POST',
+    path: '/roles',
+    token: tokens.admin,
+    json: { name: `b${runId}-n${serial++}`, description: 'Bench role', permissions: { canViewAll: true } },
+  });
+  await measureRoute('POST /roles', createRole, { request: 'POST /roles' });
+  const getRole = (): BenchRequest => ({ method: 'GET', path: `/roles/${customRole}`, token: tokens.admin });
+  await measureRoute('GET /roles/{name} (custom role)', getRole, { request: 'GET /roles/{name}' });
+  const updateRole = await measureFresh(
+    'PATCH /roles/{name}',
+    newRole,
+    (name, i) => ({
+      method: 'PATCH',
+      path: `/roles/${name}`,
+      token: tokens.admin,
+      json: { description: `Changed ${i}` },
+    }),
+    { request: 'PATCH /roles/{name}' },
+  );
+  const replaceRole = await measureFresh(
+    'PUT /roles/{name}',
+    newRole,
+    (name) => ({
+      method: 'PUT',
+      path: `/roles/${name}`,
+      token: tokens.admin,
+      json: {
+        description: 'Replaced',
+        permissions: {
+          canViewAll: true,
+          canEditAll: false,
+          canDeleteAll: false,
+          canManageUsers: false,
+          canManageTickets: true,
+          canAssignTickets: false,
+          canCreateTickets: true,
+        },
+      },
+    }),
+    { request: 'PUT /roles/{name}' },
+  );
+  const deleteRole = await measureFresh(
+    'DELETE /roles/{name}',
+    newRole,
+    (name) => ({ method: 'DELETE', path: `/roles/${name}`, token: tokens.admin }),
+    { request: 'DELETE /roles/{name}' },
+  );
+
+  // Tickets.
+  const freshTicket = async () => (await newTicket(`Bench fresh ticket ${serial++}`)).ticketId;
+  const replaceTicket = await measureFresh(
+    'PUT /tickets/{id} (agent)',
+    freshTicket,
+    (ticketId, i) => ({
+      method: 'PUT',
+      path: `/tickets/${ticketId}`,
+      token: tokens.agent,
+      json: { title: `Bench replaced ${i}`, description: 'Replaced by the request bench.', priority: 'high' },
+    }),
+    { request: 'PUT /tickets/{id}' },
+  );
+  const deleteTicket = await measureFresh(
+    'DELETE /tickets/{id} (requester, untouched ticket)',
+    freshTicket,
+    (ticketId) => ({ method: 'DELETE', path: `/tickets/${ticketId}`, token: tokens.requester }),
+    { request: 'DELETE /tickets/{id}' },
+  );
+  const takeTicket = await measureFresh(
+    'POST /tickets/{id}/take (agent)',
+    freshTicket,
+    (ticketId) => ({ method: 'POST', path: `/tickets/${ticketId}/take`, token: tokens.agent, json: {} }),
+    { request: 'POST /tickets/{id}/take' },
+  );
+  const listTicketEvents = (): BenchRequest => ({
+    method: 'GET',
+    path: `/tickets/${changing.ticketId}/events`,
+    token: tokens.requester,
+  });
+  await measureRoute('GET /tickets/{id}/events (status changes)', listTicketEvents, {
+    request: 'GET /tickets/{id}/events',
+  });
+
+  // Comments.
+  const commentOnTicket = (i: number): BenchRequest => ({
+    method: 'POST',
+    path: '/comments',
+    token: tokens.requester,
+    json: { ticketId: commented.ticketId, body: `Detail by body ${i}` },
+  });
+  await measureRoute('POST /comments (requester)', commentOnTicket, { request: 'POST /comments' });
+  const commentsByAuthor = (): BenchRequest => ({
+    method: 'GET',
+    path: `/comments?authorId=${context.requester.userId}&limit=25`,
+    token: tokens.agent,
+  });
+  await measureRoute('GET /comments?authorId= (agent)', commentsByAuthor, {
+    request: 'GET /comments',
+    variant: 'by author',
+  });
+  await measureRoute(
+    'GET /comments?ticketId= (agent, 3 comments)',
+    () => ({ method: 'GET', path: `/comments?ticketId=${thread.ticketId}&limit=25`, token: tokens.agent }),
+    { request: 'GET /comments', variant: 'by ticket' },
+  );
+  const getComment = (): BenchRequest => ({
+    method: 'GET',
+    path: `/comments/${threadComments[0]}`,
+    token: tokens.requester,
+  });
+  await measureRoute('GET /comments/{id}', getComment, { request: 'GET /comments/{id}' });
+  const edited = await newTicket('Bench comment edits');
+  const freshComment = async () =>
+    (
+      await setUp(
+        {
+          method: 'POST',
+          path: `/tickets/${edited.ticketId}/comments`,
+          token: tokens.requester,
+          json: { body: `To be changed ${serial++}` },
+        },
+        201,
+        'comment',
+      )
+    ).commentId as string;
+  const updateComment = await measureFresh(
+    'PATCH /comments/{id} (author)',
+    freshComment,
+    (commentId, i) => ({
+      method: 'PATCH',
+      path: `/comments/${commentId}`,
+      token: tokens.requester,
+      json: { body: `Edited ${i}` },
+    }),
+    { request: 'PATCH /comments/{id}' },
+  );
+  const replaceComment = await measureFresh(
+    'PUT /comments/{id} (author)',
+    freshComment,
+    (commentId, i) => ({
+      method: 'PUT',
+      path: `/comments/${commentId}`,
+      token: tokens.requester,
+      json: { body: `Replaced ${i}` },
+    }),
+    { request: 'PUT /comments/{id}' },
+  );
+  const deleteComment = await measureFresh(
+    'DELETE /comments/{id} (author)',
+    freshComment,
+    (commentId) => ({ method: 'DELETE', path: `/comments/${commentId}`, token: tokens.requester }),
+    { request: 'DELETE /comments/{id}' },
+  );
+
   // Measured first (with exactly `listedTickets` tickets), shown after ticket creation like the other reads.
   const groups: Measurement[][] = [];
   for (const measurement of measurements) {
@@ -426,6 +759,31 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
     CreateComment: comment,
     CreateImageUpload: imageUpload,
     ShowApproval: showApproval,
+    SetNewPassword: setNewPassword,
+    LogOut: logOut,
+    CreateUser: createUser,
+    ListUsers: listUsers,
+    GetUser: getUser,
+    UpdateUser: updateUser,
+    ReplaceUser: replaceUser,
+    DeleteUser: deleteUser,
+    ListApprovers: listApprovers,
+    ListRoles: listRoles,
+    CreateRole: createRole,
+    GetRole: getRole,
+    UpdateRole: updateRole,
+    ReplaceRole: replaceRole,
+    DeleteRole: deleteRole,
+    ReplaceTicket: replaceTicket,
+    DeleteTicket: deleteTicket,
+    TakeTicket: takeTicket,
+    ListTicketEvents: listTicketEvents,
+    CreateCommentOnTicket: commentOnTicket,
+    ListAllComments: commentsByAuthor,
+    GetComment: getComment,
+    UpdateComment: updateComment,
+    ReplaceComment: replaceComment,
+    DeleteComment: deleteComment,
   };
   return {
     measurements: others.flat(),

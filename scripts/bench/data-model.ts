@@ -11,7 +11,8 @@
  * extra phrases of the column (`approver/assignee checks`) for a variant such as a ticket with an approver.
  *
  * The `DynamoDB calls` column is read as `N Operation` terms joined by `+` (`transaction` = TransactWriteItems;
- * `per 10 tickets` divides; `per page` and parentheses are ignored); a `; `GET` also ...: 3` clause sets the count
+ * `per 10 tickets` divides; `per 25 items` is one batch of a request's items, and `per page` and parentheses are
+ * ignored); a `; `GET` also ...: 3` clause sets the count
  * for that method when the row has one operation. A row that does not read that way is shown as text only.
  */
 import { readFileSync } from 'node:fs';
@@ -152,8 +153,11 @@ export function parseCalls(cell: string, method?: string): Record<string, number
     const match = /^(\d+(?:\.\d+)?)\s+([A-Za-z]+)\b(.*)$/.exec(term);
     const operation = match ? operationWords[(match[2] as string).toLowerCase()] : undefined;
     if (!match || !operation) return undefined;
-    const per = /\bper\s+(\d+)\b/.exec(match[3] as string);
-    counts[operation] = (counts[operation] ?? 0) + Number(match[1]) / (per ? Number(per[1]) : 1);
+    // `per 10 tickets`: one call for every 10 requests; `per 25 items`: one call per batch of up to 25 of the
+    // items the request handles, so a request with any such items makes at least one (the bench counts one).
+    const per = /\bper\s+(\d+)\s*(\w*)/.exec(match[3] as string);
+    const divisor = per && !/^items?$/i.test(per[2] as string) ? Number(per[1]) : 1;
+    counts[operation] = (counts[operation] ?? 0) + Number(match[1]) / divisor;
   }
   for (const clause of clauses) {
     const override = /`([A-Z]+)`[^:]*:\s*(\d+)\s*$/.exec(clause.trim());
@@ -205,6 +209,11 @@ export interface RequestRef {
   readonly also?: readonly string[] | undefined;
   /** Whether the route is behind the authorizer (rows for "every request to a route behind the authorizer"). */
   readonly authenticated?: boolean | undefined;
+  /**
+   * Which of several rows told apart only by a parenthesis (`` `GET /comments` (by author) ``, `(by ticket)`) the
+   * request is: rows whose parenthesis does not contain this phrase are left out.
+   */
+  readonly variant?: string | undefined;
 }
 
 /**
@@ -213,7 +222,8 @@ export interface RequestRef {
  *   that audience; other parentheses do not restrict);
  * - rows naming it without parameters or parenthesis also count for its filtered forms (what every such request
  *   does, e.g. reading the people a response embeds);
- * - rows for "every request" (to a route behind the authorizer: authenticated requests only), and `also` phrases.
+ * - rows for "every request" (to a route behind the authorizer: authenticated requests only), and `also` phrases;
+ * - with a `variant`, of the rows told apart by another parenthesis only those whose parenthesis names it.
  * Without a row of the first kind the request counts as not listed.
  */
 export function expectationFor(patterns: readonly AccessPattern[], ref: RequestRef): Expectation {
@@ -233,8 +243,16 @@ export function expectationFor(patterns: readonly AccessPattern[], ref: RequestR
     const named = requestsNamed(row.request).filter(
       (entry) => entry.method === method && normalizePath(entry.path) === wanted,
     );
+    const fitsVariant = (qualifier: string | undefined) =>
+      !ref.variant ||
+      !qualifier ||
+      allAudienceWords.some((word) => qualifier.toLowerCase().includes(word)) ||
+      qualifier.toLowerCase().includes(ref.variant.toLowerCase());
     const exact = named.find(
-      (entry) => entry.parameters.join('&') === parameters && fitsAudience(entry.qualifier),
+      (entry) =>
+        entry.parameters.join('&') === parameters &&
+        fitsAudience(entry.qualifier) &&
+        fitsVariant(entry.qualifier),
     );
     const lowered = row.request.toLowerCase();
     if (exact) {

@@ -2,7 +2,8 @@
  * Handler durations, for the cost model and to compare functions with a bare-SDK GetItem baseline.
  *
  * Routes: each route's handler is invoked directly (`invoke.ts`), `repetitions` times after one untimed warm-up,
- * with the event sources drained before the series and before each write, so nothing else runs in the process.
+ * with the event sources drained before the series and before each write, so nothing else runs in the process. A
+ * request that changes or deletes an object creates that object first (untimed, before the drain).
  * Event handlers (notifier, image check): their invocations by the local event sources, as the stack logs them
  * (`<Function>: ... ok <ms>ms`), in a phase the bench names, with the round trips of their SDK calls in that
  * phase spread over those invocations.
@@ -87,12 +88,12 @@ export async function timeRouteHandlers(options: {
       continue;
     }
     await options.drained();
-    const warmUp = make(-1);
+    const warmUp = await make(-1);
     await options.invoker.direct(warmUp);
     const timings: HandlerTiming[] = [];
     const count = Math.min(options.repetitions, options.limits?.[fn.id] ?? options.repetitions);
     for (let i = 0; i < count; i++) {
-      const request = make(i);
+      const request = await make(i);
       if (request.method !== 'GET') await options.drained();
       timings.push((await options.invoker.direct(request)).timing);
     }

@@ -26,7 +26,7 @@ import { fullVcpuMemoryMb, lambdaMemorySizesMb, prices, pricesAssumedOn } from '
 import type { ScaleResult } from './scale.ts';
 import { int, median, ms, num, type Spread, spread, usd } from './stats.ts';
 
-export type MeasurementKind = 'route' | 'notifier' | 'imageCheck';
+export type MeasurementKind = 'route' | 'notifier' | 'imageCheck' | 'ticketCleanup';
 
 export interface Measurement {
   readonly label: string;
@@ -108,7 +108,8 @@ export function summarize(measurement: Measurement): Summary {
 /** The function a calls-phase row runs in. */
 export function functionOf(summary: Summary): string | undefined {
   const { kind, routeId } = summary.measurement;
-  return kind === 'route' ? routeId : kind === 'notifier' ? 'Notifier' : 'ImageUploaded';
+  if (kind === 'route') return routeId;
+  return kind === 'notifier' ? 'Notifier' : kind === 'imageCheck' ? 'ImageUploaded' : 'TicketRemoved';
 }
 
 export function costRows(summaries: readonly Summary[]): CostRow[] {
@@ -358,7 +359,7 @@ export function callsTable(summaries: readonly Summary[]): string {
     const status =
       m.kind === 'route'
         ? statusText(m.statuses)
-        : `${m.count} ${m.kind === 'notifier' ? 'requests' : 'uploads'}`;
+        : `${m.count} ${m.kind === 'imageCheck' ? 'uploads' : 'requests'}`;
     lines.push(
       `| ${m.label} | ${status} | ${opsText(summary.dynamoOps)}${variability(m)} | ${versusDocs(summary.dynamoOps, m.expectation, m.count)} | ${summary.scans} | ${opsText(summary.cognitoOps)} | ${s3} · ${num(summary.emails)} · ${num(summary.sms)} | ${latency} |`,
     );

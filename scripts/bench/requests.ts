@@ -248,6 +248,7 @@ async function main(): Promise<void> {
       };
       const requester = account('requester');
       const agent = account('agent');
+      const admin = account('admin');
       const logIn = async (who: SeededAccount) =>
         need(
           await invoker.http({
@@ -260,6 +261,7 @@ async function main(): Promise<void> {
         ).body as { accessToken: string; refreshToken: string };
       const requesterTokens = await logIn(requester);
       const agentTokens = await logIn(agent);
+      const adminTokens = await logIn(admin);
       const tokens = { requester: requesterTokens.accessToken, agent: agentTokens.accessToken };
       let created = 0;
       let loaded = 0;
@@ -275,7 +277,8 @@ async function main(): Promise<void> {
         repetitions: settings.callsRepetitions,
         requester,
         agent,
-        tokens: { ...tokens, refresh: requesterTokens.refreshToken },
+        admin,
+        tokens: { ...tokens, admin: adminTokens.accessToken, refresh: requesterTokens.refreshToken },
         onTicketCreated: () => created++,
       });
       events.end(recorder);
