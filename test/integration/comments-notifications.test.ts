@@ -4,10 +4,11 @@
  * logged and a redelivered stream record sends nothing twice.
  */
 import { randomUUID } from 'node:crypto';
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { NotificationItem } from '#shared/notifications/notification.entity.ts';
 import { queryPage } from '#shared/platform/db.ts';
+import { lambdaContext as localLambdaContext } from '../../scripts/local/lambda-runtime.ts';
 import { commentItem, streamRecord } from '../unit/notify-fixtures.ts';
 import { call, logIn, mailFor, mailsTo, newRequester, type Session } from './support.ts';
 
@@ -56,18 +57,8 @@ async function notificationLog(ticketId: string) {
   return items;
 }
 
-const lambdaContext = (): Context =>
-  ({
-    functionName: 'notifier',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:notifier',
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: '/aws/lambda/notifier',
-    logStreamName: 'test',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 60_000,
-  }) as Context;
+/** The context the notifier gets in Lambda, a minute to run. */
+const lambdaContext = () => localLambdaContext('notifier', 60_000);
 
 describe('the assignee is told of requester replies', () => {
   it("emails the ticket's assignee a requester's reply, logged as requester_reply", async () => {

@@ -3,27 +3,18 @@
  * record delivered twice (streams are at-least-once) sends once.
  */
 import { randomUUID } from 'node:crypto';
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { NotificationItem } from '#shared/notifications/notification.entity.ts';
 import { queryPage } from '#shared/platform/db.ts';
+import { lambdaContext as localLambdaContext } from '../../scripts/local/lambda-runtime.ts';
 import { streamRecord, ticketItem } from '../unit/notify-fixtures.ts';
 import { call, logIn, mailsTo, newRequester, type Session, smsTo } from './support.ts';
 
 const accounts = inject('demoAccounts');
 
-const lambdaContext = (): Context =>
-  ({
-    functionName: 'notifier',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:notifier',
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: '/aws/lambda/notifier',
-    logStreamName: 'test',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 60_000,
-  }) as Context;
+/** The context the notifier gets in Lambda, a minute to run. */
+const lambdaContext = () => localLambdaContext('notifier', 60_000);
 
 describe('notifier', () => {
   let requester: Session;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { approvalKey } from '#shared/approvals/approval.entity.ts';
@@ -15,6 +15,7 @@ import { getItem, putItem, queryPage } from '#shared/platform/db.ts';
 import { signBucketRequest } from '#shared/platform/s3-signing.ts';
 import { approvalLinkRefKey } from '#shared/tickets/approval-links.ts';
 import { type TicketEventItem, ticketEventRecord } from '#shared/tickets/ticket-event.entity.ts';
+import { lambdaContext as localLambdaContext } from '../../scripts/local/lambda-runtime.ts';
 import { pngBytes } from '../support/sample-images.ts';
 import { approvalLinkIn, call, logIn, mailFor, mailsTo, newRequester, type Session } from './support.ts';
 
@@ -60,18 +61,8 @@ async function allPages(session: Session, query: string, pages = 50): Promise<Su
   throw new Error(`more than ${pages} pages of ${query}`);
 }
 
-const lambdaContext = (): Context =>
-  ({
-    functionName: 'notifier',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:notifier',
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: '/aws/lambda/notifier',
-    logStreamName: 'test',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 60_000,
-  }) as Context;
+/** The context the notifier gets in Lambda, a minute to run. */
+const lambdaContext = () => localLambdaContext('notifier', 60_000);
 
 const person = (session: Session, name: string) => ({ userId: session.userId, name, email: session.email });
 
