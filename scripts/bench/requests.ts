@@ -232,10 +232,8 @@ async function main(): Promise<void> {
       const recorder = new CallRecorder();
       recorder.install('DynamoDB', clients.dynamoClient());
       recorder.install('Cognito', clients.cognitoClient());
-      // Functions sign S3 requests themselves and send them with fetch; an S3 SDK client, if any, is counted too.
+      // Functions sign S3 requests themselves and send them with fetch (shared/platform/s3-signing.ts).
       recorder.installFetch(running.urls.s3);
-      const sdkS3 = (clients as { s3Client?: () => Parameters<CallRecorder['install']>[1] }).s3Client;
-      if (sdkS3) recorder.install('S3', sdkS3());
       recorder.install('SES', clients.sesClient());
       recorder.install('SNS', clients.snsClient());
       const invoker = createInvoker(running, recorder);

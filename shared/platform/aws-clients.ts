@@ -4,10 +4,10 @@
  * clients whose module it really uses; this file only re-exports them.
  *
  * Endpoints and credentials come from the SDK's standard chain, so the same code talks to AWS in Lambda and to
- * the emulators locally (see `shared/platform/config.ts`).
+ * the emulators locally (see `shared/platform/config.ts`). S3 has no client here: functions sign their S3 requests
+ * (`shared/platform/s3-signing.ts`).
  */
 export { cognitoClient } from '#shared/platform/aws/cognito.ts';
 export { documentClient, dynamoClient } from '#shared/platform/aws/dynamodb.ts';
-export { s3Client } from '#shared/platform/aws/s3.ts';
 export { sesClient } from '#shared/platform/aws/ses.ts';
 export { snsClient } from '#shared/platform/aws/sns.ts';

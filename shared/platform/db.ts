@@ -9,7 +9,6 @@
  */
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -300,20 +299,5 @@ export async function transactWrite(
       ok: false,
       reasons: (canceled.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None'),
     };
-  }
-}
-
-/** Write many items (BatchWriteItem, 25 per call), retrying unprocessed ones with backoff. For seeding and loads. */
-export async function putItems(items: readonly StoredItem[]): Promise<void> {
-  for (let start = 0; start < items.length; start += 25) {
-    let requests = items.slice(start, start + 25).map((item) => ({ PutRequest: { Item: stamped(item) } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      const { UnprocessedItems } = await documentClient().send(
-        new BatchWriteCommand({ RequestItems: { [table()]: requests } }),
-      );
-      requests = (UnprocessedItems?.[table()] ?? []) as typeof requests;
-      if (requests.length > 0)
-        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
-    }
   }
 }
