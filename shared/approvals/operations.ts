@@ -7,11 +7,13 @@ import { type ApprovalItem, approvalKey } from '#shared/approvals/approval.entit
 import { hashApprovalToken, looksLikeApprovalToken } from '#shared/approvals/token.ts';
 import { getItem, transactWrite } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
+import { canApprove } from '#shared/roles/roles.ts';
 import { auditEventsOf, findTicket, ticketChangeWrites } from '#shared/tickets/operations.ts';
 import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
+import { findUser } from '#shared/users/profiles.ts';
 
 /** Why a link cannot be used. */
-export type LinkProblem = 'unknown' | 'expired' | 'used' | 'decided';
+export type LinkProblem = 'unknown' | 'expired' | 'used' | 'decided' | 'approver-unable';
 
 export type LinkState =
   | {
@@ -22,8 +24,9 @@ export type LinkState =
   | { readonly usable: false; readonly problem: LinkProblem; readonly ticket?: TicketItem };
 
 /**
- * The state of an approval link: 2 GetItem (link, ticket). Reads only (GET must change nothing: mail scanners
- * fetch links).
+ * The state of an approval link: 3 GetItem (link, ticket, the approver's profile). Reads only (GET must change
+ * nothing: mail scanners fetch links). A link outlives nothing of its approver: when the approver's account is gone
+ * or disabled, or their role may no longer approve, the link decides nothing (`approver-unable`).
  * @param nowSeconds current time, epoch seconds
  */
 export async function inspectLink(
@@ -39,6 +42,10 @@ export async function inspectLink(
   if (approval.expiresAt <= nowSeconds) return { usable: false, problem: 'expired', ticket };
   if (ticket.status !== 'pending_approval' || ticket.approverId !== approval.approverId) {
     return { usable: false, problem: 'decided', ticket };
+  }
+  const approver = await findUser(approval.approverId);
+  if (!approver || approver.disabled || !canApprove(approver.role)) {
+    return { usable: false, problem: 'approver-unable', ticket };
   }
   return { usable: true, approval, ticket };
 }

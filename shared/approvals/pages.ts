@@ -77,6 +77,10 @@ const problemText: Record<LinkProblem, { title: string; text: string }> = {
     text: 'This approval link has already been used; each link works once.',
   },
   decided: { title: 'Already decided', text: 'This request is no longer waiting for approval.' },
+  'approver-unable': {
+    title: 'You can no longer decide',
+    text: 'The account this link was sent to is disabled or may no longer approve requests. Nothing was decided.',
+  },
 };
 
 /** The page for a link that cannot be used, with the ticket's current status when known. */
@@ -88,10 +92,11 @@ export function linkProblemPage(problem: LinkProblem, ticket?: TicketItem): stri
   return layout(title, `<h1>${title}</h1><p>${text}</p>${status}`);
 }
 
-/** HTTP status for each link problem: 404 unknown, 410 expired, 409 used or decided. */
+/** HTTP status for each link problem: 404 unknown, 410 expired, 409 used or decided, 403 approver unable. */
 export const linkProblemStatus: Record<LinkProblem, number> = {
   unknown: 404,
   expired: 410,
   used: 409,
   decided: 409,
+  'approver-unable': 403,
 };

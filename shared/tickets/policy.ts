@@ -6,12 +6,14 @@ import type { Actor } from '#shared/roles/actor.ts';
 import { approvesEverything } from '#shared/roles/roles.ts';
 import { type Party, type TicketFacts, type TicketStatus, transitions } from '#shared/tickets/lifecycle.ts';
 
-/** The parties the actor counts as for this ticket. Admins count as approver of every ticket. */
+/** The parties the actor counts as for this ticket. Admins count as approver of every ticket but their own. */
 export function partiesFor(actor: Actor, ticket: TicketFacts): Set<Party> {
   const parties = new Set<Party>();
   if (actor.permissions.canManageTickets) parties.add('agent');
   if (ticket.requesterId === actor.userId) parties.add('requester');
-  if (ticket.approverId === actor.userId || approvesEverything(actor.role)) parties.add('approver');
+  // Separation of duties: nobody approves a ticket they requested, whatever their role.
+  const mayApprove = ticket.approverId === actor.userId || approvesEverything(actor.role);
+  if (mayApprove && ticket.requesterId !== actor.userId) parties.add('approver');
   return parties;
 }
 

@@ -180,3 +180,57 @@ describe('approval by link', () => {
     expect(late.text).toMatch(/no longer waiting/);
   });
 });
+
+describe('approvals that cannot be gamed', () => {
+  it("decides nothing through an offboarded approver's link", async () => {
+    const admin = await logIn(accounts.admin.email, accounts.admin.password);
+    const requester = await newRequester('Offboarding requester');
+    const email = `leaving-${Date.now()}@example.com`;
+    const made = await call('/users', {
+      token: admin.token,
+      json: { email, name: 'Leaving Agent', role: 'agent' },
+    });
+    expect(made.status).toBe(201);
+    const approverId = made.body.userId as string;
+    const created = await call('/tickets', {
+      token: requester.token,
+      json: { title: 'Before offboarding', description: 'A request', type: 'request', approverId },
+    });
+    expect(created.status).toBe(201);
+    const mail = await mailFor(email, new RegExp(`#${created.body.number}\\b`));
+    const link = approvalLinkIn(mail.body.text);
+    expect((await call(link)).status).toBe(200);
+
+    expect((await call(`/users/${approverId}`, { token: admin.token, method: 'DELETE' })).status).toBe(204);
+    const page = await call(link);
+    expect(page.status).toBe(403);
+    expect(page.text).toMatch(/can no longer decide/);
+    const post = await call(link, { form: { decision: 'approve' } });
+    expect(post.status).toBe(403);
+    const ticket = await call(`/tickets/${created.body.ticketId}`, { token: requester.token });
+    expect(ticket.body.status).toBe('pending_approval');
+  });
+
+  it('lets nobody approve a ticket they requested, an admin neither', async () => {
+    const admin = await logIn(accounts.admin.email, accounts.admin.password);
+    const agent = await logIn(accounts.agent.email, accounts.agent.password);
+    const created = await call('/tickets', {
+      token: admin.token,
+      json: { title: 'My own purchase', description: 'A request', type: 'request', approverId: agent.userId },
+    });
+    expect(created.status).toBe(201);
+    const selfApproved = await call(`/tickets/${created.body.ticketId}`, {
+      token: admin.token,
+      method: 'PATCH',
+      json: { status: 'approved' },
+    });
+    expect(selfApproved.status).toBe(409);
+    expect(selfApproved.body.allowed).toEqual(['canceled']);
+    const byApprover = await call(`/tickets/${created.body.ticketId}`, {
+      token: agent.token,
+      method: 'PATCH',
+      json: { status: 'approved' },
+    });
+    expect(byApprover.status).toBe(200);
+  });
+});

@@ -73,6 +73,22 @@ describe('ticket lifecycle', () => {
     expect(allowedTransitions(requester, pending)).toEqual(['canceled']);
   });
 
+  it('lets nobody approve a ticket they requested, an admin neither (separation of duties)', () => {
+    const own = ticket({
+      status: 'pending_approval',
+      requesterId: admin.userId,
+      approverId: approverAgent.userId,
+    });
+    expect(allowedTransitions(admin, own)).toEqual(['canceled']);
+    expect(checkTransition(admin, own, 'approved')).toMatchObject({ ok: false, allowed: ['canceled'] });
+    const selfNamed = ticket({
+      status: 'pending_approval',
+      requesterId: approverAgent.userId,
+      approverId: approverAgent.userId,
+    });
+    expect(allowedTransitions(approverAgent, selfNamed)).not.toContain('approved');
+  });
+
   it('follows the approval path approved → in_progress → fulfilled → closed', () => {
     expect(checkTransition(agent, ticket({ status: 'approved' }), 'in_progress').ok).toBe(true);
     expect(checkTransition(agent, ticket({ status: 'in_progress' }), 'fulfilled').ok).toBe(true);
