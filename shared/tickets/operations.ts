@@ -26,7 +26,13 @@ import type { Actor } from '#shared/roles/actor.ts';
 import { canApprove } from '#shared/roles/roles.ts';
 import { TicketNotFound, TransitionNotAllowed } from '#shared/tickets/errors.ts';
 import { initialStatus, type TicketStatus } from '#shared/tickets/lifecycle.ts';
-import { canSeeTicket, checkTransition, deleteRefusal, fieldChangeRefusal } from '#shared/tickets/policy.ts';
+import {
+  canSeeTicket,
+  checkTransition,
+  contentFrozenReason,
+  deleteRefusal,
+  fieldChangeRefusal,
+} from '#shared/tickets/policy.ts';
 import type { CreateTicketBody, ReplaceTicketInput, UpdateTicketInput } from '#shared/tickets/schemas.ts';
 import {
   type TicketItem,
@@ -247,7 +253,8 @@ async function checkAssignee(assigneeId: string): Promise<void> {
  * @returns the ticket after the change (unchanged when nothing differs)
  * @throws VersionConflict (stale `expectedVersion`, or a concurrent change when one was given); NotAllowed (a
  *   field or the assignee the actor may not change); TransitionNotAllowed with `allowed`; InvalidInput (rejecting
- *   without a reason, an assignee who is not an agent or admin); Conflict (a concurrent change otherwise)
+ *   without a reason, an assignee who is not an agent or admin); Conflict (the content is frozen in this status for
+ *   this actor, see `contentFrozenReason`; or a concurrent change)
  */
 export async function applyTicketChange(
   actor: Actor,
@@ -259,10 +266,12 @@ export async function applyTicketChange(
   if (expectedVersion !== undefined && expectedVersion !== ticket.version) throw new VersionConflict();
   const now = nowIso();
   const set: { -readonly [K in keyof TicketItem]?: TicketItem[K] } = {};
+  const frozen = contentFrozenReason(actor, ticket);
   for (const field of editableFields) {
     if (!(field in change.fields)) continue;
     const value = change.fields[field];
     if (sameValue(ticket[field], value)) continue;
+    if (frozen) throw new Conflict(frozen, { ticketStatus: ticket.status });
     const refusal = fieldChangeRefusal(actor, ticket, field);
     if (refusal) throw new NotAllowed(refusal);
     Object.assign(set, {
@@ -271,6 +280,7 @@ export async function applyTicketChange(
   }
   if (change.assigneeId !== undefined && (change.assigneeId ?? undefined) !== ticket.assigneeId) {
     if (!actor.permissions.canAssignTickets) throw new NotAllowed('You may not assign tickets.');
+    if (frozen) throw new Conflict(frozen, { ticketStatus: ticket.status });
     if (change.assigneeId !== null && !options.assigneeChecked) await checkAssignee(change.assigneeId);
     set.assigneeId = change.assigneeId ?? undefined;
   }

@@ -79,6 +79,33 @@ export function fieldChangeRefusal(actor: Actor, ticket: TicketFacts, field: str
   return `You may not change ${field} of this ticket.`;
 }
 
+/** Statuses in which a ticket's requester may still edit its content: before any decision or work on it. */
+export const requesterEditableStatuses: ReadonlySet<string> = new Set([
+  'open',
+  'pending',
+  'pending_approval',
+]);
+
+/** Statuses in which a ticket changes only by reopening it, where the lifecycle allows. */
+export const frozenStatuses: ReadonlySet<string> = new Set(['closed', 'canceled']);
+
+/**
+ * Why the ticket's content (its fields and assignee) may not change now, whoever asks, or `undefined` when it may:
+ * a closed or canceled ticket changes only by reopening it; after a decision, or once work started, the content
+ * is frozen for the requester (what was approved stays what was approved).
+ */
+export function contentFrozenReason(actor: Actor, ticket: TicketFacts): string | undefined {
+  if (frozenStatuses.has(ticket.status)) {
+    return `A ${ticket.status} ticket changes only by reopening it, where the lifecycle allows.`;
+  }
+  if (!actor.permissions.canEditAll && ticket.requesterId === actor.userId) {
+    if (!requesterEditableStatuses.has(ticket.status)) {
+      return `The ticket is ${ticket.status}: its content is frozen for its requester.`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Whether nothing has happened to a ticket since it was created: it is still at version 1. Every change of the
  * ticket item bumps the version (a field edit, a status move, an assignment, a comment of anyone, an approval

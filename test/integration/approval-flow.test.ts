@@ -234,3 +234,29 @@ describe('approvals that cannot be gamed', () => {
     expect(byApprover.status).toBe(200);
   });
 });
+
+describe('content frozen by status', () => {
+  it('keeps the approved content for the requester, and changes a canceled ticket only by reopening', async () => {
+    const agent = await logIn(accounts.agent.email, accounts.agent.password);
+    const requester = await newRequester('Frozen content');
+    const created = await call('/tickets', {
+      token: requester.token,
+      json: { title: 'USB mouse', description: 'One mouse', type: 'request', approverId: agent.userId },
+    });
+    expect(created.status).toBe(201);
+    const path = `/tickets/${created.body.ticketId}`;
+    const edit = (token: string, json: Record<string, unknown>) =>
+      call(path, { token, method: 'PATCH', json });
+    expect((await edit(requester.token, { priority: 'high' })).status).toBe(200);
+    expect((await edit(agent.token, { status: 'approved' })).status).toBe(200);
+    const afterDecision = await edit(requester.token, { title: '40 laptops' });
+    expect(afterDecision.status).toBe(409);
+    expect(afterDecision.body.detail).toMatch(/frozen/);
+    expect((await call(path, { token: requester.token })).body.title).toBe('USB mouse');
+
+    expect((await edit(requester.token, { status: 'canceled' })).status).toBe(200);
+    const canceledEdit = await edit(agent.token, { priority: 'low' });
+    expect(canceledEdit.status).toBe(409);
+    expect(canceledEdit.body.detail).toMatch(/reopening/);
+  });
+});

@@ -7,6 +7,7 @@ import {
   allowedTransitions,
   canSeeTicket,
   checkTransition,
+  contentFrozenReason,
   deleteRefusal,
   nothingHappened,
 } from '#shared/tickets/policy.ts';
@@ -71,6 +72,20 @@ describe('ticket lifecycle', () => {
     expect(allowedTransitions(admin, pending).sort()).toEqual(['approved', 'rejected']);
     expect(checkTransition(agent, pending, 'approved')).toMatchObject({ ok: false, allowed: [] });
     expect(allowedTransitions(requester, pending)).toEqual(['canceled']);
+  });
+
+  it('freezes the content after a decision for the requester, and for everyone once closed or canceled', () => {
+    for (const status of ['open', 'pending', 'pending_approval'] as const) {
+      expect(contentFrozenReason(requester, ticket({ status }))).toBeUndefined();
+    }
+    for (const status of ['approved', 'rejected', 'in_progress', 'resolved', 'fulfilled'] as const) {
+      expect(contentFrozenReason(requester, ticket({ status }))).toMatch(/frozen/);
+      expect(contentFrozenReason(agent, ticket({ status }))).toBeUndefined();
+    }
+    for (const status of ['closed', 'canceled'] as const) {
+      expect(contentFrozenReason(agent, ticket({ status }))).toMatch(/reopening/);
+      expect(contentFrozenReason(admin, ticket({ status }))).toMatch(/reopening/);
+    }
   });
 
   it('lets nobody approve a ticket they requested, an admin neither (separation of duties)', () => {
