@@ -247,6 +247,30 @@ export async function presignPostObject(input: {
 const EMPTY_PAYLOAD_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /**
+ * The headers of a body-less request, signed (`Authorization`, `x-amz-date`, ...), without `Host`: fetch sets it
+ * itself from the URL, to the very value signed.
+ */
+async function signBodyless(
+  method: string,
+  address: ReturnType<typeof bucketAddress>,
+  path: string,
+  query: Readonly<Record<string, string>>,
+  headers: Readonly<Record<string, string>>,
+): Promise<Record<string, string>> {
+  const signed = await s3Signer().sign({
+    method,
+    protocol: address.protocol,
+    hostname: address.hostname,
+    port: address.port,
+    path,
+    query: { ...query },
+    headers: { ...headers, host: address.host, 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 },
+  });
+  const { host: _host, ...send } = signed.headers;
+  return send;
+}
+
+/**
  * A body-less request on one object, signed in its headers (`Authorization`), ready for `fetch`.
  * @param headers request headers to sign along (`range`, `if-match`, ...), lower-case names
  * @throws Error when the credentials or the region cannot be resolved
@@ -259,18 +283,8 @@ export async function signObjectRequest(
 ): Promise<{ url: string; headers: Record<string, string> }> {
   const address = bucketAddress(bucket);
   const path = objectPath(address, key);
-  const signed = await s3Signer().sign({
-    method,
-    protocol: address.protocol,
-    hostname: address.hostname,
-    port: address.port,
-    path,
-    query: {},
-    headers: { ...headers, host: address.host, 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 },
-  });
-  // fetch sets Host itself from the URL, to the very value signed.
-  const { host: _host, ...send } = signed.headers;
-  return { url: `${address.protocol}//${address.host}${path}`, headers: send };
+  const signed = await signBodyless(method, address, path, {}, headers);
+  return { url: `${address.protocol}//${address.host}${path}`, headers: signed };
 }
 
 /**
@@ -286,15 +300,6 @@ export async function signBucketRequest(
 ): Promise<{ url: string; headers: Record<string, string> }> {
   const address = bucketAddress(bucket);
   const path = address.path || '/';
-  const signed = await s3Signer().sign({
-    method,
-    protocol: address.protocol,
-    hostname: address.hostname,
-    port: address.port,
-    path,
-    query: { ...query },
-    headers: { host: address.host, 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 },
-  });
-  const { host: _host, ...send } = signed.headers;
-  return { url: `${address.protocol}//${address.host}${path}?${queryString(query)}`, headers: send };
+  const signed = await signBodyless(method, address, path, query, {});
+  return { url: `${address.protocol}//${address.host}${path}?${queryString(query)}`, headers: signed };
 }

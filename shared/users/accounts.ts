@@ -268,21 +268,7 @@ export async function provisionAccount(
   const username = account.email.toLowerCase();
   let userId = await accountOfEmail(username);
   if (!userId) {
-    const createdUser = await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId(),
-        Username: username,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: username },
-          { Name: 'email_verified', Value: 'true' },
-          { Name: 'name', Value: account.name },
-          ...(account.phone ? [{ Name: 'phone_number', Value: account.phone }] : []),
-        ],
-      }),
-    );
-    userId = createdUser.User?.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value;
-    if (!userId) throw new Error(`Cognito returned no sub for ${username}`);
+    userId = (await createCognitoUser(account)).userId;
     await cognito.send(
       new AdminSetUserPasswordCommand({
         UserPoolId: poolId(),
