@@ -85,13 +85,17 @@ export function buildApp(options: BuildAppOptions = {}): HelpdeskApp {
     imagesBucketArnExportName: images.bucketArnExportName,
     userPool: auth.userPool,
     userPoolClient: auth.userPoolClient,
+    deliveryQueue: data.deliveryQueue,
+    deliveryDeadLetterQueue: data.deliveryDeadLetterQueue,
   });
   api.addStackDependency(images, 'imports the images bucket ARN export by name');
   const notifications = new NotificationsStack(app, 'Notifications', {
     ...common,
     stackName: name('notifications'),
-    description: 'Help desk: table stream notifier (SES, SNS)',
+    description: 'Help desk: table stream notifier, delivery sender (SES, SNS), dead-letter alarms',
     table: data.table,
+    deliveryQueue: data.deliveryQueue,
+    deliveryDeadLetterQueue: data.deliveryDeadLetterQueue,
     publicApiUrl: api.url,
     imagesBucket: images.bucket,
     imagesBucketArnExportName: images.bucketArnExportName,

@@ -11,6 +11,7 @@
  * | `approvalLinkTtlSeconds` | lifetime of an approval link                                             | `259200` (3 days)        |
  * | `apiRateLimit`           | HTTP API stage steady-state requests per second                          | `50`                     |
  * | `apiBurstLimit`          | HTTP API stage burst                                                     | `100`                    |
+ * | `alarmEmail`             | address subscribed to the operator alarms topic (dead letters waiting)   | unset (topic only)       |
  *
  * No setting triggers a context lookup: synth works offline and without AWS credentials.
  */
@@ -32,6 +33,8 @@ export interface DeployConfig {
   readonly approvalLinkTtlSeconds: number;
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
+  /** Subscribed by email to the operator alarms topic, if set (the subscriber confirms by mail). */
+  readonly alarmEmail: string | undefined;
   /** RETAIN in prod, DESTROY elsewhere. */
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention: RetentionDays;
@@ -104,6 +107,12 @@ export function readDeployConfig(scope: Construct): DeployConfig {
     );
   }
 
+  const alarmEmailRaw = ctx('alarmEmail');
+  const alarmEmail = alarmEmailRaw ? String(alarmEmailRaw) : undefined;
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    throw new Error(`Context alarmEmail must be an email address, got "${alarmEmail}"`);
+  }
+
   return {
     stage,
     isProd,
@@ -119,6 +128,7 @@ export function readDeployConfig(scope: Construct): DeployConfig {
     ),
     apiRateLimit: positiveInt('apiRateLimit', ctx('apiRateLimit'), defaults.apiRateLimit),
     apiBurstLimit: positiveInt('apiBurstLimit', ctx('apiBurstLimit'), defaults.apiBurstLimit),
+    alarmEmail,
     removalPolicy: isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     logRetention: isProd ? RetentionDays.SIX_MONTHS : RetentionDays.ONE_MONTH,
   };

@@ -5,6 +5,7 @@
 import { approvalRoutes } from '#shared/approvals/routes.ts';
 import { commentRoutes } from '#shared/comments/routes.ts';
 import { imageRoutes } from '#shared/images/routes.ts';
+import { notificationRoutes } from '#shared/notifications/routes.ts';
 import type { Route } from '#shared/platform/route-table.ts';
 import { platformRoutes } from '#shared/platform/routes.ts';
 import { roleRoutes } from '#shared/roles/routes.ts';
@@ -19,4 +20,5 @@ export const routes: readonly Route[] = [
   ...commentRoutes,
   ...imageRoutes,
   ...approvalRoutes,
+  ...notificationRoutes,
 ];

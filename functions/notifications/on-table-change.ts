@@ -1,22 +1,21 @@
 /**
- * The notifier: consumes the table's stream (`NEW_AND_OLD_IMAGES`) and sends the emails (SES) and SMS (SNS) the
- * changes call for (PRODUCT "Approvals and notifications"; the rules are the features' `stream-rules.ts`, listed in `shared/stream-rules.ts`, the whole
- * story in `docs/notifications.md`).
+ * The notifier: consumes the table's stream (`NEW_AND_OLD_IMAGES`) and plans the emails and SMS the changes call
+ * for (PRODUCT "Approvals and notifications"; the rules are the features' `stream-rules.ts`, listed in
+ * `shared/stream-rules.ts`; the whole story in `docs/notifications.md`). It puts one message per intent on the
+ * delivery queue; the sender (`on-delivery.ts`) sends them, retrying through provider outages.
  *
  * Records are processed in shard order, one at a time (Powertools `BatchProcessor` for DynamoDB streams). A record
- * whose deliveries must be retried is reported in `batchItemFailures`; the event source then retries from it
- * (bisect-on-error, retry limits and the on-failure queue are set in CDK). Each delivery is idempotent, so records
- * delivered again never send twice.
+ * the queue did not accept is reported in `batchItemFailures`, and the event source retries from it; a poison
+ * record goes to the dead-letter queue at once and holds nothing back (`shared/notifications/planner.ts`).
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { awsNotifierDependencies } from '#shared/notifications/aws-dependencies.ts';
-import { registerInvocation } from '#shared/notifications/idempotency.ts';
-import { createNotifier, type Notify } from '#shared/notifications/notifier.ts';
+import { createPlanner } from '#shared/notifications/planner.ts';
+import { deadLetter, enqueueDeliveries } from '#shared/notifications/queue.ts';
 import { logger } from '#shared/platform/logger.ts';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
-let notify: Notify | undefined;
+const plan = createPlanner({ enqueue: enqueueDeliveries, deadLetter });
 
 const recordKeys = ['streamEventId', 'streamEventName', 'sequenceNumber'];
 
@@ -27,10 +26,11 @@ async function recordHandler(record: DynamoDBRecord): Promise<void> {
     sequenceNumber: record.dynamodb?.SequenceNumber,
   });
   try {
-    notify ??= createNotifier(awsNotifierDependencies());
-    await notify(record);
+    const outcome = await plan(record);
+    if (outcome.status === 'planned' && outcome.messages > 0)
+      logger.info('Notifications planned', { messages: outcome.messages });
   } catch (error) {
-    logger.error('Stream record failed; it will be retried', error as Error);
+    logger.error('Stream record not planned; it will be retried', error as Error);
     throw error;
   } finally {
     logger.removeKeys(recordKeys);
@@ -39,6 +39,5 @@ async function recordHandler(record: DynamoDBRecord): Promise<void> {
 
 export async function handler(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
   logger.addContext(context);
-  registerInvocation(context);
   return processPartialResponse(event, recordHandler, processor, { context, processInParallel: false });
 }

@@ -3,10 +3,12 @@
  *
  * Narrower than `grantReadData` / `grantWriteData`: no Scan (the product forbids Scan on request paths), no
  * stream actions, and the indexes are named one by one (`table/index/gsi1` ...) instead of `table/index/*`, so
- * the policies carry no wildcard at all.
+ * the policies carry no wildcard at all. The SQS grants name each queue by its ARN, with only the actions the
+ * operation calls.
  */
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { IMAGE_KEY_PREFIX } from '#shared/images/object-key.ts';
 import type { Grant } from '#shared/platform/route-table.ts';
 import { globalSecondaryIndexes } from '#shared/platform/table.ts';
@@ -56,11 +58,37 @@ export const userPoolManageActions = [
   'cognito-idp:AdminEnableUser',
 ] as const;
 
+/**
+ * `deliveries:inspect` on the dead-letter queue: a peek is a ReceiveMessage with visibility timeout 0 (it deletes
+ * and hides nothing), plus GetQueueAttributes for the message count (`listDeadLetters` in
+ * shared/notifications/dead-letters.ts).
+ */
+export const deadLetterInspectActions = ['sqs:ReceiveMessage', 'sqs:GetQueueAttributes'] as const;
+/**
+ * `deliveries:redrive` on the dead-letter queue: receive, delete what was moved (DeleteMessageBatch is authorized
+ * as `sqs:DeleteMessage`), count what is left (`redriveDeadLetters`).
+ */
+export const deadLetterRedriveActions = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+] as const;
+/**
+ * `deliveries:redrive` on the delivery queue: SendMessageBatch is authorized as `sqs:SendMessage` ("Amazon SQS API
+ * permissions: Actions and resource reference", SQS developer guide). Both queues use SQS-managed encryption, so no
+ * KMS action is needed.
+ */
+export const deliveryRedriveActions = ['sqs:SendMessage'] as const;
+
 export interface GrantTargets {
   readonly table: ITableV2;
   /** ARN pattern of the image objects, `<bucket ARN>/tickets/*` (see `imageObjectsArn`). */
   readonly imageObjectsArn: string;
   readonly userPoolArn: string;
+  /** Planned notifications (`DataStack.deliveryQueue`). */
+  readonly deliveryQueue: IQueue;
+  /** Its dead-letter queue (`DataStack.deliveryDeadLetterQueue`). */
+  readonly deliveryDeadLetterQueue: IQueue;
 }
 
 /** ARN pattern of the image objects: `<bucket ARN>/tickets/*`. */
@@ -134,6 +162,31 @@ export function applyGrants(grantee: IGrantable, grants: readonly Grant[], targe
             sid: 'UserPoolManage',
             actions: [...userPoolManageActions],
             resources: [targets.userPoolArn],
+          }),
+        );
+        break;
+      case 'deliveries:inspect':
+        grantee.grantPrincipal.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'DeadLettersInspect',
+            actions: [...deadLetterInspectActions],
+            resources: [targets.deliveryDeadLetterQueue.queueArn],
+          }),
+        );
+        break;
+      case 'deliveries:redrive':
+        grantee.grantPrincipal.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'DeadLettersRedrive',
+            actions: [...deadLetterRedriveActions],
+            resources: [targets.deliveryDeadLetterQueue.queueArn],
+          }),
+        );
+        grantee.grantPrincipal.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'DeliveriesSend',
+            actions: [...deliveryRedriveActions],
+            resources: [targets.deliveryQueue.queueArn],
           }),
         );
         break;

@@ -1,7 +1,8 @@
 /**
  * API: the HTTP API, one Lambda function per route row (`shared/routes.ts`), each with least-privilege
  * IAM built from the row's `grants`, the Cognito JWT authorizer on every route that is not `public`, and the secret that
- * signs pagination cursors.
+ * signs pagination cursors. The delivery queues come from the data stack; only the dead-letter routes
+ * (`deliveries:*` grants) see them.
  */
 import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -23,6 +24,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { isPublicRoute, type Route } from '#shared/platform/route-table.ts';
 import { routes } from '#shared/routes.ts';
@@ -63,6 +65,10 @@ export interface ApiStackProps extends StackProps {
   readonly imagesBucketArnExportName: string;
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
+  /** Planned notifications (`DataStack.deliveryQueue`): the redrive route sends to it. */
+  readonly deliveryQueue: IQueue;
+  /** Its dead-letter queue (`DataStack.deliveryDeadLetterQueue`): the dead-letter routes read and empty it. */
+  readonly deliveryDeadLetterQueue: IQueue;
 }
 
 export class ApiStack extends Stack {
@@ -75,7 +81,8 @@ export class ApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { config, table, imagesBucket, userPool, userPoolClient } = props;
+    const { config, table, imagesBucket, userPool, userPoolClient, deliveryQueue, deliveryDeadLetterQueue } =
+      props;
 
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: `helpdesk-${config.stage}`,
@@ -157,6 +164,8 @@ export class ApiStack extends Stack {
       table,
       imageObjectsArn: imageObjectsArn(imagesBucketArn),
       userPoolArn: userPool.userPoolArn,
+      deliveryQueue,
+      deliveryDeadLetterQueue,
     };
 
     const functions = new Map<string, ServiceFunction>();
@@ -165,6 +174,7 @@ export class ApiStack extends Stack {
       const readsTable = grants.includes('table:read');
       const writesTable = grants.includes('table:write');
       const usesImages = grants.includes('images:read') || grants.includes('images:upload');
+      const usesDeliveries = grants.includes('deliveries:inspect') || grants.includes('deliveries:redrive');
 
       const fn = new ServiceFunction(this, route.id, {
         entry: route.entry,
@@ -177,6 +187,12 @@ export class ApiStack extends Stack {
           ...(readsTable || writesTable ? { TABLE_NAME: table.tableName } : {}),
           ...(usesImages ? { IMAGES_BUCKET: imagesBucket.bucketName } : {}),
           ...(readsTable ? { CURSOR_SIGNING_KEY: this.cursorSigningKey.secretValue.unsafeUnwrap() } : {}),
+          ...(usesDeliveries
+            ? {
+                DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,
+                DELIVERY_DEAD_LETTER_QUEUE_URL: deliveryDeadLetterQueue.queueUrl,
+              }
+            : {}),
         },
       });
       applyGrants(fn.role, grants, grantTargets);

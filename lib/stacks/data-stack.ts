@@ -3,10 +3,16 @@
  *
  * On-demand billing, a NEW_AND_OLD_IMAGES stream (it drives the notifier), TTL on `expiresAt`, point-in-time
  * recovery; in prod, deletion protection and RETAIN.
+ *
+ * Also the delivery queue and its dead-letter queue (`shared/notifications/delivery-queue.ts`): durable state like
+ * the table, used by the notifier (sends to it), the sender (consumes it) and the admin routes that list and redrive
+ * dead deliveries, so they live here rather than in either of those stacks.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { deliveryQueueSettings } from '#shared/notifications/delivery-queue.ts';
 import {
   globalSecondaryIndexes,
   keyAttributeType,
@@ -23,6 +29,10 @@ export interface DataStackProps extends StackProps {
 
 export class DataStack extends Stack {
   readonly table: TableV2;
+  /** Planned notifications waiting to be sent (and retried, for hours, through a provider outage). */
+  readonly deliveryQueue: Queue;
+  /** Deliveries that still failed after `maxReceiveCount` receives, and stream records that could not be planned. */
+  readonly deliveryDeadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -49,6 +59,26 @@ export class DataStack extends Stack {
       removalPolicy: config.removalPolicy,
     });
 
+    this.deliveryDeadLetterQueue = new Queue(this, 'DeliveryDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.seconds(deliveryQueueSettings.deadLetterRetentionSeconds),
+      removalPolicy: config.removalPolicy,
+    });
+    this.deliveryQueue = new Queue(this, 'Deliveries', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(deliveryQueueSettings.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.seconds(deliveryQueueSettings.retentionSeconds),
+      deadLetterQueue: {
+        queue: this.deliveryDeadLetterQueue,
+        maxReceiveCount: deliveryQueueSettings.maxReceiveCount,
+      },
+      removalPolicy: config.removalPolicy,
+    });
+
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'DeliveryQueueUrl', { value: this.deliveryQueue.queueUrl });
+    new CfnOutput(this, 'DeliveryDeadLetterQueueUrl', { value: this.deliveryDeadLetterQueue.queueUrl });
   }
 }

@@ -1,7 +1,12 @@
 /**
- * Notifications: the table's stream drives the notifier (`notifierSource` in shared/notifications/routes.ts), which sends approval requests,
- * decisions, assignments and replies by SES email and SNS SMS. Records that still fail after the retries go to
- * an encrypted SQS dead-letter queue with their stream coordinates.
+ * Notifications, in two steps with a queue between them (docs/notifications.md):
+ * - the table's stream drives the notifier (`notifierSource`), which plans the messages the changes call for and
+ *   puts them on the delivery queue (Data stack); stream records it cannot hand over go, after the stream's
+ *   retries, to the stream's on-failure queue;
+ * - the delivery queue drives the sender (`senderSource`), which sends by SES email and SNS SMS and waits out a
+ *   provider outage with growing delays (about 30 hours in all) before a message goes to the delivery dead-letter
+ *   queue, from which an admin redrives it.
+ * Every dead-letter queue has an alarm (messages visible > 0) on the operator alarms topic.
  *
  * The same stream drives the ticket-removed consumer (`ticketRemovedSource` in shared/tickets/routes.ts), which
  * deletes what belonged to a deleted ticket (its partition's items, approval links, stored objects), with its own
@@ -9,31 +14,50 @@
  * most per shard ("DynamoDB Streams and AWS Lambda triggers", DynamoDB developer guide).
  */
 import { Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Alias } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { deliveryQueueSettings } from '#shared/notifications/delivery-queue.ts';
 import { streamFilterPatterns } from '#shared/notifications/plan.ts';
-import { notifierSource } from '#shared/notifications/routes.ts';
+import { notifierSource, senderSource } from '#shared/notifications/routes.ts';
 import { ticketRemovedDelivery, ticketRemovedFilter, ticketRemovedSource } from '#shared/tickets/routes.ts';
 import { grantTableRead, grantTableWrite, imageKeyPrefix, imageObjectsArn } from '../constructs/grants.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import type { DeployConfig } from '../deploy-config.ts';
 
-/** Stream event source settings (asserted by test/infra). */
+/** Stream event source settings of the notifier (asserted by test/infra). */
 export const streamSettings = {
   batchSize: 10,
-  retryAttempts: 5,
+  /** The notifier only plans and enqueues: retries cover an SQS hiccup, not a provider outage. */
+  retryAttempts: 10,
   maxRecordAge: Duration.hours(24),
   maxBatchingWindow: Duration.seconds(1),
+} as const;
+
+/** Delivery queue event source settings of the sender (asserted by test/infra). */
+export const senderSettings = {
+  batchSize: deliveryQueueSettings.batchSize,
+  maxBatchingWindow: Duration.seconds(1),
+  /** At most this many senders at once: keeps a backlog after an outage under SES's default sending rate. */
+  maxConcurrency: 5,
 } as const;
 
 export interface NotificationsStackProps extends StackProps {
   readonly config: DeployConfig;
   readonly table: ITableV2;
+  /** Planned notifications (Data stack). */
+  readonly deliveryQueue: IQueue;
+  /** Its dead-letter queue (Data stack). */
+  readonly deliveryDeadLetterQueue: IQueue;
   /** Base URL of the API, for approval links (`PUBLIC_API_URL`). */
   readonly publicApiUrl: string;
   /** The images bucket: the ticket-removed consumer deletes a deleted ticket's objects in it. */
@@ -43,58 +67,36 @@ export interface NotificationsStackProps extends StackProps {
 }
 
 export class NotificationsStack extends Stack {
+  /** Plans from the table stream, enqueues to the delivery queue. */
   readonly notifier: ServiceFunction;
+  /** The notifier's stream on-failure destination. */
   readonly deadLetterQueue: Queue;
+  /** Sends from the delivery queue. */
+  readonly sender: ServiceFunction;
   /** Deletes what belonged to a deleted ticket, from the table stream's `REMOVE` records of tickets. */
   readonly ticketCleanup: ServiceFunction;
   readonly ticketCleanupDeadLetterQueue: Queue;
+  /** Where the dead-letter alarms go (`alarmEmail` subscribes to it). */
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: NotificationsStackProps) {
     super(scope, id, props);
-    const { config, table } = props;
+    const { config, table, deliveryQueue, deliveryDeadLetterQueue } = props;
+    const queueEnvironment = {
+      DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,
+      DELIVERY_DEAD_LETTER_QUEUE_URL: deliveryDeadLetterQueue.queueUrl,
+    };
 
-    this.notifier = new ServiceFunction(this, 'Notifier', {
+    // The notifier reads nothing but the stream record: it needs no table access, only the two queues.
+    this.notifier = new ServiceFunction(this, notifierSource.id, {
       entry: notifierSource.entry,
-      description: 'Table stream consumer: approval, decision and ticket notifications by email and SMS',
+      description: 'Table stream consumer: plans approval, decision and ticket notifications onto the queue',
       config,
       timeout: Duration.seconds(60),
-      environment: {
-        TABLE_NAME: table.tableName,
-        PUBLIC_API_URL: props.publicApiUrl,
-        MAIL_FROM: config.mailFrom,
-        APPROVAL_LINK_TTL_SECONDS: String(config.approvalLinkTtlSeconds),
-        ...(config.smsSenderId ? { SMS_SENDER_ID: config.smsSenderId } : {}),
-      },
+      environment: queueEnvironment,
     });
-    const role = this.notifier.role;
-    // Read (recipients, tickets) and write (send log, idempotency records, approval link tokens).
-    grantTableRead(role, table);
-    grantTableWrite(role, table);
-
-    // SES authorizes against the sending identity: the address itself or its verified domain.
-    const domain = config.mailFrom.split('@')[1] ?? config.mailFrom;
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'SendEmail',
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [config.mailFrom, domain].map((identity) =>
-          this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
-        ),
-      }),
-    );
-
-    // SMS to a phone number has no resource ARN: IAM only accepts "*" here. Kept in its own policy so that the
-    // acknowledgement below covers exactly this statement.
-    const smsPolicy = new Policy(this, 'SmsPublish', {
-      statements: [new PolicyStatement({ sid: 'PublishSms', actions: ['sns:Publish'], resources: ['*'] })],
-    });
-    role.attachInlinePolicy(smsPolicy);
-    Validations.of(smsPolicy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'sns:Publish straight to a phone number (SMS) has no resource ARN to scope to; IAM requires "*". The ' +
-        'policy holds only this one action.',
-    });
+    deliveryQueue.grantSendMessages(this.notifier.role);
+    deliveryDeadLetterQueue.grantSendMessages(this.notifier.role);
 
     this.deadLetterQueue = new Queue(this, 'StreamDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -123,9 +125,108 @@ export class NotificationsStack extends Stack {
       }),
     );
 
+    this.sender = this.senderFunction(props, queueEnvironment);
+
     const cleanup = this.ticketCleanupConsumer(props);
     this.ticketCleanup = cleanup.consumer;
     this.ticketCleanupDeadLetterQueue = cleanup.deadLetters;
+
+    this.alarmTopic = new Topic(this, 'OperatorAlarms', {
+      displayName: 'Help desk operator alarms',
+      enforceSSL: true,
+      masterKey: Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
+    });
+    if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+    const deadLetterQueues: Array<[string, IQueue, string]> = [
+      [
+        'DeliveryDeadLetters',
+        deliveryDeadLetterQueue,
+        'notifications that failed for good or could not be planned',
+      ],
+      ['StreamDeadLetters', this.deadLetterQueue, 'table stream batches the notifier could not hand over'],
+      ['TicketCleanupDeadLetters', cleanup.deadLetters, 'deleted tickets whose cleanup failed'],
+    ];
+    for (const [name, queue, what] of deadLetterQueues) {
+      const alarm = new Alarm(this, `${name}Waiting`, {
+        alarmDescription: `Dead letters waiting: ${what}. See docs/notifications.md ("Dead letters").`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    }
+  }
+
+  /** The sender: consumes the delivery queue; the table (recipients, links, log, idempotency), SES and SNS. */
+  private senderFunction(
+    props: NotificationsStackProps,
+    queueEnvironment: Record<string, string>,
+  ): ServiceFunction {
+    const { config, table, deliveryQueue, deliveryDeadLetterQueue } = props;
+    const sender = new ServiceFunction(this, senderSource.id, {
+      entry: senderSource.entry,
+      description: senderSource.summary,
+      config,
+      timeout: Duration.seconds(deliveryQueueSettings.senderTimeoutSeconds),
+      environment: {
+        TABLE_NAME: table.tableName,
+        PUBLIC_API_URL: props.publicApiUrl,
+        MAIL_FROM: config.mailFrom,
+        APPROVAL_LINK_TTL_SECONDS: String(config.approvalLinkTtlSeconds),
+        ...(config.smsSenderId ? { SMS_SENDER_ID: config.smsSenderId } : {}),
+        ...queueEnvironment,
+        DELIVERY_RETRY_BASE_SECONDS: String(deliveryQueueSettings.retryBaseSeconds),
+        DELIVERY_RETRY_CAP_SECONDS: String(deliveryQueueSettings.retryCapSeconds),
+        DELIVERY_MAX_RECEIVE_COUNT: String(deliveryQueueSettings.maxReceiveCount),
+      },
+    });
+    const role = sender.role;
+    // Read (recipients, tickets) and write (send log, idempotency records, approval link tokens).
+    grantTableRead(role, table);
+    grantTableWrite(role, table);
+    // Bodies that are not delivery messages, and redriven records that still cannot be planned.
+    deliveryDeadLetterQueue.grantSendMessages(role);
+
+    // SES authorizes against the sending identity: the address itself or its verified domain.
+    const domain = config.mailFrom.split('@')[1] ?? config.mailFrom;
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'SendEmail',
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [config.mailFrom, domain].map((identity) =>
+          this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+        ),
+      }),
+    );
+
+    // SMS to a phone number has no resource ARN: IAM only accepts "*" here. Kept in its own policy so that the
+    // acknowledgement below covers exactly this statement.
+    const smsPolicy = new Policy(this, 'SmsPublish', {
+      statements: [new PolicyStatement({ sid: 'PublishSms', actions: ['sns:Publish'], resources: ['*'] })],
+    });
+    role.attachInlinePolicy(smsPolicy);
+    Validations.of(smsPolicy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'sns:Publish straight to a phone number (SMS) has no resource ARN to scope to; IAM requires "*". The ' +
+        'policy holds only this one action.',
+    });
+
+    // Lambda deletes what succeeded and leaves the failed messages, hidden for the delay the sender set.
+    sender.function.addEventSource(
+      new SqsEventSource(deliveryQueue, {
+        batchSize: senderSettings.batchSize,
+        maxBatchingWindow: senderSettings.maxBatchingWindow,
+        maxConcurrency: senderSettings.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+    return sender;
   }
 
   /** The ticket-removed consumer: least privilege on the table (Query, BatchWriteItem) and the bucket. */

@@ -35,7 +35,7 @@ import type {
 } from '@smithy/types';
 import { globalSecondaryIndexes, tableKeys } from '#shared/platform/table.ts';
 
-export type Service = 'DynamoDB' | 'Cognito' | 'S3' | 'SES' | 'SNS';
+export type Service = 'DynamoDB' | 'Cognito' | 'S3' | 'SES' | 'SNS' | 'SQS';
 export type Source = 'notifier' | 'imageCheck' | 'ticketCleanup' | 'other';
 
 export interface Capacity {

@@ -3,7 +3,7 @@
  * budget, and their import-time init against a bare DynamoDB bundle built the same way.
  *
  * - Functions: one per route row (`shared/routes.ts`, named by the row's `id`) plus the two event sources
- *   (`notifierSource`, `imageUploadedSource`).
+ *   (`notifierSource`, `senderSource`, `imageUploadedSource`).
  * - Bundling: the esbuild flags `NodejsFunction` passes for `lib/constructs/service-function.ts` (ESM, target node20,
  *   platform node, minified, linked source map without sources content, `mainFields: module,main`, the
  *   `createRequire` banner, AWS SDK bundled).
@@ -22,7 +22,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build } from 'esbuild';
 import { imageUploadedSource } from '#shared/images/routes.ts';
-import { notifierSource } from '#shared/notifications/routes.ts';
+import { notifierSource, senderSource } from '#shared/notifications/routes.ts';
 import { routes } from '#shared/routes.ts';
 import { esmRequireBanner, repoRoot } from '../../lib/constructs/service-function.ts';
 import { median, type Spread, spread } from './stats.ts';
@@ -51,6 +51,7 @@ export interface BenchFunction {
 export const benchFunctions: readonly BenchFunction[] = [
   ...routes.map((route) => ({ id: route.id, entry: route.entry, kind: 'route' as const })),
   { id: notifierSource.id, entry: notifierSource.entry, kind: 'event' },
+  { id: senderSource.id, entry: senderSource.entry, kind: 'event' },
   { id: imageUploadedSource.id, entry: imageUploadedSource.entry, kind: 'event' },
 ];
 

@@ -784,6 +784,17 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
     UpdateComment: updateComment,
     ReplaceComment: replaceComment,
     DeleteComment: deleteComment,
+    ListDeadLetters: () => ({
+      method: 'GET',
+      path: '/notifications/dead-letters?limit=10',
+      token: tokens.admin,
+    }),
+    RedriveDeadLetters: () => ({
+      method: 'POST',
+      path: '/notifications/dead-letters/redrive',
+      token: tokens.admin,
+      json: { max: 10 },
+    }),
   };
   return {
     measurements: others.flat(),

@@ -236,6 +236,7 @@ async function main(): Promise<void> {
       recorder.installFetch(running.urls.s3);
       recorder.install('SES', clients.sesClient());
       recorder.install('SNS', clients.snsClient());
+      recorder.install('SQS', clients.sqsClient());
       const invoker = createInvoker(running, recorder);
       const patterns = readAccessPatterns();
       const accounts = await seedDemoAccounts();

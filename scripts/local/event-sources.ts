@@ -11,10 +11,13 @@ import path from 'node:path';
 import type S3rver from 's3rver';
 import { IMAGE_KEY_PREFIX } from '#shared/images/object-key.ts';
 import { imageUploadedSource } from '#shared/images/routes.ts';
+import { deliveryQueueSettings } from '#shared/notifications/delivery-queue.ts';
 import { streamFilterPatterns } from '#shared/notifications/plan.ts';
-import { notifierSource } from '#shared/notifications/routes.ts';
+import { notifierSource, senderSource } from '#shared/notifications/routes.ts';
 import type { EventSource } from '#shared/platform/route-table.ts';
 import { ticketRemovedDelivery, ticketRemovedFilter, ticketRemovedSource } from '#shared/tickets/routes.ts';
+import type { LocalDeliveries } from './deliveries.ts';
+import { type FailedQueueInvocation, startQueuePoller } from './queue-poller.ts';
 import { createS3EventDispatcher, type FailedS3Invocation } from './s3-events.ts';
 import { type FailedBatch, startStreamPoller } from './stream-poller.ts';
 import type { Teardown } from './teardown.ts';
@@ -29,7 +32,10 @@ export interface EventSourceContext {
     readonly s3: string;
     readonly ses: string;
     readonly sns: string;
+    readonly sqs: string;
   };
+  /** The delivery queues and their settings; the sender's source registers its poller here. */
+  readonly deliveries: LocalDeliveries;
   /** The region of the SDK clients and of the event records. */
   readonly region: string;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
@@ -122,6 +128,34 @@ export const ticketRemovedEvents: LocalEventSource<'ticketCleanup', FailedBatch>
     }),
 };
 
+/**
+ * The delivery queue → the sender, as the deployed SQS event source mapping (`senderSettings`: batch size, partial
+ * batch responses); in its own worker process when `isolatedSender` (so a test can crash it mid-send).
+ */
+export const deliveryQueueEvents: LocalEventSource<'deliveries', FailedQueueInvocation> = {
+  key: 'deliveries',
+  source: senderSource,
+  start(context) {
+    const { deliveries } = context;
+    const poller = startQueuePoller({
+      queueUrl: deliveries.queues.queueUrl,
+      queueArn: deliveries.queues.queueArn,
+      handlerEntry: senderSource.entry,
+      functionName: senderSource.id,
+      batchSize: deliveryQueueSettings.batchSize,
+      functionTimeoutMs: deliveries.settings.senderTimeoutSeconds * 1000,
+      isolated: deliveries.settings.isolatedSender,
+      region: context.region,
+      endpoint: deliveries.sqsUrl,
+      credentials: context.credentials,
+      log: context.log,
+      logError: context.logError,
+    });
+    deliveries.poller = poller;
+    return poller;
+  },
+};
+
 /** Rejects with `message` when `promise` has not settled within `timeoutMs`. */
 function withTimeout(promise: Promise<void>, timeoutMs: number, message: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -161,7 +195,12 @@ export const imageUploadEvents: LocalEventSource<'s3', FailedS3Invocation> = {
 };
 
 /** Every local event source, started in this order and stopped in reverse. */
-export const localEventSources = [tableStreamEvents, ticketRemovedEvents, imageUploadEvents] as const;
+export const localEventSources = [
+  tableStreamEvents,
+  ticketRemovedEvents,
+  deliveryQueueEvents,
+  imageUploadEvents,
+] as const;
 
 /** Per key of `List`, that source's failures. */
 export type EventSourceFailures<List extends readonly LocalEventSource[]> = {
@@ -170,7 +209,7 @@ export type EventSourceFailures<List extends readonly LocalEventSource[]> = {
 
 /**
  * The failures of `localEventSources`:
- * `{ stream: FailedBatch[], ticketCleanup: FailedBatch[], s3: FailedS3Invocation[] }`.
+ * `{ stream: FailedBatch[], ticketCleanup: FailedBatch[], deliveries: FailedQueueInvocation[], s3: FailedS3Invocation[] }`.
  */
 export type LocalEventSourceFailures = EventSourceFailures<typeof localEventSources>;
 

@@ -4,12 +4,28 @@
  * Every child runs in its own process group (`detached`), so stopping it kills the whole group (a launcher
  * script and the server it starts alike) and a terminal Ctrl-C reaches the stack first, which then stops the
  * children in order. If the parent exits without stopping them, an `exit` hook kills the groups synchronously.
+ * If it dies without running any hook (`kill -9`, the OOM killer), the watchdog (`watchdog.mjs`, one per Node
+ * process while it has live children) kills them. A persistent stack also records the groups in its state
+ * directory (`state-lock.ts`), so that the next start stops what even the watchdog could not.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
-/** Live child process groups, killed synchronously if the parent exits without stopping them. */
-const liveGroups = new Set<number>();
+/** A live child process group: its leader is the spawned child, so the group id is its pid. */
+export interface ChildGroup {
+  /** Short name of the service, e.g. `dynamodb`. */
+  readonly name: string;
+  /** Pid of the child = id of its process group. */
+  readonly pid: number;
+  /** See {@link processStartTime}; undefined when it could not be read. */
+  readonly startTime: string | undefined;
+}
+
+/** Live child process groups by pid, killed synchronously if the parent exits without stopping them. */
+const liveGroups = new Map<number, ChildGroup>();
+const groupListeners = new Set<(groups: readonly ChildGroup[]) => void>();
 let exitHookInstalled = false;
 
 function killGroup(pid: number, signal: NodeJS.Signals): boolean {
@@ -25,14 +41,165 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+    for (const pid of liveGroups.keys()) killGroup(pid, 'SIGKILL');
   });
+}
+
+const watchdogScript = fileURLToPath(new URL('./watchdog.mjs', import.meta.url));
+/** The running watchdog of this process, if any; it knows the groups of {@link liveGroups}. */
+let watchdog: ChildProcess | undefined;
+
+function startWatchdog(): ChildProcess {
+  // Without NODE_OPTIONS: a loader (tsx, a test runner's) would only slow down a plain .mjs file.
+  const { NODE_OPTIONS: _nodeOptions, ...env } = process.env;
+  const child = spawn(process.execPath, [watchdogScript, String(process.pid)], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    env,
+  });
+  // A watchdog that died (or never started) is replaced at the next change of the groups; until then the
+  // `exit` hook and the state directory's record (persistent stacks) remain.
+  const forget = () => {
+    if (watchdog === child) watchdog = undefined;
+  };
+  child.once('error', forget);
+  child.once('exit', forget);
+  // Neither the process nor its channel keeps this process alive.
+  child.unref();
+  child.channel?.unref();
+  return child;
+}
+
+/** Tells the watchdog and the listeners the live groups; the watchdog exits on an empty list. */
+function groupsChanged(): void {
+  const groups = [...liveGroups.values()];
+  const message = { groups: groups.map((group) => group.pid) };
+  const ignoreClosedChannel = () => undefined; // the watchdog died: `forget` above cleared it already
+  if (groups.length > 0) {
+    watchdog ??= startWatchdog();
+    watchdog.send(message, ignoreClosedChannel);
+  } else if (watchdog) {
+    watchdog.send(message, ignoreClosedChannel);
+    watchdog = undefined;
+  }
+  for (const listener of groupListeners) listener(groups);
+}
+
+/** The live child process groups of this process (started by {@link startProcess} and not stopped yet). */
+export function liveChildGroups(): ChildGroup[] {
+  return [...liveGroups.values()];
+}
+
+/**
+ * Calls `listener` with every live group after each start or stop of a child (not on process exit).
+ * @returns a function that removes the listener
+ */
+export function onChildGroupsChange(listener: (groups: readonly ChildGroup[]) => void): () => void {
+  groupListeners.add(listener);
+  return () => groupListeners.delete(listener);
 }
 
 /** Kills every live child group now (SIGKILL), e.g. on a second Ctrl-C. */
 export function killAllChildrenNow(): void {
-  for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+  for (const pid of liveGroups.keys()) killGroup(pid, 'SIGKILL');
   liveGroups.clear();
+  groupsChanged();
+}
+
+/**
+ * State and start time of a process, to tell it from a later process under the same pid: on Linux from
+ * `/proc/<pid>/stat` (start time in clock ticks since boot), elsewhere from `ps -o stat=,lstart=` (to the second).
+ * @returns undefined when the process does not exist or neither source answers
+ */
+/** Linux has `/proc`; macOS does not (and needs `ps`). */
+const hasProc = existsSync('/proc/self/stat');
+
+function processStat(pid: number): { zombie: boolean; startTime: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses; fields count from after the last ")".
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { zombie: fields[0] === 'Z', startTime: fields[19] ?? '' };
+  } catch {
+    if (hasProc) return undefined; // the process is gone
+  }
+  try {
+    const line = execFileSync('ps', ['-o', 'stat=,lstart=', '-p', String(pid)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const [state = '', ...started] = line.split(/\s+/);
+    return line === '' ? undefined : { zombie: state.startsWith('Z'), startTime: started.join(' ') };
+  } catch {
+    return undefined; // ps exits 1 when the pid does not exist
+  }
+}
+
+/**
+ * When the process `pid` started, as an opaque string to compare with a later reading (pid reuse check).
+ * @returns undefined when the process is gone or its start time cannot be read
+ */
+export function processStartTime(pid: number): string | undefined {
+  return processStat(pid)?.startTime;
+}
+
+/** Whether process `pid` runs (a zombie, exited but not reaped yet, does not; nor does a pid of 0 or less). */
+export function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return processStat(pid)?.zombie !== true;
+}
+
+/**
+ * Whether a process of group `pgid` still runs. Zombies (exited, not reaped yet: an orphan waits for init to
+ * reap it, which may take a while) do not count: they hold no port and no file. `pgid` must be above 1.
+ */
+export function isGroupAlive(pgid: number): boolean {
+  if (!Number.isInteger(pgid) || pgid <= 1) return false;
+  try {
+    process.kill(-pgid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const states = groupMemberStates(pgid);
+  return states === undefined || states.some((state) => !state.startsWith('Z'));
+}
+
+/** States (`R`, `S`, `Z`, ...) of the processes of group `pgid`; undefined when neither `/proc` nor `ps` answers. */
+function groupMemberStates(pgid: number): string[] | undefined {
+  try {
+    const states: string[] = [];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        // After "pid (comm) ": state, ppid, pgrp, ...
+        const [state = '', , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(pgrp) === pgid) states.push(state);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return states;
+  } catch {
+    // No /proc (macOS): ps lists every process with its group.
+  }
+  try {
+    return execFileSync('ps', ['-A', '-o', 'pgid=,stat='], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([group]) => Number(group) === pgid)
+      .map(([, state = '']) => state);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ServiceProcess {
@@ -81,7 +248,10 @@ export function startProcess(options: StartProcessOptions): ServiceProcess {
     });
   });
   const pid = child.pid ?? -1;
-  if (pid > 0) liveGroups.add(pid);
+  if (pid > 0) {
+    liveGroups.set(pid, { name: options.name, pid, startTime: processStartTime(pid) });
+    groupsChanged();
+  }
   const onData = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split(/\r?\n/)) {
       if (line.trim() === '') continue;
@@ -112,7 +282,7 @@ export function startProcess(options: StartProcessOptions): ServiceProcess {
       }
       // Anything left in the group (grandchildren) goes too.
       killGroup(pid, 'SIGKILL');
-      liveGroups.delete(pid);
+      if (liveGroups.delete(pid)) groupsChanged();
     },
   };
 }

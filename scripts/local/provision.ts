@@ -37,6 +37,8 @@ export interface LocalPorts {
   readonly s3: number;
   readonly ses: number;
   readonly sns: number;
+  /** The SQS emulator (the delivery queues). */
+  readonly sqs: number;
 }
 
 /** Defaults of `npm start` (tests pick free ports instead). */
@@ -47,7 +49,12 @@ export const defaultPorts: LocalPorts = {
   s3: 4569,
   ses: 8005,
   sns: 4575,
+  sqs: 9324,
 };
+
+/** Names of the local delivery queue and its dead-letter queue (`shared/notifications/delivery-queue.ts`). */
+export const localDeliveryQueueName = 'helpdesk-local-deliveries';
+export const localDeliveryDeadLetterQueueName = 'helpdesk-local-deliveries-dead-letters';
 
 /** Region the handlers and the event records see. */
 export const localRegion = 'us-east-1';
@@ -74,6 +81,7 @@ export function emulatorUrls(ports: LocalPorts) {
     s3: `http://127.0.0.1:${ports.s3}`,
     ses: `http://127.0.0.1:${ports.ses}`,
     sns: `http://127.0.0.1:${ports.sns}`,
+    sqs: `http://127.0.0.1:${ports.sqs}`,
   };
 }
 
@@ -111,6 +119,7 @@ export function sdkEnvironment(ports: LocalPorts): Record<string, string> {
     AWS_ENDPOINT_URL_SES: urls.ses,
     AWS_ENDPOINT_URL_SESV2: urls.ses,
     AWS_ENDPOINT_URL_SNS: urls.sns,
+    AWS_ENDPOINT_URL_SQS: urls.sqs,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: urls.cognito,
     AWS_EC2_METADATA_DISABLED: 'true',
     // Node 20 is fine until 2027; the SDK's reminder would print once per process.

@@ -10,18 +10,28 @@
  * | aws-ses-v2-local 2.10 | node child process, web inbox at `/`            | SES                              |
  * | s3rver 3.7            | in-process                                      | S3 (+ event notifications)       |
  * | sns-endpoint.ts       | in-process                                      | SNS `Publish` to phone numbers   |
+ * | fauxqs 1.9 (sqs.ts)   | in-process                                      | SQS (delivery queues)            |
+ * | fault-proxy.ts        | in-process, in front of SES and SNS             | (fault injection for tests)      |
  * | gateway.ts            | in-process; handlers imported into this process | API Gateway HTTP API + Lambda    |
  * | stream-poller.ts      | in-process                                      | DynamoDB stream event source     |
  * | s3-events.ts          | in-process                                      | S3 → Lambda notification         |
+ * | queue-poller.ts       | in-process; the sender in a worker if isolated  | SQS event source                 |
  *
  * `emulators.ts` starts the emulators, `event-sources.ts` lists the event sources (the last two rows), and
  * `teardown.ts` stops whatever was started, in reverse.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { routes } from '#shared/routes.ts';
+import {
+  defaultDeliverySettings,
+  deliveryEndpoints,
+  type LocalDeliveries,
+  type LocalDeliverySettings,
+  startLocalDeliveries,
+} from './deliveries.ts';
 import { type EmulatorSettings, type Emulators, startEmulators } from './emulators.ts';
 import {
   type EventSourceContext,
@@ -47,6 +57,7 @@ import {
   localRegion,
   sdkEnvironment,
 } from './provision.ts';
+import { takeStateLock } from './state-lock.ts';
 import { createTeardown, type Teardown } from './teardown.ts';
 
 export interface LocalStackOptions {
@@ -72,6 +83,8 @@ export interface LocalStackOptions {
    */
   readonly handleSignals?: boolean;
   readonly onSignal?: (signal: NodeJS.Signals) => void;
+  /** The delivery queue's settings (retry schedule, timeouts, isolated sender); default: the deployed ones. */
+  readonly deliveries?: Partial<LocalDeliverySettings>;
 }
 
 export interface LocalStack {
@@ -88,8 +101,10 @@ export interface LocalStack {
    * `{ drained: true, failures: { stream: <count>, s3: <count> } }`, or 504 `{ drained: false, message }`.
    */
   readonly drainUrl: string;
-  /** Emulator base URLs (SDK endpoints). */
-  readonly urls: { dynamodb: string; cognito: string; s3: string; ses: string; sns: string };
+  /** Emulator base URLs (SDK endpoints; SES and SNS are reached through fault proxies, `env` has those). */
+  readonly urls: { dynamodb: string; cognito: string; s3: string; ses: string; sns: string; sqs: string };
+  /** `GET`: what the delivery dead-letter queue holds. */
+  readonly deadLettersUrl: string;
   readonly ports: LocalPorts;
   /** Every environment variable the stack set on `process.env` for the handlers. */
   readonly env: Readonly<Record<string, string>>;
@@ -124,14 +139,15 @@ const serviceNames: Record<keyof LocalPorts, string> = {
   s3: 's3rver',
   ses: 'SES emulator',
   sns: 'SNS endpoint',
+  sqs: 'SQS emulator',
 };
 
 async function resolvePorts(ports: LocalStackOptions['ports']): Promise<LocalPorts> {
   if (ports === 'free') {
-    const [api, dynamodb, cognito, s3, ses, sns] = await Promise.all(
-      Array.from({ length: 6 }, () => freePort()),
+    const [api, dynamodb, cognito, s3, ses, sns, sqs] = await Promise.all(
+      Array.from({ length: 7 }, () => freePort()),
     );
-    return { api, dynamodb, cognito, s3, ses, sns } as LocalPorts;
+    return { api, dynamodb, cognito, s3, ses, sns, sqs } as LocalPorts;
   }
   return { ...defaultPorts, ...ports };
 }
@@ -148,27 +164,6 @@ async function assertPortsFree(ports: LocalPorts): Promise<void> {
       `Port(s) already in use: ${busy.join(', ')}. Is another \`npm start\` running? Stop it, or free the port(s).`,
     );
   }
-}
-
-/** A lock file so that two stacks never share one state directory. */
-function takeLock(stateDir: string): () => void {
-  const lockFile = path.join(stateDir, 'stack.pid');
-  if (existsSync(lockFile)) {
-    const pid = Number(readFileSync(lockFile, 'utf8'));
-    let alive = false;
-    try {
-      process.kill(pid, 0);
-      alive = pid !== process.pid;
-    } catch {
-      alive = false;
-    }
-    if (alive)
-      throw new Error(
-        `Another local stack (pid ${pid}) is running with state in ${stateDir}. Stop it first.`,
-      );
-  }
-  writeFileSync(lockFile, String(process.pid));
-  return () => rmSync(lockFile, { force: true });
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -196,8 +191,8 @@ interface StackSetup extends EmulatorSettings {
 }
 
 /**
- * Checks Java and DynamoDB Local, resolves the ports (all free), creates and locks the state directory, and
- * points the SDK at the emulators.
+ * Checks Java and DynamoDB Local, creates and locks the state directory (a stale lock goes, with what its stack
+ * left running), resolves the ports (all free), and points the SDK at the emulators.
  * @throws JavaMissingError / DynamoDbLocalMissingError with the fix; Error naming a busy port or the process
  *   holding the state directory
  */
@@ -210,19 +205,27 @@ async function prepareState(options: LocalStackOptions): Promise<StackSetup> {
 
   checkJava();
   assertDynamoDbLocalInstalled();
-  const ports = await resolvePorts(options.ports);
-  await assertPortsFree(ports);
 
   const persistent = options.stateDir !== undefined;
   const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'helpdesk-local-'));
   mkdirSync(stateDir, { recursive: true });
-  const lock = persistent ? takeLock(stateDir) : () => undefined;
+  // The lock before the port check: taking it stops what a stack killed with SIGKILL left running on its ports.
+  const lock = persistent ? await takeStateLock(stateDir, log) : () => undefined;
   // Also when the process exits without stop(): the lock goes, and an ephemeral state directory too.
   const releaseLock = () => {
     lock();
     if (!persistent) rmSync(stateDir, { recursive: true, force: true });
   };
   process.once('exit', releaseLock);
+  let ports: LocalPorts;
+  try {
+    ports = await resolvePorts(options.ports);
+    await assertPortsFree(ports);
+  } catch (error) {
+    process.off('exit', releaseLock);
+    releaseLock();
+    throw error;
+  }
   for (const dir of ['dynamodb', 'cognito', 's3']) mkdirSync(path.join(stateDir, dir), { recursive: true });
 
   // The SDK part of the environment first: it also silences the SDK's Node version notice for our own clients.
@@ -256,7 +259,11 @@ interface Provisioned {
 }
 
 /** The counterpart of the data and auth stacks: the table, the user pool, and the handlers' environment. */
-async function provisionResources(setup: StackSetup, emulators: Emulators): Promise<Provisioned> {
+async function provisionResources(
+  setup: StackSetup,
+  emulators: Emulators,
+  deliveries: LocalDeliveries,
+): Promise<Provisioned> {
   await ensureTable(emulators.dynamo, setup.tableName);
   const { userPoolId, userPoolClientId } = await ensureUserPool(emulators.cognito, setup.stateDir);
   const env = {
@@ -269,6 +276,7 @@ async function provisionResources(setup: StackSetup, emulators: Emulators): Prom
       apiUrl: setup.urls.api,
       cursorSigningKey: cursorSigningKey(setup.stateDir),
     }),
+    ...deliveries.env,
     ...(process.env.POWERTOOLS_LOG_LEVEL ? {} : { POWERTOOLS_LOG_LEVEL: setup.quiet ? 'WARN' : 'INFO' }),
   };
   applyEnvironment(env);
@@ -276,8 +284,13 @@ async function provisionResources(setup: StackSetup, emulators: Emulators): Prom
   return { userPool: { id: userPoolId, clientId: userPoolClientId, issuer }, env };
 }
 
-function eventSourceContext(setup: StackSetup, emulators: Emulators): EventSourceContext {
+function eventSourceContext(
+  setup: StackSetup,
+  emulators: Emulators,
+  deliveries: LocalDeliveries,
+): EventSourceContext {
   return {
+    deliveries,
     tableName: setup.tableName,
     bucket: setup.bucket,
     urls: setup.urls,
@@ -299,6 +312,7 @@ async function startApi(
   setup: StackSetup,
   userPool: UserPool,
   sources: RunningEventSources<LocalEventSourceFailures>,
+  deliveries: LocalDeliveries,
 ): Promise<void> {
   const drainEndpoint = async (req: IncomingMessage, res: ServerResponse) => {
     const body = req.method === 'POST' ? await readJson(req).catch(() => ({})) : {};
@@ -321,6 +335,7 @@ async function startApi(
       'POST /_local/drain': drainEndpoint,
       'GET /_local/drain': drainEndpoint,
       'GET /_local/failures': async (_req, res) => sendJson(res, 200, sources.failures),
+      ...deliveryEndpoints(deliveries),
     },
   });
   setup.teardown.add(() => gateway.close());
@@ -337,9 +352,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { urls, teardown } = setup;
   try {
     const emulators = await startEmulators(setup, teardown);
-    const { userPool, env } = await provisionResources(setup, emulators);
-    const sources = startEventSources(localEventSources, eventSourceContext(setup, emulators), teardown);
-    await startApi(setup, userPool, sources);
+    const deliveries = await startLocalDeliveries({
+      sqsPort: setup.ports.sqs,
+      sesUrl: urls.ses,
+      snsUrl: urls.sns,
+      settings: { ...defaultDeliverySettings, ...options.deliveries },
+      log: setup.info,
+      teardown,
+    });
+    const { userPool, env } = await provisionResources(setup, emulators, deliveries);
+    const sources = startEventSources(
+      localEventSources,
+      eventSourceContext(setup, emulators, deliveries),
+      teardown,
+    );
+    await startApi(setup, userPool, sources, deliveries);
 
     const stack: LocalStack = {
       apiUrl: urls.api,
@@ -347,7 +374,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sesStoreUrl: `${urls.ses}/store`,
       smsUrl: `${urls.sns}/messages`,
       drainUrl: `${urls.api}/_local/drain`,
-      urls: { dynamodb: urls.dynamodb, cognito: urls.cognito, s3: urls.s3, ses: urls.ses, sns: urls.sns },
+      deadLettersUrl: `${urls.api}/_local/dead-letters`,
+      urls: {
+        dynamodb: urls.dynamodb,
+        cognito: urls.cognito,
+        s3: urls.s3,
+        ses: urls.ses,
+        sns: urls.sns,
+        sqs: deliveries.sqsUrl,
+      },
       ports: setup.ports,
       env,
       userPool,

@@ -15,13 +15,17 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
+import { deliveryQueueSettings } from '#shared/notifications/delivery-queue.ts';
 import { idempotencyStore } from '#shared/platform/idempotency.ts';
 
 /**
- * How long a delivery is remembered, seconds (24 h). A stream keeps records for 24 hours and a record is processed
- * after it was written, so no redelivery can come after its key expired.
+ * How long a delivery is remembered, seconds (18 days): as long as any copy of its message can still arrive. A
+ * message stays on the delivery queue for at most its retention (4 days) and then in the dead-letter queue for at
+ * most 14 days, from where a redrive brings it back; the stream's copies come within 24 hours. So no copy can
+ * come after its key expired and send again.
  */
-export const deliveryMemorySeconds = 24 * 60 * 60;
+export const deliveryMemorySeconds =
+  deliveryQueueSettings.retentionSeconds + deliveryQueueSettings.deadLetterRetentionSeconds;
 
 /** JSON-serialisable results only (they are stored); no `undefined` properties (DynamoDB marshalling refuses them). */
 export type StoredResult =

@@ -11,3 +11,4 @@ export { cognitoClient } from '#shared/platform/aws/cognito.ts';
 export { documentClient, dynamoClient } from '#shared/platform/aws/dynamodb.ts';
 export { sesClient } from '#shared/platform/aws/ses.ts';
 export { snsClient } from '#shared/platform/aws/sns.ts';
+export { sqsClient } from '#shared/platform/aws/sqs.ts';

@@ -3,7 +3,7 @@
  *
  * In AWS the CDK stacks set these; locally `scripts/local/start.ts` sets them. AWS SDK endpoints are NOT part of
  * this: locally the SDK's own service-specific variables (`AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_S3`,
- * `AWS_ENDPOINT_URL_SES`, `AWS_ENDPOINT_URL_SNS`, `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`; see "Service-specific
+ * `AWS_ENDPOINT_URL_SES`, `AWS_ENDPOINT_URL_SNS`, `AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`; see "Service-specific
  * endpoints", AWS SDKs and Tools reference guide) point the real clients at the emulators.
  */
 export interface Config {
@@ -27,6 +27,10 @@ export interface Config {
   readonly cursorSigningKey: string;
   /** Optional SNS SMS sender id, 1-11 alphanumerics (`SMS_SENDER_ID`); `undefined` when unset. */
   readonly smsSenderId: string | undefined;
+  /** URL of the SQS queue of planned notifications (`DELIVERY_QUEUE_URL`). */
+  readonly deliveryQueueUrl: string;
+  /** URL of its dead-letter queue (`DELIVERY_DEAD_LETTER_QUEUE_URL`). */
+  readonly deliveryDeadLetterQueueUrl: string;
 }
 
 function required(name: string): string {
@@ -70,5 +74,11 @@ export const config: Config = {
   },
   get smsSenderId() {
     return process.env.SMS_SENDER_ID || undefined;
+  },
+  get deliveryQueueUrl() {
+    return required('DELIVERY_QUEUE_URL');
+  },
+  get deliveryDeadLetterQueueUrl() {
+    return required('DELIVERY_DEAD_LETTER_QUEUE_URL');
   },
 };

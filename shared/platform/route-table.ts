@@ -23,6 +23,10 @@ export type RoutePermission = 'public' | 'signed-in' | PermissionFlag;
  * AdminDeleteUser undoing a failed creation, AdminGetUser, AdminUpdateUserAttributes, AdminAddUserToGroup,
  * AdminRemoveUserFromGroup, AdminDisableUser, AdminEnableUser). Token exchanges (InitiateAuth,
  * RespondToAuthChallenge, RevokeToken, ChangePassword) take no IAM permission.
+ * `deliveries:inspect`: ReceiveMessage and GetQueueAttributes on the delivery dead-letter queue (a peek: receives
+ * with visibility timeout 0); `deliveries:redrive`: ReceiveMessage, DeleteMessage and GetQueueAttributes on the
+ * dead-letter queue and SendMessage on the delivery queue (the batch calls take the single-message actions). Both
+ * also set `DELIVERY_QUEUE_URL` and `DELIVERY_DEAD_LETTER_QUEUE_URL`.
  */
 export type Grant =
   | 'table:read'
@@ -30,7 +34,9 @@ export type Grant =
   | 'images:read'
   | 'images:upload'
   | 'userPool:admin'
-  | 'userPool:manage';
+  | 'userPool:manage'
+  | 'deliveries:inspect'
+  | 'deliveries:redrive';
 
 /** What a route answers on success. */
 export interface RouteSuccess {

@@ -19,63 +19,10 @@
  * Not covered (the SDK handles them, this service does not use them): FIPS/dual-stack endpoints, S3 Express,
  * access points and ARNs as bucket names, partitions other than `aws` and `aws-cn`, clock-skew correction.
  */
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { createHmac } from 'node:crypto';
 import { createScope, getSigningKey, SignatureV4 } from '@smithy/signature-v4';
-import type {
-  AwsCredentialIdentity,
-  AwsCredentialIdentityProvider,
-  Checksum,
-  SourceData,
-} from '@smithy/types';
+import { credentials, region, Sha256 } from '#shared/platform/aws-signing.ts';
 import { config } from '#shared/platform/config.ts';
-
-/** SHA-256 / HMAC-SHA-256 on node:crypto, in the shape `@smithy/signature-v4` hashes with. */
-class Sha256 implements Checksum {
-  private hash: Hash | Hmac;
-
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.create();
-  }
-
-  private create(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', binary(this.secret));
-  }
-
-  update(chunk: Uint8Array): void {
-    this.hash.update(chunk);
-  }
-
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-
-  reset(): void {
-    this.hash = this.create();
-  }
-}
-
-function binary(data: SourceData): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  return ArrayBuffer.isView(data)
-    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-    : new Uint8Array(data);
-}
-
-let credentialChain: AwsCredentialIdentityProvider | undefined;
-
-/** The function's credentials (environment in Lambda), from the SDK's default chain, cached. */
-function credentials(): Promise<AwsCredentialIdentity> {
-  credentialChain ??= defaultProvider();
-  return credentialChain();
-}
-
-/** @throws Error when `AWS_REGION` is not set */
-function region(): string {
-  const value = process.env.AWS_REGION;
-  if (!value) throw new Error('Missing environment variable AWS_REGION');
-  return value;
-}
 
 let signer: SignatureV4 | undefined;
 

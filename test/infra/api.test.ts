@@ -2,7 +2,12 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { isPublicRoute, type Route } from '#shared/platform/route-table.ts';
 import { routes } from '#shared/routes.ts';
-import { userPoolManageActions } from '../../lib/constructs/grants.ts';
+import {
+  deadLetterInspectActions,
+  deadLetterRedriveActions,
+  deliveryRedriveActions,
+  userPoolManageActions,
+} from '../../lib/constructs/grants.ts';
 import {
   actionsOf,
   buildTestApp,
@@ -165,7 +170,11 @@ describe('api stack', () => {
       expect(actions.has('s3:GetObject'), route.id).toBe(has('images:read'));
       expect(actions.has('s3:PutObject'), route.id).toBe(has('images:upload'));
       expect(actions.has('cognito-idp:AdminConfirmSignUp'), route.id).toBe(has('userPool:admin'));
-      const other = [...actions].filter((a) => !/^(dynamodb|s3|cognito-idp):/.test(a));
+      expect(actions.has('sqs:ReceiveMessage'), route.id).toBe(
+        has('deliveries:inspect') || has('deliveries:redrive'),
+      );
+      expect(actions.has('sqs:SendMessage'), route.id).toBe(has('deliveries:redrive'));
+      const other = [...actions].filter((a) => !/^(dynamodb|s3|cognito-idp|sqs):/.test(a));
       expect(other.sort(), route.id).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     }
   });
@@ -206,6 +215,60 @@ describe('api stack', () => {
     ).toEqual(['CreateUser', 'DeleteUser', 'ReplaceUser', 'UpdateUser']);
   });
 
+  it('scopes the dead-letter grants to the two queues by ARN: inspect reads the dead-letter queue, redrive also sends to the delivery queue', () => {
+    const queueArn = (queue: { node: { defaultChild?: unknown } }) =>
+      new RegExp(`FnGetAtt${logicalId(built.data, queue)}Arn`);
+    const deadLetters = queueArn(built.data.deliveryDeadLetterQueue);
+    const deliveries = queueArn(built.data.deliveryQueue);
+    const sqsStatements = (route: Route) =>
+      statements(route).filter((statement) => actionsOf(statement).some((a) => a.startsWith('sqs:')));
+    const granted = (route: Route) =>
+      sqsStatements(route).map((statement) => {
+        const resources = resourcesOf(statement);
+        expect(resources).toHaveLength(1);
+        const resource = JSON.stringify(resources[0]);
+        expect(resource, route.id).not.toContain('*');
+        return {
+          queue: deadLetters.test(resource)
+            ? 'dead-letters'
+            : deliveries.test(resource)
+              ? 'deliveries'
+              : resource,
+          actions: actionsOf(statement).sort(),
+        };
+      });
+    for (const route of allRoutes) {
+      const has = (grant: Route['grants'][number]) => route.grants.includes(grant);
+      const expected = [
+        ...(has('deliveries:inspect')
+          ? [{ queue: 'dead-letters', actions: [...deadLetterInspectActions].sort() }]
+          : []),
+        ...(has('deliveries:redrive')
+          ? [
+              { queue: 'dead-letters', actions: [...deadLetterRedriveActions].sort() },
+              { queue: 'deliveries', actions: [...deliveryRedriveActions].sort() },
+            ]
+          : []),
+      ];
+      expect([route.id, granted(route)]).toEqual([route.id, expected]);
+    }
+    expect(deadLetterInspectActions).toEqual(['sqs:ReceiveMessage', 'sqs:GetQueueAttributes']);
+    expect([...deadLetterRedriveActions].sort()).toEqual([
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+    ]);
+    expect(deliveryRedriveActions).toEqual(['sqs:SendMessage']);
+    expect(
+      allRoutes
+        .filter((r) => r.grants.some((g) => g.startsWith('deliveries:')))
+        .map((r) => [r.id, r.permission, r.grants.filter((g) => g.startsWith('deliveries:'))]),
+    ).toEqual([
+      ['ListDeadLetters', 'canManageUsers', ['deliveries:inspect']],
+      ['RedriveDeadLetters', 'canManageUsers', ['deliveries:redrive']],
+    ]);
+  });
+
   it('passes the cursor key only to functions that read the table, and the config they need', () => {
     for (const route of allRoutes) {
       const variables = env(route);
@@ -215,6 +278,17 @@ describe('api stack', () => {
       expect('CURSOR_SIGNING_KEY' in variables, route.id).toBe(route.grants.includes('table:read'));
       expect('TABLE_NAME' in variables, route.id).toBe(route.grants.some((g) => g.startsWith('table:')));
       expect('IMAGES_BUCKET' in variables, route.id).toBe(route.grants.some((g) => g.startsWith('images:')));
+      const deliveries = route.grants.some((g) => g.startsWith('deliveries:'));
+      expect('DELIVERY_QUEUE_URL' in variables, route.id).toBe(deliveries);
+      expect('DELIVERY_DEAD_LETTER_QUEUE_URL' in variables, route.id).toBe(deliveries);
+      if (deliveries) {
+        expect(JSON.stringify(variables.DELIVERY_QUEUE_URL)).toMatch(
+          new RegExp(`Ref${logicalId(built.data, built.data.deliveryQueue)}`),
+        );
+        expect(JSON.stringify(variables.DELIVERY_DEAD_LETTER_QUEUE_URL)).toMatch(
+          new RegExp(`Ref${logicalId(built.data, built.data.deliveryDeadLetterQueue)}`),
+        );
+      }
       if ('CURSOR_SIGNING_KEY' in variables) {
         expect(JSON.stringify(variables.CURSOR_SIGNING_KEY)).toContain('{{resolve:secretsmanager:');
       }

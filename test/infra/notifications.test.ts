@@ -11,18 +11,30 @@ import {
 } from './helpers.ts';
 
 describe('notifications stack', () => {
-  const built = buildTestApp({ mailFrom: 'help@support.example.org', smsSenderId: 'HelpDesk' });
+  const built = buildTestApp({
+    mailFrom: 'help@support.example.org',
+    smsSenderId: 'HelpDesk',
+    alarmEmail: 'ops@support.example.org',
+  });
   const notifications = templates(built).notifications;
+  const data = templates(built).data;
   const queueId = logicalId(built.notifications, built.notifications.deadLetterQueue);
   const roleId = logicalId(built.notifications, built.notifications.notifier.role as never);
   const statements = statementsOfRole(notifications, roleId);
+  const senderStatements = statementsOfRole(
+    notifications,
+    logicalId(built.notifications, built.notifications.sender.role as never),
+  );
   const notifierId = logicalId(built.notifications, built.notifications.notifier.function as never);
+  const senderId = logicalId(built.notifications, built.notifications.sender.function as never);
   const cleanupId = logicalId(built.notifications, built.notifications.ticketCleanup.function as never);
   const cleanupQueueId = logicalId(built.notifications, built.notifications.ticketCleanupDeadLetterQueue);
   const cleanupStatements = statementsOfRole(
     notifications,
     logicalId(built.notifications, built.notifications.ticketCleanup.role as never),
   );
+  const deliveryQueueId = logicalId(built.data, built.data.deliveryQueue);
+  const deliveryDlqId = logicalId(built.data, built.data.deliveryDeadLetterQueue);
   type Mapping = { Properties: Record<string, unknown> & { FunctionName: { Ref: string } } };
   const mappingOf = (functionId: string) =>
     only(
@@ -35,17 +47,22 @@ describe('notifications stack', () => {
     ((mapping.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters ?? []).map((filter) =>
       JSON.parse(filter.Pattern),
     );
+  const variablesOf = (functionId: string) =>
+    (
+      notifications.findResources('AWS::Lambda::Function')[functionId] as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      }
+    ).Properties.Environment.Variables;
 
-  it('consumes the table stream in small batches with partial failures, bisection, bounded retries and a DLQ', () => {
-    notifications.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
-    expect(mappingOf(notifierId).Properties).toMatchObject({ BatchSize: 10, MaximumRetryAttempts: 5 });
-    notifications.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('StreamArn') },
+  it('plans from the table stream in small batches with partial failures, bisection, retries and a DLQ', () => {
+    notifications.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+    expect(mappingOf(notifierId).Properties).toMatchObject({
+      EventSourceArn: { 'Fn::ImportValue': expect.stringMatching(/StreamArn/) },
       StartingPosition: 'LATEST',
       BatchSize: 10,
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumRetryAttempts: 5,
+      MaximumRetryAttempts: 10,
       MaximumRecordAgeInSeconds: 86_400,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
     });
@@ -56,6 +73,82 @@ describe('notifications stack', () => {
       { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entityType: { S: ['ticket'] } } } },
       { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: ['comment', 'ticketEvent'] } } } },
     ]);
+  });
+
+  it('the notifier only sends to the two delivery queues: no table, no SES, no SNS', () => {
+    const actions = statements.flatMap(actionsOf);
+    expect(actions.filter((action) => action.startsWith('dynamodb:')).sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ]);
+    expect(actions.some((action) => action.startsWith('ses:') || action.startsWith('sns:'))).toBe(false);
+    const sqs = statements.filter((statement) => actionsOf(statement).includes('sqs:SendMessage'));
+    expect(JSON.stringify(sqs.flatMap(resourcesOf))).toContain(deliveryQueueId);
+    expect(JSON.stringify(sqs.flatMap(resourcesOf))).toContain(deliveryDlqId);
+    expect(variablesOf(notifierId)).toEqual({
+      DELIVERY_QUEUE_URL: expect.anything(),
+      DELIVERY_DEAD_LETTER_QUEUE_URL: expect.anything(),
+      ...Object.fromEntries(
+        Object.keys(variablesOf(notifierId))
+          .filter(
+            (name) => name.startsWith('POWERTOOLS') || name.startsWith('NODE') || name.startsWith('AWS'),
+          )
+          .map((name) => [name, expect.anything()]),
+      ),
+    });
+  });
+
+  it('keeps the delivery queue for longer than the retry schedule, with a DLQ after 40 receives', () => {
+    data.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 180,
+      MessageRetentionPeriod: 4 * 24 * 3600,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deliveryDlqId, 'Arn'] }, maxReceiveCount: 40 },
+    });
+    data.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+  });
+
+  it('sends from the delivery queue with partial batch responses, bounded concurrency and the schedule', () => {
+    expect(mappingOf(senderId).Properties).toMatchObject({
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+    expect(JSON.stringify(mappingOf(senderId).Properties.EventSourceArn)).toContain(deliveryQueueId);
+    expect(variablesOf(senderId)).toMatchObject({
+      DELIVERY_RETRY_BASE_SECONDS: '30',
+      DELIVERY_RETRY_CAP_SECONDS: '3600',
+      DELIVERY_MAX_RECEIVE_COUNT: '40',
+    });
+    // The idempotency lock of a crashed send (the function timeout) ends before the message comes back.
+    const sender = notifications.findResources('AWS::Lambda::Function')[senderId] as {
+      Properties: { Timeout: number };
+    };
+    expect(sender.Properties.Timeout).toBeLessThan(180);
+    const actions = senderStatements.flatMap(actionsOf);
+    expect(actions).toEqual(
+      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']),
+    );
+  });
+
+  it('raises an alarm on the operator topic as soon as any dead-letter queue holds a message', () => {
+    notifications.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    notifications.allResourcesProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('OperatorAlarms') }],
+    });
+    notifications.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@support.example.org',
+    });
   });
 
   it('keeps the dead-letter queue encrypted and TLS-only', () => {
@@ -72,8 +165,8 @@ describe('notifications stack', () => {
     });
   });
 
-  it('may send email only as the configured identity (address or its domain)', () => {
-    const ses = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('ses:')));
+  it('the sender may send email only as the configured identity (address or its domain)', () => {
+    const ses = senderStatements.filter((s) => actionsOf(s).some((a) => a.startsWith('ses:')));
     const statement = only(ses, 'ses statement');
     expect(actionsOf(statement).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
     const identities = JSON.stringify(resourcesOf(statement));
@@ -82,37 +175,27 @@ describe('notifications stack', () => {
     expect(identities).not.toContain('*');
   });
 
-  it('may publish SMS (resource "*" is the only option) and nothing else on SNS', () => {
-    const sns = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('sns:')));
+  it('the sender may publish SMS (resource "*" is the only option) and nothing else on SNS', () => {
+    const sns = senderStatements.filter((s) => actionsOf(s).some((a) => a.startsWith('sns:')));
     expect(sns).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'sns:Publish', Resource: '*' })]);
   });
 
-  it('reads the stream and reads/writes the table, without Scan', () => {
-    const actions = statements.flatMap(actionsOf);
+  it('the sender reads/writes the table, without Scan', () => {
+    const actions = senderStatements.flatMap(actionsOf);
     expect(actions).toEqual(
-      expect.arrayContaining([
-        'dynamodb:GetRecords',
-        'dynamodb:GetShardIterator',
-        'dynamodb:Query',
-        'dynamodb:PutItem',
-      ]),
+      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem']),
     );
     expect(actions).not.toContain('dynamodb:Scan');
   });
 
-  it('gets the API URL for approval links, the sender and the SMS sender id', () => {
-    notifications.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
-      Environment: {
-        Variables: Match.objectLike({
-          PUBLIC_API_URL: {
-            'Fn::Join': ['', Match.arrayWith(['https://', Match.stringLikeRegexp('execute-api')])],
-          },
-          MAIL_FROM: 'help@support.example.org',
-          SMS_SENDER_ID: 'HelpDesk',
-          TABLE_NAME: Match.anyValue(),
-        }),
+  it('the sender gets the API URL for approval links, the sender address and the SMS sender id', () => {
+    expect(variablesOf(senderId)).toMatchObject({
+      PUBLIC_API_URL: {
+        'Fn::Join': ['', expect.arrayContaining(['https://', expect.stringMatching(/execute-api/)])],
       },
+      MAIL_FROM: 'help@support.example.org',
+      SMS_SENDER_ID: 'HelpDesk',
+      TABLE_NAME: expect.anything(),
     });
   });
 

@@ -270,6 +270,15 @@ const matrix: Record<string, Row> = {
     }),
     expect: signedIn({ owner: 201, other: 404, agent: 201, admin: 201, viewer: 201 }),
   },
+  ListDeadLetters: {
+    request: async () => ({ path: '/notifications/dead-letters?limit=1' }),
+    expect: signedIn({ owner: 403, other: 403, agent: 403, admin: 200, viewer: 403 }),
+  },
+  RedriveDeadLetters: {
+    // At most one message moves (whatever another test left in the dead-letter queue); redriving is harmless.
+    request: async () => ({ path: '/notifications/dead-letters/redrive', json: { max: 1 } }),
+    expect: signedIn({ owner: 403, other: 403, agent: 403, admin: 200, viewer: 403 }),
+  },
   ShowApproval: { request: async () => ({ path: `/approvals/${'A'.repeat(43)}` }), expect: same(404) },
   DecideApproval: {
     request: async () => ({ path: `/approvals/${'A'.repeat(43)}`, form: { decision: 'approve' } }),

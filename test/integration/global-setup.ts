@@ -55,7 +55,21 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (!isDynamoDbLocalInstalled()) installDynamoDbLocal(); // prints its progress; needs Java
-  const stack = await startLocalStack({ ports: 'free', quiet: true });
+  // A retry schedule of about two minutes instead of 30 hours, and the sender in its own process so that a test can
+  // crash it (test/integration/notification-faults.test.ts). Its locks (10 s) end before a crashed message comes
+  // back (15 s), as in AWS (30 s and 180 s).
+  const stack = await startLocalStack({
+    ports: 'free',
+    quiet: true,
+    deliveries: {
+      visibilityTimeoutSeconds: 15,
+      senderTimeoutSeconds: 10,
+      retryBaseSeconds: 1,
+      retryCapSeconds: 10,
+      maxReceiveCount: 15,
+      isolatedSender: true,
+    },
+  });
   try {
     const seeded = await seedDemoAccounts();
     const demoAccounts = Object.fromEntries(

@@ -1,7 +1,8 @@
 /**
- * Test fixtures for the notifier's unit tests: stream records with the exact items the table stores (keys, index
- * keys, `entityType`), marshalled as DynamoDB Streams delivers them; an in-memory Powertools persistence
- * layer; and in-memory notifier dependencies with scriptable providers.
+ * Test fixtures for the notification pipeline's unit tests: stream records with the exact items the table stores
+ * (keys, index keys, `entityType`), marshalled as DynamoDB Streams delivers them; an in-memory Powertools
+ * persistence layer; and in-memory sender dependencies with scriptable providers and a notification log with the
+ * real writer's update semantics.
  */
 import {
   IdempotencyItemAlreadyExistsError,
@@ -19,9 +20,9 @@ import type { TicketSummary } from '#shared/notifications/intents.ts';
 import type {
   NewApproval,
   NotificationLogEntry,
-  NotifierDependencies,
   RecipientProfile,
-} from '#shared/notifications/notifier.ts';
+  SenderDependencies,
+} from '#shared/notifications/sender.ts';
 import { type TicketItem, ticketRecord } from '#shared/tickets/ticket.entity.ts';
 import { type TicketEventItem, ticketEventRecord } from '#shared/tickets/ticket-event.entity.ts';
 
@@ -94,12 +95,15 @@ export function idempotencyRecordItem(status: 'INPROGRESS' | 'COMPLETED'): Item 
 
 let sequence = 100;
 
+/** The `ApproximateCreationDateTime` of {@link streamRecord}s (epoch seconds): 2025-11-27T10:00:00Z. */
+export const streamRecordTime = 1_764_237_600;
+
 /**
  * A DynamoDB stream record (`NEW_AND_OLD_IMAGES`) as Lambda receives it: images marshalled, keys from the item.
  */
 export function streamRecord(
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
-  images: { newItem?: Item; oldItem?: Item; eventID?: string },
+  images: { newItem?: Item; oldItem?: Item; eventID?: string; approximateCreationDateTime?: number },
 ): DynamoDBRecord {
   const item = images.newItem ?? images.oldItem ?? {};
   sequence += 1;
@@ -115,7 +119,7 @@ export function streamRecord(
     awsRegion: 'us-east-1',
     eventSourceARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/helpdesk/stream/2026-11-27T00:00:00.000',
     dynamodb: {
-      ApproximateCreationDateTime: 1_764_237_600,
+      ApproximateCreationDateTime: images.approximateCreationDateTime ?? streamRecordTime,
       Keys: toImage({ pk: item.pk, sk: item.sk }),
       ...(images.newItem ? { NewImage: toImage(images.newItem) } : {}),
       ...(images.oldItem ? { OldImage: toImage(images.oldItem) } : {}),
@@ -167,19 +171,39 @@ export class MemoryPersistenceLayer extends BasePersistenceLayer {
 
 export type Scripted = SendOutcome | ((attempt: number) => SendOutcome);
 
-/** Notifier dependencies in memory. Providers answer `sent` unless scripted otherwise per channel. */
+/**
+ * The log writer of `aws-dependencies.ts` in memory: an UpdateItem on the row's key that sets every field given,
+ * removes a field given as `undefined`, and adds 1 to `attempts` (created at 1) when `countAttempt` is set.
+ * Fields the entry does not mention are left as they are.
+ */
+export function applyNotificationUpdate(
+  row: NotificationLogEntry | undefined,
+  entry: NotificationLogEntry,
+  options: { readonly countAttempt: boolean },
+): NotificationLogEntry {
+  const next: Record<string, unknown> = { ...row };
+  for (const [name, value] of Object.entries(entry)) {
+    if (value === undefined) delete next[name];
+    else next[name] = structuredClone(value);
+  }
+  if (options.countAttempt) next.attempts = (row?.attempts ?? 0) + 1;
+  return next as unknown as NotificationLogEntry;
+}
+
+/** Sender dependencies in memory. Providers answer `sent` unless scripted otherwise per channel. */
 export function memoryDependencies(options: { users?: RecipientProfile[]; tickets?: TicketSummary[] } = {}) {
   const users = new Map((options.users ?? []).map((user) => [user.userId, user]));
   const tickets = new Map((options.tickets ?? []).map((ticket) => [ticket.ticketId, ticket]));
   const approvals = new Map<string, NewApproval>();
   const log = new Map<string, NotificationLogEntry>();
+  /** Every log write, in order, with its options (what the writer was asked to do). */
+  const writes: Array<{ entry: NotificationLogEntry; countAttempt: boolean }> = [];
   const emails: OutgoingEmail[] = [];
   const sms: OutgoingSms[] = [];
   const script: { email: Scripted[]; sms: Scripted[] } = { email: [], sms: [] };
   const attempts = { email: 0, sms: 0 };
   const persistence = new MemoryPersistenceLayer();
   let clock = Date.parse('2026-11-27T12:00:00.000Z');
-  let idCounter = 0;
   let tokenCounter = 0;
 
   const answer = (channel: 'email' | 'sms'): SendOutcome => {
@@ -189,7 +213,7 @@ export function memoryDependencies(options: { users?: RecipientProfile[]; ticket
     return typeof next === 'function' ? next(attempts[channel]) : next;
   };
 
-  const deps: NotifierDependencies = {
+  const deps: SenderDependencies = {
     findUser: async (userId) => users.get(userId),
     findTicket: async (ticketId) => tickets.get(ticketId),
     saveApproval: async (approval) => {
@@ -199,8 +223,12 @@ export function memoryDependencies(options: { users?: RecipientProfile[]; ticket
     deleteApproval: async (tokenHash) => {
       approvals.delete(tokenHash);
     },
-    recordNotification: async (entry) => {
-      log.set(entry.notificationId, structuredClone(entry));
+    recordNotification: async (entry, { countAttempt }) => {
+      writes.push({ entry: structuredClone(entry), countAttempt });
+      log.set(
+        entry.notificationId,
+        applyNotificationUpdate(log.get(entry.notificationId), entry, { countAttempt }),
+      );
     },
     channels: {
       email: emailChannel(async (email) => {
@@ -217,7 +245,6 @@ export function memoryDependencies(options: { users?: RecipientProfile[]; ticket
     once: onceWith(persistence),
     linkSettings: () => ({ publicApiUrl: 'https://api.example.test', approvalLinkTtlSeconds: 259_200 }),
     now: () => new Date(clock),
-    newNotificationId: () => `01JD3ZN${String(++idCounter).padStart(19, '0')}`,
     newToken: () => `tok${String(++tokenCounter).padStart(40, '0')}`,
   };
   return {
@@ -226,6 +253,7 @@ export function memoryDependencies(options: { users?: RecipientProfile[]; ticket
     tickets,
     approvals,
     log,
+    writes,
     emails,
     sms,
     script,

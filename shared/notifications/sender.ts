@@ -1,0 +1,432 @@
+/**
+ * The sender: for one planned message (an intent of one stream record, from the delivery queue), find the
+ * recipient and deliver it on each of their channels exactly once, keeping one row per delivery in the
+ * notification log (PRODUCT: "Every send is logged ... a failing provider never loses the ticket change, and a
+ * redelivered stream record never sends twice").
+ *
+ * Its reads, writes and providers are passed in ({@link SenderDependencies}), so the rules and the failure paths
+ * are unit-tested without AWS (`test/unit/notify-sender.test.ts`); `aws-dependencies.ts` binds the real ones.
+ *
+ * Failure handling, per delivery (one channel to one person, key `deliveryKey(...)`):
+ * - `sent`, `skipped` (no profile, no or invalid address) and permanent provider failures (`MessageRejected`,
+ *   `InvalidParameter`, `OptedOut`, any other 4xx) are final: the outcome is stored under the delivery's
+ *   idempotency key and written to its log row; a redelivered message finds the stored outcome and sends nothing.
+ * - transient failures (throttling, 5xx, network, a delivery another invocation holds) release the key, mark the
+ *   row `retrying` with the error and the next attempt's time, and are reported in {@link IntentReport.retry}: the
+ *   queue brings the message back later (`functions/notifications/on-delivery.ts`). On the message's last receive
+ *   the row becomes a final `failed` (last error, attempt count) and the message goes to the dead-letter queue;
+ *   redriven, it is tried again, and the same row ends as `sent` if it then succeeds.
+ */
+import { createHash } from 'node:crypto';
+import { ulid } from 'ulid';
+import { approvalLink, hashApprovalToken, newApprovalToken } from '#shared/approvals/token.ts';
+import type { Channel } from '#shared/notifications/channels/channel.ts';
+import type { Once } from '#shared/notifications/idempotency.ts';
+import type {
+  ChannelName,
+  NotificationIntent,
+  NotificationType,
+  TicketSummary,
+} from '#shared/notifications/intents.ts';
+import type { NotificationItem } from '#shared/notifications/notification.entity.ts';
+import {
+  channelsFor,
+  deliveryKey,
+  type RecipientContact,
+  recipientIdFor,
+} from '#shared/notifications/plan.ts';
+import type { MessageFacts } from '#shared/notifications/templates.ts';
+import { logger } from '#shared/platform/logger.ts';
+
+/** A recipient's profile as the notifier needs it. */
+export interface RecipientProfile extends RecipientContact {
+  readonly userId: string;
+  readonly name?: string | undefined;
+}
+
+/** A new approval link's stored half (the token itself is only ever in the messages). */
+export interface NewApproval {
+  /** SHA-256 of the token, hex. */
+  readonly tokenHash: string;
+  readonly ticketId: string;
+  readonly approverId: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  /** Epoch seconds; the table's TTL attribute. */
+  readonly expiresAt: number;
+}
+
+/** One row of the notification log: the `Notification` item. */
+export type NotificationLogEntry = NotificationItem;
+
+/** Everything the sender reads, writes and calls. */
+export interface SenderDependencies {
+  findUser(userId: string): Promise<RecipientProfile | undefined>;
+  findTicket(ticketId: string): Promise<TicketSummary | undefined>;
+  /** Store a new approval link; fails if the hash exists. */
+  saveApproval(approval: NewApproval): Promise<void>;
+  deleteApproval(tokenHash: string): Promise<void>;
+  /**
+   * Write a delivery's log row; writing the same `notificationId` again overwrites its fields (idempotent).
+   * `countAttempt` adds one to the row's `attempts` (a send was tried, not a stored outcome replayed).
+   */
+  recordNotification(entry: NotificationLogEntry, options: { readonly countAttempt: boolean }): Promise<void>;
+  /** The delivery channels by name (`shared/notifications/channels/`). */
+  channels: Readonly<Record<ChannelName, Channel>>;
+  once: Once;
+  /** Read when a link is made. */
+  linkSettings(): { readonly publicApiUrl: string; readonly approvalLinkTtlSeconds: number };
+  now?: () => Date;
+  newToken?: () => string;
+}
+
+/** What one delivery ended as; stored under its idempotency key (so JSON, without `undefined`) and logged. */
+export interface DeliveryOutcome {
+  [key: string]: string;
+  readonly notificationId: string;
+  /** ISO 8601 time of the attempt. */
+  readonly at: string;
+  readonly status: 'sent' | 'failed' | 'skipped';
+}
+
+/** What happened to one message's deliveries (for logs and tests). */
+export interface IntentReport {
+  readonly deliveries: ReadonlyArray<{
+    readonly type: NotificationType;
+    readonly channel: ChannelName;
+    readonly recipientId: string;
+    /** `retry`: not delivered yet, the message must come back (or, on its last receive, final `failed`). */
+    readonly status: DeliveryOutcome['status'] | 'retry';
+    readonly notificationId: string;
+  }>;
+  /** The deliveries to try again, with why; empty when every delivery has a final outcome. */
+  readonly retry: ReadonlyArray<{ readonly key: string; readonly error: string }>;
+}
+
+/** Which receive of the message this is, as the queue counts it. */
+export interface DeliveryAttempt {
+  /** SQS `ApproximateReceiveCount`: 1 on the first receive. */
+  readonly receiveCount: number;
+  /** The queue's last receive before the dead-letter queue: a failure now is final. */
+  readonly finalAttempt: boolean;
+  /** ISO 8601: when the message comes back if this attempt fails (shown in `retrying` rows). */
+  readonly nextAttemptAt?: string | undefined;
+}
+
+/** One planned message: the intent and the stream record it came from. */
+export interface PlannedIntent {
+  /** The stream record's `eventID`: part of every delivery key, so a redelivered record never sends twice. */
+  readonly eventId: string;
+  /** ISO 8601: when it was planned; the time part of the log rows' ids. */
+  readonly plannedAt: string;
+  readonly intent: NotificationIntent;
+}
+
+/** A transient provider failure inside a delivery: releases the idempotency key so that a retry sends again. */
+export class RetryableDeliveryError extends Error {
+  override readonly name = 'RetryableDeliveryError';
+}
+
+/**
+ * The log row id of a delivery: a ULID whose time is when the message was planned and whose random part is derived
+ * from the delivery key, so every attempt, every redelivered copy of the message and a redrive all write the same
+ * row (one row per delivery), and the log still sorts by time.
+ */
+export function deliveryNotificationId(key: string, plannedAt: string): string {
+  const digest = createHash('sha256').update(key).digest();
+  let index = 0;
+  // ulid() asks its PRNG for one number in [0, 1) per random character (16 of them).
+  const fromDigest = () => (digest[index++ % digest.length] as number) / 256;
+  const time = Date.parse(plannedAt);
+  // ulid() reads a seed time of 0 as "now": an unreadable time sorts first instead, still deterministic.
+  return ulid(Number.isFinite(time) && time > 0 ? time : 1, fromDigest);
+}
+
+/** A delivery outcome without `undefined` properties (Powertools marshals the stored result strictly). */
+function outcome(fields: Record<string, string | undefined>): DeliveryOutcome {
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  ) as DeliveryOutcome;
+}
+
+const errorText = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : String(error).slice(0, 500);
+
+/**
+ * An approval link made on first use and shared by the channels of one delivery run (one token per stream record
+ * and approver). If no message carrying it went out, {@link discardIfUnsent} deletes its stored half again.
+ */
+class ApprovalLinkIssuer {
+  #issued: Promise<{ link: string; expiresAtIso: string }> | undefined;
+  #storedHash: string | undefined;
+  #sent = false;
+
+  constructor(
+    private readonly deps: SenderDependencies,
+    private readonly ticketId: string,
+    private readonly approverId: string,
+  ) {}
+
+  /** The link, made (token generated, its hash stored) on the first call. */
+  get(): Promise<{ link: string; expiresAtIso: string }> {
+    this.#issued ??= (async () => {
+      const token = (this.deps.newToken ?? newApprovalToken)();
+      const tokenHash = hashApprovalToken(token);
+      const now = (this.deps.now ?? (() => new Date()))();
+      const { publicApiUrl, approvalLinkTtlSeconds } = this.deps.linkSettings();
+      const expiresAt = Math.floor(now.getTime() / 1000) + approvalLinkTtlSeconds;
+      await this.deps.saveApproval({
+        tokenHash,
+        ticketId: this.ticketId,
+        approverId: this.approverId,
+        createdAt: now.toISOString(),
+        expiresAt,
+      });
+      this.#storedHash = tokenHash;
+      return {
+        link: approvalLink(publicApiUrl, token),
+        expiresAtIso: new Date(expiresAt * 1000).toISOString(),
+      };
+    })();
+    return this.#issued;
+  }
+
+  markSent(): void {
+    this.#sent = true;
+  }
+
+  /** Delete the stored link if it was made but no message carried it out (best effort). */
+  async discardIfUnsent(): Promise<void> {
+    if (!this.#storedHash || this.#sent) return;
+    try {
+      await this.deps.deleteApproval(this.#storedHash);
+    } catch (error) {
+      // Harmless: nobody has the token, and the item expires with its TTL.
+      logger.warn('Could not delete an unsent approval link', { error: errorText(error) });
+    }
+  }
+}
+
+/**
+ * A sender over the given dependencies.
+ * @returns `send(planned, attempt)`: delivers one planned message on each channel of its recipient. Resolves with
+ *   what happened, including the deliveries to retry; rejects with the error of a failed read (ticket, profile) or
+ *   log write, which the caller treats like a transient failure of the whole message.
+ */
+export function createSender(deps: SenderDependencies) {
+  const now = () => (deps.now ?? (() => new Date()))();
+
+  async function factsFor(
+    intent: NotificationIntent,
+    ticket: TicketSummary,
+    link: ApprovalLinkIssuer | undefined,
+  ): Promise<MessageFacts> {
+    switch (intent.type) {
+      case 'approval_requested': {
+        const requester = await deps.findUser(ticket.requesterId);
+        const issued = await (link as ApprovalLinkIssuer).get();
+        return {
+          type: 'approval_requested',
+          ticket,
+          requesterName: requester?.name,
+          link: issued.link,
+          linkExpiresAt: issued.expiresAtIso,
+        };
+      }
+      case 'approval_decided':
+        return { type: 'approval_decided', ticket, decision: intent.decision, reason: intent.reason };
+      case 'status_changed':
+        return { type: 'status_changed', ticket, from: intent.from, to: intent.to };
+      case 'assigned':
+        return { type: 'assigned', ticket };
+      case 'agent_response':
+      case 'requester_reply': {
+        const author = intent.actorId ? await deps.findUser(intent.actorId) : undefined;
+        return { type: intent.type, ticket, authorName: author?.name, body: intent.body };
+      }
+    }
+  }
+
+  interface DeliveryContext {
+    readonly eventId: string;
+    readonly intent: NotificationIntent;
+    readonly ticket: TicketSummary;
+    readonly recipientId: string;
+    readonly notificationId: string;
+    /** Why the message no longer applies (nothing is sent), if so. */
+    readonly stale?: string | undefined;
+  }
+
+  function logEntry(
+    context: DeliveryContext,
+    channel: ChannelName,
+    fields: {
+      status: NotificationLogEntry['status'];
+      at: string;
+      recipient?: string | undefined;
+      error?: string | undefined;
+      providerMessageId?: string | undefined;
+      nextAttemptAt?: string | undefined;
+    },
+  ): NotificationLogEntry {
+    return {
+      ticketId: context.ticket.ticketId,
+      notificationId: context.notificationId,
+      recipientId: context.recipientId,
+      recipient: fields.recipient,
+      channel,
+      type: context.intent.type,
+      status: fields.status,
+      error: fields.error,
+      providerMessageId: fields.providerMessageId,
+      nextAttemptAt: fields.nextAttemptAt,
+      sourceEventId: context.eventId,
+      at: fields.at,
+    };
+  }
+
+  /**
+   * One channel of one intent to one recipient: check the address, render, send. Runs inside `once`; a retryable
+   * provider failure throws {@link RetryableDeliveryError} after marking the row, so the key is released.
+   */
+  async function attempt(
+    context: DeliveryContext,
+    recipient: RecipientProfile | undefined,
+    channel: Channel,
+    link: ApprovalLinkIssuer | undefined,
+    tried: { value: boolean },
+    delivery: DeliveryAttempt,
+  ): Promise<DeliveryOutcome> {
+    tried.value = true;
+    const address = recipient ? channel.addressOf(recipient) : undefined;
+    const base = {
+      notificationId: context.notificationId,
+      at: now().toISOString(),
+      recipient: address || undefined,
+    };
+    if (context.stale) return outcome({ ...base, status: 'skipped', error: context.stale });
+    if (!recipient)
+      return outcome({ ...base, status: 'skipped', error: 'The recipient has no user profile.' });
+    const problem = channel.addressProblem(address);
+    if (problem) return outcome({ ...base, status: 'skipped', error: problem });
+
+    const facts = await factsFor(context.intent, context.ticket, link);
+    const sent = await channel.send(address as string, channel.render(facts));
+    switch (sent.status) {
+      case 'sent':
+        link?.markSent();
+        return outcome({ ...base, status: 'sent', providerMessageId: sent.providerMessageId });
+      case 'skipped':
+        return outcome({ ...base, status: 'skipped', error: sent.error });
+      case 'failed': {
+        if (!sent.retryable) return outcome({ ...base, status: 'failed', error: sent.error });
+        // Not stored: the key is released and a later receive tries again. The row says what happened so far.
+        await deps.recordNotification(
+          logEntry(context, channel.name, {
+            ...base,
+            status: delivery.finalAttempt ? 'failed' : 'retrying',
+            error: sent.error,
+            nextAttemptAt: delivery.finalAttempt ? undefined : delivery.nextAttemptAt,
+          }),
+          { countAttempt: true },
+        );
+        throw new RetryableDeliveryError(sent.error);
+      }
+    }
+  }
+
+  return async function send(planned: PlannedIntent, delivery: DeliveryAttempt): Promise<IntentReport> {
+    const { eventId, intent } = planned;
+    const deliveries: Array<IntentReport['deliveries'][number]> = [];
+    const retry: Array<{ key: string; error: string }> = [];
+
+    let ticket = intent.ticket ?? (await deps.findTicket(intent.ticketId));
+    if (!ticket) {
+      logger.warn('The ticket is gone; nothing to send', { ticketId: intent.ticketId, type: intent.type });
+      return { deliveries, retry };
+    }
+    const recipientId = recipientIdFor(intent, ticket);
+    if (!recipientId) return { deliveries, retry };
+    let stale: string | undefined;
+    if (intent.type === 'approval_requested') {
+      // A request that waited out an outage on the queue may have been decided, withdrawn or handed to another
+      // approver meanwhile: a link for it would only say "already decided". Its deliveries end `skipped`.
+      const current = await deps.findTicket(intent.ticketId);
+      if (current?.status !== 'pending_approval' || current.approverId !== recipientId)
+        stale = 'The approval request was decided, withdrawn or reassigned before it could be sent.';
+      else ticket = current;
+    }
+    const recipient = await deps.findUser(recipientId);
+    const link =
+      intent.type === 'approval_requested'
+        ? new ApprovalLinkIssuer(deps, ticket.ticketId, recipientId)
+        : undefined;
+
+    for (const channel of channelsFor(intent, recipient)) {
+      const key = deliveryKey(eventId, channel, recipientId, intent.type);
+      const context: DeliveryContext = {
+        eventId,
+        intent,
+        ticket,
+        recipientId,
+        notificationId: deliveryNotificationId(key, planned.plannedAt),
+        stale,
+      };
+      const tried = { value: false };
+      let outcomeKnown = false;
+      const fields = { type: intent.type, channel, recipientId, ticketId: ticket.ticketId };
+      try {
+        const result = await deps.once(key, () =>
+          attempt(context, recipient, deps.channels[channel], link, tried, delivery),
+        );
+        outcomeKnown = true;
+        await deps.recordNotification(
+          logEntry(context, channel, {
+            status: result.status,
+            at: result.at,
+            recipient: result.recipient,
+            error: result.error,
+            providerMessageId: result.providerMessageId,
+          }),
+          { countAttempt: tried.value },
+        );
+        deliveries.push({ ...fields, status: result.status, notificationId: context.notificationId });
+        logger[result.status === 'sent' ? 'info' : 'warn']('Notification', {
+          ...fields,
+          status: result.status,
+          notificationId: context.notificationId,
+          ...(result.error ? { reason: result.error } : {}),
+        });
+      } catch (error) {
+        const text = errorText(error);
+        // Only the log write failed (the outcome is stored): the retry rewrites the row, never as failed.
+        if (!(error instanceof RetryableDeliveryError) && tried.value && !outcomeKnown) {
+          // The attempt failed outside the provider call (a read or the link write): mark the row like a
+          // provider failure, so the log never shows a delivery that silently stopped.
+          await deps
+            .recordNotification(
+              logEntry(context, channel, {
+                status: delivery.finalAttempt ? 'failed' : 'retrying',
+                at: now().toISOString(),
+                error: text,
+                nextAttemptAt: delivery.finalAttempt ? undefined : delivery.nextAttemptAt,
+              }),
+              { countAttempt: true },
+            )
+            .catch((logError) => logger.error('Could not log a failed notification', errorText(logError)));
+        }
+        retry.push({ key, error: text });
+        deliveries.push({ ...fields, status: 'retry', notificationId: context.notificationId });
+        logger.warn(delivery.finalAttempt ? 'Notification failed for good' : 'Notification to retry', {
+          ...fields,
+          receiveCount: delivery.receiveCount,
+          error: text,
+        });
+      }
+    }
+    await link?.discardIfUnsent();
+    return { deliveries, retry };
+  };
+}
+
+export type Send = ReturnType<typeof createSender>;
