@@ -156,6 +156,10 @@ describe('approval by link', () => {
       json: { status: 'approved' },
     });
     expect(hidden.status).toBe(404);
+    // The approver got the request (mailed before anyone decided: a request decided while it waits is not sent).
+    const link = approvalLinkIn(
+      (await mailFor(approver.email, new RegExp(`#${ticket.number}\\b`))).body.text,
+    );
     const byRequester = await call(`/tickets/${ticket.ticketId}`, {
       method: 'PATCH',
       token: requester.token,
@@ -172,9 +176,6 @@ describe('approval by link', () => {
     expect(byApprover.body.status).toBe('approved');
 
     // The emailed link for that ticket no longer decides anything.
-    const link = approvalLinkIn(
-      (await mailFor(approver.email, new RegExp(`#${ticket.number}\\b`))).body.text,
-    );
     const late = await call(link, { form: { decision: 'reject', reason: 'late' } });
     expect(late.status).toBe(409);
     expect(late.text).toMatch(/no longer waiting/);
