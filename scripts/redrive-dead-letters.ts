@@ -57,10 +57,9 @@ class UsageError extends Error {
 }
 
 /**
- * Points the SDK at the local stack and finds the queue URLs by name (GetQueueUrl), then sets the variables
- * `sqsClient()` and `config` read on first use: endpoint, local credentials and region, `DELIVERY_QUEUE_URL`,
- * `DELIVERY_DEAD_LETTER_QUEUE_URL`. A client whose endpoint comes from the environment sends each call to its queue
- * URL's host (@aws-sdk/middleware-sdk-sqs, warning when they differ), so the endpoint becomes that host.
+ * Finds the local queue URLs by name (GetQueueUrl), then sets the variables the operations read on first use:
+ * local credentials and region (`sqsRequest` signs with them and sends to the queue URL's host),
+ * `DELIVERY_QUEUE_URL`, `DELIVERY_DEAD_LETTER_QUEUE_URL`, and the SQS endpoint.
  */
 async function useLocalStack(): Promise<void> {
   const endpoint = process.env.AWS_ENDPOINT_URL_SQS || defaultLocalSqsEndpoint;

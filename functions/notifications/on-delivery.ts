@@ -23,13 +23,11 @@ import { registerInvocation } from '#shared/notifications/idempotency.ts';
 import { plannedIntentsOf } from '#shared/notifications/planner.ts';
 import { deadLetter, postponeDelivery } from '#shared/notifications/queue.ts';
 import { createSender, type PlannedIntent, type Send } from '#shared/notifications/sender.ts';
+import { errorText } from '#shared/platform/errors.ts';
 import { logger } from '#shared/platform/logger.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 let send: Send | undefined;
-
-const errorText = (error: unknown) =>
-  error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 1000) : String(error).slice(0, 1000);
 
 /** A delivery of the message must be tried again later; the processor reports the message as failed. */
 class DeliveryPostponedError extends Error {

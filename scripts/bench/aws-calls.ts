@@ -8,8 +8,8 @@
  * second middleware, innermost (after serializing and signing, before parsing the response), times each call's
  * round trip to the emulator, so the handler's own time can be told from its waiting.
  *
- * S3 requests do not go through an SDK client (functions sign them with `shared/platform/s3-signing.ts` and send them
- * with `fetch`): {@link CallRecorder.installFetch} counts and times those.
+ * S3 and SQS requests do not go through an SDK client (functions sign them with `shared/platform/s3-signing.ts` and
+ * `sqs-requests.ts` and send them with `fetch`): {@link CallRecorder.installFetch} counts and times those.
  *
  * Who made a call is read from the call's stack (V8 keeps `await` chains in stack traces): the stream notifier
  * (`functions/notifications/`, `shared/notifications/`) and the S3 object-created check
@@ -312,10 +312,11 @@ export class CallRecorder {
    * Counts the S3 requests the handlers send with `fetch` and SigV4 headers (`shared/platform/s3-signing.ts`, no SDK
    * client): requests to `s3BaseUrl` carrying an `AWS4-HMAC-SHA256` authorization header, named by method
    * (`HeadObject`, `GetObject`, `PutObject`, `DeleteObject`), timed like SDK calls. Browser-style uploads with a
-   * presigned POST form and requests elsewhere pass through uncounted.
+   * presigned POST form and requests elsewhere pass through uncounted. With `sqsBaseUrl`, signed requests there
+   * (`shared/platform/sqs-requests.ts`) count as SQS calls named by their `x-amz-target` (`SendMessageBatch`, ...).
    * @returns a function that puts the original `fetch` back
    */
-  installFetch(s3BaseUrl: string): () => void {
+  installFetch(s3BaseUrl: string, sqsBaseUrl?: string): () => void {
     const original = globalThis.fetch;
     const operations: Record<string, string> = {
       HEAD: 'HeadObject',
@@ -327,15 +328,17 @@ export class CallRecorder {
     globalThis.fetch = async (input, init) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-      if (!url.startsWith(s3BaseUrl) || !/^AWS4-HMAC-SHA256/.test(headers.get('authorization') ?? '')) {
-        return original(input, init);
-      }
+      const signed = /^AWS4-HMAC-SHA256/.test(headers.get('authorization') ?? '');
+      // SQS speaks the AWS JSON protocol: the operation is named in `x-amz-target` (`AmazonSQS.SendMessage`).
+      const sqsTarget = sqsBaseUrl && url.startsWith(sqsBaseUrl) ? headers.get('x-amz-target') : null;
+      if (!signed || (!url.startsWith(s3BaseUrl) && !sqsTarget)) return original(input, init);
       const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
       const call: RecordedCall = {
-        service: 'S3',
+        service: sqsTarget ? 'SQS' : 'S3',
         // A GET of the bucket with `list-type=2` lists objects (ListObjectsV2), any other GET reads one.
-        operation:
-          method === 'GET' && /[?&]list-type=2(&|$)/.test(url)
+        operation: sqsTarget
+          ? sqsTarget.replace(/^AmazonSQS\./, '')
+          : method === 'GET' && /[?&]list-type=2(&|$)/.test(url)
             ? 'ListObjectsV2'
             : (operations[method] ?? method),
         source: currentSource(),

@@ -232,11 +232,11 @@ async function main(): Promise<void> {
       const recorder = new CallRecorder();
       recorder.install('DynamoDB', clients.dynamoClient());
       recorder.install('Cognito', clients.cognitoClient());
-      // Functions sign S3 requests themselves and send them with fetch (shared/platform/s3-signing.ts).
-      recorder.installFetch(running.urls.s3);
+      // Functions sign S3 and SQS requests themselves and send them with fetch (shared/platform/s3-signing.ts,
+      // sqs-requests.ts).
+      recorder.installFetch(running.urls.s3, running.urls.sqs);
       recorder.install('SES', clients.sesClient());
       recorder.install('SNS', clients.snsClient());
-      recorder.install('SQS', clients.sqsClient());
       const invoker = createInvoker(running, recorder);
       const patterns = readAccessPatterns();
       const accounts = await seedDemoAccounts();

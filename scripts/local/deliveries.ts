@@ -12,12 +12,12 @@
  * | `POST /_local/deliveries/schedule` | `{ maxReceiveCount?, retryBaseSeconds?, retryCapSeconds? }`: changes the retry schedule (queue redrive policy and the sender's environment; `{}` restores the stack's own) |
  * | `GET /_local/dead-letters` | what the dead-letter queue holds (`listDeadLetters`, the admin route's operation) |
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { listDeadLetters } from '#shared/notifications/dead-letters.ts';
 import { deliveryQueueSettings } from '#shared/notifications/delivery-queue.ts';
 import { type Fault, type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import type { LocalEndpoint } from './gateway.ts';
+import { readJson, sendJson } from './http-json.ts';
 import {
   localCredentials,
   localDeliveryDeadLetterQueueName,
@@ -117,18 +117,6 @@ export async function startLocalDeliveries(input: {
     },
     poller: undefined,
   };
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(value));
 }
 
 /** The local endpoints of the table above. */

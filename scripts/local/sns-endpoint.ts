@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { sendJson } from './http-json.ts';
 
 /** One SMS as recorded by the endpoint. */
 export interface RecordedSms {
@@ -60,11 +61,6 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
     `<ErrorResponse xmlns="${xmlns}"><Error><Type>${type}</Type><Code>${code}</Code>` +
       `<Message>${escapeXml(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
   );
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(value));
 }
 
 async function readText(req: IncomingMessage): Promise<string> {

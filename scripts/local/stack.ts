@@ -41,6 +41,7 @@ import {
   startEventSources,
 } from './event-sources.ts';
 import { startGateway } from './gateway.ts';
+import { readJson, sendJson } from './http-json.ts';
 import { assertDynamoDbLocalInstalled, checkJava } from './install-dynamodb-local.ts';
 import { createJwtAuthorizer } from './jwt-authorizer.ts';
 import { freePort, isPortInUse, killAllChildrenNow } from './processes.ts';
@@ -164,18 +165,6 @@ async function assertPortsFree(ports: LocalPorts): Promise<void> {
       `Port(s) already in use: ${busy.join(', ')}. Is another \`npm start\` running? Stop it, or free the port(s).`,
     );
   }
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(value));
 }
 
 /** The options resolved: where the stack runs and writes, with the teardown that undoes it. */

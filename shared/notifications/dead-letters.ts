@@ -1,18 +1,19 @@
 /**
  * The operator side of the delivery dead-letter queue (`shared/notifications/delivery-queue.ts`): look at what
  * died, and move it back to the delivery queue once the cause is fixed. Plain values in, domain errors out; SQS
- * through `sqsClient()`, the queue URLs from `config` (`DELIVERY_QUEUE_URL`, `DELIVERY_DEAD_LETTER_QUEUE_URL`).
+ * through `sqsRequest` (signed fetch, as the notification functions call it), the queue URLs from `config`
+ * (`DELIVERY_QUEUE_URL`, `DELIVERY_DEAD_LETTER_QUEUE_URL`).
  * Used by the admin routes (`functions/notifications/*-dead-letters.ts`) and by `npm run notifications:redrive`.
  *
  * Rule: a dead letter is summarised, never returned whole. Approval tokens are never in a body, but ticket
  * descriptions and comment bodies are.
  */
-import {
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
+import type {
+  DeleteMessageBatchResult,
+  GetQueueAttributesResult,
+  Message,
+  ReceiveMessageResult,
+  SendMessageBatchResult,
 } from '@aws-sdk/client-sqs';
 import { readDeliveryMessage } from '#shared/notifications/delivery-queue.ts';
 import {
@@ -22,9 +23,9 @@ import {
   type RedriveResult,
   redriveLimits,
 } from '#shared/notifications/schemas.ts';
-import { sqsClient } from '#shared/platform/aws-clients.ts';
 import { config } from '#shared/platform/config.ts';
 import { InvalidInput } from '#shared/platform/errors.ts';
+import { sqsRequest } from '#shared/platform/sqs-requests.ts';
 
 /** Most ReceiveMessage calls one listing makes (each returns at most 10 messages, the SQS maximum). */
 const maxPeekCalls = 10;
@@ -85,9 +86,10 @@ function summarise(message: Message): DeadLetter {
 
 /** `ApproximateNumberOfMessages` of a queue (one GetQueueAttributes). */
 async function approximateNumberOfMessages(queueUrl: string): Promise<number> {
-  const { Attributes } = await sqsClient().send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
-  );
+  const { Attributes } = await sqsRequest<GetQueueAttributesResult>('GetQueueAttributes', {
+    QueueUrl: queueUrl,
+    AttributeNames: ['ApproximateNumberOfMessages'],
+  });
   return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
 }
 
@@ -115,15 +117,13 @@ export async function listDeadLetters(page: { limit: number }): Promise<DeadLett
   const count = await approximateNumberOfMessages(queueUrl);
   const seen = new Map<string, DeadLetter>();
   for (let call = 0; call < maxPeekCalls && seen.size < page.limit; call++) {
-    const { Messages = [] } = await sqsClient().send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: 0,
-        WaitTimeSeconds: receiveWaitSeconds(count),
-        MessageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount'],
-      }),
-    );
+    const { Messages = [] } = await sqsRequest<ReceiveMessageResult>('ReceiveMessage', {
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      VisibilityTimeout: 0,
+      WaitTimeSeconds: receiveWaitSeconds(count),
+      MessageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount'],
+    });
     const before = seen.size;
     for (const message of Messages) {
       if (message.MessageId && !seen.has(message.MessageId)) seen.set(message.MessageId, summarise(message));
@@ -168,36 +168,31 @@ export async function redriveDeadLetters(
   }
   const deadLetterQueueUrl = config.deliveryDeadLetterQueueUrl;
   const deliveryQueueUrl = config.deliveryQueueUrl;
-  const sqs = sqsClient();
   const deadline = options.stopAfterMs === undefined ? Infinity : Date.now() + options.stopAfterMs;
   const waitSeconds = receiveWaitSeconds(await approximateNumberOfMessages(deadLetterQueueUrl));
   let moved = 0;
   let failed = 0;
   while (moved + failed < max && Date.now() < deadline) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: deadLetterQueueUrl,
-        MaxNumberOfMessages: Math.min(10, max - moved - failed),
-        VisibilityTimeout: redriveVisibilitySeconds,
-        WaitTimeSeconds: waitSeconds,
-        MessageAttributeNames: ['All'],
-      }),
-    );
+    const { Messages = [] } = await sqsRequest<ReceiveMessageResult>('ReceiveMessage', {
+      QueueUrl: deadLetterQueueUrl,
+      MaxNumberOfMessages: Math.min(10, max - moved - failed),
+      VisibilityTimeout: redriveVisibilitySeconds,
+      WaitTimeSeconds: waitSeconds,
+      MessageAttributeNames: ['All'],
+    });
     const received = Messages.filter(
       (message): message is Message & { Body: string; ReceiptHandle: string } =>
         message.Body !== undefined && message.ReceiptHandle !== undefined,
     );
     if (received.length === 0) break;
-    const sent = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: deliveryQueueUrl,
-        Entries: received.map((message, index) => ({
-          Id: String(index),
-          MessageBody: message.Body,
-          ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
-        })),
-      }),
-    );
+    const sent = await sqsRequest<SendMessageBatchResult>('SendMessageBatch', {
+      QueueUrl: deliveryQueueUrl,
+      Entries: received.map((message, index) => ({
+        Id: String(index),
+        MessageBody: message.Body,
+        ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
+      })),
+    });
     // Only what the delivery queue accepted leaves the dead-letter queue.
     const accepted = (sent.Successful ?? []).flatMap((entry) => {
       const message = entry.Id === undefined ? undefined : received[Number(entry.Id)];
@@ -205,9 +200,10 @@ export async function redriveDeadLetters(
     });
     let deleted = 0;
     if (accepted.length > 0) {
-      const removal = await sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: deadLetterQueueUrl, Entries: accepted }),
-      );
+      const removal = await sqsRequest<DeleteMessageBatchResult>('DeleteMessageBatch', {
+        QueueUrl: deadLetterQueueUrl,
+        Entries: accepted,
+      });
       deleted = removal.Successful?.length ?? 0;
     }
     moved += deleted;

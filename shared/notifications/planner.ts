@@ -13,6 +13,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import type { DeliveryMessage } from '#shared/notifications/delivery-queue.ts';
 import { notificationsFor } from '#shared/notifications/plan.ts';
 import type { PlannedIntent } from '#shared/notifications/sender.ts';
+import { errorText } from '#shared/platform/errors.ts';
 import { logger } from '#shared/platform/logger.ts';
 
 /** Where planned messages go. */
@@ -28,9 +29,6 @@ export interface PlannerDependencies {
 export type PlanOutcome =
   | { readonly status: 'planned'; readonly messages: number }
   | { readonly status: 'poison'; readonly reason: string };
-
-const errorText = (error: unknown) =>
-  error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 1000) : String(error).slice(0, 1000);
 
 /**
  * The intents of a record, each with the record's `eventID` and time (the stream's `ApproximateCreationDateTime`,

@@ -36,6 +36,7 @@ import {
   recipientIdFor,
 } from '#shared/notifications/plan.ts';
 import type { MessageFacts } from '#shared/notifications/templates.ts';
+import { errorText } from '#shared/platform/errors.ts';
 import { logger } from '#shared/platform/logger.ts';
 
 /** A recipient's profile as the notifier needs it. */
@@ -149,9 +150,6 @@ function outcome(fields: Record<string, string | undefined>): DeliveryOutcome {
   ) as DeliveryOutcome;
 }
 
-const errorText = (error: unknown) =>
-  error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : String(error).slice(0, 500);
-
 /**
  * An approval link made on first use and shared by the channels of one delivery run (one token per stream record
  * and approver). If no message carrying it went out, {@link discardIfUnsent} deletes its stored half again.
@@ -202,7 +200,7 @@ class ApprovalLinkIssuer {
       await this.deps.deleteApproval(this.#storedHash);
     } catch (error) {
       // Harmless: nobody has the token, and the item expires with its TTL.
-      logger.warn('Could not delete an unsent approval link', { error: errorText(error) });
+      logger.warn('Could not delete an unsent approval link', { error: errorText(error, 500) });
     }
   }
 }
@@ -255,6 +253,8 @@ export function createSender(deps: SenderDependencies) {
     readonly notificationId: string;
     /** Why the message no longer applies (nothing is sent), if so. */
     readonly stale?: string | undefined;
+    /** The message's facts, read once for all its channels (profiles, the approval link). */
+    readonly facts: () => Promise<MessageFacts>;
   }
 
   function logEntry(
@@ -310,7 +310,7 @@ export function createSender(deps: SenderDependencies) {
     const problem = channel.addressProblem(address);
     if (problem) return outcome({ ...base, status: 'skipped', error: problem });
 
-    const facts = await factsFor(context.intent, context.ticket, link);
+    const facts = await context.facts();
     const sent = await channel.send(address as string, channel.render(facts));
     switch (sent.status) {
       case 'sent':
@@ -362,6 +362,13 @@ export function createSender(deps: SenderDependencies) {
         ? new ApprovalLinkIssuer(deps, ticket.ticketId, recipientId)
         : undefined;
 
+    const subject = ticket;
+    let facts: Promise<MessageFacts> | undefined;
+    const factsOnce = () => {
+      facts ??= factsFor(intent, subject, link);
+      return facts;
+    };
+
     for (const channel of channelsFor(intent, recipient)) {
       const key = deliveryKey(eventId, channel, recipientId, intent.type);
       const context: DeliveryContext = {
@@ -371,6 +378,7 @@ export function createSender(deps: SenderDependencies) {
         recipientId,
         notificationId: deliveryNotificationId(key, planned.plannedAt),
         stale,
+        facts: factsOnce,
       };
       const tried = { value: false };
       let outcomeKnown = false;
@@ -398,7 +406,7 @@ export function createSender(deps: SenderDependencies) {
           ...(result.error ? { reason: result.error } : {}),
         });
       } catch (error) {
-        const text = errorText(error);
+        const text = errorText(error, 500);
         // Only the log write failed (the outcome is stored): the retry rewrites the row, never as failed.
         if (!(error instanceof RetryableDeliveryError) && tried.value && !outcomeKnown) {
           // The attempt failed outside the provider call (a read or the link write): mark the row like a
@@ -413,7 +421,9 @@ export function createSender(deps: SenderDependencies) {
               }),
               { countAttempt: true },
             )
-            .catch((logError) => logger.error('Could not log a failed notification', errorText(logError)));
+            .catch((logError) =>
+              logger.error('Could not log a failed notification', errorText(logError, 500)),
+            );
         }
         retry.push({ key, error: text });
         deliveries.push({ ...fields, status: 'retry', notificationId: context.notificationId });

@@ -109,3 +109,12 @@ export class RateLimited extends DomainError {
   override readonly name: string = 'RateLimited';
   readonly kind = 'rate-limited' as const;
 }
+
+/**
+ * An error as one line for logs and stored reasons: `<name>: <message>` (or the value as text), cut at
+ * `maxLength` characters.
+ */
+export function errorText(error: unknown, maxLength = 1000): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.slice(0, maxLength);
+}

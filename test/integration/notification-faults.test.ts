@@ -13,6 +13,7 @@
  * dead-letter queue holds.
  */
 import { randomUUID } from 'node:crypto';
+import { PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { NotificationItem } from '#shared/notifications/notification.entity.ts';
 import { queryPage } from '#shared/platform/db.ts';
@@ -74,9 +75,9 @@ async function logRows(ticketId: string): Promise<NotificationItem[]> {
 
 /** Empties the dead-letter queue, so each test counts only its own dead letters. */
 async function purgeDeadLetters(): Promise<void> {
-  const { sqsClient } = await import('#shared/platform/aws-clients.ts');
-  const { PurgeQueueCommand } = await import('@aws-sdk/client-sqs');
-  await sqsClient().send(new PurgeQueueCommand({ QueueUrl: process.env.DELIVERY_DEAD_LETTER_QUEUE_URL }));
+  const sqs = new SQSClient({});
+  await sqs.send(new PurgeQueueCommand({ QueueUrl: process.env.DELIVERY_DEAD_LETTER_QUEUE_URL }));
+  sqs.destroy();
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
