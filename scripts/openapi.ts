@@ -1,13 +1,40 @@
 /**
- * `npm run openapi [-- <file>]`: writes the OpenAPI 3.1 document generated from the route rows to `openapi.json`
- * (or the given file) at the repository root, for client generators and linters.
+ * `npm run openapi`: writes the OpenAPI 3.1 document (`shared/api-document.ts`) to `openapi.json` at the
+ * repository root and regenerates the typed client's types (`client/schema.d.ts`, openapi-typescript).
+ * `npm run openapi -- --check` changes nothing and fails when either file is stale (CI runs it through the unit
+ * tests too).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { openApiDocument } from '#shared/platform/openapi.ts';
-import { routes } from '#shared/routes.ts';
+import { apiDocumentText } from '#shared/api-document.ts';
 import { repoRoot } from './local/paths.ts';
+import { clientTypes } from './openapi-client.ts';
 
-const target = path.resolve(repoRoot, process.argv[2] ?? 'openapi.json');
-writeFileSync(target, `${JSON.stringify(openApiDocument(routes), null, 2)}\n`);
-console.log(`Wrote ${path.relative(process.cwd(), target) || target} (${routes.length} routes).`);
+const check = process.argv.includes('--check');
+const documentFile = path.join(repoRoot, 'openapi.json');
+const clientTypesFile = path.join(repoRoot, 'client', 'schema.d.ts');
+const read = (file: string) => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+const documentText = apiDocumentText();
+const types = clientTypes(documentText);
+if (check) {
+  const stale = [
+    ...(read(documentFile) === documentText ? [] : ['openapi.json']),
+    ...(read(clientTypesFile) === types ? [] : ['client/schema.d.ts']),
+  ];
+  if (stale.length > 0) {
+    console.error(`Stale: ${stale.join(', ')}. Run npm run openapi and commit the result.`);
+    process.exit(1);
+  }
+  console.log('openapi.json and client/schema.d.ts are current.');
+} else {
+  writeFileSync(documentFile, documentText);
+  writeFileSync(clientTypesFile, types);
+  console.log('Wrote openapi.json and client/schema.d.ts.');
+}

@@ -22,7 +22,7 @@ import { findUser } from '#shared/users/profiles.ts';
 export const handler = route(decideApprovalRoute, async ({ params, event }) => {
   let raw: unknown;
   try {
-    raw = readBody(event);
+    raw = readBody(event, decideApprovalRoute.bodyType);
   } catch (error) {
     if (error instanceof Problem) raw = undefined;
     else throw error;

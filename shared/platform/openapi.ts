@@ -1,35 +1,76 @@
 /**
  * The OpenAPI 3.1 document of this API, generated from the route rows (`shared/routes.ts`) and the zod schemas
- * they name, the same ones the route wrapper validates with. Served at `GET /openapi.json`.
+ * they name: the request schemas the route wrapper validates with, and the response schemas the handlers' views
+ * are typed by. `npm run openapi` writes it to `openapi.json` at build time; `GET /openapi.json` serves that file.
  *
  * OpenAPI 3.1 schemas are JSON Schema 2020-12, which is what zod's own `z.toJSONSchema` emits (it works on the
- * `zod/mini` schemas the routes use). Schemas with an `id` (`z.meta({ id })`) become `components.schemas` and are
- * referenced with `$ref`; path, query and header schemas (zod objects) become one parameter per property.
+ * `zod/mini` schemas the routes use). Requests are converted as zod's input (defaulted fields optional), responses
+ * as its output. Schemas with an `id` (`z.meta({ id })`) become `components.schemas` and are referenced with
+ * `$ref`; a named schema whose output differs from its input (a default, a transform) is documented twice, the
+ * output as `<id>Output`. Path, query and header schemas (zod objects) become one parameter per property.
+ *
+ * Every operation lists every status it can answer: its success (body, headers, example), and per error status
+ * the problem types it can carry (RFC 9457 `application/problem+json`), from the row (`Route.problems`) and what
+ * the row implies (a body can be malformed, a path parameter can name nothing, ...). What API Gateway itself
+ * answers is documented as it is: the JWT authorizer's 401 and the stage throttle's 429 are
+ * `{ "message": ... }` JSON, which an HTTP API cannot reshape.
  */
 import * as z from 'zod/mini';
-import type { RequestSchema, Route } from '#shared/platform/route-table.ts';
+import { type ProblemSlug, problemTitles } from '#shared/platform/http/problem.ts';
+import type {
+  RequestSchema,
+  ResponseHeader,
+  Route,
+  RouteResponse,
+  RouteResponses,
+} from '#shared/platform/route-table.ts';
 
 /** A JSON Schema (2020-12) as `z.toJSONSchema` emits it. */
 type JsonSchema = z.core.JSONSchema.JSONSchema;
 
+const componentUri = (id: string) => `#/components/schemas/${id}`;
+/** Marks a reference made in the response pass, until its component's final name is known. */
+const outputMark = '~output';
+
 const Problem = /* @__PURE__ */ (() =>
   z
     .object({
-      type: z.string(),
-      title: z.string(),
-      status: z.number().check(z.int()),
-      detail: z.optional(z.string()),
+      type: z.string().check(z.maxLength(200), z.meta({ description: 'The problem type: /problems/<slug>' })),
+      title: z.string().check(z.maxLength(200)),
+      status: z.number().check(z.int(), z.gte(400), z.lte(599)),
+      detail: z.optional(z.string().check(z.maxLength(2000))),
       errors: z.optional(
-        z.array(
-          z.object({
-            in: z.enum(['body', 'query', 'path', 'header']),
-            pointer: z.string(),
-            detail: z.string(),
-          }),
-        ),
+        z
+          .array(
+            z.object({
+              in: z.enum(['body', 'query', 'path', 'header']),
+              pointer: z.string().check(z.maxLength(500), z.meta({ description: 'JSON Pointer (RFC 6901)' })),
+              detail: z.string().check(z.maxLength(1000)),
+            }),
+          )
+          .check(z.maxLength(100)),
       ),
     })
-    .check(z.meta({ id: 'Problem', description: 'RFC 9457 problem details' })))();
+    .check(
+      z.meta({
+        id: 'Problem',
+        description:
+          'RFC 9457 problem details. `errors` lists the fields at fault (400 validation-error, 422); other ' +
+          'extension members are named by the route (e.g. `allowed`, the statuses a ticket may move to).',
+      }),
+    ))();
+
+const GatewayMessage = /* @__PURE__ */ (() =>
+  z.object({ message: z.string().check(z.maxLength(200)) }).check(
+    z.meta({
+      id: 'GatewayMessage',
+      description:
+        'An error API Gateway answers itself (the JWT authorizer, the stage throttle): only a message.',
+    }),
+  ))();
+
+const HtmlPage = /* @__PURE__ */ (() =>
+  z.string().check(z.maxLength(100_000), z.meta({ id: 'HtmlPage', description: 'An HTML page' })))();
 
 const IdempotencyKeyHeader = /* @__PURE__ */ (() =>
   z.object({
@@ -37,16 +78,68 @@ const IdempotencyKeyHeader = /* @__PURE__ */ (() =>
       z.string().check(
         z.minLength(1),
         z.maxLength(255),
+        z.regex(/^[\x21-\x7e]+$/),
         z.meta({
           description:
             'Retrying with the same key within 24 h returns the first response (header idempotency-replayed: true) ' +
-            'instead of creating again; the same key with another body answers 422.',
+            'instead of creating again; the same key with another body answers 422, while the first is still ' +
+            'running 409.',
         }),
       ),
     ),
   }))();
 
-const componentUri = (id: string) => `#/components/schemas/${id}`;
+const IfMatchHeader = /* @__PURE__ */ (() =>
+  z.object({
+    'if-match': z.optional(
+      z.string().check(
+        z.maxLength(200),
+        z.meta({
+          description:
+            'The ETag of the resource as last read ("<id>.<version>"), or *: the change is made only if the ' +
+            'resource is still at that version (412 otherwise).',
+        }),
+      ),
+    ),
+  }))();
+
+/** The response headers a row may name. */
+const headerDocs: Record<ResponseHeader, OpenApiHeader> = {
+  etag: {
+    description: 'Strong ETag of the resource ("<id>.<version>"); send it back as If-Match.',
+    schema: { type: 'string', maxLength: 200 },
+  },
+  location: {
+    description: 'The URL of the created resource.',
+    schema: { type: 'string', format: 'uri-reference', maxLength: 500 },
+  },
+  'idempotency-replayed': {
+    description: 'true when an Idempotency-Key retry answers the first response again.',
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
+
+const retryAfter: OpenApiHeader = {
+  description: 'Seconds to wait before retrying (set by the service; API Gateway throttling sends none).',
+  schema: { type: 'integer', minimum: 0, maximum: 3600 },
+};
+
+/** Tags by handler folder (`functions/<folder>/`). */
+const tagOfFolder: Record<string, { name: string; description: string }> = {
+  health: { name: 'Service', description: 'Liveness, this document and its reference page' },
+  openapi: { name: 'Service', description: 'Liveness, this document and its reference page' },
+  docs: { name: 'Service', description: 'Liveness, this document and its reference page' },
+  users: {
+    name: 'Accounts and people',
+    description: 'Sign-up, sign-in, sessions, profiles and user administration',
+  },
+  roles: { name: 'Roles', description: 'Built-in and custom roles and their permission flags' },
+  tickets: { name: 'Tickets', description: 'Tickets, their lifecycle, assignment and audit trail' },
+  comments: { name: 'Comments', description: 'Public replies and internal notes on tickets' },
+  images: { name: 'Images', description: 'Ticket images, uploaded by presigned POST' },
+  approvals: { name: 'Approval links', description: 'The pages an approval link in an email or SMS opens' },
+  notifications: { name: 'Notifications', description: 'Deliveries that failed for good, and their redrive' },
+};
 
 export interface OpenApiParameter {
   readonly name: string;
@@ -56,23 +149,44 @@ export interface OpenApiParameter {
   readonly schema: JsonSchema;
 }
 
+export interface OpenApiHeader {
+  readonly description: string;
+  readonly required?: boolean;
+  readonly schema: JsonSchema;
+}
+
+export interface OpenApiMediaType {
+  readonly schema: JsonSchema;
+  readonly example?: unknown;
+}
+
+export interface OpenApiResponse {
+  readonly description: string;
+  readonly headers?: Record<string, OpenApiHeader>;
+  readonly content?: Record<string, OpenApiMediaType>;
+}
+
 export interface OpenApiOperation {
   readonly operationId: string;
   readonly summary: string;
   readonly description?: string;
+  readonly tags: string[];
   readonly security: Record<string, string[]>[];
   readonly parameters?: OpenApiParameter[];
-  readonly requestBody?: { readonly content: Record<string, { readonly schema: JsonSchema }> };
-  readonly responses: Record<
-    string,
-    { readonly description: string; readonly content?: Record<string, { readonly schema: JsonSchema }> }
-  >;
+  readonly requestBody?: { readonly required: boolean; readonly content: Record<string, OpenApiMediaType> };
+  readonly responses: Record<string, OpenApiResponse>;
 }
 
 export interface OpenApiDocument {
   readonly openapi: '3.1.0';
-  readonly info: { readonly title: string; readonly version: string; readonly description: string };
-  readonly servers?: { readonly url: string }[];
+  readonly info: {
+    readonly title: string;
+    readonly version: string;
+    readonly description: string;
+    readonly license: { readonly name: string; readonly identifier: string };
+  };
+  readonly servers: { readonly url: string; readonly description: string }[];
+  readonly tags: { readonly name: string; readonly description: string }[];
   readonly components: {
     readonly securitySchemes: Record<string, Record<string, string>>;
     readonly schemas: Record<string, JsonSchema>;
@@ -80,12 +194,18 @@ export interface OpenApiDocument {
   readonly paths: Record<string, Record<string, OpenApiOperation>>;
 }
 
-/**
- * Every schema the routes name, converted in one pass: the named ones (`id` metadata, anywhere in the global
- * registry) under their id, the parameter objects under generated ids. References between them are `$ref`s to
- * `#/components/schemas/<id>`.
- */
-function convert(routes: readonly Route[]) {
+/** Options of {@link openApiDocument}. */
+export interface OpenApiOptions {
+  /** Success schemas and examples by route id (each feature's `responses.ts`). */
+  readonly responses?: Readonly<Record<string, RouteResponse>>;
+  /** Servers to list; default the API itself (a relative URL: the document is served by the API it describes). */
+  readonly servers?: OpenApiDocument['servers'];
+}
+
+type Io = 'input' | 'output';
+
+/** Converts one pass (requests as input, or responses as output) of schemas; unnamed ones get generated ids. */
+function convertPass(schemas: readonly RequestSchema[], io: Io) {
   const registry = z.registry<{ id: string }>();
   const named = new Set<string>();
   for (const [id, schema] of z.globalRegistry._idmap) {
@@ -96,26 +216,22 @@ function convert(routes: readonly Route[]) {
   const idOf = (schema: RequestSchema) => {
     const id = z.globalRegistry.get(schema)?.id ?? unnamed.get(schema);
     if (id) return id;
-    const generated = `__parameters${unnamed.size}`;
+    const generated = `__${io}${unnamed.size}`;
     unnamed.set(schema, generated);
     registry.add(schema, { id: generated });
     return generated;
   };
-  for (const route of routes) {
-    for (const schema of [route.params, route.query, route.body]) if (schema) idOf(schema);
-  }
-  idOf(IdempotencyKeyHeader);
-  idOf(Problem);
-  const { schemas } = z.toJSONSchema(registry, {
+  for (const schema of schemas) idOf(schema);
+  const mark = io === 'output' ? outputMark : '';
+  const { schemas: converted } = z.toJSONSchema(registry, {
     target: 'draft-2020-12',
-    // Requests are documented: optional and defaulted fields are optional, strict objects refuse extra keys.
-    io: 'input',
-    uri: componentUri,
+    io,
+    uri: (id) => componentUri(`${id}${mark}`),
     override: ({ zodSchema, jsonSchema }) => {
       const def = zodSchema._zod.def;
       // zod leaves out the default of a schema whose input is transformed (the `emergency` → `urgent` priority);
       // the default applies before the transform, so it is what a client may leave out.
-      if (def.type === 'default' && jsonSchema.default === undefined) {
+      if (io === 'input' && def.type === 'default' && jsonSchema.default === undefined) {
         jsonSchema.default = (def as z.core.$ZodDefaultDef).defaultValue as JsonSchema['default'];
       }
       // Restatements left out: `integer` already means zod's safe integer, and `format` names zod's own regex.
@@ -127,17 +243,65 @@ function convert(routes: readonly Route[]) {
       if (jsonSchema.format && jsonSchema.pattern === formatPattern?.source) delete jsonSchema.pattern;
     },
   });
-  if ('__shared' in schemas) throw new Error('OpenAPI: a schema needs shared definitions; give it an id.');
+  if ('__shared' in converted) throw new Error('OpenAPI: a schema needs shared definitions; give it an id.');
   const resolved = new Map<string, JsonSchema>();
-  for (const [id, schema] of Object.entries(schemas)) {
+  for (const [id, schema] of Object.entries(converted)) {
     const { $schema: _dialect, $id: _uri, ...rest } = schema;
     resolved.set(id, rest);
   }
-  const jsonOf = (schema: RequestSchema): JsonSchema => {
-    const id = idOf(schema);
-    return named.has(id) ? { $ref: componentUri(id) } : (resolved.get(id) as JsonSchema);
+  return { resolved, named, idOf };
+}
+
+/** Every `$ref` of a value rewritten by `rename` (a new value). */
+function mapRefs(value: unknown, rename: (ref: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((item) => mapRefs(item, rename));
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, child]) => [
+      key,
+      key === '$ref' && typeof child === 'string' ? rename(child) : mapRefs(child, rename),
+    ]),
+  );
+}
+
+/**
+ * Both passes, merged into one set of components: an output component equal to the input one of the same id is
+ * that component; one that differs is named `<id>Output`.
+ */
+function convert(requests: readonly RequestSchema[], responses: readonly RequestSchema[]) {
+  const input = convertPass(requests, 'input');
+  const output = convertPass(responses, 'output');
+  // Which output components differ from their input twin; a component differs when its own JSON or any
+  // component it references differs, so iterate to a fixed point.
+  const differs = new Set<string>();
+  const finalName = (id: string) => (differs.has(id) ? `${id}Output` : id);
+  const renameOutput = (ref: string) =>
+    ref.endsWith(outputMark)
+      ? componentUri(finalName(ref.slice(componentUri('').length, -outputMark.length)))
+      : ref;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [id, schema] of output.resolved) {
+      if (differs.has(id) || !output.named.has(id)) continue;
+      const twin = input.resolved.get(id);
+      if (JSON.stringify(mapRefs(schema, renameOutput)) !== JSON.stringify(twin)) {
+        differs.add(id);
+        changed = true;
+      }
+    }
+  }
+  const components = new Map<string, JsonSchema>(input.resolved);
+  for (const [id, schema] of output.resolved) {
+    if (differs.has(id)) components.set(`${id}Output`, mapRefs(schema, renameOutput) as JsonSchema);
+  }
+  const jsonOf = (schema: RequestSchema, io: Io): JsonSchema => {
+    const pass = io === 'input' ? input : output;
+    const id = pass.idOf(schema);
+    if (pass.named.has(id)) return { $ref: componentUri(io === 'input' ? id : finalName(id)) };
+    const inline = pass.resolved.get(id) as JsonSchema;
+    return io === 'input' ? inline : (mapRefs(inline, renameOutput) as JsonSchema);
   };
-  return { resolved, named, jsonOf };
+  return { components, jsonOf };
 }
 
 /** The named schemas a document references, directly or through other named schemas, in first-use order. */
@@ -191,46 +355,216 @@ function parametersOf(
   });
 }
 
+/** Status of each problem type the generator can document. */
+const problemStatus: Record<ProblemSlug, number> = {
+  'validation-error': 400,
+  'malformed-request': 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'invalid-transition': 409,
+  'precondition-failed': 412,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  'idempotency-key-reused': 422,
+  'unprocessable-content': 422,
+  'too-many-requests': 429,
+  'internal-error': 500,
+};
+
+/** The problem types a route can answer: what its row implies, and what it lists. */
+export function problemsOf(route: Route): ProblemSlug[] {
+  const implied: ProblemSlug[] = [];
+  if (route.params || route.query || route.body || route.idempotent || route.ifMatch)
+    implied.push('validation-error');
+  if (route.body) implied.push('malformed-request', 'unsupported-media-type');
+  if (route.permission !== 'public') implied.push('unauthorized');
+  if (route.permission !== 'public' && route.permission !== 'signed-in') implied.push('forbidden');
+  if (route.path.includes('{')) implied.push('not-found');
+  if (route.ifMatch) implied.push('precondition-failed');
+  if (route.idempotent) implied.push('conflict', 'idempotency-key-reused');
+  implied.push('too-many-requests', 'internal-error');
+  const all = new Set([...implied, ...(route.problems ?? [])]);
+  return (Object.keys(problemStatus) as ProblemSlug[]).filter((slug) => all.has(slug));
+}
+
+/** The statuses a route can answer, success first: what its document lists (tests check responses against it). */
+export function statusesOf(route: Route): number[] {
+  return [route.success.status, ...new Set(problemsOf(route).map((slug) => problemStatus[slug]))];
+}
+
+const problemExample = (slug: ProblemSlug, detail: string) => ({
+  type: `/problems/${slug}`,
+  title: problemTitles[slug],
+  status: problemStatus[slug],
+  detail,
+});
+
+const exampleDetail: Partial<Record<ProblemSlug, string>> = {
+  'validation-error': 'Some fields are invalid.',
+  'malformed-request': 'The body is not valid JSON.',
+  unauthorized: 'Sign in and send the access token as a Bearer token.',
+  forbidden: 'Your role may not do this.',
+  'not-found': 'The ticket was not found.',
+  conflict: 'The request conflicts with the current state.',
+  'invalid-transition': 'This status change is not allowed.',
+  'precondition-failed': 'Read the resource again and retry with its current version.',
+  'payload-too-large': 'Too large.',
+  'unsupported-media-type': 'Send application/json, not text/plain.',
+  'idempotency-key-reused': 'This Idempotency-Key was used with a different request.',
+  'unprocessable-content': 'Some fields are invalid.',
+  'too-many-requests': 'Too many attempts; wait and retry.',
+  'internal-error': 'Internal server error',
+};
+
+/** The error responses of a route, one per status, each listing its problem types. */
+function errorResponses(
+  route: Route,
+  problemRef: JsonSchema,
+  gatewayRef: JsonSchema,
+  htmlRef: JsonSchema,
+): Record<string, OpenApiResponse> {
+  const byStatus = new Map<number, ProblemSlug[]>();
+  for (const slug of problemsOf(route)) {
+    const status = problemStatus[slug];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), slug]);
+  }
+  const responses: Record<string, OpenApiResponse> = {};
+  for (const [status, slugs] of byStatus) {
+    const types = slugs.map((slug) => `/problems/${slug}`);
+    const content: Record<string, OpenApiMediaType> = {};
+    if (route.pages?.includes(status)) {
+      content['text/html'] = { schema: htmlRef, example: '<!doctype html><html>...</html>' };
+    } else {
+      content['application/problem+json'] = {
+        schema: {
+          allOf: [
+            problemRef,
+            {
+              type: 'object',
+              properties: {
+                type: { type: 'string', enum: types },
+                status: { type: 'integer', const: status },
+              },
+            },
+          ],
+        },
+        example: problemExample(slugs[0] as ProblemSlug, exampleDetail[slugs[0] as ProblemSlug] ?? ''),
+      };
+    }
+    let description = `${slugs.map((slug) => problemTitles[slug]).join('; ')} (${types.join(', ')})`;
+    if (status === 401 && route.permission !== 'public') {
+      description +=
+        '. A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON.';
+      content['application/json'] = { schema: gatewayRef, example: { message: 'Unauthorized' } };
+    }
+    if (status === 429) {
+      description += '. The stage throttle (API Gateway) answers as JSON, without Retry-After.';
+      content['application/json'] = { schema: gatewayRef, example: { message: 'Too Many Requests' } };
+    }
+    responses[status] = {
+      description,
+      ...(status === 429 ? { headers: { 'Retry-After': retryAfter } } : {}),
+      content,
+    };
+  }
+  return responses;
+}
+
 /**
  * The OpenAPI 3.1 document (a plain object).
  * @param routes the route rows to document
- * @param serverUrl base URL of the API, if known
+ * @param options examples by route id, servers
  */
-export function openApiDocument(routes: readonly Route[], serverUrl?: string): OpenApiDocument {
-  const { resolved, jsonOf } = convert(routes);
+export function openApiDocument(routes: readonly Route[], options: OpenApiOptions = {}): OpenApiDocument {
+  const requestSchemas = routes.flatMap((route) =>
+    [route.params, route.query, route.body].filter((s) => !!s),
+  );
+  const responseOf = (route: Route) => options.responses?.[route.id] ?? {};
+  const responseSchemas = routes.flatMap((route) => {
+    const { schema } = responseOf(route);
+    return schema ? [schema] : [];
+  });
+  const { components, jsonOf } = convert(
+    [...requestSchemas, IdempotencyKeyHeader, IfMatchHeader],
+    [...responseSchemas, Problem, GatewayMessage, HtmlPage],
+  );
   const bearer = 'cognitoJwt';
-  const problem = { content: { 'application/problem+json': { schema: jsonOf(Problem) } } };
+  const problemRef = jsonOf(Problem, 'output');
+  const gatewayRef = jsonOf(GatewayMessage, 'output');
+  const htmlRef = jsonOf(HtmlPage, 'output');
   const paths: Record<string, Record<string, OpenApiOperation>> = {};
+  const tags = new Map<string, string>();
   for (const route of routes) {
     const authenticated = route.permission !== 'public';
+    const folder = route.entry.split('/')[1] ?? '';
+    const tag = tagOfFolder[folder];
+    if (!tag) throw new Error(`OpenAPI: no tag for functions/${folder}/ (${route.id})`);
+    tags.set(tag.name, tag.description);
     const parameters = [
-      ...(route.params ? parametersOf(jsonOf(route.params), 'path', resolved) : []),
-      ...(route.query ? parametersOf(jsonOf(route.query), 'query', resolved) : []),
-      ...(route.idempotent ? parametersOf(jsonOf(IdempotencyKeyHeader), 'header', resolved) : []),
+      ...(route.params ? parametersOf(jsonOf(route.params, 'input'), 'path', components) : []),
+      ...(route.query ? parametersOf(jsonOf(route.query, 'input'), 'query', components) : []),
+      ...(route.ifMatch ? parametersOf(jsonOf(IfMatchHeader, 'input'), 'header', components) : []),
+      ...(route.idempotent ? parametersOf(jsonOf(IdempotencyKeyHeader, 'input'), 'header', components) : []),
     ];
+    const response = responseOf(route);
+    const successHeaders = [
+      ...(route.success.headers ?? []),
+      ...(route.idempotent ? (['idempotency-replayed'] as const) : []),
+    ];
+    const mediaType = route.success.mediaType ?? 'application/json';
+    const successSchema =
+      mediaType === 'text/html' ? htmlRef : response.schema ? jsonOf(response.schema, 'output') : undefined;
     const operation: OpenApiOperation = {
       operationId: route.id,
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
+      tags: [tag.name],
       security: authenticated ? [{ [bearer]: [] }] : [],
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.body
         ? {
             requestBody: {
-              content: { [route.bodyType ?? 'application/json']: { schema: jsonOf(route.body) } },
+              required: true,
+              content: {
+                [route.bodyType ?? 'application/json']: {
+                  schema: jsonOf(route.body, 'input'),
+                  ...(response.request !== undefined ? { example: response.request } : {}),
+                },
+              },
             },
           }
         : {}),
       responses: {
         [route.success.status]: {
           description: route.success.description,
-          content: { [route.success.mediaType ?? 'application/json']: { schema: {} } },
+          ...(successHeaders.length > 0
+            ? {
+                headers: Object.fromEntries(
+                  successHeaders.map((name) => [
+                    name === 'etag' ? 'ETag' : name === 'location' ? 'Location' : name,
+                    headerDocs[name],
+                  ]),
+                ),
+              }
+            : {}),
+          ...(successSchema
+            ? {
+                content: {
+                  [mediaType]: {
+                    schema: successSchema,
+                    ...(mediaType === 'text/html'
+                      ? { example: '<!doctype html><html>...</html>' }
+                      : response.example !== undefined
+                        ? { example: response.example }
+                        : {}),
+                  },
+                },
+              }
+            : {}),
         },
-        ...(authenticated ? { 401: { description: 'No or bad token' } } : {}),
-        400: { description: 'Invalid request', ...problem },
-        ...(route.path.includes('{')
-          ? { 404: { description: 'Not found or not visible to you', ...problem } }
-          : {}),
+        ...errorResponses(route, problemRef, gatewayRef, htmlRef),
       },
     };
     paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation };
@@ -240,20 +574,32 @@ export function openApiDocument(routes: readonly Route[], serverUrl?: string): O
     info: {
       title: 'Help desk API',
       version: '0.1.0',
-      description: 'Tickets, comments, images and approvals by email/SMS link.',
+      description:
+        'Tickets with a lifecycle, comments and internal notes, images by presigned upload, people and roles, and ' +
+        'approvals by email/SMS link. Errors are RFC 9457 problem details (application/problem+json).',
+      license: { name: 'UNLICENSED', identifier: 'LicenseRef-Proprietary' },
     },
-    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    servers: options.servers ?? [
+      { url: '/', description: 'This deployment (production or the local stack)' },
+    ],
+    tags: [...tags].map(([name, description]) => ({ name, description })),
     components: {
       securitySchemes: {
         [bearer]: {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: 'Cognito access token from POST /auth/login',
+          description:
+            'A Cognito access token from POST /auth/login, verified by the API Gateway JWT authorizer (issuer, ' +
+            'audience/client, expiry, RS256 signature; JWT best practices of RFC 8725).',
         },
       },
-      schemas: referencedComponents(paths, resolved),
+      schemas: referencedComponents(paths, components),
     },
     paths,
   };
 }
+
+/** The responses of several features, as one map for {@link OpenApiOptions.responses}. */
+export const mergeResponses = (...maps: readonly Partial<RouteResponses<Route>>[]) =>
+  Object.assign({}, ...maps) as Record<string, RouteResponse>;

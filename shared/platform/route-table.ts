@@ -6,6 +6,7 @@
  * generated from the rows. Nothing is declared twice.
  */
 import type * as z from 'zod/mini';
+import type { ProblemSlug } from '#shared/platform/http/problem.ts';
 import type { PermissionFlag } from '#shared/roles/roles.ts';
 
 /**
@@ -38,12 +39,21 @@ export type Grant =
   | 'deliveries:inspect'
   | 'deliveries:redrive';
 
+/**
+ * Response headers a route sets on success: `etag` (the strong ETag of a versioned resource, for `If-Match`),
+ * `location` (the URL of what a 201 created), `idempotency-replayed` (`true` when an `Idempotency-Key` retry
+ * answers the first response again; on every idempotent route, added by the OpenAPI generator).
+ */
+export type ResponseHeader = 'etag' | 'location' | 'idempotency-replayed';
+
 /** What a route answers on success. */
 export interface RouteSuccess {
-  readonly status: number;
+  readonly status: 200 | 201 | 202 | 204;
   readonly description: string;
   /** Media type; default `application/json`. */
-  readonly mediaType?: string;
+  readonly mediaType?: 'application/json' | 'text/html';
+  /** Headers the success response carries. */
+  readonly headers?: readonly ResponseHeader[];
 }
 
 /**
@@ -51,6 +61,14 @@ export interface RouteSuccess {
  * with `z.toJSONSchema`). Type-only here, so a row costs its bundle nothing but the schemas it names.
  */
 export type RequestSchema = z.ZodMiniType;
+
+/**
+ * A response body schema (zod/mini), documented with its output type. Response schemas are not on the row: they
+ * are in each feature's `responses.ts` (by route id), which only the OpenAPI generator and the tests import, so
+ * no function bundle carries them; the views are typed by them (`z.output<typeof TicketView>`, a type-only
+ * import).
+ */
+export type ResponseSchema = z.ZodMiniType;
 
 export interface Route {
   /** Stable identifier, PascalCase; used for the CDK construct id and the OpenAPI operationId. */
@@ -75,6 +93,20 @@ export interface Route {
   readonly params?: RequestSchema;
   readonly success: RouteSuccess;
   /**
+   * The problem types the route answers beyond those its row implies. Implied (added by the OpenAPI generator):
+   * `validation-error` (400) with any request schema, `malformed-request` (400) and `unsupported-media-type` (415)
+   * with a body, `unauthorized` (401) behind the authorizer, `forbidden` (403) with a permission flag,
+   * `not-found` (404) with path parameters, `precondition-failed` (412) with `ifMatch`, `conflict` (409) and
+   * `idempotency-key-reused` (422) when idempotent, `too-many-requests` (429) and `internal-error` (500) always.
+   * List here what the operation adds (a 403 of an ownership rule, a 409 of a state rule, `unprocessable-content`
+   * for a reference that does not resolve, ...).
+   */
+  readonly problems?: readonly ProblemSlug[];
+  /** Statuses answered with an HTML page (`text/html`) instead of problem+json: the approval link pages. */
+  readonly pages?: readonly number[];
+  /** Honours `If-Match` (an ETag from a read): 412 when the resource changed since. */
+  readonly ifMatch?: boolean;
+  /**
    * Creates something and honours the `Idempotency-Key` header (`shared/platform/http/idempotency-key.ts`): a
    * retried POST with the same key answers the first response again. Needs `table:write`.
    */
@@ -82,6 +114,37 @@ export interface Route {
   /** What the function may touch; the api stack turns each into a least-privilege IAM grant. */
   readonly grants: readonly Grant[];
 }
+
+/**
+ * What the OpenAPI document says of a route's success beyond its row: the JSON body's schema (every route but a
+ * 204 or an HTML page has one) and examples of the request body and the success body.
+ */
+export interface RouteResponse {
+  readonly schema?: ResponseSchema;
+  /** A request body the route accepts (the row's body schema, as a client sends it). */
+  readonly request?: unknown;
+  /** A success body (the schema's output). */
+  readonly example?: unknown;
+}
+
+/**
+ * A feature's {@link RouteResponse}s by route id (its `responses.ts`); every route of the feature has an entry.
+ * Examples are validated against the document by `test/unit/openapi.test.ts`.
+ */
+export type RouteResponses<R extends Route> = { readonly [K in R as K['id']]: RouteResponse };
+
+/**
+ * A {@link RouteResponse} whose success example is type-checked against the schema's output (type a request
+ * example with `satisfies z.input<typeof Body>`).
+ */
+export const documented = <S extends ResponseSchema>(
+  schema: S | undefined,
+  examples: { readonly example?: z.output<S>; readonly request?: unknown } = {},
+): RouteResponse => ({
+  ...(schema ? { schema } : {}),
+  ...(examples.example !== undefined ? { example: examples.example } : {}),
+  ...(examples.request !== undefined ? { request: examples.request } : {}),
+});
 
 /** Whether a route has no authorizer. */
 export const isPublicRoute = (route: Pick<Route, 'permission'>) => route.permission === 'public';

@@ -7,7 +7,7 @@ export const getHealthRoute = {
   path: '/health',
   entry: 'functions/health/get.ts',
   permission: 'public',
-  summary: 'Liveness check',
+  summary: 'Liveness check, with links to the API reference page and this document',
   success: { status: 200, description: 'The service is up' },
   grants: [],
 } as const satisfies Route;

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import { createHelpdeskClient, type HelpdeskClient } from '../../client/index.ts';
 import { apiClient } from '../support/api-client.ts';
 
 export const stack = {
@@ -14,6 +15,24 @@ export const stack = {
 
 /** One HTTP call to the local API (or any absolute URL). */
 export const call = apiClient(stack.apiUrl);
+
+const clients = new Map<string, HelpdeskClient>();
+/**
+ * The typed client (`client/`, generated from openapi.json) for the local API, sending `token` as the Bearer
+ * token (none: anonymous). A contract change that breaks clients breaks these tests' type check.
+ */
+export function apiAs(token?: string): HelpdeskClient {
+  const key = token ?? '';
+  let client = clients.get(key);
+  if (!client) {
+    client = createHelpdeskClient({ baseUrl: stack.apiUrl, token: () => token });
+    clients.set(key, client);
+  }
+  return client;
+}
+
+/** The typed client without a token. */
+export const api = apiAs();
 
 export interface Session {
   userId: string;

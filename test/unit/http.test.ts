@@ -171,6 +171,7 @@ describe('bodies', () => {
           body: 'decision=reject&reason=too+pricey',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
         }),
+        'application/x-www-form-urlencoded',
       ),
     ).toEqual({ decision: 'reject', reason: 'too pricey' });
     expect(
@@ -180,6 +181,11 @@ describe('bodies', () => {
 
   it('answers 400 for broken JSON and 415 for other media types', () => {
     expect(problemOf(() => readBody(event({ body: '{nope' }))).status).toBe(400);
+    const form = { body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+    expect(problemOf(() => readBody(event(form))).status).toBe(415);
+    expect(
+      problemOf(() => readBody(event({ body: '{"a":1}' }), 'application/x-www-form-urlencoded')).status,
+    ).toBe(415);
     expect(
       problemOf(() => readBody(event({ body: 'x', headers: { 'content-type': 'text/plain' } }))).status,
     ).toBe(415);
@@ -202,12 +208,12 @@ describe('cursors', () => {
     expect(encodeCursor(null, 'tickets:all')).toBeNull();
   });
 
-  it('rejects an altered cursor or one from another scope', () => {
+  it('rejects an altered cursor or one from another scope (422: well-formed, but not a cursor it can use)', () => {
     const cursor = encodeCursor('position-1', 'tickets:requester:a') as string;
     const [payload, signature] = cursor.split('.');
     const forged = `${Buffer.from(JSON.stringify({ p: 'position-2', s: 'tickets:requester:a' })).toString('base64url')}.${signature}`;
-    expect(problemOf(() => decodeCursor(forged, 'tickets:requester:a')).status).toBe(400);
-    expect(problemOf(() => decodeCursor(cursor, 'tickets:requester:b')).status).toBe(400);
-    expect(problemOf(() => decodeCursor(`${payload}`, 'tickets:requester:a')).status).toBe(400);
+    expect(problemOf(() => decodeCursor(forged, 'tickets:requester:a')).status).toBe(422);
+    expect(problemOf(() => decodeCursor(cursor, 'tickets:requester:b')).status).toBe(422);
+    expect(problemOf(() => decodeCursor(`${payload}`, 'tickets:requester:a')).status).toBe(422);
   });
 });

@@ -1,11 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { type OpenApiDocument, openApiDocument } from '#shared/platform/openapi.ts';
+import { apiDocument, apiDocumentText } from '#shared/api-document.ts';
+import { type OpenApiDocument, openApiDocument, statusesOf } from '#shared/platform/openapi.ts';
 import type { Route } from '#shared/platform/route-table.ts';
 import { routes } from '#shared/routes.ts';
 import { getMeRoute, signUpRoute } from '#shared/users/routes.ts';
+import { clientTypes } from '../../scripts/openapi-client.ts';
 
-const document = openApiDocument(routes);
+const document = apiDocument();
 const operationOf = (route: Route) => document.paths[route.path]?.[route.method.toLowerCase()];
 
 /** Every `$ref` in a value. */
@@ -81,7 +86,11 @@ describe('OpenAPI document', () => {
       [...refs].map((ref) => ref.replace('#/components/schemas/', '')).sort(),
     );
     const small = openApiDocument([signUpRoute, getMeRoute]);
-    expect(Object.keys(small.components.schemas).sort()).toEqual(['Problem', 'SignUpRequest']);
+    expect(Object.keys(small.components.schemas).sort()).toEqual([
+      'GatewayMessage',
+      'Problem',
+      'SignUpRequest',
+    ]);
   });
 
   it('shows the rules the wrapper enforces: required fields, strictness, defaults, limits', () => {
@@ -106,10 +115,95 @@ describe('OpenAPI document', () => {
     });
   });
 
-  it('sets the server when given', () => {
-    expect(openApiDocument(routes, 'https://api.example.test').servers).toEqual([
-      { url: 'https://api.example.test' },
-    ]);
-    expect(document.servers).toBeUndefined();
+  it('sets the servers when given; by default the API itself (the document is served by it)', () => {
+    const servers = [{ url: 'https://api.example.test', description: 'production' }];
+    expect(openApiDocument(routes, { servers }).servers).toEqual(servers);
+    expect(document.servers).toEqual([{ url: '/', description: expect.any(String) }]);
+  });
+
+  it('documents the success body of every route: a schema (but for 204), headers, an example', () => {
+    for (const route of routes) {
+      const success = operationOf(route)?.responses[route.success.status];
+      const content = success?.content;
+      if (route.success.status === 204) {
+        expect([route.id, content]).toEqual([route.id, undefined]);
+        continue;
+      }
+      const mediaType = route.success.mediaType ?? 'application/json';
+      expect([route.id, Object.keys(content ?? {})]).toEqual([route.id, [mediaType]]);
+      expect([route.id, content?.[mediaType]?.schema]).not.toEqual([route.id, {}]);
+      expect([route.id, content?.[mediaType]?.example]).not.toEqual([route.id, undefined]);
+      for (const header of route.success.headers ?? []) {
+        const name = header === 'etag' ? 'ETag' : header === 'location' ? 'Location' : header;
+        expect([route.id, success?.headers?.[name]]).not.toEqual([route.id, undefined]);
+      }
+      if (route.idempotent) expect(success?.headers?.['idempotency-replayed']).toBeDefined();
+      if (route.body) {
+        const request = operationOf(route)?.requestBody?.content[route.bodyType ?? 'application/json'];
+        expect([route.id, request?.example]).not.toEqual([route.id, undefined]);
+      }
+    }
+  });
+
+  it('lists every status a route can answer, errors as problem+json with their types', () => {
+    for (const route of routes) {
+      const responses = operationOf(route)?.responses ?? {};
+      expect([route.id, Object.keys(responses).map(Number).sort()]).toEqual([
+        route.id,
+        [...statusesOf(route)].sort(),
+      ]);
+      for (const status of statusesOf(route).slice(1)) {
+        const content = responses[status]?.content ?? {};
+        const html = route.pages?.includes(status);
+        expect([
+          route.id,
+          status,
+          html ? content['text/html'] : content['application/problem+json'],
+        ]).not.toEqual([route.id, status, undefined]);
+      }
+      expect([route.id, responses[500]]).not.toEqual([route.id, undefined]);
+      expect([route.id, responses[429]?.headers?.['Retry-After']]).not.toEqual([route.id, undefined]);
+      if (route.permission !== 'public') {
+        // The API Gateway JWT authorizer's own 401 body.
+        expect(responses[401]?.content?.['application/json']?.example).toEqual({ message: 'Unauthorized' });
+      }
+    }
+  });
+
+  it('has examples that its own schemas accept', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema({ $id: 'doc', components: document.components }, 'doc');
+    const check = (where: string, schema: unknown, example: unknown) => {
+      const validate = ajv.compile(
+        JSON.parse(JSON.stringify(schema).replaceAll('"#/components', '"doc#/components')),
+      );
+      expect([where, validate(example) ? [] : validate.errors]).toEqual([where, []]);
+    };
+    let checked = 0;
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const bodies = [
+          ...Object.values(operation.requestBody?.content ?? {}).map((media) => ['request', media] as const),
+          ...Object.entries(operation.responses).flatMap(([status, response]) =>
+            Object.values(response.content ?? {}).map((media) => [status, media] as const),
+          ),
+        ];
+        for (const [what, media] of bodies) {
+          if (media.example === undefined) continue;
+          check(`${method} ${path} ${what}`, media.schema, media.example);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(routes.length * 3);
+  });
+
+  it('is what openapi.json and the typed client hold (run npm run openapi after changing a route)', () => {
+    const text = apiDocumentText();
+    expect(readFileSync(new URL('../../openapi.json', import.meta.url), 'utf8') === text).toBe(true);
+    expect(
+      readFileSync(new URL('../../client/schema.d.ts', import.meta.url), 'utf8') === clientTypes(text),
+    ).toBe(true);
   });
 });

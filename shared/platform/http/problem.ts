@@ -23,9 +23,11 @@ export type ProblemSlug =
   | 'payload-too-large'
   | 'too-many-requests'
   | 'idempotency-key-reused'
+  | 'unprocessable-content'
   | 'internal-error';
 
-const titles: Record<ProblemSlug, string> = {
+/** The title of each problem type. */
+export const problemTitles: Record<ProblemSlug, string> = {
   'validation-error': 'Your request is not valid',
   'malformed-request': 'Your request could not be read',
   unauthorized: 'Authentication is required',
@@ -38,6 +40,7 @@ const titles: Record<ProblemSlug, string> = {
   'payload-too-large': 'Payload too large',
   'too-many-requests': 'Too many requests',
   'idempotency-key-reused': 'Idempotency-Key reused with another request',
+  'unprocessable-content': 'Your request cannot be carried out',
   'internal-error': 'Internal server error',
 };
 
@@ -57,14 +60,14 @@ export class Problem extends Error {
     readonly detail?: string,
     readonly extensions: Record<string, unknown> = {},
   ) {
-    super(detail ?? titles[slug]);
+    super(detail ?? problemTitles[slug]);
   }
 
   /** The `application/problem+json` body. */
   toJSON(): Record<string, unknown> {
     return {
       type: `/problems/${this.slug}`,
-      title: titles[this.slug],
+      title: problemTitles[this.slug],
       status: this.status,
       ...(this.detail ? { detail: this.detail } : {}),
       ...this.extensions,
@@ -79,9 +82,14 @@ export const malformed = (detail: string) => new Problem(400, 'malformed-request
 export const unauthorized = (detail = 'Sign in and send the access token as a Bearer token.') =>
   new Problem(401, 'unauthorized', detail);
 
-/** The status and problem type of each kind of domain error. */
+/**
+ * The status and problem type of each kind of domain error. A request the schemas accept but the domain cannot
+ * carry out (an approver who does not exist, a cursor of another listing, a wrong current password) is 422
+ * (RFC 9110 §15.5.21): 400 `validation-error` means the request breaks its documented schema, so a client that
+ * follows the OpenAPI document never sees it.
+ */
 const domainProblems: Record<DomainErrorKind, readonly [number, ProblemSlug]> = {
-  'invalid-input': [400, 'validation-error'],
+  'invalid-input': [422, 'unprocessable-content'],
   'not-authenticated': [401, 'unauthorized'],
   'not-allowed': [403, 'forbidden'],
   'not-found': [404, 'not-found'],
@@ -100,7 +108,9 @@ const domainProblems: Record<DomainErrorKind, readonly [number, ProblemSlug]> = 
 export function problemOf(error: unknown): Problem | undefined {
   if (error instanceof Problem) return error;
   if (!(error instanceof DomainError)) return undefined;
-  if (error instanceof InvalidInput) return validationProblem(error.fields, error.message);
+  if (error instanceof InvalidInput) {
+    return new Problem(422, 'unprocessable-content', error.message, { errors: error.fields });
+  }
   const [status, slug] = domainProblems[error.kind];
   return new Problem(status, slug, error.message, { ...error.details });
 }

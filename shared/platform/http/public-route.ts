@@ -64,27 +64,31 @@ export function validate<S extends Schema>(schema: S, value: unknown, where: Fie
 }
 
 /**
- * The request body as a plain value: JSON (no content type, or `application/json`, `*+json`) or an HTML form.
- * @throws Problem 400 for unreadable JSON; 415 for other content types
+ * The request body as a plain value, in the one media type the route accepts: JSON (`application/json`, any
+ * `+json` type, or no content type at all) or, for the approval form, an HTML form
+ * (`application/x-www-form-urlencoded`).
+ * @param accepts the route's body media type (`bodyType` of its row)
+ * @throws Problem 400 for unreadable JSON; 415 for any other content type (a form posted to a JSON route too)
  */
-export function readBody(event: APIGatewayProxyEventV2): unknown {
+export function readBody(
+  event: APIGatewayProxyEventV2,
+  accepts: NonNullable<Route['bodyType']> = 'application/json',
+): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  const contentType = (event.headers?.['content-type'] ?? 'application/json')
-    .split(';')[0]
-    ?.trim()
-    .toLowerCase();
-  if (contentType === 'application/x-www-form-urlencoded') {
-    return Object.fromEntries(new URLSearchParams(text));
-  }
-  if (contentType === 'application/json' || contentType?.endsWith('+json')) {
+  const sent = event.headers?.['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (accepts === 'application/x-www-form-urlencoded') {
+    if (sent === accepts) return Object.fromEntries(new URLSearchParams(text));
+  } else if (sent === undefined || sent === '' || sent === 'application/json' || sent.endsWith('+json')) {
     try {
       return JSON.parse(text);
     } catch {
       throw malformed('The body is not valid JSON.');
     }
   }
-  throw new Problem(415, 'unsupported-media-type', `Send application/json, not ${contentType}.`);
+  throw new Problem(415, 'unsupported-media-type', `Send ${accepts}, not ${sent || 'no content type'}.`, {
+    accepted: [accepts],
+  });
 }
 
 function buildInput<R extends Route>(
@@ -107,7 +111,9 @@ function buildInput<R extends Route>(
     event,
     get body() {
       body ??= {
-        value: (row.body ? validate(row.body, readBody(event) ?? {}, 'body') : undefined) as Out<R['body']>,
+        value: (row.body
+          ? validate(row.body, readBody(event, row.bodyType) ?? {}, 'body')
+          : undefined) as Out<R['body']>,
       };
       return body.value;
     },

@@ -27,11 +27,18 @@ export const ok = (body: unknown, headers?: Record<string, string>) => json(200,
 export const created = (body: unknown, location: string, headers?: Record<string, string>) =>
   json(201, body, { location, ...headers });
 
-/** The `application/problem+json` response for a problem (RFC 9457). */
+/** Seconds a client should wait after a 429 before retrying (`Retry-After`, RFC 9110 §10.2.3). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The `application/problem+json` response for a problem (RFC 9457); a 429 says when to retry. */
 export function problemResponse(problem: Problem): HttpResponse {
   return {
     statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json', ...securityHeaders },
+    headers: {
+      'content-type': 'application/problem+json',
+      ...securityHeaders,
+      ...(problem.status === 429 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {}),
+    },
     body: JSON.stringify(problem.toJSON()),
   };
 }

@@ -1,0 +1,10 @@
+/**
+ * What this feature's routes answer, for the OpenAPI document and the contract tests: each route's success body
+ * schema (the views are typed by these) and an example of its request and its response. Only the document
+ * generator (`shared/api-document.ts`) and the tests import this module, so no function bundle carries it.
+ */
+
+import type { RouteResponses } from '#shared/platform/route-table.ts';
+import type { roleRoutes } from '#shared/roles/routes.ts';
+
+export const roleResponses: Partial<RouteResponses<(typeof roleRoutes)[number]>> = {};
