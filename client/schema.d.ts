@@ -4,7115 +4,10815 @@
  */
 
 export interface paths {
-  '/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness check, with links to the API reference page and this document */
+        get: operations["GetHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Liveness check, with links to the API reference page and this document */
-    get: operations['GetHealth'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/openapi.json': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This API as an OpenAPI 3.1 document */
+        get: operations["GetOpenApi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** This API as an OpenAPI 3.1 document */
-    get: operations['GetOpenApi'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/auth/signup': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The API reference page: read this document and send requests from the browser
+         * @description An HTML page (Scalar) that renders /openapi.json and sends tried requests to this API. Its script comes from the service’s own S3 bucket through a presigned URL; the Content-Security-Policy allows no other host.
+         */
+        get: operations["GetDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Create a requester account (a privileged field such as role is a 400 naming it) */
-    post: operations['SignUp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/auth/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/auth/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a requester account (a privileged field such as role is a 400 naming it; 409 for a taken email) */
+        post: operations["SignUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Exchange email and password for Cognito tokens; 409 { challenge: NEW_PASSWORD_REQUIRED, session } for a temporary password (answer with POST /auth/password); 401 for a wrong password or a disabled account */
-    post: operations['LogIn'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/auth/password': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange email and password for Cognito tokens; 409 { challenge: NEW_PASSWORD_REQUIRED, session } for a temporary password (answer with POST /auth/password); 401 for a wrong password or a disabled account */
+        post: operations["LogIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** First sign-in with a temporary password: the session from the 409 of /auth/login and a new password */
-    post: operations['SetNewPassword'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/auth/refresh': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** First sign-in with a temporary password: the session from the 409 of /auth/login and a new password */
+        post: operations["SetNewPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Exchange a refresh token for new tokens (401 once logged out or disabled) */
-    post: operations['RefreshTokens'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/auth/logout': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange a refresh token for new tokens (401 once logged out or disabled) */
+        post: operations["RefreshTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Revoke the refresh token; every access token issued to you so far is refused from now on */
-    post: operations['LogOut'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke the refresh token; every access token issued to you so far is refused from now on */
+        post: operations["LogOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The caller profile and role */
-    get: operations['GetMe'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/users': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller profile and role */
+        get: operations["GetMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Users with role and ticketsCount (canManageUsers or canViewAll): most tickets first, or ?role= (most tickets first), or ?name= (start of the name, by name); role and name together are a 400 */
-    get: operations['ListUsers'];
-    put?: never;
-    /** Create an account of any role (an agent, an admin, a custom role); 400 naming an unknown role, 409 for a taken email. The temporary password is in the response, once; the user replaces it at first sign-in */
-    post: operations['CreateUser'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/users/{userId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users with role and ticketsCount (canManageUsers or canViewAll): most tickets first, or ?role= (most tickets first), or ?name= (start of the name, by name); role and name together are a 400 */
+        get: operations["ListUsers"];
+        put?: never;
+        /** Create an account of any role (an agent, an admin, a custom role); 422 naming an unknown role, 409 for a taken email. The temporary password is in the response, once; the user replaces it at first sign-in */
+        post: operations["CreateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A profile with the first tickets the user opened and of those assigned to them (the user, canManageUsers, canViewAll; 404 for others) */
-    get: operations['GetUser'];
-    /** Replace the editable profile (name, email, smsOptIn; phone left out is removed); role, disabled and password change only when sent */
-    put: operations['ReplaceUser'];
-    post?: never;
-    /** Disable a user: no more sign-in, their tokens refused from the next request; their tickets, comments and history stay */
-    delete: operations['DeleteUser'];
-    options?: never;
-    head?: never;
-    /** Change name, email, phone, SMS consent, password (yourself, with currentPassword); role and disabled (canManageUsers, not your own) */
-    patch: operations['UpdateUser'];
-    trace?: never;
-  };
-  '/approvers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A profile with the first tickets the user opened and of those assigned to them (the user, canManageUsers, canViewAll; 404 for others) */
+        get: operations["GetUser"];
+        /** Replace the editable profile (name, email, smsOptIn; phone left out is removed); role, disabled and password change only when sent */
+        put: operations["ReplaceUser"];
+        post?: never;
+        /** Disable a user: no more sign-in, their tokens refused from the next request; their tickets, comments and history stay */
+        delete: operations["DeleteUser"];
+        options?: never;
+        head?: never;
+        /** Change name, email, phone, SMS consent, password (yourself, with currentPassword); role and disabled (canManageUsers, not your own) */
+        patch: operations["UpdateUser"];
+        trace?: never;
     };
-    /** People who may approve (agents, admins) whose name starts with ?name=, by name: id, name, email */
-    get: operations['ListApprovers'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/roles': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/approvers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** People who may approve (agents, admins) whose name starts with ?name=, by name: id, name, email */
+        get: operations["ListApprovers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Every role: the built-in ones first, then those admins created, by name */
-    get: operations['ListRoles'];
-    put?: never;
-    /** Create a role (flags left out are off); 409 when the name is taken or built-in */
-    post: operations['CreateRole'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/roles/{roleName}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every role: the built-in ones first, then those admins created, by name */
+        get: operations["ListRoles"];
+        put?: never;
+        /** Create a role (flags left out are off); 409 when the name is taken or built-in */
+        post: operations["CreateRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A role with its flags and usersCount */
-    get: operations['GetRole'];
-    /** Replace a role: description and every flag; 409 for a built-in role */
-    put: operations['ReplaceRole'];
-    post?: never;
-    /** Delete a role nobody holds; 409 for a built-in role or one in use (with usersCount) */
-    delete: operations['DeleteRole'];
-    options?: never;
-    head?: never;
-    /** Change a role (flags left out keep their value); 409 for a built-in role */
-    patch: operations['UpdateRole'];
-    trace?: never;
-  };
-  '/tickets': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/roles/{roleName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A role with its flags and usersCount */
+        get: operations["GetRole"];
+        /** Replace a role: description and every flag; 409 for a built-in role */
+        put: operations["ReplaceRole"];
+        post?: never;
+        /** Delete a role nobody holds; 409 for a built-in role or one in use (with usersCount) */
+        delete: operations["DeleteRole"];
+        options?: never;
+        head?: never;
+        /** Change a role (flags left out keep their value); 409 for a built-in role */
+        patch: operations["UpdateRole"];
+        trace?: never;
     };
-    /**
-     * Tickets visible to the caller, newest first, with filters
-     * @description Filters: status, priority, type, requesterId, assigneeId, mine, assigned. Served: no filter; one of status, priority, type; or one person (requesterId or mine, assigneeId or assigned) with any other filter. Another combination is a 400; another person without canViewAll a 403.
-     */
-    get: operations['ListTickets'];
-    put?: never;
-    /** Open a ticket */
-    post: operations['CreateTicket'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/tickets/{ticketId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets visible to the caller, newest first, with filters
+         * @description Filters: status, priority, type, requesterId, assigneeId, mine, assigned. Served: no filter; one of status, priority, type; or one person (requesterId or mine, assigneeId or assigned) with any other filter. Without canViewAll every list is of the caller’s own tickets (no person filter: those they opened), so any combination of status, priority and type is served; naming another person is a 403. With canViewAll, two or more of status, priority and type without a person, or mine=true with another requesterId (assigned=true with another assigneeId), is a 422 naming the supported combinations; so is a cursor from another list.
+         */
+        get: operations["ListTickets"];
+        put?: never;
+        /** Open a ticket */
+        post: operations["CreateTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A ticket with its comments and images */
-    get: operations['GetTicket'];
-    /** Replace the editable fields and the assignee of a ticket (left out: default or empty; status moves only when sent; If-Match: 412 when stale) */
-    put: operations['ReplaceTicket'];
-    post?: never;
-    /** Delete a ticket: canDeleteAll, or its requester while nothing has happened to it (409 after); its comments, images, audit trail, links and objects are removed right after (If-Match: 412 when stale) */
-    delete: operations['DeleteTicket'];
-    options?: never;
-    head?: never;
-    /** Change status, fields or the assignee of a ticket (If-Match: 412 when stale) */
-    patch: operations['UpdateTicket'];
-    trace?: never;
-  };
-  '/tickets/{ticketId}/take': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/tickets/{ticketId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket with its comments and images */
+        get: operations["GetTicket"];
+        /** Replace the editable fields and the assignee of a ticket (left out: default or empty; status moves only when sent; If-Match: 412 when stale) */
+        put: operations["ReplaceTicket"];
+        post?: never;
+        /** Delete a ticket: canDeleteAll, or its requester while nothing has happened to it (409 after); its comments, images, audit trail, links and objects are removed right after (If-Match: 412 when stale) */
+        delete: operations["DeleteTicket"];
+        options?: never;
+        head?: never;
+        /** Change status, fields or the assignee of a ticket (If-Match: 412 when stale) */
+        patch: operations["UpdateTicket"];
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Assign the ticket to the caller (409 when someone else works it and the caller may not assign tickets; If-Match: 412 when stale) */
-    post: operations['TakeTicket'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/tickets/{ticketId}/events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/tickets/{ticketId}/take": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign the ticket to the caller (409 when someone else works it and the caller may not assign tickets; If-Match: 412 when stale) */
+        post: operations["TakeTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A ticket's audit trail, oldest first: who, when, field, from → to (internal events for agents only) */
-    get: operations['ListTicketEvents'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/tickets/{ticketId}/comments': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/tickets/{ticketId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket's audit trail, oldest first: who, when, field, from → to (internal events for agents only) */
+        get: operations["ListTicketEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A ticket's conversation, oldest first: its description, then the comments (notes for agents only) */
-    get: operations['ListComments'];
-    put?: never;
-    /** Add a comment or internal note */
-    post: operations['CreateComment'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/comments': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/tickets/{ticketId}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket's conversation, oldest first: its description, then the comments (notes for agents only) */
+        get: operations["ListComments"];
+        put?: never;
+        /** Add a comment or internal note */
+        post: operations["CreateComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Comments across tickets, by author or by ticket, newest first (canViewAll or canManageTickets) */
-    get: operations['ListAllComments'];
-    put?: never;
-    /** Add a comment or internal note to the ticket named in the body */
-    post: operations['CreateCommentOnTicket'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/comments/{commentId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Comments across tickets, by author or by ticket, newest first (canViewAll or canManageTickets) */
+        get: operations["ListAllComments"];
+        put?: never;
+        /** Add a comment or internal note to the ticket named in the body */
+        post: operations["CreateCommentOnTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A comment (a ticket id names its description) */
-    get: operations['GetComment'];
-    /** Replace a comment's text (the text is all of a comment one may change) */
-    put: operations['ReplaceComment'];
-    post?: never;
-    /** Delete a comment (recorded in the audit trail) */
-    delete: operations['DeleteComment'];
-    options?: never;
-    head?: never;
-    /** Edit a comment's text */
-    patch: operations['UpdateComment'];
-    trace?: never;
-  };
-  '/tickets/{ticketId}/images': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/comments/{commentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A comment (a ticket id names its description) */
+        get: operations["GetComment"];
+        /** Replace a comment's text (the text is all of a comment one may change) */
+        put: operations["ReplaceComment"];
+        post?: never;
+        /** Delete a comment (recorded in the audit trail) */
+        delete: operations["DeleteComment"];
+        options?: never;
+        head?: never;
+        /** Edit a comment's text */
+        patch: operations["UpdateComment"];
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Presigned POST for an image upload */
-    post: operations['CreateImageUpload'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/approvals/{token}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/tickets/{ticketId}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Presigned POST for an image upload
+         * @description Records a pending image of the ticket and answers a presigned POST: the browser posts the file with it straight to S3 (multipart/form-data, every field as given, the file last). The image shows on the ticket (`GET /tickets/{ticketId}`, `images`) once its bytes are found to be an allowed image type. 409 on a closed or canceled ticket; 415 for a content type that is not image/jpeg, image/png, image/gif or image/webp (`allowed` lists them); 413 when the declared `size` is over 10 MiB (`maxBytes`).
+         */
+        post: operations["CreateImageUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Approval confirmation page (changes nothing) */
-    get: operations['ShowApproval'];
-    put?: never;
-    /** Approve or reject through an approval link */
-    post: operations['DecideApproval'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/notifications/dead-letters': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/approvals/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Approval confirmation page (changes nothing)
+         * @description The page an approval link opens: the ticket and a form with Approve and Reject buttons, which posts back to the same URL. Opening it changes nothing (mail scanners fetch links). A link that cannot be used answers a page that says why: 404 not valid (also any token that is not 43 base64url characters), 410 expired, 409 already used or no longer waiting for approval, 403 the approver may no longer decide.
+         */
+        get: operations["ShowApproval"];
+        put?: never;
+        /**
+         * Approve or reject through an approval link
+         * @description The confirmation page's form: `decision=approve` (a `reason` is optional) or `decision=reject` with a `reason`. Moves the ticket to approved or rejected and uses up the link; the requester is notified. A form without a decision, or a rejection without a reason, re-shows the confirmation page with the message (400). A link that cannot be used answers the page that says why, as GET does (403, 404, 409, 410); of two concurrent decisions one wins, the other gets 409. Only application/x-www-form-urlencoded is accepted (415 otherwise, as problem+json).
+         */
+        post: operations["DecideApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Peek at the notifications that could not be delivered (the dead-letter queue), without consuming them
-     * @description Up to `limit` messages of the delivery dead-letter queue, oldest first, and the queue's approximate message count. Each is summarised, never shown whole: `intent` (a notification the sender gave up on: its type, ticket, recipient and stream record), `record` (a stream record the notifier could not plan: its event id and name, and why) or `unreadable`. The messages stay in the queue; each look counts as a receive in `receiveCount`.
-     */
-    get: operations['ListDeadLetters'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/notifications/dead-letters/redrive': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/notifications/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Peek at the notifications that could not be delivered (the dead-letter queue), without consuming them
+         * @description Up to `limit` messages of the delivery dead-letter queue, oldest first, and the queue's approximate message count. Each is summarised, never shown whole: `intent` (a notification the sender gave up on: its type, ticket, recipient and stream record), `record` (a stream record the notifier could not plan: its event id and name, and why) or `unreadable`. The messages stay in the queue; each look counts as a receive in `receiveCount`.
+         */
+        get: operations["ListDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Move undelivered notifications back to the delivery queue to be sent again
-     * @description Moves up to `max` (default 100) messages from the delivery dead-letter queue back to the delivery queue, with the same body and attributes, deleting from the dead-letter queue only what the delivery queue accepted. Stops early when the queue is empty or after a few seconds; `remaining` says whether to call again. Safe to repeat and to run concurrently: a delivery already sent is not sent again.
-     */
-    post: operations['RedriveDeadLetters'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
+    "/notifications/dead-letters/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move undelivered notifications back to the delivery queue to be sent again
+         * @description Moves up to `max` (default 100) messages from the delivery dead-letter queue back to the delivery queue, with the same body and attributes, deleting from the dead-letter queue only what the delivery queue accepted. Stops early when the queue is empty or after a few seconds; `remaining` says whether to call again. Safe to repeat and to run concurrently: a delivery already sent is not sent again.
+         */
+        post: operations["RedriveDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    HealthOutput: {
-      /** @constant */
-      status: 'ok';
-      links: {
+    schemas: {
+        Health: {
+            /** @constant */
+            status: "ok";
+            links: {
+                /**
+                 * @description The API reference page
+                 * @constant
+                 */
+                docs: "/docs";
+                /**
+                 * @description This API as an OpenAPI 3.1 document
+                 * @constant
+                 */
+                openapi: "/openapi.json";
+            };
+        };
+        /** @description RFC 9457 problem details. `errors` lists the fields at fault (400 validation-error, 422); other extension members are named by the route (e.g. `allowed`, the statuses a ticket may move to). */
+        Problem: {
+            /**
+             * @description The problem type: /problems/<slug> (a relative URI reference)
+             * @enum {string}
+             */
+            type: "/problems/validation-error" | "/problems/malformed-request" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not-found" | "/problems/conflict" | "/problems/invalid-transition" | "/problems/precondition-failed" | "/problems/unsupported-media-type" | "/problems/payload-too-large" | "/problems/too-many-requests" | "/problems/idempotency-key-reused" | "/problems/unprocessable-content" | "/problems/internal-error";
+            /**
+             * @description The title of the problem type (the same for every occurrence)
+             * @enum {string}
+             */
+            title: "Your request is not valid" | "Your request could not be read" | "Authentication is required" | "You may not do this" | "Not found" | "Conflict" | "This status change is not allowed" | "The resource has changed since you read it" | "Unsupported media type" | "Payload too large" | "Too many requests" | "Idempotency-Key reused with another request" | "Your request cannot be carried out" | "Internal server error";
+            /** Format: int32 */
+            status: number;
+            detail?: string;
+            errors?: {
+                /** @enum {string} */
+                in: "body" | "query" | "path" | "header";
+                /**
+                 * Format: json-pointer
+                 * @description JSON Pointer (RFC 6901)
+                 */
+                pointer: string;
+                detail: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description An error API Gateway answers itself (the JWT authorizer, the stage throttle, a function that failed without answering): only a message. */
+        GatewayMessage: {
+            /** @enum {string} */
+            message: "Unauthorized" | "Too Many Requests" | "Internal Server Error";
+        };
+        /** @description An OpenAPI 3.1 document (https://spec.openapis.org/oas/v3.1.0) */
+        OpenApiDocument: {
+            openapi: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description An HTML page */
+        HtmlPage: string;
+        SignUpRequest: {
+            /** Format: email */
+            email: string;
+            /** @description A new password: 8 to 256 characters, meeting every rule below (the user pool policy) */
+            password: string & (unknown & unknown & unknown & unknown & unknown);
+            name: string;
+            /** @description An E.164 phone number, e.g. +15555550100 */
+            phone?: string;
+            smsOptIn?: boolean;
+        };
+        /** @description The account self sign-up created; log in next */
+        NewAccount: {
+            /** @description A user id (Cognito sub) */
+            userId: string;
+            /** Format: email */
+            email: string;
+            name: string;
+            /**
+             * @description Self sign-up always makes a requester
+             * @constant
+             */
+            role: "requester";
+        };
+        LogInRequest: {
+            /** Format: email */
+            email: string;
+            password: string;
+        };
+        /** @description Cognito tokens: send accessToken as a Bearer token */
+        Tokens: {
+            /** @description Send it as Authorization: Bearer <accessToken> */
+            accessToken: string;
+            /** @description The Cognito ID token (the user's claims) */
+            idToken: string;
+            /** @description For /auth/refresh and /auth/logout; /auth/refresh answers the one it was given */
+            refreshToken: string;
+            /**
+             * Format: int32
+             * @description Seconds the access token is valid (3600 by default)
+             */
+            expiresIn: number;
+            /** @constant */
+            tokenType: "Bearer";
+        };
+        NewPasswordRequest: {
+            /** @description The session of the 409 of /auth/login (valid 3 minutes on AWS) */
+            session: string;
+            /** @description A new password: 8 to 256 characters, meeting every rule below (the user pool policy) */
+            newPassword: string & (unknown & unknown & unknown & unknown & unknown);
+        };
+        RefreshRequest: {
+            /** @description The refreshToken of /auth/login, /auth/password or /auth/refresh */
+            refreshToken: string;
+        };
+        LogOutRequest: {
+            /** @description The refreshToken of /auth/login, /auth/password or /auth/refresh */
+            refreshToken: string;
+        };
+        /** @description The caller: profile, role and its flags (email and name null only if the profile vanished meanwhile) */
+        Me: {
+            /** @description A user id (Cognito sub) */
+            userId: string;
+            email: string | null;
+            name: string | null;
+            phone: string | null;
+            smsOptIn: boolean;
+            /** @description A role name (built-in: admin, agent, requester) */
+            role: string;
+            permissions: components["schemas"]["Permissions"];
+            /**
+             * Format: int32
+             * @description Tickets this user opened
+             */
+            ticketsCount: number;
+        };
+        /** @description A role's permission flags, every one of them */
+        Permissions: {
+            /** @description See every ticket, not only one's own */
+            canViewAll: boolean;
+            /** @description Change any field of any ticket */
+            canEditAll: boolean;
+            /** @description Delete any ticket or comment */
+            canDeleteAll: boolean;
+            /** @description Create, change and disable users and roles */
+            canManageUsers: boolean;
+            /** @description Work tickets: respond, write internal notes, move them along the lifecycle */
+            canManageTickets: boolean;
+            /** @description Set a ticket's assignee */
+            canAssignTickets: boolean;
+            /** @description Open tickets */
+            canCreateTickets: boolean;
+        };
+        CreateUserRequest: {
+            /** Format: email */
+            email: string;
+            name: string;
+            /** @description A role name (built-in: admin, agent, requester) */
+            role: string;
+            /** @description An E.164 phone number, e.g. +15555550100 */
+            phone?: string;
+            smsOptIn?: boolean;
+        };
+        /** @description A user an admin created, with their temporary password */
+        NewUser: {
+            /** @description A user id (Cognito sub) */
+            userId: string;
+            name: string;
+            /** Format: email */
+            email: string;
+            /** @description A role name (built-in: admin, agent, requester) */
+            role: string;
+            /**
+             * Format: int32
+             * @description Tickets this user opened
+             */
+            ticketsCount: number;
+            /** @description A disabled user can neither sign in nor call the API */
+            disabled: boolean;
+            /**
+             * Format: date-time
+             * @description When the account was created (ISO 8601, UTC)
+             */
+            createdAt: string;
+            /** @description E.164 number for SMS; null when none */
+            phone: string | null;
+            /** @description Agreed to SMS (sent only with a phone number too) */
+            smsOptIn: boolean;
+            /**
+             * Format: date-time
+             * @description When the profile last changed; createdAt until then (ISO 8601, UTC)
+             */
+            updatedAt: string;
+            /** @description Shown once: 16 characters with an upper-case letter, a lower-case letter, a digit and one of - _ . ! # %. The first /auth/login with it answers 409 NEW_PASSWORD_REQUIRED (valid 3 days). */
+            temporaryPassword: string;
+        };
+        /** @description A page of users (at most `limit`) */
+        UserPage: {
+            items: components["schemas"]["UserSummary"][];
+            nextCursor: string | null;
+        };
+        /** @description A user as a list shows them: role and tickets opened */
+        UserSummary: {
+            /** @description A user id (Cognito sub) */
+            userId: string;
+            name: string;
+            /** Format: email */
+            email: string;
+            /** @description A role name (built-in: admin, agent, requester) */
+            role: string;
+            /**
+             * Format: int32
+             * @description Tickets this user opened
+             */
+            ticketsCount: number;
+            /** @description A disabled user can neither sign in nor call the API */
+            disabled: boolean;
+            /**
+             * Format: date-time
+             * @description When the account was created (ISO 8601, UTC)
+             */
+            createdAt: string;
+        };
+        /** @description A user with the first tickets they opened (createdTickets) and of those assigned to them */
+        UserProfile: {
+            /** @description A user id (Cognito sub) */
+            userId: string;
+            name: string;
+            /** Format: email */
+            email: string;
+            /** @description A role name (built-in: admin, agent, requester) */
+            role: string;
+            /**
+             * Format: int32
+             * @description Tickets this user opened
+             */
+            ticketsCount: number;
+            /** @description A disabled user can neither sign in nor call the API */
+            disabled: boolean;
+            /**
+             * Format: date-time
+             * @description When the account was created (ISO 8601, UTC)
+             */
+            createdAt: string;
+            /** @description E.164 number for SMS; null when none */
+            phone: string | null;
+            /** @description Agreed to SMS (sent only with a phone number too) */
+            smsOptIn: boolean;
+            /**
+             * Format: date-time
+             * @description When the profile last changed; createdAt until then (ISO 8601, UTC)
+             */
+            updatedAt: string;
+            createdTickets: components["schemas"]["UserTickets"];
+            assignedTickets: components["schemas"]["UserTickets"];
+        };
+        /** @description The first 10 tickets of a user's list the caller may see, newest first */
+        UserTickets: {
+            items: components["schemas"]["TicketSummary"][];
+            /** @description Whether more follow: GET /tickets?requesterId= or ?assigneeId= lists them all */
+            more: boolean;
+        };
+        /** @description A ticket as a list shows it, its people embedded (null when it names nobody) */
+        TicketSummary: {
+            /** @description The ticket id */
+            ticketId: string;
+            /**
+             * Format: int64
+             * @description Human ticket number (#1, #2, ...)
+             */
+            number: number;
+            title: string;
+            type: components["schemas"]["TicketType"];
+            priority: components["schemas"]["TicketPriority"];
+            status: components["schemas"]["TicketStatus"];
+            /** @description A user id (Cognito sub) */
+            requesterId: string;
+            assigneeId: string | null;
+            approverId: string | null;
+            requester: components["schemas"]["Person"];
+            assignee: components["schemas"]["Person"] | null;
+            approver: components["schemas"]["Person"] | null;
+            category: string | null;
+            tags: string[];
+            /**
+             * Format: date-time
+             * @description When the ticket was opened
+             */
+            createdAt: string;
+        };
         /**
-         * @description The API reference page
-         * @constant
+         * @description What kind of ticket it is
+         * @enum {string}
          */
-        docs: '/docs';
+        TicketType: "incident" | "question" | "problem" | "task" | "request";
         /**
-         * @description This API as an OpenAPI 3.1 document
-         * @constant
+         * @description How urgent the ticket is
+         * @enum {string}
          */
-        openapi: '/openapi.json';
-      };
+        TicketPriority: "low" | "medium" | "high" | "urgent";
+        /**
+         * @description Where the ticket is in its lifecycle: open → in_progress → resolved → closed, with pending (waiting on the requester), unresolved and canceled; the approval path pending_approval → approved | rejected, then approved → in_progress → fulfilled → closed.
+         * @enum {string}
+         */
+        TicketStatus: "open" | "in_progress" | "pending" | "unresolved" | "resolved" | "closed" | "canceled" | "pending_approval" | "approved" | "rejected" | "fulfilled";
+        /** @description A person as others see them; name and email null when their profile no longer exists */
+        Person: {
+            /** @description A user id (Cognito sub) */
+            userId: string;
+            name: string | null;
+            email: string | null;
+        };
+        UpdateUserRequest: {
+            name?: string;
+            /** Format: email */
+            email?: string;
+            phone?: string | null;
+            smsOptIn?: boolean;
+            /** @description A new password: 8 to 256 characters, meeting every rule below (the user pool policy) */
+            password?: string & (unknown & unknown & unknown & unknown & unknown);
+            currentPassword?: string;
+            /** @description A role name (built-in: admin, agent, requester) */
+            role?: string;
+            disabled?: boolean;
+        };
+        /** @description A user: profile, role and account state */
+        User: {
+            /** @description A user id (Cognito sub) */
+            userId: string;
+            name: string;
+            /** Format: email */
+            email: string;
+            /** @description A role name (built-in: admin, agent, requester) */
+            role: string;
+            /**
+             * Format: int32
+             * @description Tickets this user opened
+             */
+            ticketsCount: number;
+            /** @description A disabled user can neither sign in nor call the API */
+            disabled: boolean;
+            /**
+             * Format: date-time
+             * @description When the account was created (ISO 8601, UTC)
+             */
+            createdAt: string;
+            /** @description E.164 number for SMS; null when none */
+            phone: string | null;
+            /** @description Agreed to SMS (sent only with a phone number too) */
+            smsOptIn: boolean;
+            /**
+             * Format: date-time
+             * @description When the profile last changed; createdAt until then (ISO 8601, UTC)
+             */
+            updatedAt: string;
+        };
+        ReplaceUserRequest: {
+            name: string;
+            /** Format: email */
+            email: string;
+            /** @description An E.164 phone number, e.g. +15555550100 */
+            phone?: string;
+            smsOptIn: boolean;
+            /** @description A new password: 8 to 256 characters, meeting every rule below (the user pool policy) */
+            password?: string & (unknown & unknown & unknown & unknown & unknown);
+            currentPassword?: string;
+            /** @description A role name (built-in: admin, agent, requester) */
+            role?: string;
+            disabled?: boolean;
+        };
+        /** @description A page of approvers, by name (at most `limit`) */
+        ApproverPage: {
+            items: components["schemas"]["Approver"][];
+            nextCursor: string | null;
+        };
+        /** @description Someone who may approve: id, name and email only */
+        Approver: {
+            /** @description A user id (Cognito sub) */
+            userId: string;
+            name: string;
+            /** Format: email */
+            email: string;
+        };
+        /** @description A page of roles */
+        RolePage: {
+            items: components["schemas"]["Role"][];
+            nextCursor: string | null;
+        };
+        /** @description A role: built-in (builtIn true; description, usersCount and timestamps null) or created by an admin */
+        Role: {
+            /** @description A role name (built-in: admin, agent, requester) */
+            name: string;
+            description: string | null;
+            /** @description A built-in role (admin, agent, requester): it can be neither changed nor deleted */
+            builtIn: boolean;
+            permissions: components["schemas"]["Permissions"];
+            usersCount: number | null;
+            createdAt: string | null;
+            updatedAt: string | null;
+        };
+        CreateRoleRequest: {
+            /** @description A role name (built-in: admin, agent, requester) */
+            name: string;
+            description?: string;
+            permissions: {
+                canViewAll?: boolean;
+                canEditAll?: boolean;
+                canDeleteAll?: boolean;
+                canManageUsers?: boolean;
+                canManageTickets?: boolean;
+                canAssignTickets?: boolean;
+                canCreateTickets?: boolean;
+            };
+        };
+        /** @description A role an admin created */
+        CustomRole: {
+            /** @description A role name (built-in: admin, agent, requester) */
+            name: string;
+            description: string | null;
+            /** @constant */
+            builtIn: false;
+            permissions: components["schemas"]["Permissions"];
+            /**
+             * Format: int32
+             * @description Users holding the role (exact: kept by the same transactions that give or take it)
+             */
+            usersCount: number;
+            /**
+             * Format: date-time
+             * @description When the role was created (ISO 8601, UTC)
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the role was last changed (ISO 8601, UTC)
+             */
+            updatedAt: string;
+        };
+        UpdateRoleRequest: {
+            description?: string | null;
+            permissions?: {
+                canViewAll?: boolean;
+                canEditAll?: boolean;
+                canDeleteAll?: boolean;
+                canManageUsers?: boolean;
+                canManageTickets?: boolean;
+                canAssignTickets?: boolean;
+                canCreateTickets?: boolean;
+            };
+        };
+        ReplaceRoleRequest: {
+            description?: string;
+            permissions: {
+                canViewAll: boolean;
+                canEditAll: boolean;
+                canDeleteAll: boolean;
+                canManageUsers: boolean;
+                canManageTickets: boolean;
+                canAssignTickets: boolean;
+                canCreateTickets: boolean;
+            };
+        };
+        CreateTicketRequest: {
+            title: string;
+            description: string;
+            /** @default question */
+            type?: components["schemas"]["TicketType"];
+            /**
+             * @description low, medium, high or urgent; `emergency` is accepted as `urgent`
+             * @default medium
+             * @enum {string}
+             */
+            priority?: "low" | "medium" | "high" | "urgent" | "emergency";
+            category?: string;
+            tags?: string[];
+            /** @description A user id (Cognito sub) */
+            approverId?: string;
+        };
+        /** @description A ticket, its people embedded (null when it names nobody); `tags` is always an array */
+        Ticket: {
+            /** @description The ticket id */
+            ticketId: string;
+            /**
+             * Format: int64
+             * @description Human ticket number (#1, #2, ...)
+             */
+            number: number;
+            title: string;
+            type: components["schemas"]["TicketType"];
+            priority: components["schemas"]["TicketPriority"];
+            status: components["schemas"]["TicketStatus"];
+            /** @description A user id (Cognito sub) */
+            requesterId: string;
+            assigneeId: string | null;
+            approverId: string | null;
+            requester: components["schemas"]["Person"];
+            assignee: components["schemas"]["Person"] | null;
+            approver: components["schemas"]["Person"] | null;
+            category: string | null;
+            tags: string[];
+            /**
+             * Format: date-time
+             * @description When the ticket was opened
+             */
+            createdAt: string;
+            description: string;
+            decision: {
+                /** @description Who decided */
+                by: string | null;
+                at: string | null;
+                reason: string | null;
+            } | null;
+            /**
+             * Format: date-time
+             * @description When the ticket last changed
+             */
+            updatedAt: string;
+            /**
+             * Format: int64
+             * @description Starts at 1, +1 per change; the ETag is "<ticketId>.<version>"
+             */
+            version: number;
+        };
+        /** @description A page of tickets, newest first (at most `limit`; a filtered page of one person’s tickets may hold fewer, even none, with a nextCursor) */
+        TicketPage: {
+            items: components["schemas"]["TicketSummary"][];
+            nextCursor: string | null;
+        };
+        /** @description A ticket with the first page of its conversation and its images */
+        TicketThread: {
+            /** @description The ticket id */
+            ticketId: string;
+            /**
+             * Format: int64
+             * @description Human ticket number (#1, #2, ...)
+             */
+            number: number;
+            title: string;
+            type: components["schemas"]["TicketType"];
+            priority: components["schemas"]["TicketPriority"];
+            status: components["schemas"]["TicketStatus"];
+            /** @description A user id (Cognito sub) */
+            requesterId: string;
+            assigneeId: string | null;
+            approverId: string | null;
+            requester: components["schemas"]["Person"];
+            assignee: components["schemas"]["Person"] | null;
+            approver: components["schemas"]["Person"] | null;
+            category: string | null;
+            tags: string[];
+            /**
+             * Format: date-time
+             * @description When the ticket was opened
+             */
+            createdAt: string;
+            description: string;
+            decision: {
+                /** @description Who decided */
+                by: string | null;
+                at: string | null;
+                reason: string | null;
+            } | null;
+            /**
+             * Format: date-time
+             * @description When the ticket last changed
+             */
+            updatedAt: string;
+            /**
+             * Format: int64
+             * @description Starts at 1, +1 per change; the ETag is "<ticketId>.<version>"
+             */
+            version: number;
+            /** @description The first 50 messages, oldest first, the description first; internal notes for agents only */
+            comments: components["schemas"]["Comment"][];
+            commentsNextCursor: string | null;
+            /** @description Its images that passed the upload check, oldest first */
+            images: components["schemas"]["TicketImage"][];
+        };
+        /** @description A message of a ticket’s conversation, with its author */
+        Comment: {
+            /** @description <ticketId>-<ULID>; the ticket id itself for the description */
+            commentId: string;
+            /** @description The ticket the comment belongs to */
+            ticketId: string;
+            /** @description A user id (Cognito sub) */
+            authorId: string;
+            /**
+             * @description request: by the requester; response: by an agent; note: an internal note, shown to agents only
+             * @enum {string}
+             */
+            kind: "request" | "response" | "note";
+            body: string;
+            /** @description true for the ticket's description, its first message */
+            isDescription: boolean;
+            /**
+             * Format: date-time
+             * @description When it was posted
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it last changed
+             */
+            updatedAt: string;
+            editedAt: string | null;
+            author: components["schemas"]["Person"];
+        };
+        /** @description An image of a ticket that passed the upload check, with a short-lived download URL */
+        TicketImage: {
+            /** @description A ULID */
+            imageId: string;
+            /**
+             * @description The type found from the bytes (magic number), whatever the upload declared
+             * @enum {string}
+             */
+            contentType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+            /**
+             * Format: int32
+             * @description Bytes, at most 10 MiB
+             */
+            size: number;
+            /** @description The file name given when the upload was requested (no control characters) */
+            fileName?: string;
+            /**
+             * Format: date-time
+             * @description When the upload was requested
+             */
+            createdAt: string;
+            /**
+             * Format: uri
+             * @description Presigned GET URL serving the image as `contentType`, inline, named `fileName`; it stops working at `urlExpiresAt` (5 minutes): read the ticket again for a fresh one
+             */
+            url: string;
+            /**
+             * Format: date-time
+             * @description When `url` stops working
+             */
+            urlExpiresAt: string;
+        };
+        /** @description The fields to change, at least one; `assigneeId: null` unassigns. A rejection (`status: rejected`) requires a `reason`. */
+        UpdateTicketRequest: {
+            /** @constant */
+            status: "rejected";
+            /** @description Why the ticket is rejected (required) */
+            reason: string;
+            title?: string;
+            description?: string;
+            type?: components["schemas"]["TicketType"];
+            /**
+             * @description low, medium, high or urgent; `emergency` is accepted as `urgent`
+             * @enum {string}
+             */
+            priority?: "low" | "medium" | "high" | "urgent" | "emergency";
+            category?: string;
+            tags?: string[];
+            assigneeId?: string | null;
+        } | {
+            /** @enum {string} */
+            status?: "open" | "in_progress" | "pending" | "unresolved" | "resolved" | "closed" | "canceled" | "pending_approval" | "approved" | "fulfilled";
+            reason?: string;
+            title?: string;
+            description?: string;
+            type?: components["schemas"]["TicketType"];
+            /**
+             * @description low, medium, high or urgent; `emergency` is accepted as `urgent`
+             * @enum {string}
+             */
+            priority?: "low" | "medium" | "high" | "urgent" | "emergency";
+            category?: string;
+            tags?: string[];
+            assigneeId?: string | null;
+        };
+        /** @description Every editable field: one left out goes back to its default (type question, priority medium) or to empty (no category, no tags, unassigned). `status` moves the ticket only when sent; a rejection (`status: rejected`) requires a `reason`. */
+        ReplaceTicketRequest: {
+            /** @constant */
+            status: "rejected";
+            /** @description Why the ticket is rejected (required) */
+            reason: string;
+            title: string;
+            description: string;
+            /** @default question */
+            type?: components["schemas"]["TicketType"];
+            /**
+             * @description low, medium, high or urgent; `emergency` is accepted as `urgent`
+             * @default medium
+             * @enum {string}
+             */
+            priority?: "low" | "medium" | "high" | "urgent" | "emergency";
+            category?: string | null;
+            /** @default [] */
+            tags?: string[];
+            assigneeId?: string | null;
+        } | {
+            /** @enum {string} */
+            status?: "open" | "in_progress" | "pending" | "unresolved" | "resolved" | "closed" | "canceled" | "pending_approval" | "approved" | "fulfilled";
+            reason?: string;
+            title: string;
+            description: string;
+            /** @default question */
+            type?: components["schemas"]["TicketType"];
+            /**
+             * @description low, medium, high or urgent; `emergency` is accepted as `urgent`
+             * @default medium
+             * @enum {string}
+             */
+            priority?: "low" | "medium" | "high" | "urgent" | "emergency";
+            category?: string | null;
+            /** @default [] */
+            tags?: string[];
+            assigneeId?: string | null;
+        };
+        TakeTicketRequest: Record<string, never>;
+        /** @description A page of the audit trail, oldest first (at most `limit`; fewer for requesters, who do not see events about internal notes) */
+        TicketEventPage: {
+            items: components["schemas"]["TicketEvent"][];
+            nextCursor: string | null;
+        };
+        /** @description One change of a ticket: who, when, which field, from → to */
+        TicketEvent: {
+            /** @description The event id (events sort by time) */
+            eventId: string;
+            /** @description The ticket */
+            ticketId: string;
+            /**
+             * Format: date-time
+             * @description When
+             */
+            at: string;
+            actor: components["schemas"]["Person"];
+            /**
+             * @description The changed field; `created` for the creation (`to` the initial status); `comment.edited` and `comment.deleted` for a comment (`from` its id)
+             * @enum {string}
+             */
+            field: "created" | "status" | "title" | "description" | "type" | "priority" | "category" | "tags" | "assigneeId" | "decisionReason" | "comment.edited" | "comment.deleted";
+            from: string | null;
+            to: string | null;
+            /** @description About an internal note: shown to agents only */
+            internal: boolean;
+        };
+        CreateCommentRequest: {
+            body: string;
+            /** @default false */
+            internal?: boolean;
+        };
+        /** @description A page of comments (at most `limit`) */
+        CommentPage: {
+            items: components["schemas"]["Comment"][];
+            nextCursor: string | null;
+        };
+        CreateCommentOnTicketRequest: {
+            ticketId: string;
+            body: string;
+            /** @default false */
+            internal?: boolean;
+        };
+        EditCommentRequest: {
+            body: string;
+        };
+        CreateImageUploadRequest: {
+            /** @description The file type (File.type), e.g. image/png; one of the image types or 415 */
+            contentType: string;
+            /** @description The file name (File.name), shown with the image; no control characters */
+            fileName?: string;
+            /**
+             * Format: int64
+             * @description The file size (File.size), bytes; over 10 MiB answers 413
+             */
+            size?: number;
+        };
+        /** @description An image waiting for its upload */
+        ImageUpload: {
+            /** @description A ULID */
+            imageId: string;
+            /**
+             * @description Always `pending`: the image shows on the ticket once its bytes pass the check after the upload
+             * @constant
+             */
+            status: "pending";
+            upload: components["schemas"]["PresignedPost"];
+            /**
+             * Format: int32
+             * @description Largest file the form accepts, bytes: always 10485760 (10 MiB)
+             */
+            maxBytes: number;
+        };
+        /** @description A presigned POST: a multipart/form-data form for one object. It can be sent more than once until it expires; each upload is checked again. */
+        PresignedPost: {
+            /**
+             * Format: uri
+             * @description Where to POST the multipart/form-data form: the images bucket
+             */
+            url: string;
+            /** @description Form fields to send as they are, before the file: `key`, `Content-Type`, `bucket`, `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-Security-Token` (with temporary credentials only), `Policy` and `X-Amz-Signature`. The file goes last, in a field named `file`. The policy lets the form write only this image, with the declared Content-Type, 1 byte to 10 MiB. */
+            fields: {
+                [key: string]: string;
+            };
+            /**
+             * Format: date-time
+             * @description When the policy expires (5 minutes after the request); S3 refuses the form after it
+             */
+            expiresAt: string;
+        };
+        /** @description The approval form: approve (a reason is optional) or reject (a reason is required) */
+        DecideApprovalRequest: {
+            /** @constant */
+            decision: "approve";
+            /** @description Why, optional; shown to the requester */
+            reason?: string;
+        } | {
+            /** @constant */
+            decision: "reject";
+            /** @description Why, required: not blank; shown to the requester */
+            reason: string;
+        };
+        /** @description A look at the delivery dead-letter queue; nothing consumed */
+        DeadLetterList: {
+            /**
+             * Format: int64
+             * @description The dead-letter queue's ApproximateNumberOfMessages (visible messages; SQS updates it within a minute)
+             */
+            approximateNumberOfMessages: number;
+            /** @description At most `limit` dead letters, oldest sentAt first */
+            items: components["schemas"]["DeadLetter"][];
+        };
+        /** @description A message of the delivery dead-letter queue, summarised by `kind` (never its body): `intent` a notification the sender gave up on, `record` a stream record the notifier could not plan, `unreadable` a body that is neither. Texts read from the body are cut to their limit, ending in … */
+        DeadLetter: {
+            /** @description The SQS message id (the queue's own) */
+            messageId: string;
+            sentAt: string | "";
+            /**
+             * Format: int64
+             * @description ApproximateReceiveCount: SQS counts every receive, the peeks of this listing included
+             */
+            receiveCount: number;
+            /** @constant */
+            kind: "intent";
+            /** @enum {string} */
+            type: "approval_requested" | "approval_decided" | "status_changed" | "assigned" | "agent_response" | "requester_reply";
+            /** @description The ticket the notification is about */
+            ticketId: string;
+            /** @description Who it is for: requester, assignee, or a user id */
+            recipient: string;
+            /** @description The stream record it was planned from (its eventID) */
+            eventId: string;
+        } | {
+            /** @description The SQS message id (the queue's own) */
+            messageId: string;
+            sentAt: string | "";
+            /**
+             * Format: int64
+             * @description ApproximateReceiveCount: SQS counts every receive, the peeks of this listing included
+             */
+            receiveCount: number;
+            /** @constant */
+            kind: "record";
+            eventId: string | null;
+            eventName: string | null;
+            /** @description Why planning failed (the error, without the values it read) */
+            reason: string;
+        } | {
+            /** @description The SQS message id (the queue's own) */
+            messageId: string;
+            sentAt: string | "";
+            /**
+             * Format: int64
+             * @description ApproximateReceiveCount: SQS counts every receive, the peeks of this listing included
+             */
+            receiveCount: number;
+            /** @constant */
+            kind: "unreadable";
+            /** @description Why the body is not a delivery message: not JSON, or which fields are wrong */
+            reason: string;
+        };
+        RedriveDeadLettersRequest: {
+            /**
+             * Format: int32
+             * @description Most messages to move, 1-1000
+             * @default 100
+             */
+            max?: number;
+        };
+        /** @description What one redrive did; `moved` + `failed` is at most the `max` asked for */
+        RedriveResult: {
+            /**
+             * Format: int32
+             * @description Sent to the delivery queue and deleted from the dead-letter queue
+             */
+            moved: number;
+            /**
+             * Format: int32
+             * @description Received but not sent, or sent but not deleted: back in the dead-letter queue within 60 s
+             */
+            failed: number;
+            /**
+             * Format: int64
+             * @description The dead-letter queue's ApproximateNumberOfMessages afterwards: call again while it is above 0
+             */
+            remaining: number;
+        };
     };
-    /** @description RFC 9457 problem details. `errors` lists the fields at fault (400 validation-error, 422); other extension members are named by the route (e.g. `allowed`, the statuses a ticket may move to). */
-    ProblemOutput: {
-      /** @description The problem type: /problems/<slug> */
-      type: string;
-      title: string;
-      status: number;
-      detail?: string;
-      errors?: {
-        /** @enum {string} */
-        in: 'body' | 'query' | 'path' | 'header';
-        /** @description JSON Pointer (RFC 6901) */
-        pointer: string;
-        detail: string;
-      }[];
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: {
+        /** @description Strong ETag of the resource ("<id>.<version>"); send it back as If-Match. */
+        ETag: string;
+        /** @description The URL of the created resource. */
+        Location: string;
+        /** @description true when an Idempotency-Key retry answers the first response again. */
+        "Idempotency-Replayed": "true";
+        /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
+        "Retry-After": number;
+        /** @description The request's Origin, when it is one of the deployment's allowed browser origins (context corsOrigins): API Gateway adds it, by the HTTP API CORS configuration, to what the function answers a request that carries an Origin header. Absent without a matching Origin, and on API Gateway's own { message } answers. */
+        "Access-Control-Allow-Origin": string;
     };
-    /** @description An error API Gateway answers itself (the JWT authorizer, the stage throttle): only a message. */
-    GatewayMessageOutput: {
-      message: string;
-    };
-    /** @description An OpenAPI 3.1 document (https://spec.openapis.org/oas/v3.1.0) */
-    OpenApiDocument: {
-      openapi: string;
-    } & {
-      [key: string]: unknown;
-    };
-    SignUpRequest: {
-      /** Format: email */
-      email: string;
-      password: string & (unknown & unknown & unknown);
-      name: string;
-      phone?: string;
-      smsOptIn?: boolean;
-    };
-    LogInRequest: {
-      /** Format: email */
-      email: string;
-      password: string;
-    };
-    NewPasswordRequest: {
-      session: string;
-      newPassword: string & (unknown & unknown & unknown);
-    };
-    RefreshRequest: {
-      refreshToken: string;
-    };
-    LogOutRequest: {
-      refreshToken: string;
-    };
-    CreateUserRequest: {
-      /** Format: email */
-      email: string;
-      name: string;
-      /** @description A role name (built-in: admin, agent, requester) */
-      role: string;
-      phone?: string;
-      smsOptIn?: boolean;
-    };
-    UpdateUserRequest: {
-      name?: string;
-      /** Format: email */
-      email?: string;
-      phone?: string | null;
-      smsOptIn?: boolean;
-      password?: string & (unknown & unknown & unknown);
-      currentPassword?: string;
-      /** @description A role name (built-in: admin, agent, requester) */
-      role?: string;
-      disabled?: boolean;
-    };
-    ReplaceUserRequest: {
-      name: string;
-      /** Format: email */
-      email: string;
-      phone?: string;
-      smsOptIn: boolean;
-      password?: string & (unknown & unknown & unknown);
-      currentPassword?: string;
-      /** @description A role name (built-in: admin, agent, requester) */
-      role?: string;
-      disabled?: boolean;
-    };
-    CreateRoleRequest: {
-      /** @description A role name (built-in: admin, agent, requester) */
-      name: string;
-      description?: string;
-      permissions: {
-        canViewAll?: boolean;
-        canEditAll?: boolean;
-        canDeleteAll?: boolean;
-        canManageUsers?: boolean;
-        canManageTickets?: boolean;
-        canAssignTickets?: boolean;
-        canCreateTickets?: boolean;
-      };
-    };
-    UpdateRoleRequest: {
-      description?: string | null;
-      permissions?: {
-        canViewAll?: boolean;
-        canEditAll?: boolean;
-        canDeleteAll?: boolean;
-        canManageUsers?: boolean;
-        canManageTickets?: boolean;
-        canAssignTickets?: boolean;
-        canCreateTickets?: boolean;
-      };
-    };
-    ReplaceRoleRequest: {
-      description?: string;
-      permissions: {
-        canViewAll: boolean;
-        canEditAll: boolean;
-        canDeleteAll: boolean;
-        canManageUsers: boolean;
-        canManageTickets: boolean;
-        canAssignTickets: boolean;
-        canCreateTickets: boolean;
-      };
-    };
-    CreateTicketRequest: {
-      title: string;
-      description: string;
-      /**
-       * @default question
-       * @enum {string}
-       */
-      type: 'incident' | 'question' | 'problem' | 'task' | 'request';
-      /**
-       * @default medium
-       * @enum {string}
-       */
-      priority: 'low' | 'medium' | 'high' | 'urgent';
-      category?: string;
-      tags?: string[];
-      /** @description A user id (Cognito sub) */
-      approverId?: string;
-    };
-    UpdateTicketRequest: {
-      /** @enum {string} */
-      status?:
-        | 'open'
-        | 'in_progress'
-        | 'pending'
-        | 'unresolved'
-        | 'resolved'
-        | 'closed'
-        | 'canceled'
-        | 'pending_approval'
-        | 'approved'
-        | 'rejected'
-        | 'fulfilled';
-      reason?: string;
-      title?: string;
-      description?: string;
-      /** @enum {string} */
-      type?: 'incident' | 'question' | 'problem' | 'task' | 'request';
-      /** @enum {string} */
-      priority?: 'low' | 'medium' | 'high' | 'urgent';
-      category?: string;
-      tags?: string[];
-      assigneeId?: string | null;
-    };
-    ReplaceTicketRequest: {
-      title: string;
-      description: string;
-      /**
-       * @default question
-       * @enum {string}
-       */
-      type: 'incident' | 'question' | 'problem' | 'task' | 'request';
-      /**
-       * @default medium
-       * @enum {string}
-       */
-      priority: 'low' | 'medium' | 'high' | 'urgent';
-      category?: string | null;
-      /** @default [] */
-      tags: string[];
-      assigneeId?: string | null;
-      /** @enum {string} */
-      status?:
-        | 'open'
-        | 'in_progress'
-        | 'pending'
-        | 'unresolved'
-        | 'resolved'
-        | 'closed'
-        | 'canceled'
-        | 'pending_approval'
-        | 'approved'
-        | 'rejected'
-        | 'fulfilled';
-      reason?: string;
-    };
-    TakeTicketRequest: Record<string, never>;
-    CreateCommentRequest: {
-      body: string;
-      /** @default false */
-      internal: boolean;
-    };
-    CreateCommentOnTicketRequest: {
-      ticketId: string;
-      body: string;
-      /** @default false */
-      internal: boolean;
-    };
-    EditCommentRequest: {
-      body: string;
-    };
-    CreateImageUploadRequest: {
-      contentType: string;
-      fileName?: string;
-      size?: number;
-    };
-    /** @description An HTML page */
-    HtmlPage: string;
-    DecideApprovalRequest: {
-      /** @enum {string} */
-      decision: 'approve' | 'reject';
-      reason?: string;
-    };
-    RedriveDeadLettersRequest: {
-      /**
-       * @description Most messages to move, 1-1000
-       * @default 100
-       */
-      max: number;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  GetHealth: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The service is up */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "status": "ok",
-           *       "links": {
-           *         "docs": "/docs",
-           *         "openapi": "/openapi.json"
-           *       }
-           *     }
-           */
-          'application/json': components['schemas']['HealthOutput'];
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  GetOpenApi: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description This document */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "openapi": "3.1.0"
-           *     }
-           */
-          'application/json': components['schemas']['OpenApiDocument'];
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  SignUp: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SignUpRequest'];
-      };
-    };
-    responses: {
-      /** @description The account; log in next */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  LogIn: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LogInRequest'];
-      };
-    };
-    responses: {
-      /** @description Tokens: send accessToken as a Bearer token */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  SetNewPassword: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['NewPasswordRequest'];
-      };
-    };
-    responses: {
-      /** @description Tokens, as /auth/login answers them */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  RefreshTokens: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RefreshRequest'];
-      };
-    };
-    responses: {
-      /** @description New access and ID tokens */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  LogOut: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LogOutRequest'];
-      };
-    };
-    responses: {
-      /** @description Logged out */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  GetMe: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The caller profile, role and permissions */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  ListUsers: {
-    parameters: {
-      query?: {
-        limit?: number;
-        cursor?: string;
-        /** @description A role name (built-in: admin, agent, requester) */
-        role?: string;
-        /** @description Start of the name */
-        name?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description { items, nextCursor } */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  CreateUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateUserRequest'];
-      };
-    };
-    responses: {
-      /** @description The user and temporaryPassword, with Location */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description You may not do this (/problems/forbidden) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/forbidden",
-           *       "title": "You may not do this",
-           *       "status": 403,
-           *       "detail": "Your role may not do this."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/forbidden';
-            /** @constant */
-            status?: 403;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  GetUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description A user id (Cognito sub) */
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The user with createdTickets and assignedTickets */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  ReplaceUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description A user id (Cognito sub) */
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ReplaceUserRequest'];
-      };
-    };
-    responses: {
-      /** @description The user */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  DeleteUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description A user id (Cognito sub) */
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Disabled */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description You may not do this (/problems/forbidden) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/forbidden",
-           *       "title": "You may not do this",
-           *       "status": 403,
-           *       "detail": "Your role may not do this."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/forbidden';
-            /** @constant */
-            status?: 403;
-          };
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  UpdateUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description A user id (Cognito sub) */
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateUserRequest'];
-      };
-    };
-    responses: {
-      /** @description The user */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  ListApprovers: {
-    parameters: {
-      query: {
-        limit?: number;
-        cursor?: string;
-        /** @description Start of the name */
-        name: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description { items: [{ userId, name, email }], nextCursor } */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  ListRoles: {
-    parameters: {
-      query?: {
-        limit?: number;
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description { items, nextCursor }; each role with its flags and usersCount */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description You may not do this (/problems/forbidden) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/forbidden",
-           *       "title": "You may not do this",
-           *       "status": 403,
-           *       "detail": "Your role may not do this."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/forbidden';
-            /** @constant */
-            status?: 403;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  CreateRole: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateRoleRequest'];
-      };
-    };
-    responses: {
-      /** @description The role, with Location */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description You may not do this (/problems/forbidden) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/forbidden",
-           *       "title": "You may not do this",
-           *       "status": 403,
-           *       "detail": "Your role may not do this."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/forbidden';
-            /** @constant */
-            status?: 403;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  GetRole: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description A role name (built-in: admin, agent, requester) */
-        roleName: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The role */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description You may not do this (/problems/forbidden) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/forbidden",
-           *       "title": "You may not do this",
-           *       "status": 403,
-           *       "detail": "Your role may not do this."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/forbidden';
-            /** @constant */
-            status?: 403;
-          };
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  ReplaceRole: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description A role name (built-in: admin, agent, requester) */
-        roleName: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ReplaceRoleRequest'];
-      };
-    };
-    responses: {
-      /** @description The role; its users get the new flags within 60 s */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description You may not do this (/problems/forbidden) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/forbidden",
-           *       "title": "You may not do this",
-           *       "status": 403,
-           *       "detail": "Your role may not do this."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/forbidden';
-            /** @constant */
-            status?: 403;
-          };
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  DeleteRole: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description A role name (built-in: admin, agent, requester) */
-        roleName: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description You may not do this (/problems/forbidden) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/forbidden",
-           *       "title": "You may not do this",
-           *       "status": 403,
-           *       "detail": "Your role may not do this."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/forbidden';
-            /** @constant */
-            status?: 403;
-          };
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  UpdateRole: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description A role name (built-in: admin, agent, requester) */
-        roleName: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateRoleRequest'];
-      };
-    };
-    responses: {
-      /** @description The role; its users get the new flags within 60 s */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description You may not do this (/problems/forbidden) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/forbidden",
-           *       "title": "You may not do this",
-           *       "status": 403,
-           *       "detail": "Your role may not do this."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/forbidden';
-            /** @constant */
-            status?: 403;
-          };
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  ListTickets: {
-    parameters: {
-      query?: {
-        limit?: number;
-        cursor?: string;
-        status?:
-          | 'open'
-          | 'in_progress'
-          | 'pending'
-          | 'unresolved'
-          | 'resolved'
-          | 'closed'
-          | 'canceled'
-          | 'pending_approval'
-          | 'approved'
-          | 'rejected'
-          | 'fulfilled';
-        priority?: 'low' | 'medium' | 'high' | 'urgent';
-        type?: 'incident' | 'question' | 'problem' | 'task' | 'request';
-        /** @description A user id (Cognito sub) */
-        requesterId?: string;
-        /** @description A user id (Cognito sub) */
-        assigneeId?: string;
-        mine?: string;
-        assigned?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description { items, nextCursor }, newest first, people embedded */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  CreateTicket: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retrying with the same key within 24 h returns the first response (header idempotency-replayed: true) instead of creating again; the same key with another body answers 422, while the first is still running 409. */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateTicketRequest'];
-      };
-    };
-    responses: {
-      /** @description The ticket with its people embedded, with Location and ETag */
-      201: {
-        headers: {
-          /** @description true when an Idempotency-Key retry answers the first response again. */
-          'idempotency-replayed'?: 'true';
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description You may not do this (/problems/forbidden) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/forbidden",
-           *       "title": "You may not do this",
-           *       "status": 403,
-           *       "detail": "Your role may not do this."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/forbidden';
-            /** @constant */
-            status?: 403;
-          };
-        };
-      };
-      /** @description Conflict (/problems/conflict) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The request conflicts with the current state."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/conflict';
-            /** @constant */
-            status?: 409;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Idempotency-Key reused with another request (/problems/idempotency-key-reused) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/idempotency-key-reused",
-           *       "title": "Idempotency-Key reused with another request",
-           *       "status": 422,
-           *       "detail": "This Idempotency-Key was used with a different request."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/idempotency-key-reused';
-            /** @constant */
-            status?: 422;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  GetTicket: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        ticketId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The ticket with comments and images, people embedded, with ETag */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  ReplaceTicket: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        ticketId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ReplaceTicketRequest'];
-      };
-    };
-    responses: {
-      /** @description The ticket, with ETag */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
-    };
-  };
-  DeleteTicket: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        ticketId: string;
-      };
-      cookie?: never;
+    GetHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service is up */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "links": {
+                     *         "docs": "/docs",
+                     *         "openapi": "/openapi.json"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted; the rest of the ticket is cleaned up asynchronously */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    GetOpenApi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description This document */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "openapi": "3.1.0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenApiDocument"];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  UpdateTicket: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        ticketId: string;
-      };
-      cookie?: never;
+    GetDocs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reference page */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html>...</html> */
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateTicketRequest'];
-      };
+    SignUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "sam@example.com",
+                 *       "password": "Str0ng-pass-word",
+                 *       "name": "Sam Requester",
+                 *       "phone": "+15555550100",
+                 *       "smsOptIn": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["SignUpRequest"];
+            };
+        };
+        responses: {
+            /** @description The account: userId, email, name and role requester; Location is /me. Log in next */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "userId": "3c59dc04-8e91-4a7b-b2b4-6f1d0c2e7a55",
+                     *       "email": "sam@example.com",
+                     *       "name": "Sam Requester",
+                     *       "role": "requester"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NewAccount"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    responses: {
-      /** @description The changed ticket, with ETag */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    LogIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "sam@example.com",
+                 *       "password": "Str0ng-pass-word"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LogInRequest"];
+            };
+        };
+        responses: {
+            /** @description Tokens: accessToken (send it as a Bearer token), idToken, refreshToken, expiresIn seconds */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accessToken": "eyJraWQiOiJrMSIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiIzYzU5ZGMwNCJ9.c2lnbmF0dXJl",
+                     *       "idToken": "eyJraWQiOiJrMiIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiIzYzU5ZGMwNCIsIm5hbWUiOiJTYW0ifQ.c2lnbmF0dXJl",
+                     *       "refreshToken": "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.c2Vzc2lvbg.aXY.Y2lwaGVy.dGFn",
+                     *       "expiresIn": 3600,
+                     *       "tokenType": "Bearer"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Tokens"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized) */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  TakeTicket: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        ticketId: string;
-      };
-      cookie?: never;
+    SetNewPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "session": "eyJ1Ijoibm9yYUBleGFtcGxlLmNvbSIsInMiOiJBWUFCZUc0In0.0vJ8rS2mV6dQ1pN4kX7yZ3aB5cE9fH0jL2nP4rT6uW8",
+                 *       "newPassword": "Own-pass-w0rd"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Tokens, as /auth/login answers them */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accessToken": "eyJraWQiOiJrMSIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiIzYzU5ZGMwNCJ9.c2lnbmF0dXJl",
+                     *       "idToken": "eyJraWQiOiJrMiIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiIzYzU5ZGMwNCIsIm5hbWUiOiJTYW0ifQ.c2lnbmF0dXJl",
+                     *       "refreshToken": "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.c2Vzc2lvbg.aXY.Y2lwaGVy.dGFn",
+                     *       "expiresIn": 3600,
+                     *       "tokenType": "Bearer"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Tokens"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized) */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['TakeTicketRequest'];
-      };
+    RefreshTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "refreshToken": "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.c2Vzc2lvbg.aXY.Y2lwaGVy.dGFn"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description New access and ID tokens, and the refresh token sent */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accessToken": "eyJraWQiOiJrMSIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiIzYzU5ZGMwNCIsImlhdCI6MTcxNDU1ODQwMH0.c2ln",
+                     *       "idToken": "eyJraWQiOiJrMiIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiIzYzU5ZGMwNCIsIm5hbWUiOiJTYW0ifQ.c2lnbmF0dXJl",
+                     *       "refreshToken": "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.c2Vzc2lvbg.aXY.Y2lwaGVy.dGFn",
+                     *       "expiresIn": 3600,
+                     *       "tokenType": "Bearer"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Tokens"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized) */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    responses: {
-      /** @description The ticket, assigned to the caller, with ETag */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description You may not do this (/problems/forbidden) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/forbidden",
-           *       "title": "You may not do this",
-           *       "status": 403,
-           *       "detail": "Your role may not do this."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/forbidden';
-            /** @constant */
-            status?: 403;
-          };
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    LogOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "refreshToken": "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.c2Vzc2lvbg.aXY.Y2lwaGVy.dGFn"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LogOutRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged out */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  ListTicketEvents: {
-    parameters: {
-      query?: {
-        limit?: number;
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        ticketId: string;
-      };
-      cookie?: never;
+    GetMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller: profile (email, name, phone, smsOptIn), role, its permission flags, ticketsCount */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "userId": "3c59dc04-8e91-4a7b-b2b4-6f1d0c2e7a55",
+                     *       "email": "sam@example.com",
+                     *       "name": "Sam Requester",
+                     *       "phone": null,
+                     *       "smsOptIn": false,
+                     *       "role": "requester",
+                     *       "permissions": {
+                     *         "canViewAll": false,
+                     *         "canEditAll": false,
+                     *         "canDeleteAll": false,
+                     *         "canManageUsers": false,
+                     *         "canManageTickets": false,
+                     *         "canAssignTickets": false,
+                     *         "canCreateTickets": true
+                     *       },
+                     *       "ticketsCount": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description { items, nextCursor }, oldest first, the actor embedded */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    ListUsers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page of the same listing */
+                cursor?: string;
+                /** @description Only users of this role, most tickets first. Not together with name. */
+                role?: string;
+                /** @description Only users whose name starts so (case and accents do not matter), by name. Not with role. */
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor }: users with role, ticketsCount and disabled */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "userId": "3c59dc04-8e91-4a7b-b2b4-6f1d0c2e7a55",
+                     *           "name": "Sam Requester",
+                     *           "email": "sam@example.com",
+                     *           "role": "requester",
+                     *           "ticketsCount": 3,
+                     *           "disabled": false,
+                     *           "createdAt": "2024-04-22T08:30:00.000Z"
+                     *         },
+                     *         {
+                     *           "userId": "8f14e45f-ceea-4e7a-9b1c-2f5d7c3a9e01",
+                     *           "name": "Nora Agent",
+                     *           "email": "nora@example.com",
+                     *           "role": "agent",
+                     *           "ticketsCount": 0,
+                     *           "disabled": false,
+                     *           "createdAt": "2024-05-01T10:00:05.700Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "eyJwIjoie1wiMFwiOm51bGx9IiwicyI6InVzZXJzOmFsbCJ9.mC3v9Qx1Lr7sT0pZ2yWb5nE8hK4dJ6fA1gU3iO9eR0c"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  ListComments: {
-    parameters: {
-      query?: {
-        limit?: number;
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        ticketId: string;
-      };
-      cookie?: never;
+    CreateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "nora@example.com",
+                 *       "name": "Nora Agent",
+                 *       "role": "agent",
+                 *       "phone": "+15555550142",
+                 *       "smsOptIn": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateUserRequest"];
+            };
+        };
+        responses: {
+            /** @description The user with temporaryPassword (shown once); Location is the user */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "userId": "8f14e45f-ceea-4e7a-9b1c-2f5d7c3a9e01",
+                     *       "name": "Nora Agent",
+                     *       "email": "nora@example.com",
+                     *       "role": "agent",
+                     *       "ticketsCount": 0,
+                     *       "disabled": false,
+                     *       "createdAt": "2024-05-01T10:00:05.700Z",
+                     *       "phone": "+15555550142",
+                     *       "smsOptIn": true,
+                     *       "updatedAt": "2024-05-01T10:00:05.700Z",
+                     *       "temporaryPassword": "q7K-mX2p!Rf9tZ#a"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NewUser"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description { items, nextCursor }, oldest first, each with its author. The first page starts with the ticket’s description (`isDescription: true`, `kind` request, its id the ticket id); at most `limit` messages a page, description included. 404 when the ticket is not the caller’s to see. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    GetUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id (Cognito sub) */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user with createdTickets and assignedTickets: the first 10 of each, newest first, and more */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "userId": "3c59dc04-8e91-4a7b-b2b4-6f1d0c2e7a55",
+                     *       "name": "Sam Requester",
+                     *       "email": "sam@example.com",
+                     *       "role": "requester",
+                     *       "ticketsCount": 3,
+                     *       "disabled": false,
+                     *       "createdAt": "2024-04-22T08:30:00.000Z",
+                     *       "phone": null,
+                     *       "smsOptIn": false,
+                     *       "updatedAt": "2024-05-02T16:45:12.318Z",
+                     *       "createdTickets": {
+                     *         "items": [
+                     *           {
+                     *             "ticketId": "01HZX3K8Q4M7N2P5R6S9T0V1W2",
+                     *             "number": 42,
+                     *             "title": "Docking station dead",
+                     *             "type": "incident",
+                     *             "priority": "medium",
+                     *             "status": "in_progress",
+                     *             "requesterId": "3c59dc04-8e91-4a7b-b2b4-6f1d0c2e7a55",
+                     *             "assigneeId": "8f14e45f-ceea-4e7a-9b1c-2f5d7c3a9e01",
+                     *             "approverId": null,
+                     *             "requester": {
+                     *               "userId": "3c59dc04-8e91-4a7b-b2b4-6f1d0c2e7a55",
+                     *               "name": "Sam Requester",
+                     *               "email": "sam@example.com"
+                     *             },
+                     *             "assignee": {
+                     *               "userId": "8f14e45f-ceea-4e7a-9b1c-2f5d7c3a9e01",
+                     *               "name": "Nora Agent",
+                     *               "email": "nora@example.com"
+                     *             },
+                     *             "approver": null,
+                     *             "category": "hardware",
+                     *             "tags": [
+                     *               "dock"
+                     *             ],
+                     *             "createdAt": "2024-05-02T09:15:00.000Z"
+                     *           }
+                     *         ],
+                     *         "more": false
+                     *       },
+                     *       "assignedTickets": {
+                     *         "items": [],
+                     *         "more": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserProfile"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  CreateComment: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retrying with the same key within 24 h returns the first response (header idempotency-replayed: true) instead of creating again; the same key with another body answers 422, while the first is still running 409. */
-        'idempotency-key'?: string;
-      };
-      path: {
-        ticketId: string;
-      };
-      cookie?: never;
+    ReplaceUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id (Cognito sub) */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Sam Requester",
+                 *       "email": "sam.requester@example.com",
+                 *       "smsOptIn": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReplaceUserRequest"];
+            };
+        };
+        responses: {
+            /** @description The user after the change */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "userId": "3c59dc04-8e91-4a7b-b2b4-6f1d0c2e7a55",
+                     *       "name": "Sam Requester",
+                     *       "email": "sam.requester@example.com",
+                     *       "role": "requester",
+                     *       "ticketsCount": 3,
+                     *       "disabled": false,
+                     *       "createdAt": "2024-04-22T08:30:00.000Z",
+                     *       "phone": null,
+                     *       "smsOptIn": false,
+                     *       "updatedAt": "2024-05-03T11:22:09.517Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateCommentRequest'];
-      };
+    DeleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id (Cognito sub) */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Disabled */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    responses: {
-      /** @description The comment (`kind` request from the requester, response from an agent, note when internal), with its author, and Location /comments/{commentId}. 404 when the ticket is not the caller’s to see; 403 for a requester’s internal note; 409 on a closed or canceled ticket. */
-      201: {
-        headers: {
-          /** @description true when an Idempotency-Key retry answers the first response again. */
-          'idempotency-replayed'?: 'true';
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Conflict (/problems/conflict) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The request conflicts with the current state."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/conflict';
-            /** @constant */
-            status?: 409;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Idempotency-Key reused with another request (/problems/idempotency-key-reused) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/idempotency-key-reused",
-           *       "title": "Idempotency-Key reused with another request",
-           *       "status": 422,
-           *       "detail": "This Idempotency-Key was used with a different request."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/idempotency-key-reused';
-            /** @constant */
-            status?: 422;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    UpdateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user id (Cognito sub) */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Sam Q. Requester",
+                 *       "phone": "+15555550111",
+                 *       "smsOptIn": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateUserRequest"];
+            };
+        };
+        responses: {
+            /** @description The user after the change */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "userId": "3c59dc04-8e91-4a7b-b2b4-6f1d0c2e7a55",
+                     *       "name": "Sam Q. Requester",
+                     *       "email": "sam@example.com",
+                     *       "role": "requester",
+                     *       "ticketsCount": 3,
+                     *       "disabled": false,
+                     *       "createdAt": "2024-04-22T08:30:00.000Z",
+                     *       "phone": "+15555550111",
+                     *       "smsOptIn": true,
+                     *       "updatedAt": "2024-05-03T11:20:31.004Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  ListAllComments: {
-    parameters: {
-      query?: {
-        /** @description A user id (Cognito sub) */
-        authorId?: string;
-        ticketId?: string;
-        limit?: number;
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
+    ListApprovers: {
+        parameters: {
+            query: {
+                limit?: number;
+                /** @description The nextCursor of the previous page of the same listing */
+                cursor?: string;
+                /** @description The start of the name (case and accents do not matter) */
+                name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items: [{ userId, name, email }], nextCursor } */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "userId": "8f14e45f-ceea-4e7a-9b1c-2f5d7c3a9e01",
+                     *           "name": "Nora Agent",
+                     *           "email": "nora@example.com"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApproverPage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description { items, nextCursor }, newest first, each with its author. `authorId`: that person’s comments on every ticket the caller may see; `ticketId`: that ticket’s conversation, its description last. Exactly one of the two (400 otherwise). Internal notes for agents only. 403 without canViewAll or canManageTickets; 404 for a ticket the caller may not see. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    ListRoles: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor }: the built-in roles (first page only), then created roles with flags and usersCount */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "name": "admin",
+                     *           "description": null,
+                     *           "builtIn": true,
+                     *           "permissions": {
+                     *             "canViewAll": true,
+                     *             "canEditAll": true,
+                     *             "canDeleteAll": true,
+                     *             "canManageUsers": true,
+                     *             "canManageTickets": true,
+                     *             "canAssignTickets": true,
+                     *             "canCreateTickets": true
+                     *           },
+                     *           "usersCount": null,
+                     *           "createdAt": null,
+                     *           "updatedAt": null
+                     *         },
+                     *         {
+                     *           "name": "agent",
+                     *           "description": null,
+                     *           "builtIn": true,
+                     *           "permissions": {
+                     *             "canViewAll": true,
+                     *             "canEditAll": true,
+                     *             "canDeleteAll": false,
+                     *             "canManageUsers": false,
+                     *             "canManageTickets": true,
+                     *             "canAssignTickets": true,
+                     *             "canCreateTickets": false
+                     *           },
+                     *           "usersCount": null,
+                     *           "createdAt": null,
+                     *           "updatedAt": null
+                     *         },
+                     *         {
+                     *           "name": "requester",
+                     *           "description": null,
+                     *           "builtIn": true,
+                     *           "permissions": {
+                     *             "canViewAll": false,
+                     *             "canEditAll": false,
+                     *             "canDeleteAll": false,
+                     *             "canManageUsers": false,
+                     *             "canManageTickets": false,
+                     *             "canAssignTickets": false,
+                     *             "canCreateTickets": true
+                     *           },
+                     *           "usersCount": null,
+                     *           "createdAt": null,
+                     *           "updatedAt": null
+                     *         },
+                     *         {
+                     *           "name": "night-shift",
+                     *           "description": "Agents on the night shift: work and assign tickets, never delete",
+                     *           "builtIn": false,
+                     *           "permissions": {
+                     *             "canViewAll": true,
+                     *             "canEditAll": false,
+                     *             "canDeleteAll": false,
+                     *             "canManageUsers": false,
+                     *             "canManageTickets": true,
+                     *             "canAssignTickets": true,
+                     *             "canCreateTickets": false
+                     *           },
+                     *           "usersCount": 2,
+                     *           "createdAt": "2024-05-01T10:00:05.700Z",
+                     *           "updatedAt": "2024-05-03T08:12:44.031Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RolePage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  CreateCommentOnTicket: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retrying with the same key within 24 h returns the first response (header idempotency-replayed: true) instead of creating again; the same key with another body answers 422, while the first is still running 409. */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
+    CreateRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "night-shift",
+                 *       "description": "Agents on the night shift: work and assign tickets, never delete",
+                 *       "permissions": {
+                 *         "canViewAll": true,
+                 *         "canManageTickets": true,
+                 *         "canAssignTickets": true
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateRoleRequest"];
+            };
+        };
+        responses: {
+            /** @description The created role: its flags, usersCount 0 and timestamps; Location is its URL */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "night-shift",
+                     *       "description": "Agents on the night shift: work and assign tickets, never delete",
+                     *       "builtIn": false,
+                     *       "permissions": {
+                     *         "canViewAll": true,
+                     *         "canEditAll": false,
+                     *         "canDeleteAll": false,
+                     *         "canManageUsers": false,
+                     *         "canManageTickets": true,
+                     *         "canAssignTickets": true,
+                     *         "canCreateTickets": false
+                     *       },
+                     *       "usersCount": 0,
+                     *       "createdAt": "2024-05-01T10:00:05.700Z",
+                     *       "updatedAt": "2024-05-01T10:00:05.700Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CustomRole"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateCommentOnTicketRequest'];
-      };
+    GetRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A role name (built-in: admin, agent, requester) */
+                roleName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The role: a built-in one (builtIn true, no count) or a created one with usersCount */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "night-shift",
+                     *       "description": "Agents on the night shift: work and assign tickets, never delete",
+                     *       "builtIn": false,
+                     *       "permissions": {
+                     *         "canViewAll": true,
+                     *         "canEditAll": false,
+                     *         "canDeleteAll": false,
+                     *         "canManageUsers": false,
+                     *         "canManageTickets": true,
+                     *         "canAssignTickets": true,
+                     *         "canCreateTickets": false
+                     *       },
+                     *       "usersCount": 2,
+                     *       "createdAt": "2024-05-01T10:00:05.700Z",
+                     *       "updatedAt": "2024-05-03T08:12:44.031Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    responses: {
-      /** @description As POST /tickets/{ticketId}/comments, with `ticketId` in the body. 404 when the ticket is not the caller’s to see. */
-      201: {
-        headers: {
-          /** @description true when an Idempotency-Key retry answers the first response again. */
-          'idempotency-replayed'?: 'true';
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Conflict (/problems/conflict) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The request conflicts with the current state."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/conflict';
-            /** @constant */
-            status?: 409;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Idempotency-Key reused with another request (/problems/idempotency-key-reused) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/idempotency-key-reused",
-           *       "title": "Idempotency-Key reused with another request",
-           *       "status": 422,
-           *       "detail": "This Idempotency-Key was used with a different request."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/idempotency-key-reused';
-            /** @constant */
-            status?: 422;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    ReplaceRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A role name (built-in: admin, agent, requester) */
+                roleName: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "Night shift: read and work tickets only",
+                 *       "permissions": {
+                 *         "canViewAll": true,
+                 *         "canEditAll": false,
+                 *         "canDeleteAll": false,
+                 *         "canManageUsers": false,
+                 *         "canManageTickets": true,
+                 *         "canAssignTickets": false,
+                 *         "canCreateTickets": false
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReplaceRoleRequest"];
+            };
+        };
+        responses: {
+            /** @description The replaced role; its users get the new flags within 60 s */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "night-shift",
+                     *       "description": "Night shift: read and work tickets only",
+                     *       "builtIn": false,
+                     *       "permissions": {
+                     *         "canViewAll": true,
+                     *         "canEditAll": false,
+                     *         "canDeleteAll": false,
+                     *         "canManageUsers": false,
+                     *         "canManageTickets": true,
+                     *         "canAssignTickets": false,
+                     *         "canCreateTickets": false
+                     *       },
+                     *       "usersCount": 2,
+                     *       "createdAt": "2024-05-01T10:00:05.700Z",
+                     *       "updatedAt": "2024-05-03T08:12:44.031Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CustomRole"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  GetComment: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        commentId: string;
-      };
-      cookie?: never;
+    DeleteRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A role name (built-in: admin, agent, requester) */
+                roleName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description The comment with its author. 404 when its ticket is not the caller’s to see, or it is an internal note and the caller is not an agent. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    UpdateRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A role name (built-in: admin, agent, requester) */
+                roleName: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "permissions": {
+                 *         "canEditAll": true
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateRoleRequest"];
+            };
+        };
+        responses: {
+            /** @description The changed role; its users get the new flags within 60 s */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "night-shift",
+                     *       "description": "Agents on the night shift: work and assign tickets, never delete",
+                     *       "builtIn": false,
+                     *       "permissions": {
+                     *         "canViewAll": true,
+                     *         "canEditAll": true,
+                     *         "canDeleteAll": false,
+                     *         "canManageUsers": false,
+                     *         "canManageTickets": true,
+                     *         "canAssignTickets": true,
+                     *         "canCreateTickets": false
+                     *       },
+                     *       "usersCount": 2,
+                     *       "createdAt": "2024-05-01T10:00:05.700Z",
+                     *       "updatedAt": "2024-05-03T08:12:44.031Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CustomRole"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  ReplaceComment: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        commentId: string;
-      };
-      cookie?: never;
+    ListTickets: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: components["schemas"]["TicketStatus"];
+                /** @description low, medium, high or urgent; `emergency` is accepted as `urgent` */
+                priority?: "low" | "medium" | "high" | "urgent" | "emergency";
+                type?: components["schemas"]["TicketType"];
+                /** @description A user id (Cognito sub) */
+                requesterId?: string;
+                /** @description A user id (Cognito sub) */
+                assigneeId?: string;
+                /** @description `true`: tickets the caller opened (requesterId = the caller) */
+                mine?: "true" | "false";
+                /** @description `true`: tickets assigned to the caller (assigneeId = the caller) */
+                assigned?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ticket summaries, newest first, people embedded; nextCursor continues the same list */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "number": 1042,
+                     *           "title": "Printer on floor 2 jams",
+                     *           "type": "incident",
+                     *           "priority": "urgent",
+                     *           "status": "in_progress",
+                     *           "requesterId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *           "assigneeId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *           "approverId": null,
+                     *           "requester": {
+                     *             "userId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *             "name": "Rita Requester",
+                     *             "email": "rita@example.com"
+                     *           },
+                     *           "assignee": {
+                     *             "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *             "name": "Sam Support",
+                     *             "email": "sam.support@example.com"
+                     *           },
+                     *           "approver": null,
+                     *           "category": "hardware",
+                     *           "tags": [
+                     *             "printer",
+                     *             "floor-2"
+                     *           ],
+                     *           "createdAt": "2026-12-01T08:30:12.345Z"
+                     *         },
+                     *         {
+                     *           "ticketId": "01JDQ7K2H3M4N5P6Q7R8S9T0V1",
+                     *           "number": 1038,
+                     *           "title": "VPN drops every hour",
+                     *           "type": "question",
+                     *           "priority": "medium",
+                     *           "status": "pending",
+                     *           "requesterId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *           "assigneeId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *           "approverId": null,
+                     *           "requester": {
+                     *             "userId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *             "name": "Rita Requester",
+                     *             "email": "rita@example.com"
+                     *           },
+                     *           "assignee": {
+                     *             "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *             "name": "Sam Support",
+                     *             "email": "sam.support@example.com"
+                     *           },
+                     *           "approver": null,
+                     *           "category": null,
+                     *           "tags": [],
+                     *           "createdAt": "2026-11-30T16:02:44.018Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "eyJwIjoie1wiMFwiOm51bGx9IiwicyI6InRpY2tldHM6YWxsIn0.c2lnbmF0dXJl"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TicketPage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['EditCommentRequest'];
-      };
+    CreateTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key within 24 h returns the first response (header idempotency-replayed: true) instead of creating again; the same key with another body answers 422, while the first is still running 409. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Printer on floor 2 jams",
+                 *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                 *       "type": "incident",
+                 *       "priority": "emergency",
+                 *       "category": "hardware",
+                 *       "tags": [
+                 *         "printer",
+                 *         "floor-2"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateTicketRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket opened by the caller, its people embedded: status open, or pending_approval with an approver (who is mailed a link). Location /tickets/{ticketId}, ETag. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "idempotency-replayed": components["headers"]["Idempotency-Replayed"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *       "number": 1042,
+                     *       "title": "Printer on floor 2 jams",
+                     *       "type": "incident",
+                     *       "priority": "urgent",
+                     *       "status": "open",
+                     *       "requesterId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *       "assigneeId": null,
+                     *       "approverId": null,
+                     *       "requester": {
+                     *         "userId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *         "name": "Rita Requester",
+                     *         "email": "rita@example.com"
+                     *       },
+                     *       "assignee": null,
+                     *       "approver": null,
+                     *       "category": "hardware",
+                     *       "tags": [
+                     *         "printer",
+                     *         "floor-2"
+                     *       ],
+                     *       "createdAt": "2026-12-01T08:30:12.345Z",
+                     *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "decision": null,
+                     *       "updatedAt": "2026-12-01T08:30:12.345Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with another request; Your request cannot be carried out (/problems/idempotency-key-reused, /problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused with another request",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used with a different request."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/idempotency-key-reused" | "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    responses: {
-      /** @description The edited comment (`editedAt` set) with its author. Author or canEditAll (else 403); 404 as GET; 409 for the description (edit it through PATCH /tickets/{ticketId}) or on a closed or canceled ticket. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    GetTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket with the first 50 messages of its conversation (the description first; internal notes for agents only) and its ready images with 5-minute download URLs, people and authors embedded. ETag. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *       "number": 1042,
+                     *       "title": "Printer on floor 2 jams",
+                     *       "type": "incident",
+                     *       "priority": "urgent",
+                     *       "status": "in_progress",
+                     *       "requesterId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *       "assigneeId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *       "approverId": null,
+                     *       "requester": {
+                     *         "userId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *         "name": "Rita Requester",
+                     *         "email": "rita@example.com"
+                     *       },
+                     *       "assignee": {
+                     *         "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *         "name": "Sam Support",
+                     *         "email": "sam.support@example.com"
+                     *       },
+                     *       "approver": null,
+                     *       "category": "hardware",
+                     *       "tags": [
+                     *         "printer",
+                     *         "floor-2"
+                     *       ],
+                     *       "createdAt": "2026-12-01T08:30:12.345Z",
+                     *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "decision": null,
+                     *       "updatedAt": "2026-12-01T08:40:01.500Z",
+                     *       "version": 3,
+                     *       "comments": [
+                     *         {
+                     *           "commentId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "authorId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *           "kind": "request",
+                     *           "body": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *           "isDescription": true,
+                     *           "createdAt": "2026-12-01T08:30:12.345Z",
+                     *           "updatedAt": "2026-12-01T08:40:01.500Z",
+                     *           "editedAt": null,
+                     *           "author": {
+                     *             "userId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *             "name": "Rita Requester",
+                     *             "email": "rita@example.com"
+                     *           }
+                     *         },
+                     *         {
+                     *           "commentId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2-01JDQ9C4D5E6F7G8H9J0K1M2N3",
+                     *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "authorId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *           "kind": "response",
+                     *           "body": "Thanks, we are on our way with a new fuser unit.",
+                     *           "isDescription": false,
+                     *           "createdAt": "2026-12-01T08:41:05.120Z",
+                     *           "updatedAt": "2026-12-01T08:41:05.120Z",
+                     *           "editedAt": null,
+                     *           "author": {
+                     *             "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *             "name": "Sam Support",
+                     *             "email": "sam.support@example.com"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "commentsNextCursor": null,
+                     *       "images": [
+                     *         {
+                     *           "imageId": "01JDQ9A7B8C9D0E1F2G3H4J5K6",
+                     *           "contentType": "image/png",
+                     *           "size": 48213,
+                     *           "fileName": "error-e203.png",
+                     *           "createdAt": "2026-12-01T08:31:40.210Z",
+                     *           "url": "https://helpdesk-images-123456789012.s3.eu-west-1.amazonaws.com/tickets/01JDQ8Z3M4N5P6Q7R8S9T0V1W2/images/01JDQ9A7B8C9D0E1F2G3H4J5K6?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
+                     *           "urlExpiresAt": "2026-12-01T08:50:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TicketThread"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  DeleteComment: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        commentId: string;
-      };
-      cookie?: never;
+    ReplaceTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the resource as last read ("<id>.<version>"), or *: the change is made only if the resource is still at that version (412 otherwise, also for an ETag of another resource). */
+                "if-match"?: string;
+            };
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Printer on floor 2 jams (error E-203)",
+                 *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                 *       "type": "incident",
+                 *       "priority": "urgent",
+                 *       "category": "hardware",
+                 *       "tags": [
+                 *         "printer"
+                 *       ],
+                 *       "assigneeId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReplaceTicketRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket after the replacement, people embedded. ETag of the new version. Errors as PATCH. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *       "number": 1042,
+                     *       "title": "Printer on floor 2 jams (error E-203)",
+                     *       "type": "incident",
+                     *       "priority": "urgent",
+                     *       "status": "in_progress",
+                     *       "requesterId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *       "assigneeId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *       "approverId": null,
+                     *       "requester": {
+                     *         "userId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *         "name": "Rita Requester",
+                     *         "email": "rita@example.com"
+                     *       },
+                     *       "assignee": {
+                     *         "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *         "name": "Sam Support",
+                     *         "email": "sam.support@example.com"
+                     *       },
+                     *       "approver": null,
+                     *       "category": "hardware",
+                     *       "tags": [
+                     *         "printer"
+                     *       ],
+                     *       "createdAt": "2026-12-01T08:30:12.345Z",
+                     *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "decision": null,
+                     *       "updatedAt": "2026-12-01T08:45:00.000Z",
+                     *       "version": 4
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict; This status change is not allowed (/problems/conflict, /problems/invalid-transition) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict" | "/problems/invalid-transition";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description The resource has changed since you read it (/problems/precondition-failed) */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "The resource has changed since you read it",
+                     *       "status": 412,
+                     *       "detail": "Read the resource again and retry with its current version."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/precondition-failed";
+                        /** @constant */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted; the audit trail records `comment.deleted` (internal for a note). Author or canDeleteAll (else 403); 404 as GET; 409 for the description (it cannot be deleted) or on a closed or canceled ticket (except for canDeleteAll). */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    DeleteTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the resource as last read ("<id>.<version>"), or *: the change is made only if the resource is still at that version (412 otherwise, also for an ETag of another resource). */
+                "if-match"?: string;
+            };
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; the rest of the ticket is cleaned up asynchronously */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description The resource has changed since you read it (/problems/precondition-failed) */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "The resource has changed since you read it",
+                     *       "status": 412,
+                     *       "detail": "Read the resource again and retry with its current version."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/precondition-failed";
+                        /** @constant */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  UpdateComment: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        commentId: string;
-      };
-      cookie?: never;
+    UpdateTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the resource as last read ("<id>.<version>"), or *: the change is made only if the resource is still at that version (412 otherwise, also for an ETag of another resource). */
+                "if-match"?: string;
+            };
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "in_progress",
+                 *       "priority": "high"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateTicketRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket after the change (as it was when nothing differs), people embedded. ETag of the new version. 403 for a field, the assignee (canAssignTickets) or a status move the caller may not make; 409 invalid-transition with `allowed`, or conflict when the content is frozen; 422 for an assignee who is not an agent or admin. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *       "number": 1042,
+                     *       "title": "Printer on floor 2 jams",
+                     *       "type": "incident",
+                     *       "priority": "high",
+                     *       "status": "in_progress",
+                     *       "requesterId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *       "assigneeId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *       "approverId": null,
+                     *       "requester": {
+                     *         "userId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *         "name": "Rita Requester",
+                     *         "email": "rita@example.com"
+                     *       },
+                     *       "assignee": {
+                     *         "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *         "name": "Sam Support",
+                     *         "email": "sam.support@example.com"
+                     *       },
+                     *       "approver": null,
+                     *       "category": "hardware",
+                     *       "tags": [
+                     *         "printer",
+                     *         "floor-2"
+                     *       ],
+                     *       "createdAt": "2026-12-01T08:30:12.345Z",
+                     *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "decision": null,
+                     *       "updatedAt": "2026-12-01T08:45:00.000Z",
+                     *       "version": 4
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict; This status change is not allowed (/problems/conflict, /problems/invalid-transition) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict" | "/problems/invalid-transition";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description The resource has changed since you read it (/problems/precondition-failed) */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "The resource has changed since you read it",
+                     *       "status": 412,
+                     *       "detail": "Read the resource again and retry with its current version."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/precondition-failed";
+                        /** @constant */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['EditCommentRequest'];
-      };
+    TakeTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the resource as last read ("<id>.<version>"), or *: the change is made only if the resource is still at that version (412 otherwise, also for an ETag of another resource). */
+                "if-match"?: string;
+            };
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["TakeTicketRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket, assigned to the caller (unchanged when it was theirs already), people embedded. ETag. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *       "number": 1042,
+                     *       "title": "Printer on floor 2 jams",
+                     *       "type": "incident",
+                     *       "priority": "urgent",
+                     *       "status": "open",
+                     *       "requesterId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *       "assigneeId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *       "approverId": null,
+                     *       "requester": {
+                     *         "userId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *         "name": "Rita Requester",
+                     *         "email": "rita@example.com"
+                     *       },
+                     *       "assignee": {
+                     *         "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *         "name": "Sam Support",
+                     *         "email": "sam.support@example.com"
+                     *       },
+                     *       "approver": null,
+                     *       "category": "hardware",
+                     *       "tags": [
+                     *         "printer",
+                     *         "floor-2"
+                     *       ],
+                     *       "createdAt": "2026-12-01T08:30:12.345Z",
+                     *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "decision": null,
+                     *       "updatedAt": "2026-12-01T08:40:01.500Z",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description The resource has changed since you read it (/problems/precondition-failed) */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "The resource has changed since you read it",
+                     *       "status": 412,
+                     *       "detail": "Read the resource again and retry with its current version."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/precondition-failed";
+                        /** @constant */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    responses: {
-      /** @description The edited comment (`editedAt` set) with its author. Author or canEditAll (else 403); 404 as GET; 409 for the description (edit it through PATCH /tickets/{ticketId}) or on a closed or canceled ticket. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    ListTicketEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the audit trail, oldest first, each event with its actor embedded */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "eventId": "01JDQ8Z3N0P1Q2R3S4T5V6W7X8",
+                     *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "at": "2026-12-01T08:30:12.345Z",
+                     *           "actor": {
+                     *             "userId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *             "name": "Rita Requester",
+                     *             "email": "rita@example.com"
+                     *           },
+                     *           "field": "created",
+                     *           "from": null,
+                     *           "to": "open",
+                     *           "internal": false
+                     *         },
+                     *         {
+                     *           "eventId": "01JDQ9B0C1D2E3F4G5H6J7K8M9",
+                     *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "at": "2026-12-01T08:40:01.500Z",
+                     *           "actor": {
+                     *             "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *             "name": "Sam Support",
+                     *             "email": "sam.support@example.com"
+                     *           },
+                     *           "field": "assigneeId",
+                     *           "from": null,
+                     *           "to": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *           "internal": false
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TicketEventPage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  CreateImageUpload: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retrying with the same key within 24 h returns the first response (header idempotency-replayed: true) instead of creating again; the same key with another body answers 422, while the first is still running 409. */
-        'idempotency-key'?: string;
-      };
-      path: {
-        ticketId: string;
-      };
-      cookie?: never;
+    ListComments: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor }, oldest first, each with its author. The first page starts with the ticket’s description (`isDescription: true`, `kind` request, its id the ticket id); at most `limit` messages a page, description included. 404 when the ticket is not the caller’s to see; 422 for a cursor of another list. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "commentId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "authorId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *           "kind": "request",
+                     *           "body": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *           "isDescription": true,
+                     *           "createdAt": "2026-12-01T08:30:12.345Z",
+                     *           "updatedAt": "2026-12-01T08:30:12.345Z",
+                     *           "editedAt": null,
+                     *           "author": {
+                     *             "userId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *             "name": "Rita Requester",
+                     *             "email": "rita@example.com"
+                     *           }
+                     *         },
+                     *         {
+                     *           "commentId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2-01JDQ9C4D5E6F7G8H9J0K1M2N3",
+                     *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "authorId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *           "kind": "response",
+                     *           "body": "Thanks, we are on our way with a new fuser unit.",
+                     *           "isDescription": false,
+                     *           "createdAt": "2026-12-01T08:41:05.120Z",
+                     *           "updatedAt": "2026-12-01T08:41:05.120Z",
+                     *           "editedAt": null,
+                     *           "author": {
+                     *             "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *             "name": "Sam Support",
+                     *             "email": "sam.support@example.com"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextCursor": "eyJwIjoiMDFKRFE4WjNNNE41UDZRN1I4UzlUMFYxVzIiLCJzIjoiY29tbWVudHMifQ.c2lnbmF0dXJl"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CommentPage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateImageUploadRequest'];
-      };
+    CreateComment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key within 24 h returns the first response (header idempotency-replayed: true) instead of creating again; the same key with another body answers 422, while the first is still running 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "Thanks, we are on our way with a new fuser unit."
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateCommentRequest"];
+            };
+        };
+        responses: {
+            /** @description The comment (`kind` request from the requester, response from an agent, note when internal), with its author, and Location /comments/{commentId}. 404 when the ticket is not the caller’s to see; 403 for a requester’s internal note; 409 on a closed or canceled ticket. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "idempotency-replayed": components["headers"]["Idempotency-Replayed"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "commentId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2-01JDQ9C4D5E6F7G8H9J0K1M2N3",
+                     *       "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *       "authorId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *       "kind": "response",
+                     *       "body": "Thanks, we are on our way with a new fuser unit.",
+                     *       "isDescription": false,
+                     *       "createdAt": "2026-12-01T08:41:05.120Z",
+                     *       "updatedAt": "2026-12-01T08:41:05.120Z",
+                     *       "editedAt": null,
+                     *       "author": {
+                     *         "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *         "name": "Sam Support",
+                     *         "email": "sam.support@example.com"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with another request (/problems/idempotency-key-reused) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused with another request",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used with a different request."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/idempotency-key-reused";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    responses: {
-      /** @description A presigned POST for the upload */
-      201: {
-        headers: {
-          /** @description true when an Idempotency-Key retry answers the first response again. */
-          'idempotency-replayed'?: 'true';
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Conflict (/problems/conflict) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The request conflicts with the current state."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/conflict';
-            /** @constant */
-            status?: 409;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Idempotency-Key reused with another request (/problems/idempotency-key-reused) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/idempotency-key-reused",
-           *       "title": "Idempotency-Key reused with another request",
-           *       "status": 422,
-           *       "detail": "This Idempotency-Key was used with a different request."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/idempotency-key-reused';
-            /** @constant */
-            status?: 422;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    ListAllComments: {
+        parameters: {
+            query?: {
+                /** @description A user id (Cognito sub) */
+                authorId?: string;
+                ticketId?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor }, newest first, each with its author. `authorId`: that person’s comments on every ticket the caller may see; `ticketId`: that ticket’s conversation, its description last. Exactly one of the two (422 otherwise, checked after the permission, as is a cursor of another list). Internal notes for agents only. 403 without canViewAll or canManageTickets; 404 for a ticket the caller may not see. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "commentId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2-01JDQ9C4D5E6F7G8H9J0K1M2N3",
+                     *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "authorId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *           "kind": "response",
+                     *           "body": "Thanks, we are on our way with a new fuser unit.",
+                     *           "isDescription": false,
+                     *           "createdAt": "2026-12-01T08:41:05.120Z",
+                     *           "updatedAt": "2026-12-01T08:41:05.120Z",
+                     *           "editedAt": null,
+                     *           "author": {
+                     *             "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *             "name": "Sam Support",
+                     *             "email": "sam.support@example.com"
+                     *           }
+                     *         },
+                     *         {
+                     *           "commentId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "authorId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *           "kind": "request",
+                     *           "body": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *           "isDescription": true,
+                     *           "createdAt": "2026-12-01T08:30:12.345Z",
+                     *           "updatedAt": "2026-12-01T08:30:12.345Z",
+                     *           "editedAt": null,
+                     *           "author": {
+                     *             "userId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *             "name": "Rita Requester",
+                     *             "email": "rita@example.com"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CommentPage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  ShowApproval: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        token: string;
-      };
-      cookie?: never;
+    CreateCommentOnTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key within 24 h returns the first response (header idempotency-replayed: true) instead of creating again; the same key with another body answers 422, while the first is still running 409. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                 *       "body": "Thanks, we are on our way with a new fuser unit.",
+                 *       "internal": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateCommentOnTicketRequest"];
+            };
+        };
+        responses: {
+            /** @description The comment with its author, and Location /comments/{commentId}: as POST /tickets/{ticketId}/comments, with `ticketId` in the body. 404 when the ticket is not the caller’s to see. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "idempotency-replayed": components["headers"]["Idempotency-Replayed"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "commentId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2-01JDQ9C4D5E6F7G8H9J0K1M2N3",
+                     *       "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *       "authorId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *       "kind": "response",
+                     *       "body": "Thanks, we are on our way with a new fuser unit.",
+                     *       "isDescription": false,
+                     *       "createdAt": "2026-12-01T08:41:05.120Z",
+                     *       "updatedAt": "2026-12-01T08:41:05.120Z",
+                     *       "editedAt": null,
+                     *       "author": {
+                     *         "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *         "name": "Sam Support",
+                     *         "email": "sam.support@example.com"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with another request (/problems/idempotency-key-reused) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused with another request",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used with a different request."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/idempotency-key-reused";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description Confirmation page */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /** @example <!doctype html><html>...</html> */
-          'text/html': components['schemas']['HtmlPage'];
-        };
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    GetComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The comment with its author. 404 when its ticket is not the caller’s to see, or it is an internal note and the caller is not an agent. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "commentId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2-01JDQ9C4D5E6F7G8H9J0K1M2N3",
+                     *       "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *       "authorId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *       "kind": "response",
+                     *       "body": "Thanks, we are on our way with a new fuser unit.",
+                     *       "isDescription": false,
+                     *       "createdAt": "2026-12-01T08:41:05.120Z",
+                     *       "updatedAt": "2026-12-01T08:41:05.120Z",
+                     *       "editedAt": null,
+                     *       "author": {
+                     *         "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *         "name": "Sam Support",
+                     *         "email": "sam.support@example.com"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  DecideApproval: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        token: string;
-      };
-      cookie?: never;
+    ReplaceComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "Thanks, we are on our way with a new fuser unit (about 20 minutes)."
+                 *     }
+                 */
+                "application/json": components["schemas"]["EditCommentRequest"];
+            };
+        };
+        responses: {
+            /** @description The edited comment (`editedAt` set) with its author. Author or canEditAll (else 403); 404 as GET; 409 for the description (edit it through PATCH /tickets/{ticketId}) or on a closed or canceled ticket. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "commentId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2-01JDQ9C4D5E6F7G8H9J0K1M2N3",
+                     *       "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *       "authorId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *       "kind": "response",
+                     *       "body": "Thanks, we are on our way with a new fuser unit (about 20 minutes).",
+                     *       "isDescription": false,
+                     *       "createdAt": "2026-12-01T08:41:05.120Z",
+                     *       "updatedAt": "2026-12-01T08:43:40.002Z",
+                     *       "editedAt": "2026-12-01T08:43:40.002Z",
+                     *       "author": {
+                     *         "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *         "name": "Sam Support",
+                     *         "email": "sam.support@example.com"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/x-www-form-urlencoded': components['schemas']['DecideApprovalRequest'];
-      };
+    DeleteComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; the audit trail records `comment.deleted` (internal for a note). Author or canDeleteAll (else 403); 404 as GET; 409 for the description (it cannot be deleted) or on a closed or canceled ticket (except for canDeleteAll). */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    responses: {
-      /** @description Result page */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /** @example <!doctype html><html>...</html> */
-          'text/html': components['schemas']['HtmlPage'];
-        };
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Not found (/problems/not-found) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "The ticket was not found."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/not-found';
-            /** @constant */
-            status?: 404;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    UpdateComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "Thanks, we are on our way with a new fuser unit (about 20 minutes)."
+                 *     }
+                 */
+                "application/json": components["schemas"]["EditCommentRequest"];
+            };
+        };
+        responses: {
+            /** @description The edited comment (`editedAt` set) with its author. Author or canEditAll (else 403); 404 as GET; 409 for the description (edit it through PATCH /tickets/{ticketId}) or on a closed or canceled ticket. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "commentId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2-01JDQ9C4D5E6F7G8H9J0K1M2N3",
+                     *       "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *       "authorId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *       "kind": "response",
+                     *       "body": "Thanks, we are on our way with a new fuser unit (about 20 minutes).",
+                     *       "isDescription": false,
+                     *       "createdAt": "2026-12-01T08:41:05.120Z",
+                     *       "updatedAt": "2026-12-01T08:43:40.002Z",
+                     *       "editedAt": "2026-12-01T08:43:40.002Z",
+                     *       "author": {
+                     *         "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *         "name": "Sam Support",
+                     *         "email": "sam.support@example.com"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  ListDeadLetters: {
-    parameters: {
-      query?: {
-        /** @description Dead letters to show, 1-50 */
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
+    CreateImageUpload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key within 24 h returns the first response (header idempotency-replayed: true) instead of creating again; the same key with another body answers 422, while the first is still running 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "contentType": "image/png",
+                 *       "fileName": "broken-screen.png",
+                 *       "size": 48213
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateImageUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description The pending image `{ imageId, status, upload, maxBytes }`: `upload` is the presigned POST */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "idempotency-replayed": components["headers"]["Idempotency-Replayed"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "imageId": "01JDQ9A7B8C9D0E1F2G3H4J5K6",
+                     *       "status": "pending",
+                     *       "upload": {
+                     *         "url": "https://helpdesk-images-123456789012.s3.eu-west-1.amazonaws.com/",
+                     *         "fields": {
+                     *           "Content-Type": "image/png",
+                     *           "bucket": "helpdesk-images-123456789012",
+                     *           "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+                     *           "X-Amz-Credential": "ASIAEXAMPLEKEYID1234/20261201/eu-west-1/s3/aws4_request",
+                     *           "X-Amz-Date": "20261201T093000Z",
+                     *           "X-Amz-Security-Token": "IQoJb3JpZ2luX2VjEXAMPLEsessiontoken",
+                     *           "key": "tickets/01JDQ8Z3M4N5P6Q7R8S9T0V1W2/images/01JDQ9A7B8C9D0E1F2G3H4J5K6",
+                     *           "Policy": "eyJleHBpcmF0aW9uIjoiMjAyNi0xMi0wMVQwOTozNTowMFoiLCJjb25kaXRpb25zIjpbXX0=",
+                     *           "X-Amz-Signature": "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+                     *         },
+                     *         "expiresAt": "2026-12-01T09:35:00Z"
+                     *       },
+                     *       "maxBytes": 10485760
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImageUpload"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Payload too large (/problems/payload-too-large) */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "Too large."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                        /** @constant */
+                        status?: 413;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with another request (/problems/idempotency-key-reused) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused with another request",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used with a different request."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/idempotency-key-reused";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description { approximateNumberOfMessages, items } */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid (/problems/validation-error) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description You may not do this (/problems/forbidden) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/forbidden",
-           *       "title": "You may not do this",
-           *       "status": 403,
-           *       "detail": "Your role may not do this."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/forbidden';
-            /** @constant */
-            status?: 403;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    ShowApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of the approval link (43 base64url characters) */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The confirmation page: the ticket (title, requester, priority, type, description) and the form */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html>...</html> */
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html>...</html> */
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html>...</html> */
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html>...</html> */
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            /** @description An HTML page that says why */
+            410: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html>...</html> */
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
-  RedriveDeadLetters: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    DecideApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of the approval link (43 base64url characters) */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "decision": "reject",
+                 *       "reason": "Use the spare stock in room 4"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": components["schemas"]["DecideApprovalRequest"];
+            };
+        };
+        responses: {
+            /** @description The result page: the ticket approved or rejected, with the reason given */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html>...</html> */
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html>...</html> */
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html>...</html> */
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html>...</html> */
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html>...</html> */
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            /** @description An HTML page that says why */
+            410: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html>...</html> */
+                    "text/html": components["schemas"]["HtmlPage"];
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RedriveDeadLettersRequest'];
-      };
+    ListDeadLetters: {
+        parameters: {
+            query?: {
+                /** @description Dead letters to show, 1-50 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Up to `limit` dead letters, oldest first, each summarised, and the queue's approximate message count */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "approximateNumberOfMessages": 3,
+                     *       "items": [
+                     *         {
+                     *           "messageId": "5fea7756-0ea4-451a-a703-a558b933e274",
+                     *           "sentAt": "2026-11-30T22:14:03.512Z",
+                     *           "receiveCount": 2,
+                     *           "kind": "intent",
+                     *           "type": "approval_requested",
+                     *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "recipient": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
+                     *           "eventId": "c81e728d9d4c2f636f067f89cc14862c"
+                     *         },
+                     *         {
+                     *           "messageId": "0b4c8a51-2d2f-4c43-9f3e-7d1a6e5b2c90",
+                     *           "sentAt": "2026-11-30T23:02:41.007Z",
+                     *           "receiveCount": 1,
+                     *           "kind": "record",
+                     *           "eventId": "eccbc87e4b5ce2fe28308fd9f2a7baf3",
+                     *           "eventName": "MODIFY",
+                     *           "reason": "UnreadableRecordError: Stream record eccbc87e4b5ce2fe28308fd9f2a7baf3: ticket image lacks or mistypes status"
+                     *         },
+                     *         {
+                     *           "messageId": "a87ff679-a2f3-471d-8f0a-c9e1b2d3e4f5",
+                     *           "sentAt": "2026-12-01T07:45:19.230Z",
+                     *           "receiveCount": 1,
+                     *           "kind": "unreadable",
+                     *           "reason": "The body is not JSON."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeadLetterList"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-    responses: {
-      /** @description { moved, failed, remaining } */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/validation-error",
-           *       "title": "Your request is not valid",
-           *       "status": 400,
-           *       "detail": "Some fields are invalid."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/validation-error' | '/problems/malformed-request';
-            /** @constant */
-            status?: 400;
-          };
-        };
-      };
-      /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unauthorized",
-           *       "title": "Authentication is required",
-           *       "status": 401,
-           *       "detail": "Sign in and send the access token as a Bearer token."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unauthorized';
-            /** @constant */
-            status?: 401;
-          };
-          /**
-           * @example {
-           *       "message": "Unauthorized"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description You may not do this (/problems/forbidden) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/forbidden",
-           *       "title": "You may not do this",
-           *       "status": 403,
-           *       "detail": "Your role may not do this."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/forbidden';
-            /** @constant */
-            status?: 403;
-          };
-        };
-      };
-      /** @description Unsupported media type (/problems/unsupported-media-type) */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Send application/json, not text/plain."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/unsupported-media-type';
-            /** @constant */
-            status?: 415;
-          };
-        };
-      };
-      /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying (set by the service; API Gateway throttling sends none). */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/too-many-requests",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Too many attempts; wait and retry."
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/too-many-requests';
-            /** @constant */
-            status?: 429;
-          };
-          /**
-           * @example {
-           *       "message": "Too Many Requests"
-           *     }
-           */
-          'application/json': components['schemas']['GatewayMessageOutput'];
-        };
-      };
-      /** @description Internal server error (/problems/internal-error) */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "/problems/internal-error",
-           *       "title": "Internal server error",
-           *       "status": 500,
-           *       "detail": "Internal server error"
-           *     }
-           */
-          'application/problem+json': components['schemas']['ProblemOutput'] & {
-            /** @enum {string} */
-            type?: '/problems/internal-error';
-            /** @constant */
-            status?: 500;
-          };
-        };
-      };
+    RedriveDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "max": 100
+                 *     }
+                 */
+                "application/json": components["schemas"]["RedriveDeadLettersRequest"];
+            };
+        };
+        responses: {
+            /** @description What the redrive did: messages `moved` and `failed`, and those `remaining` in the dead-letter queue */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "moved": 3,
+                     *       "failed": 0,
+                     *       "remaining": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RedriveResult"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
     };
-  };
 }

@@ -1,7 +1,9 @@
 /**
  * `POST /approvals/{token}` (public; the link is the credential): the form on the confirmation page posts
  * `decision=approve|reject` and `reason` (required to reject). Moves the ticket to `approved` or `rejected`; the
- * stream notifier then tells the requester. Answers HTML pages; a missing reason re-shows the form with a 400.
+ * stream notifier then tells the requester. Answers HTML pages: 200 the result; 400 the confirmation page again
+ * with the form's first issue (no decision, no reason to reject); 403, 404, 409 or 410 the page of a link that
+ * cannot be used (`linkProblemStatus`). A body that is not a form is refused with 415 problem+json.
  */
 
 import { decideWithLink, inspectLink } from '#shared/approvals/operations.ts';
@@ -13,21 +15,14 @@ import {
 } from '#shared/approvals/pages.ts';
 import { decideApprovalRoute } from '#shared/approvals/routes.ts';
 import { DecideApprovalBody } from '#shared/approvals/schemas.ts';
-import { Problem } from '#shared/platform/http/problem.ts';
 import { html } from '#shared/platform/http/responses.ts';
 import { readBody, route } from '#shared/platform/http/route.ts';
 import { findUser } from '#shared/users/profiles.ts';
 
-// The form is parsed here rather than by the route wrapper: a missing reason re-shows the page, not problem+json.
+// The form is parsed here rather than by the route wrapper: a form that breaks the rules re-shows the page, not
+// problem+json.
 export const handler = route(decideApprovalRoute, async ({ params, event }) => {
-  let raw: unknown;
-  try {
-    raw = readBody(event, decideApprovalRoute.bodyType);
-  } catch (error) {
-    if (error instanceof Problem) raw = undefined;
-    else throw error;
-  }
-  const parsed = DecideApprovalBody.safeParse(raw ?? {});
+  const parsed = DecideApprovalBody.safeParse(readBody(event, decideApprovalRoute.bodyType) ?? {});
   if (!parsed.success) {
     const state = await inspectLink(params.token);
     if (!state.usable)

@@ -1,12 +1,15 @@
 /**
- * `POST /tickets/{ticketId}/images`: ask for an image upload. Answers 201 with a presigned POST the browser
- * sends the file with, straight to S3; the image stays `pending` until the object-created check
+ * `POST /tickets/{ticketId}/images`: ask for an image upload. Answers 201 `{ imageId, status: 'pending', upload,
+ * maxBytes }` (`ImageUpload`) with `Location: /tickets/<ticketId>/images/<imageId>`: `upload` is a presigned POST
+ * the browser sends the file with, straight to S3; the image stays `pending` until the object-created check
  * (`functions/images/on-object-created.ts`) finds the bytes good.
  *
  * 404 when the ticket does not exist or the caller may not see it; 409 when the ticket is closed or canceled;
  * 415 for a content type that is not an allowed image type; 413 for a declared size over the limit.
  */
+import type * as z from 'zod/mini';
 import { requestImageUpload } from '#shared/images/operations.ts';
+import type { ImageUploadView } from '#shared/images/responses.ts';
 import { createImageUploadRoute } from '#shared/images/routes.ts';
 import { MAX_IMAGE_BYTES } from '#shared/images/rules.ts';
 import { idempotentRoute } from '#shared/platform/http/idempotency-key.ts';
@@ -16,8 +19,11 @@ import { findVisibleTicket } from '#shared/tickets/operations.ts';
 export const handler = idempotentRoute(createImageUploadRoute, async (input) => {
   const ticket = await findVisibleTicket(input.actor, input.params.ticketId);
   const { image, upload } = await requestImageUpload(input.actor, ticket, input.body);
-  return created(
-    { imageId: image.imageId, status: image.status, upload, maxBytes: MAX_IMAGE_BYTES },
-    `/tickets/${ticket.ticketId}/images/${image.imageId}`,
-  );
+  const body: z.output<typeof ImageUploadView> = {
+    imageId: image.imageId,
+    status: image.status,
+    upload,
+    maxBytes: MAX_IMAGE_BYTES,
+  };
+  return created(body, `/tickets/${ticket.ticketId}/images/${image.imageId}`);
 });

@@ -6,9 +6,9 @@ import { created } from '#shared/platform/http/responses.ts';
 import { route } from '#shared/platform/http/route.ts';
 import { createRole } from '#shared/roles/operations.ts';
 import { createRoleRoute } from '#shared/roles/routes.ts';
-import { roleView } from '#shared/roles/views.ts';
+import { customRoleView } from '#shared/roles/views.ts';
 
 export const handler = route(createRoleRoute, async ({ body }) => {
   const role = await createRole(body);
-  return created(roleView(role), `/roles/${role.name}`);
+  return created(customRoleView(role), `/roles/${role.name}`);
 });

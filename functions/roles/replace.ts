@@ -6,8 +6,8 @@ import { ok } from '#shared/platform/http/responses.ts';
 import { route } from '#shared/platform/http/route.ts';
 import { changeRole } from '#shared/roles/operations.ts';
 import { replaceRoleRoute } from '#shared/roles/routes.ts';
-import { roleView } from '#shared/roles/views.ts';
+import { customRoleView } from '#shared/roles/views.ts';
 
 export const handler = route(replaceRoleRoute, async ({ params, body }) =>
-  ok(roleView(await changeRole(params.roleName, body, { replace: true }))),
+  ok(customRoleView(await changeRole(params.roleName, body, { replace: true }))),
 );

@@ -6,8 +6,8 @@ import { ok } from '#shared/platform/http/responses.ts';
 import { route } from '#shared/platform/http/route.ts';
 import { changeRole } from '#shared/roles/operations.ts';
 import { updateRoleRoute } from '#shared/roles/routes.ts';
-import { roleView } from '#shared/roles/views.ts';
+import { customRoleView } from '#shared/roles/views.ts';
 
 export const handler = route(updateRoleRoute, async ({ params, body }) =>
-  ok(roleView(await changeRole(params.roleName, body))),
+  ok(customRoleView(await changeRole(params.roleName, body))),
 );

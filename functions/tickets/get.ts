@@ -4,11 +4,13 @@
  * download URLs; the people it names and the comments' authors embedded (one BatchGetItem). 404 when it does not
  * exist or is not the caller's to see. `ETag` for `If-Match`.
  */
+import type * as z from 'zod/mini';
 import { commentAuthorIds, commentViewWith } from '#shared/comments/views.ts';
 import { imageViews } from '#shared/images/views.ts';
 import { etagOf, ok } from '#shared/platform/http/responses.ts';
 import { route } from '#shared/platform/http/route.ts';
 import { readThread } from '#shared/tickets/operations.ts';
+import type { TicketThreadView } from '#shared/tickets/responses.ts';
 import { getTicketRoute } from '#shared/tickets/routes.ts';
 import { ticketPeopleIds, ticketView } from '#shared/tickets/views.ts';
 import { findUsers } from '#shared/users/profiles.ts';
@@ -19,13 +21,11 @@ export const handler = route(getTicketRoute, async ({ params, actor }) => {
     findUsers([...ticketPeopleIds([ticket]), ...commentAuthorIds(comments)]),
     imageViews(images),
   ]);
-  return ok(
-    {
-      ...ticketView(ticket, people),
-      comments: comments.map(commentViewWith(people)),
-      commentsNextCursor,
-      images: imageList,
-    },
-    { etag: etagOf(ticket.ticketId, ticket.version) },
-  );
+  const thread: z.output<typeof TicketThreadView> = {
+    ...ticketView(ticket, people),
+    comments: comments.map(commentViewWith(people)),
+    commentsNextCursor,
+    images: imageList,
+  };
+  return ok(thread, { etag: etagOf(ticket.ticketId, ticket.version) });
 });

@@ -1,6 +1,7 @@
 /**
  * `POST /auth/logout`: revoke the refresh token sent in the body; every access token issued to the caller so far
- * is refused from the next request on. 204; 400 when Cognito does not know the refresh token.
+ * is refused from the next request on. 204; 422 when Cognito does not know the refresh token (the access tokens
+ * are refused all the same).
  */
 import { route } from '#shared/platform/http/route.ts';
 import { logOutRoute } from '#shared/users/routes.ts';

@@ -4,7 +4,7 @@
  * Narrower than `grantReadData` / `grantWriteData`: no Scan (the product forbids Scan on request paths), no
  * stream actions, and the indexes are named one by one (`table/index/gsi1` ...) instead of `table/index/*`, so
  * the policies carry no wildcard at all. The SQS grants name each queue by its ARN, with only the actions the
- * operation calls.
+ * operation calls. `docs:read` names one object by its full key.
  */
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -89,6 +89,8 @@ export interface GrantTargets {
   readonly deliveryQueue: IQueue;
   /** Its dead-letter queue (`DataStack.deliveryDeadLetterQueue`). */
   readonly deliveryDeadLetterQueue: IQueue;
+  /** ARN of the one object the docs page presigns, `<docs bucket ARN>/<key>` (`DocsAssets.scriptObjectArn`). */
+  readonly docsScriptObjectArn: string;
 }
 
 /** ARN pattern of the image objects: `<bucket ARN>/tickets/*`. */
@@ -187,6 +189,15 @@ export function applyGrants(grantee: IGrantable, grants: readonly Grant[], targe
             sid: 'DeliveriesSend',
             actions: [...deliveryRedriveActions],
             resources: [targets.deliveryQueue.queueArn],
+          }),
+        );
+        break;
+      case 'docs:read':
+        grantee.grantPrincipal.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'DocsScriptRead',
+            actions: ['s3:GetObject'],
+            resources: [targets.docsScriptObjectArn],
           }),
         );
         break;

@@ -2,7 +2,19 @@
  * API: the HTTP API, one Lambda function per route row (`shared/routes.ts`), each with least-privilege
  * IAM built from the row's `grants`, the Cognito JWT authorizer on every route that is not `public`, and the secret that
  * signs pagination cursors. The delivery queues come from the data stack; only the dead-letter routes
- * (`deliveries:*` grants) see them.
+ * (`deliveries:*` grants) see them. The docs assets bucket (`lib/constructs/docs-assets.ts`) holds the script of
+ * the API reference page; only `GET /docs` (`docs:read`) may read it.
+ *
+ * What API Gateway answers itself, and why it stays as it is:
+ * - No route for a request: the `$default` route sends every request no row matches to one small function that
+ *   answers 404 `application/problem+json` (`notFoundFallback` in shared/platform/routes.ts), so unknown paths look
+ *   like every other error of the API. CORS preflights never reach it: with CORS configured, API Gateway answers
+ *   `OPTIONS` itself ("Configure CORS for HTTP APIs").
+ * - The JWT authorizer's refusal stays 401 `{"message":"Unauthorized"}` with a `www-authenticate: Bearer ...`
+ *   header ("Troubleshooting issues with HTTP API JWT authorizers"): HTTP APIs have no gateway responses (a REST
+ *   API feature), so the body of an authorizer refusal cannot be reshaped. The OpenAPI document says so
+ *   (`GatewayMessage`), and the local gateway answers the same.
+ * - Throttling (429) and integration failures (500/502/503) are the gateway's own `{"message": ...}` bodies too.
  */
 import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -27,7 +39,9 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { isPublicRoute, type Route } from '#shared/platform/route-table.ts';
+import { notFoundFallback } from '#shared/platform/routes.ts';
 import { routes } from '#shared/routes.ts';
+import { DocsAssets } from '../constructs/docs-assets.ts';
 import { applyGrants, imageKeyPrefix, imageObjectsArn } from '../constructs/grants.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import type { DeployConfig } from '../deploy-config.ts';
@@ -39,6 +53,9 @@ import type { DeployConfig } from '../deploy-config.ts';
 export const publicRouteReasons: Record<string, string> = {
   GetHealth: 'Liveness probe for monitors and load tests; returns no data.',
   GetOpenApi: 'The OpenAPI document describes the public contract of the API; it holds no data.',
+  GetDocs:
+    'The API reference page renders the public OpenAPI document; it holds no data, and its presigned URL opens ' +
+    'only the reference viewer script.',
   SignUp:
     'Self sign-up creates the account, so the caller has no token yet; Cognito and the function validate input.',
   LogIn: 'Exchanges email and password for tokens, so the caller has no token yet.',
@@ -78,6 +95,10 @@ export class ApiStack extends Stack {
   readonly url: string;
   readonly functions: ReadonlyMap<string, ServiceFunction>;
   readonly cursorSigningKey: Secret;
+  /** The bucket of the API reference page's script. */
+  readonly docsAssets: DocsAssets;
+  /** The `$default` route's function: 404 problem+json for every request no route matches. */
+  readonly notFound: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -160,12 +181,14 @@ export class ApiStack extends Stack {
     // Explicitly named import (not an automatic reference): gives the `<ARN>/tickets/*` resources a stable
     // string, used by the acknowledgements below.
     const imagesBucketArn = Fn.importValue(props.imagesBucketArnExportName);
+    this.docsAssets = new DocsAssets(this, 'DocsAssets', { config });
     const grantTargets = {
       table,
       imageObjectsArn: imageObjectsArn(imagesBucketArn),
       userPoolArn: userPool.userPoolArn,
       deliveryQueue,
       deliveryDeadLetterQueue,
+      docsScriptObjectArn: this.docsAssets.scriptObjectArn,
     };
 
     const functions = new Map<string, ServiceFunction>();
@@ -175,6 +198,7 @@ export class ApiStack extends Stack {
       const writesTable = grants.includes('table:write');
       const usesImages = grants.includes('images:read') || grants.includes('images:upload');
       const usesDeliveries = grants.includes('deliveries:inspect') || grants.includes('deliveries:redrive');
+      const readsDocs = grants.includes('docs:read');
 
       const fn = new ServiceFunction(this, route.id, {
         entry: route.entry,
@@ -191,6 +215,13 @@ export class ApiStack extends Stack {
             ? {
                 DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,
                 DELIVERY_DEAD_LETTER_QUEUE_URL: deliveryDeadLetterQueue.queueUrl,
+              }
+            : {}),
+          // The deployed bucket's name: the function waits until the script is in place.
+          ...(readsDocs
+            ? {
+                DOCS_BUCKET: this.docsAssets.deployedBucket.bucketName,
+                DOCS_SCRIPT_KEY: this.docsAssets.scriptKey,
               }
             : {}),
         },
@@ -230,6 +261,26 @@ export class ApiStack extends Stack {
       }
     }
     this.functions = functions;
+
+    // Every request no row matches: 404 problem+json instead of API Gateway's {"message":"Not Found"}.
+    this.notFound = new ServiceFunction(this, notFoundFallback.id, {
+      entry: notFoundFallback.entry,
+      description: notFoundFallback.summary,
+      config,
+      environment: {},
+    });
+    const defaultRoute = new HttpRoute(this, `${notFoundFallback.id}Route`, {
+      httpApi: this.api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: new HttpLambdaIntegration(`${notFoundFallback.id}Integration`, this.notFound.function),
+      authorizer: none,
+    });
+    Validations.of(defaultRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'The $default route only answers 404 problem+json for paths no route matches; its function touches ' +
+        'nothing (no grant), so there is nothing to authorize.',
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.url });
   }

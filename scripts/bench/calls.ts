@@ -747,6 +747,7 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
   const handlerRequests: HandlerRequests = {
     GetHealth: () => ({ method: 'GET', path: '/health' }),
     GetOpenApi: () => ({ method: 'GET', path: '/openapi.json' }),
+    GetDocs: () => ({ method: 'GET', path: '/docs' }),
     SignUp: () => signUp(1000 + timedSignUps++),
     LogIn: logIn,
     RefreshTokens: refresh,

@@ -2,10 +2,17 @@
  * The local API Gateway: an HTTP server that serves the route table (`shared/routes.ts`) the way an HTTP
  * API with Lambda proxy integrations (payload format 2.0) and a Cognito JWT authorizer does.
  *
- * - Route selection: exact paths before `{param}` paths before `{proxy+}`; no route (or another method) →
+ * - Route selection: exact paths before `{param}` paths before `{proxy+}`; no route (or another method) → the
+ *   `$default` route's function when one is given (`fallback`: the deployed API's 404 problem+json,
+ *   `notFoundFallback` in shared/platform/routes.ts; its event has `routeKey: '$default'`), else API Gateway's own
  *   404 `{"message":"Not Found"}`. CORS preflights (`OPTIONS`) are answered by the gateway (permissive, local).
  * - `authenticated` routes: the JWT is verified before the function runs (`jwt-authorizer.ts`); failure →
- *   401 `{"message":"Unauthorized"}`. Claims reach the handler as strings in `requestContext.authorizer.jwt`.
+ *   401 `{"message":"Unauthorized"}` (exactly those 26 bytes, `content-type: application/json`) with a
+ *   `www-authenticate: Bearer` challenge, as HTTP API's JWT authorizer answers; its body cannot be changed (HTTP
+ *   APIs have no gateway responses). For a token it refuses, AWS adds parameters to the challenge
+ *   (`Bearer scope="" error="invalid_token" error_description="the token does not have a valid audience"`,
+ *   "Troubleshooting issues with HTTP API JWT authorizers"); locally the challenge is the bare `Bearer` for every
+ *   refusal. Claims reach the handler as strings in `requestContext.authorizer.jwt`.
  * - The event: `APIGatewayProxyEventV2WithJWTAuthorizer` (lower-cased headers, `cookies`, comma-joined repeated
  *   query keys, `pathParameters`, text bodies as is and everything else base64 with `isBase64Encoded`).
  * - The result: `statusCode`/`headers`/`cookies`/`body` (base64-decoded when `isBase64Encoded`); a bare object or
@@ -160,13 +167,20 @@ export interface RequestFacts {
   readonly localPort: number;
 }
 
-/** Builds the payload format 2.0 event for a matched route (without the authorizer part). */
+/** The route key of the HTTP API's catch-all route. */
+export const DEFAULT_ROUTE_KEY = '$default';
+
+/**
+ * Builds the payload format 2.0 event for a matched route, or for the `$default` route (without the authorizer
+ * part).
+ */
 export function buildEvent(
   facts: RequestFacts,
-  route: Route,
+  route: Pick<Route, 'method' | 'path'> | typeof DEFAULT_ROUTE_KEY,
   pathParameters: Record<string, string>,
   requestId: string,
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const routeKey = route === DEFAULT_ROUTE_KEY ? DEFAULT_ROUTE_KEY : `${route.method} ${route.path}`;
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
   for (const [name, values] of Object.entries(facts.headers)) {
@@ -190,7 +204,7 @@ export function buildEvent(
   const text = isTextContentType(headers['content-type']);
   const event = {
     version: '2.0',
-    routeKey: `${route.method} ${route.path}`,
+    routeKey,
     rawPath: facts.rawPath,
     rawQueryString: facts.rawQueryString,
     ...(cookies?.length ? { cookies } : {}),
@@ -212,7 +226,7 @@ export function buildEvent(
         userAgent: headers['user-agent'] ?? '',
       },
       requestId,
-      routeKey: `${route.method} ${route.path}`,
+      routeKey,
       stage: '$default',
       time: apiGatewayTime(now),
       timeEpoch: now.getTime(),
@@ -265,6 +279,11 @@ export interface GatewayOptions {
   readonly logError: (line: string, error?: unknown) => void;
   /** Local-only endpoints by `METHOD /path` (they are no part of the API and get no authorizer). */
   readonly localEndpoints?: Readonly<Record<string, LocalEndpoint>>;
+  /**
+   * The `$default` route's function (no authorizer): every request no route matches goes to it. Without it, such
+   * requests get API Gateway's own 404 `{"message":"Not Found"}`.
+   */
+  readonly fallback?: { readonly id: string; readonly entry: string };
 }
 
 export interface Gateway {
@@ -323,17 +342,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return 'CORS preflight';
     }
     const matched = route(method, rawPath);
-    if (!matched) {
+    if (!matched && !options.fallback) {
       send(res, message(404, 'Not Found'), origin, requestId);
       return '-';
     }
+    const target = matched ? matched.route : options.fallback;
+    if (!target) throw new Error('unreachable: no route and no fallback');
     let body: Buffer;
     try {
       body = await readBody(req);
     } catch (error) {
       if (!(error instanceof PayloadTooLargeError)) throw error;
       send(res, message(413, 'Request Entity Too Large'), origin, requestId);
-      return matched.route.id;
+      return target.id;
     }
     const event = buildEvent(
       {
@@ -346,11 +367,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         protocol: `HTTP/${req.httpVersion}`,
         localPort: req.socket.localPort ?? options.port,
       },
-      matched.route,
-      matched.pathParameters,
+      matched ? matched.route : DEFAULT_ROUTE_KEY,
+      matched ? matched.pathParameters : {},
       requestId,
     );
-    if (!isPublicRoute(matched.route)) {
+    if (matched && !isPublicRoute(matched.route)) {
       const authorization = await options.authorize(req.headers.authorization);
       if (!authorization.ok) {
         options.log(`${method} ${rawPath}: 401 (${authorization.reason})`);
@@ -361,18 +382,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     let reply: HttpReply;
     try {
-      const handler = await loadHandler(matched.route.entry);
-      reply = toHttpReply(await handler(event, lambdaContext(matched.route.id)));
+      const handler = await loadHandler(target.entry);
+      reply = toHttpReply(await handler(event, lambdaContext(target.id)));
     } catch (error) {
       if (error instanceof HandlerNotFoundError) {
-        options.logError(`${matched.route.id}: ${error.message}; answering 500 as API Gateway would`);
+        options.logError(`${target.id}: ${error.message}; answering 500 as API Gateway would`);
       } else {
-        options.logError(`${matched.route.id} (${matched.route.entry}) failed`, error);
+        options.logError(`${target.id} (${target.entry}) failed`, error);
       }
       reply = message(500, 'Internal Server Error');
     }
     send(res, reply, origin, requestId);
-    return matched.route.id;
+    return target.id;
   }
 
   const server: Server = createServer((req, res) => {

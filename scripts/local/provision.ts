@@ -1,10 +1,13 @@
 /**
  * Provisioning of the local stack, the local counterpart of the CDK data and auth stacks: the table (from the
  * shared definition in `shared/platform/table.ts`, with TTL), the user pool with its password policy, app client and
- * role groups, the images bucket's CORS rules, and the environment the handlers read (`shared/platform/config.ts`).
+ * role groups, the images bucket's CORS rules, the docs assets bucket with the API reference page's script (the
+ * counterpart of `lib/constructs/docs-assets.ts`), and the environment the handlers read (`shared/platform/config.ts`,
+ * `shared/platform/docs-page.ts`).
  *
  * Idempotent across restarts: the pool and client ids and the cursor signing key are kept in
- * `<stateDir>/stack.json`; a pool that vanished is found again by name or created anew.
+ * `<stateDir>/stack.json`; a pool that vanished is found again by name or created anew; the script is uploaded
+ * only when the stored object differs.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +29,8 @@ import {
   type DynamoDBClient,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { docsScript } from '#shared/platform/docs-script.ts';
 import { createTableInput, ttlAttribute } from '#shared/platform/table.ts';
 import { roleNames } from '#shared/roles/roles.ts';
 
@@ -67,6 +72,9 @@ export const localCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVE
 
 /** Sender of every local email (the SES emulator accepts any address; nothing leaves the machine). */
 export const localMailFrom = 'helpdesk@example.com';
+
+/** The local docs assets bucket (in AWS: `DocsAssets.bucket` of the api stack). */
+export const localDocsBucket = 'helpdesk-docs-local';
 
 export const userPoolName = 'helpdesk-local';
 export const userPoolClientName = 'helpdesk-local-app';
@@ -332,7 +340,57 @@ export function bucketCorsXml(): string {
 </CORSConfiguration>`;
 }
 
-/** The application variables of `shared/platform/config.ts`. */
+/**
+ * Creates the docs assets bucket unless it exists and stores the API reference page's script
+ * (`shared/platform/docs-script.ts`: gzipped, with its `Content-Type`, `Content-Encoding` and `Cache-Control`) at its
+ * versioned key, unless an object with the same bytes (ETag = MD5 of a single-part upload) is there already. Old
+ * versions stay, as in AWS (`prune: false`).
+ * @returns the key, and whether it was uploaded now
+ */
+export async function ensureDocsScript(
+  s3Url: string,
+  bucket: string = localDocsBucket,
+): Promise<{ key: string; uploaded: boolean }> {
+  const script = docsScript();
+  const s3 = new S3Client({
+    endpoint: s3Url,
+    region: localRegion,
+    credentials: localCredentials,
+    forcePathStyle: true,
+    // A plain Content-MD5-free PUT: s3rver does not read the SDK's default CRC32 checksum trailers.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
+  try {
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    } catch (error) {
+      if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes(errorName(error) ?? '')) throw error;
+    }
+    try {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: script.key }));
+      if (head.ETag === `"${script.md5}"` && head.ContentEncoding === script.contentEncoding) {
+        return { key: script.key, uploaded: false };
+      }
+    } catch (error) {
+      if (errorName(error) !== 'NotFound') throw error;
+    }
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: script.key,
+        Body: script.body,
+        ContentType: script.contentType,
+        ContentEncoding: script.contentEncoding,
+        CacheControl: script.cacheControl,
+      }),
+    );
+    return { key: script.key, uploaded: true };
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** The application variables of `shared/platform/config.ts` and the docs page (`shared/platform/docs-page.ts`). */
 export function applicationEnvironment(values: {
   tableName: string;
   bucket: string;
@@ -340,6 +398,8 @@ export function applicationEnvironment(values: {
   userPoolClientId: string;
   apiUrl: string;
   cursorSigningKey: string;
+  docsBucket: string;
+  docsScriptKey: string;
 }): Record<string, string> {
   return {
     TABLE_NAME: values.tableName,
@@ -350,5 +410,7 @@ export function applicationEnvironment(values: {
     PUBLIC_API_URL: values.apiUrl,
     MAIL_FROM: localMailFrom,
     CURSOR_SIGNING_KEY: values.cursorSigningKey,
+    DOCS_BUCKET: values.docsBucket,
+    DOCS_SCRIPT_KEY: values.docsScriptKey,
   };
 }

@@ -24,6 +24,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { notFoundFallback } from '#shared/platform/routes.ts';
 import { routes } from '#shared/routes.ts';
 import {
   defaultDeliverySettings,
@@ -51,10 +52,12 @@ import {
   cursorSigningKey,
   defaultPorts,
   emulatorUrls,
+  ensureDocsScript,
   ensureTable,
   ensureUserPool,
   type LocalPorts,
   localCredentials,
+  localDocsBucket,
   localRegion,
   sdkEnvironment,
 } from './provision.ts';
@@ -247,14 +250,20 @@ interface Provisioned {
   readonly env: Record<string, string>;
 }
 
-/** The counterpart of the data and auth stacks: the table, the user pool, and the handlers' environment. */
+/**
+ * The counterpart of the data and auth stacks and of the api stack's docs assets: the table, the user pool, the
+ * docs bucket with the reference page's script, and the handlers' environment.
+ */
 async function provisionResources(
   setup: StackSetup,
   emulators: Emulators,
   deliveries: LocalDeliveries,
 ): Promise<Provisioned> {
-  await ensureTable(emulators.dynamo, setup.tableName);
-  const { userPoolId, userPoolClientId } = await ensureUserPool(emulators.cognito, setup.stateDir);
+  const [, { userPoolId, userPoolClientId }, docs] = await Promise.all([
+    ensureTable(emulators.dynamo, setup.tableName),
+    ensureUserPool(emulators.cognito, setup.stateDir),
+    ensureDocsScript(setup.urls.s3, localDocsBucket),
+  ]);
   const env = {
     ...sdkEnvironment(setup.ports),
     ...applicationEnvironment({
@@ -264,6 +273,8 @@ async function provisionResources(
       userPoolClientId,
       apiUrl: setup.urls.api,
       cursorSigningKey: cursorSigningKey(setup.stateDir),
+      docsBucket: localDocsBucket,
+      docsScriptKey: docs.key,
     }),
     ...deliveries.env,
     ...(process.env.POWERTOOLS_LOG_LEVEL ? {} : { POWERTOOLS_LOG_LEVEL: setup.quiet ? 'WARN' : 'INFO' }),
@@ -320,6 +331,7 @@ async function startApi(
     authorize: createJwtAuthorizer({ issuer: userPool.issuer, audience: userPool.clientId }),
     log: setup.info,
     logError: setup.logError,
+    fallback: notFoundFallback,
     localEndpoints: {
       'POST /_local/drain': drainEndpoint,
       'GET /_local/drain': drainEndpoint,

@@ -4,6 +4,7 @@
  */
 
 import type { LinkProblem } from '#shared/approvals/operations.ts';
+import { MAX_REASON_LENGTH } from '#shared/approvals/schemas.ts';
 import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
 import type { UserItem } from '#shared/users/user.entity.ts';
 
@@ -44,7 +45,7 @@ export function confirmationPage(
 <p class="desc">${escapeHtml(ticket.description)}</p>
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post">
-<p><label for="reason">Reason (required to reject)</label><br><textarea id="reason" name="reason" maxlength="1000"></textarea></p>
+<p><label for="reason">Reason (required to reject)</label><br><textarea id="reason" name="reason" maxlength="${MAX_REASON_LENGTH}"></textarea></p>
 <button class="approve" type="submit" name="decision" value="approve">Approve</button>
 <button class="reject" type="submit" name="decision" value="reject">Reject</button>
 </form>

@@ -9,8 +9,22 @@ export const showApprovalRoute = {
   entry: 'functions/approvals/show.ts',
   permission: 'public',
   summary: 'Approval confirmation page (changes nothing)',
+  description:
+    'The page an approval link opens: the ticket and a form with Approve and Reject buttons, which posts back to ' +
+    'the same URL. Opening it changes nothing (mail scanners fetch links). A link that cannot be used answers a ' +
+    'page that says why: 404 not valid (also any token that is not 43 base64url characters), 410 expired, 409 ' +
+    'already used or no longer waiting for approval, 403 the approver may no longer decide.',
   params: ApprovalParams,
-  success: { status: 200, description: 'Confirmation page', mediaType: 'text/html' },
+  success: {
+    status: 200,
+    description:
+      'The confirmation page: the ticket (title, requester, priority, type, description) and the form',
+    mediaType: 'text/html',
+  },
+  problems: ['forbidden', 'conflict'],
+  // The pages of a link that cannot be used (`linkProblemStatus` in `shared/approvals/pages.ts`): 403 the approver
+  // may no longer decide, 404 an unknown link, 409 a link used or a ticket decided, 410 an expired link.
+  pages: [403, 404, 409, 410],
   grants: ['table:read'],
 } as const satisfies Route;
 
@@ -21,10 +35,25 @@ export const decideApprovalRoute = {
   entry: 'functions/approvals/decide.ts',
   permission: 'public',
   summary: 'Approve or reject through an approval link',
+  description:
+    "The confirmation page's form: `decision=approve` (a `reason` is optional) or `decision=reject` with a " +
+    '`reason`. Moves the ticket to approved or rejected and uses up the link; the requester is notified. A form ' +
+    'without a decision, or a rejection without a reason, re-shows the confirmation page with the message (400). ' +
+    'A link that cannot be used answers the page that says why, as GET does (403, 404, 409, 410); of two ' +
+    'concurrent decisions one wins, the other gets 409. Only application/x-www-form-urlencoded is accepted (415 ' +
+    'otherwise, as problem+json).',
   params: ApprovalParams,
   body: DecideApprovalBody,
   bodyType: 'application/x-www-form-urlencoded',
-  success: { status: 200, description: 'Result page', mediaType: 'text/html' },
+  success: {
+    status: 200,
+    description: 'The result page: the ticket approved or rejected, with the reason given',
+    mediaType: 'text/html',
+  },
+  problems: ['forbidden', 'conflict'],
+  // 400: the confirmation page again, with the form's issue; then the pages of a link that cannot be used, as
+  // GET answers them. (Listed, not spread from a shared array: a spread would keep this row in the GET bundle.)
+  pages: [400, 403, 404, 409, 410],
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 

@@ -18,13 +18,17 @@
  */
 import { ulid } from 'ulid';
 
+/** `request` (by the requester), `response` (by an agent), `note` (internal, never shown to requesters). */
+export const commentKinds = ['request', 'response', 'note'] as const;
+export type CommentKind = (typeof commentKinds)[number];
+
 export interface CommentItem {
   readonly ticketId: string;
   /** `<ticketId>-<ULID>`: the ticket it belongs to, then a ULID (comments sort by posting time). */
   readonly commentId: string;
   readonly authorId: string;
-  /** `request` (by the requester), `response` (by an agent), `note` (internal, never shown to requesters). */
-  readonly kind: 'request' | 'response' | 'note';
+  /** See {@link commentKinds}. */
+  readonly kind: CommentKind;
   readonly body: string;
   /** ISO 8601. */
   readonly createdAt: string;

@@ -202,7 +202,12 @@ function refuse(actor: Actor, found: FoundComment, change: 'edit' | 'delete'): v
 }
 
 /** The audit event of a comment change: `comment.edited` or `comment.deleted`, from the comment id. */
-function commentEvent(actor: Actor, comment: CommentItem, field: string, at: string): TicketEventItem {
+function commentEvent(
+  actor: Actor,
+  comment: CommentItem,
+  field: 'comment.edited' | 'comment.deleted',
+  at: string,
+): TicketEventItem {
   return {
     ticketId: comment.ticketId,
     eventId: ulid(),

@@ -25,7 +25,9 @@ export const createCommentRoute = {
       'The comment (`kind` request from the requester, response from an agent, note when internal), with its ' +
       'author, and Location /comments/{commentId}. 404 when the ticket is not the caller’s to see; 403 for a ' +
       'requester’s internal note; 409 on a closed or canceled ticket.',
+    headers: ['location'],
   },
+  problems: ['forbidden', 'conflict'],
   idempotent: true,
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
@@ -41,9 +43,11 @@ export const createCommentOnTicketRoute = {
   success: {
     status: 201,
     description:
-      'As POST /tickets/{ticketId}/comments, with `ticketId` in the body. 404 when the ticket is not the ' +
-      'caller’s to see.',
+      'The comment with its author, and Location /comments/{commentId}: as POST /tickets/{ticketId}/comments, ' +
+      'with `ticketId` in the body. 404 when the ticket is not the caller’s to see.',
+    headers: ['location'],
   },
+  problems: ['forbidden', 'not-found', 'conflict'],
   idempotent: true,
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
@@ -63,8 +67,10 @@ export const listCommentsRoute = {
     description:
       '{ items, nextCursor }, oldest first, each with its author. The first page starts with the ticket’s ' +
       'description (`isDescription: true`, `kind` request, its id the ticket id); at most `limit` messages a ' +
-      'page, description included. 404 when the ticket is not the caller’s to see.',
+      'page, description included. 404 when the ticket is not the caller’s to see; 422 for a cursor of another ' +
+      'list.',
   },
+  problems: ['unprocessable-content'],
   grants: ['table:read'],
 } as const satisfies Route;
 
@@ -81,9 +87,10 @@ export const listAllCommentsRoute = {
     description:
       '{ items, nextCursor }, newest first, each with its author. `authorId`: that person’s comments on every ' +
       'ticket the caller may see; `ticketId`: that ticket’s conversation, its description last. Exactly one of ' +
-      'the two (400 otherwise). Internal notes for agents only. 403 without canViewAll or canManageTickets; ' +
-      '404 for a ticket the caller may not see.',
+      'the two (422 otherwise, checked after the permission, as is a cursor of another list). Internal notes for ' +
+      'agents only. 403 without canViewAll or canManageTickets; 404 for a ticket the caller may not see.',
   },
+  problems: ['forbidden', 'not-found', 'unprocessable-content'],
   grants: ['table:read'],
 } as const satisfies Route;
 
@@ -121,6 +128,7 @@ export const updateCommentRoute = {
   params: CommentParams,
   body: EditCommentBody,
   success: editSuccess,
+  problems: ['forbidden', 'conflict'],
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 
@@ -134,6 +142,7 @@ export const replaceCommentRoute = {
   params: CommentParams,
   body: EditCommentBody,
   success: editSuccess,
+  problems: ['forbidden', 'conflict'],
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 
@@ -152,6 +161,7 @@ export const deleteCommentRoute = {
       '403); 404 as GET; 409 for the description (it cannot be deleted) or on a closed or canceled ticket ' +
       '(except for canDeleteAll).',
   },
+  problems: ['forbidden', 'conflict'],
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 

@@ -5,10 +5,11 @@
  */
 import * as z from 'zod/mini';
 import { commentIdPattern } from '#shared/comments/comment.entity.ts';
-import { defineSchema, Ulid, UserId } from '#shared/platform/schemas.ts';
+import { defineSchema, ListQuery, Ulid, UserId } from '#shared/platform/schemas.ts';
+import { notBlank } from '#shared/tickets/schemas.ts';
 
-/** A comment's text: trimmed, 1 to 10,000 characters. */
-const commentBody = () => z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000));
+/** A comment's text: not blank (`notBlank`), trimmed, 1 to 10,000 characters. */
+const commentBody = () => z.string().check(notBlank(), z.trim(), z.minLength(1), z.maxLength(10_000));
 
 export const CreateCommentBody = /* @__PURE__ */ defineSchema(() =>
   z
@@ -34,22 +35,23 @@ export type EditCommentInput = z.output<typeof EditCommentBody>;
 /** `/comments/{commentId}`: `<ticketId>-<ULID>`, or a ticket id for the ticket's description (its first message). */
 export const CommentParams = /* @__PURE__ */ defineSchema(() =>
   z.object({
-    commentId: z
-      .string()
-      .check(
-        z.regex(
-          commentIdPattern,
-          'Expected a comment id: <ticketId>-<ULID>, or a ticket id for its description',
-        ),
+    commentId: z.string().check(
+      z.regex(
+        commentIdPattern,
+        'Expected a comment id: <ticketId>-<ULID>, or a ticket id for its description',
       ),
+      // The regex fixes the length (26 or 53); said as metadata, so a wrong id still gets one message.
+      z.meta({ maxLength: 53 }),
+    ),
   }),
 );
 export type CommentParamsInput = z.output<typeof CommentParams>;
 
 /**
  * `GET /comments?authorId=&ticketId=&limit=&cursor=`: comments across tickets, filtered by author or by ticket.
- * Exactly one of the two is required (each is served by its own key); the operation checks that after the
- * caller's permission (`commentListFilter` in `policy.ts`), so a requester learns nothing from a 400.
+ * Exactly one of the two is required (each is served by its own key). Query parameters cannot say "exactly one of"
+ * in the OpenAPI document, so the operation checks it, after the caller's permission (`commentListFilter` in
+ * `policy.ts`): 422, and a requester learns nothing from it (403 first).
  */
 export const ListAllCommentsQuery = /* @__PURE__ */ defineSchema(() =>
   z.object({
@@ -57,8 +59,7 @@ export const ListAllCommentsQuery = /* @__PURE__ */ defineSchema(() =>
     authorId: z.optional(UserId),
     /** That ticket's conversation. */
     ticketId: z.optional(Ulid),
-    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
-    cursor: z.optional(z.string().check(z.maxLength(2048))),
+    ...ListQuery.shape,
   }),
 );
 export type ListAllCommentsQueryInput = z.output<typeof ListAllCommentsQuery>;

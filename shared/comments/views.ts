@@ -1,5 +1,7 @@
 /** What the API shows of a comment. Timestamps are ISO 8601 UTC strings. */
+import type * as z from 'zod/mini';
 import type { CommentItem } from '#shared/comments/comment.entity.ts';
+import type { CommentView } from '#shared/comments/responses.ts';
 import type { UserItem } from '#shared/users/user.entity.ts';
 import { personView } from '#shared/users/views.ts';
 
@@ -7,7 +9,7 @@ import { personView } from '#shared/users/views.ts';
  * A comment, or the ticket's description as its first message (`isDescription: true`, its id the ticket id).
  * `editedAt` is null until the author edits it. Without the author's profile (see {@link commentViewWith}).
  */
-export function commentView(comment: CommentItem) {
+export function commentView(comment: CommentItem): Omit<z.output<typeof CommentView>, 'author'> {
   return {
     commentId: comment.commentId,
     ticketId: comment.ticketId,
@@ -28,9 +30,10 @@ export function commentView(comment: CommentItem) {
  * @returns a function for `comments.map(...)`
  */
 export function commentViewWith(people: ReadonlyMap<string, UserItem>) {
-  return (comment: CommentItem) => ({
+  return (comment: CommentItem): z.output<typeof CommentView> => ({
     ...commentView(comment),
-    author: personView(comment.authorId, people),
+    // Every comment has its author: personView answers null only without an id.
+    author: personView(comment.authorId, people) ?? { userId: comment.authorId, name: null, email: null },
   });
 }
 

@@ -20,6 +20,9 @@ import { Conflict, TooLarge, UnsupportedType } from '#shared/platform/errors.ts'
 import type { Actor } from '#shared/roles/actor.ts';
 import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
 
+/** An image just recorded: its upload is yet to come. */
+export type PendingImage = ImageItem & { readonly status: 'pending' };
+
 /**
  * Ask for an image upload on a ticket the actor can see: check the ticket takes images and the declared type and
  * size, then record a pending image and sign its presigned POST.
@@ -32,7 +35,7 @@ export async function requestImageUpload(
   actor: Actor,
   ticket: TicketItem,
   input: CreateImageUploadBody,
-): Promise<{ image: ImageItem; upload: ImageUpload }> {
+): Promise<{ image: PendingImage; upload: ImageUpload }> {
   if (!ticketAcceptsImages(ticket.status)) {
     throw new Conflict(`A ${ticket.status} ticket takes no more images.`, {
       ticketStatus: ticket.status,
@@ -61,14 +64,14 @@ export async function startImageUpload(input: {
   readonly uploaderId: string;
   readonly contentType: ImageContentType;
   readonly fileName?: string | undefined;
-}): Promise<{ image: ImageItem; upload: ImageUpload }> {
+}): Promise<{ image: PendingImage; upload: ImageUpload }> {
   const imageId = ulid();
   const upload = await createImageUpload({
     ticketId: input.ticketId,
     imageId,
     contentType: input.contentType,
   });
-  const image: ImageItem = {
+  const image: PendingImage = {
     ticketId: input.ticketId,
     imageId,
     objectKey: imageObjectKey(input.ticketId, imageId),

@@ -4,7 +4,9 @@
  * Signed with `shared/platform/s3-signing.ts` (`@smithy/signature-v4`), not the S3 client and the SDK presigners,
  * which cost the cold start of every route that presigns (issue 6); the output is the same, byte for byte.
  */
+import type * as z from 'zod/mini';
 import { imageObjectKey } from '#shared/images/object-key.ts';
+import type { PresignedPostView } from '#shared/images/responses.ts';
 import {
   IMAGE_URL_EXPIRES_SECONDS,
   type ImageContentType,
@@ -14,14 +16,12 @@ import {
 import { config } from '#shared/platform/config.ts';
 import { presignGetObject, presignPostObject } from '#shared/platform/s3-signing.ts';
 
-/** A browser-based upload: POST a `multipart/form-data` form to `url` with every field, then the `file` last. */
-export interface ImageUpload {
-  readonly url: string;
-  /** Form fields, to send as they are: `key`, `Content-Type`, `bucket`, `Policy`, `X-Amz-*`. */
-  readonly fields: Readonly<Record<string, string>>;
-  /** When the policy expires, ISO 8601 (the policy's own `expiration`). */
-  readonly expiresAt: string;
-}
+/**
+ * A browser-based upload (`PresignedPost` in the OpenAPI document): POST a `multipart/form-data` form to `url` with
+ * every field of `fields` as it is (`key`, `Content-Type`, `bucket`, `Policy`, `X-Amz-*`), then the `file` last;
+ * `expiresAt` is the policy's own `expiration` (ISO 8601, second precision).
+ */
+export type ImageUpload = z.output<typeof PresignedPostView>;
 
 /**
  * A presigned POST for one image object ("Browser-based uploads using POST", Amazon S3 API Reference). The

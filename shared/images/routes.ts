@@ -12,7 +12,18 @@ export const createImageUploadRoute = {
   summary: 'Presigned POST for an image upload',
   params: TicketParams,
   body: CreateImageUploadBody,
-  success: { status: 201, description: 'A presigned POST for the upload' },
+  description:
+    'Records a pending image of the ticket and answers a presigned POST: the browser posts the file with it ' +
+    'straight to S3 (multipart/form-data, every field as given, the file last). The image shows on the ticket ' +
+    '(`GET /tickets/{ticketId}`, `images`) once its bytes are found to be an allowed image type. 409 on a closed ' +
+    'or canceled ticket; 415 for a content type that is not image/jpeg, image/png, image/gif or image/webp ' +
+    '(`allowed` lists them); 413 when the declared `size` is over 10 MiB (`maxBytes`).',
+  success: {
+    status: 201,
+    description: 'The pending image `{ imageId, status, upload, maxBytes }`: `upload` is the presigned POST',
+    headers: ['location'],
+  },
+  problems: ['conflict', 'payload-too-large', 'unsupported-media-type'],
   idempotent: true,
   grants: ['table:read', 'table:write', 'images:upload'],
 } as const satisfies Route;

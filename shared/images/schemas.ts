@@ -6,27 +6,51 @@ import * as z from 'zod/mini';
 import { MAX_FILE_NAME_LENGTH } from '#shared/images/rules.ts';
 import { defineSchema } from '#shared/platform/schemas.ts';
 
+/** Largest `size` a request may declare, bytes: 5 TiB, the largest object S3 stores. Over 10 MiB is a 413. */
+const MAX_DECLARED_SIZE = 5 * 1024 ** 4;
+
 /**
  * The body. `contentType` is checked against the allowed image types by the route (415 with the list), not
  * here, so that a wrong type is told apart from a malformed request; `size`, when the client knows it, lets a
- * too-large file be refused (413) before it is sent.
+ * too-large file be refused (413) before it is sent. Both strings are trimmed first; every rule is one the
+ * OpenAPI document shows (a pattern for "not blank" and "no control characters"), so a request valid by the
+ * document is never a 400.
  */
 export const CreateImageUploadBody = /* @__PURE__ */ defineSchema(() =>
   z
     .strictObject({
-      /** The file's type as the browser reports it (`File.type`), e.g. `image/png`. */
-      contentType: z.string().check(z.trim(), z.toLowerCase(), z.minLength(1), z.maxLength(255)),
+      /** The file's type as the browser reports it (`File.type`), e.g. `image/png`; case-insensitive. */
+      contentType: z.string().check(
+        z.trim(),
+        z.toLowerCase(),
+        // `abort`: a blank type is one error, not also the pattern's.
+        z.minLength(1, { error: 'Give the content type of the file.', abort: true }),
+        z.maxLength(255),
+        z.regex(/\S/, 'Give the content type of the file.'),
+        z.meta({ description: 'The file type (File.type), e.g. image/png; one of the image types or 415' }),
+      ),
       /** The file's name (`File.name`), shown with the image. */
       fileName: z.optional(
         z.string().check(
           z.trim(),
-          z.minLength(1),
+          z.minLength(1, { error: 'A file name is not blank.', abort: true }),
           z.maxLength(MAX_FILE_NAME_LENGTH),
-          z.refine((name) => !/\p{Cc}/u.test(name), 'Control characters are not allowed.'),
+          // Anchored, with disjoint classes: linear time on any input.
+          z.regex(/^\s*[^\s\p{Cc}][^\p{Cc}]*$/u, 'A file name has no control characters.'),
+          z.meta({ description: 'The file name (File.name), shown with the image; no control characters' }),
         ),
       ),
       /** The file's size in bytes (`File.size`). */
-      size: z.optional(z.number().check(z.int(), z.positive())),
+      size: z.optional(
+        z
+          .number()
+          .check(
+            z.int(),
+            z.positive(),
+            z.lte(MAX_DECLARED_SIZE),
+            z.meta({ description: 'The file size (File.size), bytes; over 10 MiB answers 413' }),
+          ),
+      ),
     })
     .check(z.meta({ id: 'CreateImageUploadRequest' })),
 );

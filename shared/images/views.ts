@@ -2,38 +2,37 @@
  * How a ticket's images appear in API responses (`GET /tickets/{ticketId}`): only `ready` images, each with a
  * short-lived GET URL.
  */
+import type * as z from 'zod/mini';
 import type { ImageItem } from '#shared/images/image.entity.ts';
 import { presignedImageUrl } from '#shared/images/presign.ts';
+import type { ImageView as ImageViewSchema } from '#shared/images/responses.ts';
+import { isAllowedImageType } from '#shared/images/rules.ts';
 
-/** One image of a ticket as the API shows it. */
-export interface ImageView {
-  readonly imageId: string;
-  /** The type found from the bytes (`image/jpeg`, `image/png`, `image/gif`, `image/webp`). */
-  readonly contentType: string;
-  /** Bytes. */
-  readonly size: number;
-  readonly fileName?: string;
-  /** ISO 8601, when the upload was requested. */
-  readonly createdAt: string;
-  /** Presigned GET URL; expires at `urlExpiresAt`, read the ticket again for a fresh one. */
-  readonly url: string;
-  /** ISO 8601. */
-  readonly urlExpiresAt: string;
-}
+/**
+ * One image of a ticket as the API shows it (`TicketImage` in the OpenAPI document): `imageId`, `contentType` (the
+ * type found from the bytes), `size` (bytes), `fileName` when one was given, `createdAt`, and a presigned `url`
+ * with its `urlExpiresAt` (ISO 8601).
+ */
+export type ImageView = z.output<typeof ImageViewSchema>;
 
 /**
  * The API view of a ticket's images: the `ready` ones, oldest first, each with a presigned GET URL. Pending
- * (not yet uploaded or checked) and rejected images are left out. Signing is local, no S3 call.
+ * (not yet uploaded or checked) and rejected images are left out, and so is an item without a size or whose type is
+ * not an allowed image type (the check never marks such an item ready). Signing is local, no S3 call.
  * @param images the ticket's image items, in any order (e.g. from the `thread` collection query)
  * @throws Error when the URLs cannot be signed (no credentials or region, `IMAGES_BUCKET` missing)
  */
 export async function imageViews(images: readonly ImageItem[]): Promise<ImageView[]> {
   const ready = images
     .filter((image) => image.status === 'ready')
-    .sort((a, b) => (a.imageId < b.imageId ? -1 : a.imageId > b.imageId ? 1 : 0));
-  return Promise.all(
-    ready.map(async (image) => {
+    .sort((a, b) => (a.imageId < b.imageId ? -1 : a.imageId > b.imageId ? 1 : 0))
+    .flatMap((image) => {
       const contentType = image.contentType ?? image.declaredContentType;
+      const { size } = image;
+      return isAllowedImageType(contentType) && size ? [{ image, contentType, size }] : [];
+    });
+  return Promise.all(
+    ready.map(async ({ image, contentType, size }): Promise<ImageView> => {
       const { url, expiresAt } = await presignedImageUrl(image.objectKey, {
         contentType,
         fileName: image.fileName,
@@ -41,7 +40,7 @@ export async function imageViews(images: readonly ImageItem[]): Promise<ImageVie
       return {
         imageId: image.imageId,
         contentType,
-        size: image.size ?? 0,
+        size,
         ...(image.fileName ? { fileName: image.fileName } : {}),
         createdAt: image.createdAt,
         url,

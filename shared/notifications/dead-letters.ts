@@ -15,17 +15,23 @@ import type {
   ReceiveMessageResult,
   SendMessageBatchResult,
 } from '@aws-sdk/client-sqs';
+import type * as z from 'zod/mini';
 import { readDeliveryMessage } from '#shared/notifications/delivery-queue.ts';
-import {
-  type DeadLetter,
-  type DeadLetterList,
-  deadLetterListLimits,
-  type RedriveResult,
-  redriveLimits,
-} from '#shared/notifications/schemas.ts';
+import type {
+  DeadLetterListView,
+  DeadLetterView,
+  RedriveResultView,
+} from '#shared/notifications/responses.ts';
+import { deadLetterListLimits, deadLetterTextLimits, redriveLimits } from '#shared/notifications/schemas.ts';
 import { config } from '#shared/platform/config.ts';
-import { InvalidInput } from '#shared/platform/errors.ts';
 import { sqsRequest } from '#shared/platform/sqs-requests.ts';
+
+/** One dead letter, summarised (`DeadLetter` in the OpenAPI document): `intent`, `record` or `unreadable`. */
+export type DeadLetter = z.output<typeof DeadLetterView>;
+/** A look at the dead-letter queue: `{ approximateNumberOfMessages, items }`. */
+export type DeadLetterList = z.output<typeof DeadLetterListView>;
+/** What one redrive did: `{ moved, failed, remaining }`. */
+export type RedriveResult = z.output<typeof RedriveResultView>;
 
 /** Most ReceiveMessage calls one listing makes (each returns at most 10 messages, the SQS maximum). */
 const maxPeekCalls = 10;
@@ -42,45 +48,51 @@ export const redriveVisibilitySeconds = 60;
  * when it says the queue is empty (an empty queue answers at once).
  */
 const receiveWaitSeconds = (approximateCount: number) => (approximateCount > 0 ? 1 : 0);
-/** Longest `reason` shown, characters. */
-const maxReasonLength = 500;
+/** A text cut to at most `max` characters, ending in `…` when it was cut. */
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const clipReason = (text: string) => clip(text, deadLetterTextLimits.reason);
+const clipId = (text: string) => clip(text, deadLetterTextLimits.id);
 
-const clip = (text: string) =>
-  text.length > maxReasonLength ? `${text.slice(0, maxReasonLength - 1)}…` : text;
+/** An SQS count attribute as a number: a safe integer, 0 when SQS gave none or no count. */
+function countOf(value: string | undefined): number {
+  const number = Number(value ?? 0);
+  return Number.isSafeInteger(number) && number > 0 ? number : 0;
+}
 
 /**
  * The summary of one received message: SQS's attributes and what its body says, never the body itself. The body is
  * read with `readDeliveryMessage`, the sender's own reader, so `unreadable` is what the sender cannot read either;
  * its reason names fields, never their values.
  */
-function summarise(message: Message): DeadLetter {
-  const sentTimestamp = Number(message.Attributes?.SentTimestamp);
+function summarise(message: Message, messageId: string): DeadLetter {
+  const sent = new Date(Number(message.Attributes?.SentTimestamp));
   const envelope = {
-    messageId: message.MessageId ?? '',
-    sentAt: Number.isFinite(sentTimestamp) ? new Date(sentTimestamp).toISOString() : '',
-    receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
+    messageId,
+    sentAt: Number.isNaN(sent.valueOf()) ? '' : sent.toISOString(),
+    receiveCount: countOf(message.Attributes?.ApproximateReceiveCount),
   };
   const body = readDeliveryMessage(message.Body ?? '');
-  if ('problem' in body) return { ...envelope, kind: 'unreadable', reason: clip(body.problem) };
+  if ('problem' in body) return { ...envelope, kind: 'unreadable', reason: clipReason(body.problem) };
   if (body.kind === 'intent') {
     const { recipient } = body.intent;
     return {
       ...envelope,
       kind: 'intent',
       type: body.intent.type,
-      ticketId: body.intent.ticketId,
-      recipient: typeof recipient === 'string' ? recipient : recipient.userId,
-      eventId: body.eventId,
+      ticketId: clipId(body.intent.ticketId),
+      recipient: clipId(typeof recipient === 'string' ? recipient : recipient.userId),
+      eventId: clipId(body.eventId),
     };
   }
   // The reader checks a record's outer shape only: the stream fields are read as they come.
   const { eventID, eventName } = body.record as { eventID?: unknown; eventName?: unknown };
+  const named = (value: unknown) => (typeof value === 'string' && value !== '' ? clipId(value) : null);
   return {
     ...envelope,
     kind: 'record',
-    eventId: typeof eventID === 'string' ? eventID : null,
-    eventName: typeof eventName === 'string' ? eventName : null,
-    reason: clip(body.reason),
+    eventId: named(eventID),
+    eventName: named(eventName),
+    reason: clipReason(body.reason || '(no reason given)'),
   };
 }
 
@@ -90,7 +102,7 @@ async function approximateNumberOfMessages(queueUrl: string): Promise<number> {
     QueueUrl: queueUrl,
     AttributeNames: ['ApproximateNumberOfMessages'],
   });
-  return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+  return countOf(Attributes?.ApproximateNumberOfMessages);
 }
 
 const inRange = (value: number, limits: { min: number; max: number }) =>
@@ -106,12 +118,12 @@ const inRange = (value: number, limits: { min: number; max: number }) =>
  * developer guide). A receive may answer messages already seen (deduplicated by message id); the listing stops at
  * `limit` messages, at a receive that brings nothing new, or after 10 receives. Each peek counts as a receive in `ApproximateReceiveCount`; the
  * dead-letter queue has no redrive policy, so that moves nothing.
- * @param page.limit 1-50
- * @throws InvalidInput for a limit outside 1-50
+ * @param page.limit 1-50 (the route's query schema and the script's options check it)
+ * @throws RangeError for a limit outside 1-50: a caller's mistake, never a client's
  */
 export async function listDeadLetters(page: { limit: number }): Promise<DeadLetterList> {
   if (!inRange(page.limit, deadLetterListLimits)) {
-    throw new InvalidInput([{ in: 'query', pointer: '/limit', detail: 'Expected an integer from 1 to 50.' }]);
+    throw new RangeError(`listDeadLetters: limit ${page.limit} is not an integer from 1 to 50.`);
   }
   const queueUrl = config.deliveryDeadLetterQueueUrl;
   const count = await approximateNumberOfMessages(queueUrl);
@@ -126,7 +138,8 @@ export async function listDeadLetters(page: { limit: number }): Promise<DeadLett
     });
     const before = seen.size;
     for (const message of Messages) {
-      if (message.MessageId && !seen.has(message.MessageId)) seen.set(message.MessageId, summarise(message));
+      if (message.MessageId && !seen.has(message.MessageId))
+        seen.set(message.MessageId, summarise(message, message.MessageId));
     }
     if (seen.size === before) break;
   }
@@ -152,19 +165,19 @@ export async function listDeadLetters(page: { limit: number }): Promise<DeadLett
  * sent but not deleted reappears and may be sent again. That is harmless because deliveries are idempotent
  * downstream: the sender runs each delivery once per key (stream record, channel, recipient and type: `deliveryKey`
  * in plan.ts, `shared/notifications/idempotency.ts`), so a redriven delivery that was already sent sends nothing.
- * @param options.max 1-1000, default 100
+ * @param options.max 1-1000, default 100 (the route's body schema and the script's options check it)
  * @param options.stopAfterMs start no new round after this many milliseconds (the route keeps within its function
  *   timeout); no limit when left out
  * @returns `moved` (sent and deleted), `failed` (not sent, or not deleted: back in the dead-letter queue within
  *   60 s), `remaining` (the dead-letter queue's `ApproximateNumberOfMessages` afterwards)
- * @throws InvalidInput for a max outside 1-1000
+ * @throws RangeError for a max outside 1-1000: a caller's mistake, never a client's
  */
 export async function redriveDeadLetters(
   options: { max?: number | undefined; stopAfterMs?: number | undefined } = {},
 ): Promise<RedriveResult> {
   const max = options.max ?? redriveLimits.default;
   if (!inRange(max, redriveLimits)) {
-    throw new InvalidInput([{ in: 'body', pointer: '/max', detail: 'Expected an integer from 1 to 1000.' }]);
+    throw new RangeError(`redriveDeadLetters: max ${max} is not an integer from 1 to 1000.`);
   }
   const deadLetterQueueUrl = config.deliveryDeadLetterQueueUrl;
   const deliveryQueueUrl = config.deliveryQueueUrl;

@@ -33,7 +33,11 @@ export const listDeadLettersRoute = {
     'recipient and stream record), `record` (a stream record the notifier could not plan: its event id and name, ' +
     'and why) or `unreadable`. The messages stay in the queue; each look counts as a receive in `receiveCount`.',
   query: DeadLetterListQuery,
-  success: { status: 200, description: '{ approximateNumberOfMessages, items }' },
+  success: {
+    status: 200,
+    description:
+      "Up to `limit` dead letters, oldest first, each summarised, and the queue's approximate message count",
+  },
   grants: ['table:read', 'deliveries:inspect'],
 } as const satisfies Route;
 
@@ -50,7 +54,11 @@ export const redriveDeadLettersRoute = {
     'accepted. Stops early when the queue is empty or after a few seconds; `remaining` says whether to call ' +
     'again. Safe to repeat and to run concurrently: a delivery already sent is not sent again.',
   body: RedriveDeadLettersBody,
-  success: { status: 200, description: '{ moved, failed, remaining }' },
+  success: {
+    status: 200,
+    description:
+      'What the redrive did: messages `moved` and `failed`, and those `remaining` in the dead-letter queue',
+  },
   grants: ['table:read', 'deliveries:redrive'],
 } as const satisfies Route;
 

@@ -7,13 +7,19 @@
  * `zod/mini` schemas the routes use). Requests are converted as zod's input (defaulted fields optional), responses
  * as its output. Schemas with an `id` (`z.meta({ id })`) become `components.schemas` and are referenced with
  * `$ref`; a named schema whose output differs from its input (a default, a transform) is documented twice, the
- * output as `<id>Output`. Path, query and header schemas (zod objects) become one parameter per property.
+ * output as `<id>Output` (as `<id>` when the document uses no input of it). Path, query and header schemas (zod
+ * objects) become one parameter per property.
  *
  * Every operation lists every status it can answer: its success (body, headers, example), and per error status
  * the problem types it can carry (RFC 9457 `application/problem+json`), from the row (`Route.problems`) and what
  * the row implies (a body can be malformed, a path parameter can name nothing, ...). What API Gateway itself
  * answers is documented as it is: the JWT authorizer's 401 and the stage throttle's 429 are
  * `{ "message": ... }` JSON, which an HTTP API cannot reshape.
+ *
+ * The document passes Redocly's `recommended` rules and the OWASP API Security ruleset of Spectral (docs/api.md,
+ * "Lint"), truthfully: servers declare their audience (`x-internal`), integers their `format` (int32 when the
+ * bounds fit), every answer the CORS header API Gateway adds, and nothing the service does not send (no
+ * rate-limit headers: that rule is off).
  */
 import * as z from 'zod/mini';
 import { type ProblemSlug, problemTitles } from '#shared/platform/http/problem.ts';
@@ -32,11 +38,17 @@ const componentUri = (id: string) => `#/components/schemas/${id}`;
 /** Marks a reference made in the response pass, until its component's final name is known. */
 const outputMark = '~output';
 
+const problemSlugs = Object.keys(problemTitles) as ProblemSlug[];
+
 const Problem = /* @__PURE__ */ (() =>
   z
-    .object({
-      type: z.string().check(z.maxLength(200), z.meta({ description: 'The problem type: /problems/<slug>' })),
-      title: z.string().check(z.maxLength(200)),
+    .looseObject({
+      type: z
+        .enum(problemSlugs.map((slug) => `/problems/${slug}`) as [string, ...string[]])
+        .check(z.meta({ description: 'The problem type: /problems/<slug> (a relative URI reference)' })),
+      title: z
+        .enum(problemSlugs.map((slug) => problemTitles[slug]) as [string, ...string[]])
+        .check(z.meta({ description: 'The title of the problem type (the same for every occurrence)' })),
       status: z.number().check(z.int(), z.gte(400), z.lte(599)),
       detail: z.optional(z.string().check(z.maxLength(2000))),
       errors: z.optional(
@@ -44,7 +56,12 @@ const Problem = /* @__PURE__ */ (() =>
           .array(
             z.object({
               in: z.enum(['body', 'query', 'path', 'header']),
-              pointer: z.string().check(z.maxLength(500), z.meta({ description: 'JSON Pointer (RFC 6901)' })),
+              pointer: z
+                .string()
+                .check(
+                  z.maxLength(500),
+                  z.meta({ format: 'json-pointer', description: 'JSON Pointer (RFC 6901)' }),
+                ),
               detail: z.string().check(z.maxLength(1000)),
             }),
           )
@@ -60,12 +77,20 @@ const Problem = /* @__PURE__ */ (() =>
       }),
     ))();
 
+/** The messages of the errors API Gateway answers itself, by status, as the document lists them. */
+const gatewayMessages = {
+  401: 'Unauthorized',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+} as const;
+
 const GatewayMessage = /* @__PURE__ */ (() =>
-  z.object({ message: z.string().check(z.maxLength(200)) }).check(
+  z.object({ message: z.enum(Object.values(gatewayMessages)) }).check(
     z.meta({
       id: 'GatewayMessage',
       description:
-        'An error API Gateway answers itself (the JWT authorizer, the stage throttle): only a message.',
+        'An error API Gateway answers itself (the JWT authorizer, the stage throttle, a function that failed ' +
+        'without answering): only a message.',
     }),
   ))();
 
@@ -94,35 +119,63 @@ const IfMatchHeader = /* @__PURE__ */ (() =>
     'if-match': z.optional(
       z.string().check(
         z.maxLength(200),
+        z.regex(/^(\*|"[^"]+")$/),
         z.meta({
           description:
             'The ETag of the resource as last read ("<id>.<version>"), or *: the change is made only if the ' +
-            'resource is still at that version (412 otherwise).',
+            'resource is still at that version (412 otherwise, also for an ETag of another resource).',
         }),
       ),
     ),
   }))();
 
-/** The response headers a row may name. */
-const headerDocs: Record<ResponseHeader, OpenApiHeader> = {
-  etag: {
+/**
+ * The response headers the document names, as `components.headers` by header name (responses reference them):
+ * the headers a row may name on its success, `Retry-After` on the service's 429, and the CORS header API Gateway
+ * adds.
+ */
+const headerComponents = {
+  ETag: {
     description: 'Strong ETag of the resource ("<id>.<version>"); send it back as If-Match.',
-    schema: { type: 'string', maxLength: 200 },
+    schema: { type: 'string', pattern: '^"[^"]+"$', maxLength: 200 },
   },
-  location: {
+  Location: {
     description: 'The URL of the created resource.',
     schema: { type: 'string', format: 'uri-reference', maxLength: 500 },
   },
-  'idempotency-replayed': {
+  'Idempotency-Replayed': {
     description: 'true when an Idempotency-Key retry answers the first response again.',
     schema: { type: 'string', enum: ['true'] },
   },
+  'Retry-After': {
+    description: 'Seconds to wait before retrying (set by the service; API Gateway throttling sends none).',
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 3600 },
+  },
+  'Access-Control-Allow-Origin': {
+    description:
+      "The request's Origin, when it is one of the deployment's allowed browser origins (context corsOrigins): " +
+      'API Gateway adds it, by the HTTP API CORS configuration, to what the function answers a request that ' +
+      "carries an Origin header. Absent without a matching Origin, and on API Gateway's own { message } answers.",
+    schema: { type: 'string', format: 'uri', maxLength: 500 },
+  },
+} as const satisfies Record<string, OpenApiHeader>;
+type HeaderId = keyof typeof headerComponents;
+
+/** The response header name and component of each header a row may name. */
+const rowHeaders: Record<ResponseHeader, readonly [name: string, id: HeaderId]> = {
+  etag: ['ETag', 'ETag'],
+  location: ['Location', 'Location'],
+  'idempotency-replayed': ['idempotency-replayed', 'Idempotency-Replayed'],
 };
 
-const retryAfter: OpenApiHeader = {
-  description: 'Seconds to wait before retrying (set by the service; API Gateway throttling sends none).',
-  schema: { type: 'integer', minimum: 0, maximum: 3600 },
-};
+const headerRef = (id: HeaderId) => ({ $ref: `#/components/headers/${id}` });
+
+/** A response's headers: those named, and the CORS header every answer of the function may carry. */
+const responseHeaders = (named: readonly (readonly [name: string, id: HeaderId])[]) =>
+  Object.fromEntries([
+    ...named.map(([name, id]) => [name, headerRef(id)] as const),
+    ['Access-Control-Allow-Origin', headerRef('Access-Control-Allow-Origin')] as const,
+  ]);
 
 /** Tags by handler folder (`functions/<folder>/`). */
 const tagOfFolder: Record<string, { name: string; description: string }> = {
@@ -160,9 +213,14 @@ export interface OpenApiMediaType {
   readonly example?: unknown;
 }
 
+/** A reference to a component (`#/components/<kind>/<id>`). */
+export interface OpenApiRef {
+  readonly $ref: string;
+}
+
 export interface OpenApiResponse {
   readonly description: string;
-  readonly headers?: Record<string, OpenApiHeader>;
+  readonly headers?: Record<string, OpenApiHeader | OpenApiRef>;
   readonly content?: Record<string, OpenApiMediaType>;
 }
 
@@ -185,10 +243,12 @@ export interface OpenApiDocument {
     readonly description: string;
     readonly license: { readonly name: string; readonly identifier: string };
   };
-  readonly servers: { readonly url: string; readonly description: string }[];
+  /** `x-internal`: whether the server is for internal use only (OWASP API9: each server declares its audience). */
+  readonly servers: { readonly url: string; readonly description: string; readonly 'x-internal': boolean }[];
   readonly tags: { readonly name: string; readonly description: string }[];
   readonly components: {
     readonly securitySchemes: Record<string, Record<string, string>>;
+    readonly headers: Record<string, OpenApiHeader>;
     readonly schemas: Record<string, JsonSchema>;
   };
   readonly paths: Record<string, Record<string, OpenApiOperation>>;
@@ -203,6 +263,15 @@ export interface OpenApiOptions {
 }
 
 type Io = 'input' | 'output';
+
+const int32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+
+/** OpenAPI's format of an integer: `int32` when its bounds fit 32 bits, else `int64` (zod's safe integers do). */
+const integerFormat = ({ minimum, maximum, exclusiveMinimum, exclusiveMaximum }: JsonSchema) => {
+  const low = minimum ?? (typeof exclusiveMinimum === 'number' ? exclusiveMinimum + 1 : undefined);
+  const high = maximum ?? (typeof exclusiveMaximum === 'number' ? exclusiveMaximum - 1 : undefined);
+  return low !== undefined && high !== undefined && low >= int32.min && high <= int32.max ? 'int32' : 'int64';
+};
 
 /** Converts one pass (requests as input, or responses as output) of schemas; unnamed ones get generated ids. */
 function convertPass(schemas: readonly RequestSchema[], io: Io) {
@@ -234,11 +303,17 @@ function convertPass(schemas: readonly RequestSchema[], io: Io) {
       if (io === 'input' && def.type === 'default' && jsonSchema.default === undefined) {
         jsonSchema.default = (def as z.core.$ZodDefaultDef).defaultValue as JsonSchema['default'];
       }
-      // Restatements left out: `integer` already means zod's safe integer, and `format` names zod's own regex.
       if (jsonSchema.type === 'integer') {
-        if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
-        if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+        // A request integer bounded only by zod's safe-integer range is left unbounded, so the lint (OWASP
+        // API4 integer-limit) asks its feature for a real bound; a response keeps the range, which is what the
+        // service can send.
+        if (io === 'input') {
+          if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+          if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+        }
+        jsonSchema.format = integerFormat(jsonSchema);
       }
+      // A restatement left out: `format` names zod's own regex.
       const formatPattern = (def as Partial<z.core.$ZodStringFormatDef>).pattern;
       if (jsonSchema.format && jsonSchema.pattern === formatPattern?.source) delete jsonSchema.pattern;
     },
@@ -334,6 +409,53 @@ function referencedComponents(
   return components;
 }
 
+/**
+ * The components the paths reference, and the paths, with every `<id>Output` whose input twin `<id>` the
+ * document does not use renamed to `<id>`: a schema only ever answered (a view, `Problem`) keeps its own name.
+ */
+function withPlainOutputNames(
+  paths: Record<string, Record<string, OpenApiOperation>>,
+  resolved: ReadonlyMap<string, JsonSchema>,
+) {
+  const used = referencedComponents(paths, resolved);
+  const renames = new Map<string, string>();
+  for (const id of Object.keys(used)) {
+    const plain = id.endsWith('Output') ? id.slice(0, -'Output'.length) : undefined;
+    if (plain && !(plain in used) && resolved.has(plain)) renames.set(id, plain);
+  }
+  const rename = (ref: string) => {
+    const id = ref.startsWith(componentUri('')) ? ref.slice(componentUri('').length) : undefined;
+    const plain = id === undefined ? undefined : renames.get(id);
+    return plain === undefined ? ref : componentUri(plain);
+  };
+  return {
+    paths: mapRefs(paths, rename) as typeof paths,
+    schemas: Object.fromEntries(
+      Object.entries(used).map(([id, schema]) => [
+        renames.get(id) ?? id,
+        mapRefs(schema, rename) as JsonSchema,
+      ]),
+    ),
+  };
+}
+
+/** The header components the responses reference, in `headerComponents` order. */
+function referencedHeaders(paths: unknown): Record<string, OpenApiHeader> {
+  const used = new Set(refsOf(paths));
+  return Object.fromEntries(
+    Object.entries(headerComponents).filter(([id]) => used.has(headerRef(id as HeaderId).$ref)),
+  );
+}
+
+/** Every `$ref` in a value. */
+function refsOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsOf);
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, child]) =>
+    key === '$ref' && typeof child === 'string' ? [child] : refsOf(child),
+  );
+}
+
 /** One parameter per property of an object schema (a `$ref` is followed). */
 function parametersOf(
   schema: JsonSchema,
@@ -391,7 +513,10 @@ export function problemsOf(route: Route): ProblemSlug[] {
 
 /** The statuses a route can answer, success first: what its document lists (tests check responses against it). */
 export function statusesOf(route: Route): number[] {
-  return [route.success.status, ...new Set(problemsOf(route).map((slug) => problemStatus[slug]))];
+  return [
+    route.success.status,
+    ...new Set([...problemsOf(route).map((slug) => problemStatus[slug]), ...(route.pages ?? [])]),
+  ];
 }
 
 const problemExample = (slug: ProblemSlug, detail: string) => ({
@@ -431,6 +556,15 @@ function errorResponses(
     byStatus.set(status, [...(byStatus.get(status) ?? []), slug]);
   }
   const responses: Record<string, OpenApiResponse> = {};
+  // Statuses only ever answered as a page (no problem type): the page says why.
+  for (const status of route.pages ?? []) {
+    if (byStatus.has(status)) continue;
+    responses[status] = {
+      description: 'An HTML page that says why',
+      headers: responseHeaders([]),
+      content: { 'text/html': { schema: htmlRef, example: '<!doctype html><html>...</html>' } },
+    };
+  }
   for (const [status, slugs] of byStatus) {
     const types = slugs.map((slug) => `/problems/${slug}`);
     const content: Record<string, OpenApiMediaType> = {};
@@ -445,7 +579,8 @@ function errorResponses(
               type: 'object',
               properties: {
                 type: { type: 'string', enum: types },
-                status: { type: 'integer', const: status },
+                // The status is Problem's integer; the const alone narrows it.
+                status: { const: status },
               },
             },
           ],
@@ -457,15 +592,21 @@ function errorResponses(
     if (status === 401 && route.permission !== 'public') {
       description +=
         '. A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON.';
-      content['application/json'] = { schema: gatewayRef, example: { message: 'Unauthorized' } };
+      content['application/json'] = { schema: gatewayRef, example: { message: gatewayMessages[401] } };
     }
     if (status === 429) {
       description += '. The stage throttle (API Gateway) answers as JSON, without Retry-After.';
-      content['application/json'] = { schema: gatewayRef, example: { message: 'Too Many Requests' } };
+      content['application/json'] = { schema: gatewayRef, example: { message: gatewayMessages[429] } };
+    }
+    if (status === 500) {
+      description +=
+        '. A function that fails without answering (it crashed or returned no valid response) is answered by ' +
+        'API Gateway as JSON.';
+      content['application/json'] = { schema: gatewayRef, example: { message: gatewayMessages[500] } };
     }
     responses[status] = {
       description,
-      ...(status === 429 ? { headers: { 'Retry-After': retryAfter } } : {}),
+      headers: responseHeaders(status === 429 ? [['Retry-After', 'Retry-After']] : []),
       content,
     };
   }
@@ -539,16 +680,7 @@ export function openApiDocument(routes: readonly Route[], options: OpenApiOption
       responses: {
         [route.success.status]: {
           description: route.success.description,
-          ...(successHeaders.length > 0
-            ? {
-                headers: Object.fromEntries(
-                  successHeaders.map((name) => [
-                    name === 'etag' ? 'ETag' : name === 'location' ? 'Location' : name,
-                    headerDocs[name],
-                  ]),
-                ),
-              }
-            : {}),
+          headers: responseHeaders(successHeaders.map((name) => rowHeaders[name])),
           ...(successSchema
             ? {
                 content: {
@@ -569,6 +701,7 @@ export function openApiDocument(routes: readonly Route[], options: OpenApiOption
     };
     paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation };
   }
+  const named = withPlainOutputNames(paths, components);
   return {
     openapi: '3.1.0',
     info: {
@@ -580,7 +713,8 @@ export function openApiDocument(routes: readonly Route[], options: OpenApiOption
       license: { name: 'UNLICENSED', identifier: 'LicenseRef-Proprietary' },
     },
     servers: options.servers ?? [
-      { url: '/', description: 'This deployment (production or the local stack)' },
+      // Public: the HTTP API is reachable from the internet (its routes are public or behind the authorizer).
+      { url: '/', description: 'This deployment (production or the local stack)', 'x-internal': false },
     ],
     tags: [...tags].map(([name, description]) => ({ name, description })),
     components: {
@@ -590,13 +724,17 @@ export function openApiDocument(routes: readonly Route[], options: OpenApiOption
           scheme: 'bearer',
           bearerFormat: 'JWT',
           description:
-            'A Cognito access token from POST /auth/login, verified by the API Gateway JWT authorizer (issuer, ' +
-            'audience/client, expiry, RS256 signature; JWT best practices of RFC 8725).',
+            'A Cognito access token from POST /auth/login. The API Gateway JWT authorizer verifies it by the ' +
+            "RFC8725 best practices it applies: the signature against the user pool's published RSA keys " +
+            '(Cognito signs RS256; an unsigned token, alg "none", is refused), the issuer, the audience (the app ' +
+            'client) and the expiry. It does not tell access tokens from ID tokens (RFC8725 §3.12): an ID token ' +
+            'of the same app client passes too.',
         },
       },
-      schemas: referencedComponents(paths, components),
+      headers: referencedHeaders(named.paths),
+      schemas: named.schemas,
     },
-    paths,
+    paths: named.paths,
   };
 }
 

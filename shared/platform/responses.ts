@@ -38,4 +38,6 @@ export const platformResponses: RouteResponses<(typeof platformRoutes)[number]> 
     example: { status: 'ok', links: { docs: '/docs', openapi: '/openapi.json' } },
   }),
   GetOpenApi: documented(OpenApiView, { example: { openapi: '3.1.0' } }),
+  // An HTML page: the generator documents it as `text/html` from the row's `success.mediaType`.
+  GetDocs: documented(undefined),
 };

@@ -28,6 +28,8 @@ export type RoutePermission = 'public' | 'signed-in' | PermissionFlag;
  * with visibility timeout 0); `deliveries:redrive`: ReceiveMessage, DeleteMessage and GetQueueAttributes on the
  * dead-letter queue and SendMessage on the delivery queue (the batch calls take the single-message actions). Both
  * also set `DELIVERY_QUEUE_URL` and `DELIVERY_DEAD_LETTER_QUEUE_URL`.
+ * `docs:read`: GetObject on the one object of the docs assets bucket that holds the API reference page's script
+ * (Scalar's browser bundle), to presign its GET URL; sets `DOCS_BUCKET` and `DOCS_SCRIPT_KEY`.
  */
 export type Grant =
   | 'table:read'
@@ -37,7 +39,8 @@ export type Grant =
   | 'userPool:admin'
   | 'userPool:manage'
   | 'deliveries:inspect'
-  | 'deliveries:redrive';
+  | 'deliveries:redrive'
+  | 'docs:read';
 
 /**
  * Response headers a route sets on success: `etag` (the strong ETag of a versioned resource, for `If-Match`),

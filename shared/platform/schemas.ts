@@ -21,19 +21,37 @@ export function defineSchema<S>(build: () => S): S {
   return build();
 }
 
-/** ULIDs: 26 Crockford base32 characters. */
+/**
+ * ULIDs: 26 Crockford base32 characters. The regex fixes the length; `maxLength` (metadata, no second check, so a
+ * wrong id still gets one message) says so in the OpenAPI document, where linters look for a length limit.
+ */
 export const Ulid = /* @__PURE__ */ defineSchema(() =>
-  z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Expected a ULID')),
+  z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Expected a ULID'), z.meta({ maxLength: 26 })),
 );
-/** Cognito user ids (`sub`): UUIDs. */
+/** Cognito user ids (`sub`): UUIDs; letters, digits, `-` and `_` are all an id may hold. */
 export const UserId = /* @__PURE__ */ defineSchema(() =>
-  z.string().check(z.minLength(1), z.maxLength(128), z.meta({ description: 'A user id (Cognito sub)' })),
+  z
+    .string()
+    .check(
+      z.minLength(1),
+      z.maxLength(128),
+      z.regex(/^[\w-]+$/, 'Expected a user id'),
+      z.meta({ description: 'A user id (Cognito sub)' }),
+    ),
 );
-/** `?limit=&cursor=`: a page of at most `limit` items (1-100, default 25) after an opaque cursor. */
+/**
+ * `?limit=&cursor=`: a page of at most `limit` items (1-100, default 25) after an opaque cursor (`cursor.ts`:
+ * base64url payload `.` base64url signature; one that does not fit is a 400, one altered or from another listing a
+ * 422).
+ */
 export const ListQuery = /* @__PURE__ */ defineSchema(() =>
   z.object({
     limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
-    cursor: z.optional(z.string().check(z.maxLength(2048))),
+    cursor: z.optional(
+      z
+        .string()
+        .check(z.maxLength(2048), z.regex(/^[\w-]+\.[\w-]+$/, 'Expected a cursor from a previous page')),
+    ),
   }),
 );
 export type ListQueryInput = z.output<typeof ListQuery>;

@@ -10,7 +10,10 @@ export class RoleNotFound extends NotFound {
   }
 }
 
-/** A request names a role that does not exist: a 400 on the field that names it. */
+/**
+ * A request names a role that does not exist: a 422 `unprocessable-content` on the field that names it (the name
+ * itself is well-formed; the schema refuses a malformed one with a 400).
+ */
 export class UnknownRole extends InvalidInput {
   override readonly name = 'UnknownRole';
 

@@ -34,7 +34,7 @@ import {
   roleNames,
 } from '#shared/roles/roles.ts';
 import type { CreateRoleInput, ReplaceRoleInput, UpdateRoleInput } from '#shared/roles/schemas.ts';
-import { builtInRole, type RoleDefinition } from '#shared/roles/views.ts';
+import { builtInRole, type CustomRoleDefinition, type RoleDefinition } from '#shared/roles/views.ts';
 
 export interface Page<T> {
   readonly items: T[];
@@ -66,7 +66,7 @@ export async function listRoles(page: {
   };
 }
 
-const customRole = (item: RoleItem): RoleDefinition => ({
+const customRole = (item: RoleItem): CustomRoleDefinition => ({
   name: item.name,
   description: item.description,
   permissions: { ...noPermissions, ...item.permissions },
@@ -89,9 +89,9 @@ export async function findRole(name: string): Promise<RoleDefinition> {
 
 /**
  * Check that a role a request names exists (no read for a built-in; one GetItem otherwise).
- * @param where the request part and JSON Pointer of the field naming it, for the 400
+ * @param where the request part and JSON Pointer of the field naming it, for the 422
  * @returns whether it is a built-in role
- * @throws UnknownRole (400 naming the role and the field)
+ * @throws UnknownRole (422 naming the role and the field)
  */
 export async function requireRole(
   name: string,
@@ -110,7 +110,7 @@ const fullPermissions = (flags: Partial<Permissions>): Permissions =>
  * Create a role (one PutItem, only if the name is free).
  * @throws BuiltInRoleImmutable for a built-in name; RoleExists
  */
-export async function createRole(input: CreateRoleInput): Promise<RoleDefinition> {
+export async function createRole(input: CreateRoleInput): Promise<CustomRoleDefinition> {
   if (isBuiltInRole(input.name)) throw new BuiltInRoleImmutable(input.name);
   const now = nowIso();
   const role: RoleItem = {
@@ -142,7 +142,7 @@ export async function changeRole(
   name: string,
   changes: UpdateRoleInput | ReplaceRoleInput,
   options: { replace?: boolean } = {},
-): Promise<RoleDefinition> {
+): Promise<CustomRoleDefinition> {
   if (isBuiltInRole(name)) throw new BuiltInRoleImmutable(name);
   const current = await getItem<RoleItem>(roleKey(name), { consistent: true });
   if (!current) throw new RoleNotFound(name);

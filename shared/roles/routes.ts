@@ -11,7 +11,12 @@ export const listRolesRoute = {
   permission: 'canManageUsers',
   summary: 'Every role: the built-in ones first, then those admins created, by name',
   query: ListQuery,
-  success: { status: 200, description: '{ items, nextCursor }; each role with its flags and usersCount' },
+  success: {
+    status: 200,
+    description:
+      '{ items, nextCursor }: the built-in roles (first page only), then created roles with flags and usersCount',
+  },
+  problems: ['unprocessable-content'],
   grants: ['table:read'],
 } as const satisfies Route;
 
@@ -23,7 +28,12 @@ export const createRoleRoute = {
   permission: 'canManageUsers',
   summary: 'Create a role (flags left out are off); 409 when the name is taken or built-in',
   body: CreateRoleBody,
-  success: { status: 201, description: 'The role, with Location' },
+  success: {
+    status: 201,
+    description: 'The created role: its flags, usersCount 0 and timestamps; Location is its URL',
+    headers: ['location'],
+  },
+  problems: ['conflict'],
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 
@@ -35,7 +45,10 @@ export const getRoleRoute = {
   permission: 'canManageUsers',
   summary: 'A role with its flags and usersCount',
   params: RoleParams,
-  success: { status: 200, description: 'The role' },
+  success: {
+    status: 200,
+    description: 'The role: a built-in one (builtIn true, no count) or a created one with usersCount',
+  },
   grants: ['table:read'],
 } as const satisfies Route;
 
@@ -48,7 +61,8 @@ export const updateRoleRoute = {
   summary: 'Change a role (flags left out keep their value); 409 for a built-in role',
   params: RoleParams,
   body: UpdateRoleBody,
-  success: { status: 200, description: 'The role; its users get the new flags within 60 s' },
+  success: { status: 200, description: 'The changed role; its users get the new flags within 60 s' },
+  problems: ['conflict'],
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 
@@ -61,7 +75,8 @@ export const replaceRoleRoute = {
   summary: 'Replace a role: description and every flag; 409 for a built-in role',
   params: RoleParams,
   body: ReplaceRoleBody,
-  success: { status: 200, description: 'The role; its users get the new flags within 60 s' },
+  success: { status: 200, description: 'The replaced role; its users get the new flags within 60 s' },
+  problems: ['conflict'],
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 
@@ -74,6 +89,7 @@ export const deleteRoleRoute = {
   summary: 'Delete a role nobody holds; 409 for a built-in role or one in use (with usersCount)',
   params: RoleParams,
   success: { status: 204, description: 'Deleted' },
+  problems: ['conflict'],
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 

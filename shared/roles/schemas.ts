@@ -7,11 +7,16 @@ import * as z from 'zod/mini';
 import { defineSchema } from '#shared/platform/schemas.ts';
 import { roleNamePattern } from '#shared/roles/roles.ts';
 
-/** A role name as requests carry it: lower case, 2 to 32 characters (existence is checked by the operation). */
+/**
+ * A role name as requests carry it: a lower-case letter, then 1 to 31 lower-case letters, digits or dashes
+ * (`roleNamePattern`). Whether the role exists is the operation's check (422, or 404 in a path).
+ */
 export const RoleName = /* @__PURE__ */ defineSchema(() =>
   z
     .string()
     .check(
+      z.minLength(2),
+      z.maxLength(32),
       z.regex(
         roleNamePattern,
         'Expected a role name: a lower-case letter, then 1-31 lower-case letters, digits or -',
@@ -20,7 +25,9 @@ export const RoleName = /* @__PURE__ */ defineSchema(() =>
     ),
 );
 
-const description = () => z.string().check(z.trim(), z.minLength(1), z.maxLength(500));
+/** A role's description: at most 500 characters once trimmed, not only spaces (the pattern `\S`). */
+const roleDescription = () =>
+  z.string().check(z.trim(), z.maxLength(500), z.regex(/\S/, 'Expected a description, not only spaces'));
 
 /** Each flag optional: a missing flag is `false` on create and unchanged on PATCH. */
 const somePermissions = () =>
@@ -50,7 +57,7 @@ export const CreateRoleBody = /* @__PURE__ */ defineSchema(() =>
   z
     .strictObject({
       name: RoleName,
-      description: z.optional(description()),
+      description: z.optional(roleDescription()),
       /** Flags left out are off. */
       permissions: somePermissions(),
     })
@@ -62,7 +69,7 @@ export const UpdateRoleBody = /* @__PURE__ */ defineSchema(() =>
   z
     .strictObject({
       /** `null` removes the description. */
-      description: z.optional(z.nullable(description())),
+      description: z.optional(z.nullable(roleDescription())),
       /** Flags left out keep their value. */
       permissions: z.optional(somePermissions()),
     })
@@ -71,7 +78,8 @@ export const UpdateRoleBody = /* @__PURE__ */ defineSchema(() =>
         (body) => body.description !== undefined || body.permissions !== undefined,
         'Send description or permissions',
       ),
-      z.meta({ id: 'UpdateRoleRequest' }),
+      // The refinement as the document states it: one of the two fields at least.
+      z.meta({ id: 'UpdateRoleRequest', minProperties: 1 }),
     ),
 );
 export type UpdateRoleInput = z.output<typeof UpdateRoleBody>;
@@ -80,7 +88,7 @@ export const ReplaceRoleBody = /* @__PURE__ */ defineSchema(() =>
   z
     .strictObject({
       /** Left out: the role has no description. */
-      description: z.optional(description()),
+      description: z.optional(roleDescription()),
       permissions: allPermissions(),
     })
     .check(z.meta({ id: 'ReplaceRoleRequest' })),

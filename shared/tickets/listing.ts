@@ -12,7 +12,8 @@
  *   conditions on it. A person's partition holds only that person's tickets, so such a page reads at most
  *   {@link filteredReadLimit} summaries of them and keeps those that match (a page may then hold fewer than
  *   `limit` items, even none, with a `nextCursor`);
- * - two or more of `status`, `priority`, `type` without a person: not served (400 naming the supported ones).
+ * - two or more of `status`, `priority`, `type` without a person: not served (InvalidInput, a 422, naming the
+ *   supported ones).
  *
  * Who sees what: `canViewAll` every ticket; anyone else only their own (requested by them, or assigned to them):
  * without a person filter their own requests are listed, and naming another person is refused.
@@ -71,7 +72,7 @@ export interface ListPlan {
 /** Summaries a page of a person's list reads at most when it has conditions (each ≈ 0.3 KB). */
 export const filteredReadLimit = 100;
 
-/** What a 400 for an unsupported combination says. */
+/** What the refusal (InvalidInput: 422) of an unsupported combination says. */
 export const supportedFilterCombinations =
   'Supported: no filter; exactly one of status, priority, type; or one person (requesterId or mine, ' +
   'assigneeId or assigned) with any of status, priority, type and the other person.';

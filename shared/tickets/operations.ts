@@ -40,8 +40,13 @@ import {
   ticketKey,
   ticketRecord,
 } from '#shared/tickets/ticket.entity.ts';
-import { type TicketEventItem, ticketEventRecord } from '#shared/tickets/ticket-event.entity.ts';
+import {
+  type TicketEventField,
+  type TicketEventItem,
+  ticketEventRecord,
+} from '#shared/tickets/ticket-event.entity.ts';
 import { nextTicketNumber } from '#shared/tickets/ticket-numbers.ts';
+import { threadCommentsPage, threadImagesLimit } from '#shared/tickets/views.ts';
 import { findUser } from '#shared/users/profiles.ts';
 import { userKey } from '#shared/users/user.entity.ts';
 
@@ -123,12 +128,6 @@ export async function findVisibleTicket(actor: Actor, ticketId: string): Promise
   return ticket;
 }
 
-/** Comments shown with a ticket; the rest through the comment list. */
-export const threadCommentsPage = 50;
-
-/** Images read with a ticket, at most (pending, ready and rejected together). */
-export const threadImagesLimit = 100;
-
 export interface TicketThread {
   readonly ticket: TicketItem;
   /** The first {@link threadCommentsPage} comments, oldest first; internal notes only for agents. */
@@ -178,7 +177,8 @@ export function auditEventsOf(
       ticketId: ticket.ticketId,
       eventId: ulid(),
       actorId,
-      field,
+      // The keys of a change's `set`, less the unaudited ones: editable fields, assigneeId, status, decisionReason.
+      field: field as TicketEventField,
       from: stringOrUndefined(ticket[field as keyof TicketItem]),
       to: stringOrUndefined(value),
       at,

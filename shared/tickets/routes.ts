@@ -18,7 +18,14 @@ export const createTicketRoute = {
   permission: 'canCreateTickets',
   summary: 'Open a ticket',
   body: CreateTicketBody,
-  success: { status: 201, description: 'The ticket with its people embedded, with Location and ETag' },
+  success: {
+    status: 201,
+    description:
+      'The ticket opened by the caller, its people embedded: status open, or pending_approval with an approver ' +
+      '(who is mailed a link). Location /tickets/{ticketId}, ETag.',
+    headers: ['location', 'etag'],
+  },
+  problems: ['unprocessable-content'],
   idempotent: true,
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
@@ -32,10 +39,18 @@ export const listTicketsRoute = {
   summary: 'Tickets visible to the caller, newest first, with filters',
   description:
     'Filters: status, priority, type, requesterId, assigneeId, mine, assigned. Served: no filter; one of status, ' +
-    'priority, type; or one person (requesterId or mine, assigneeId or assigned) with any other filter. Another ' +
-    'combination is a 400; another person without canViewAll a 403.',
+    'priority, type; or one person (requesterId or mine, assigneeId or assigned) with any other filter. Without ' +
+    'canViewAll every list is of the caller’s own tickets (no person filter: those they opened), so any ' +
+    'combination of status, priority and type is served; naming another person is a 403. With canViewAll, two ' +
+    'or more of status, priority and type without a person, or mine=true with another requesterId (assigned=true ' +
+    'with another assigneeId), is a 422 naming the supported combinations; so is a cursor from another list.',
   query: ListTicketsQuery,
-  success: { status: 200, description: '{ items, nextCursor }, newest first, people embedded' },
+  success: {
+    status: 200,
+    description:
+      'A page of ticket summaries, newest first, people embedded; nextCursor continues the same list',
+  },
+  problems: ['forbidden', 'unprocessable-content'],
   grants: ['table:read'],
 } as const satisfies Route;
 
@@ -47,7 +62,13 @@ export const getTicketRoute = {
   permission: 'signed-in',
   summary: 'A ticket with its comments and images',
   params: TicketParams,
-  success: { status: 200, description: 'The ticket with comments and images, people embedded, with ETag' },
+  success: {
+    status: 200,
+    description:
+      'The ticket with the first 50 messages of its conversation (the description first; internal notes for ' +
+      'agents only) and its ready images with 5-minute download URLs, people and authors embedded. ETag.',
+    headers: ['etag'],
+  },
   grants: ['table:read', 'images:read'],
 } as const satisfies Route;
 
@@ -60,7 +81,17 @@ export const updateTicketRoute = {
   summary: 'Change status, fields or the assignee of a ticket (If-Match: 412 when stale)',
   params: TicketParams,
   body: UpdateTicketBody,
-  success: { status: 200, description: 'The changed ticket, with ETag' },
+  success: {
+    status: 200,
+    description:
+      'The ticket after the change (as it was when nothing differs), people embedded. ETag of the new version. ' +
+      '403 for a field, the assignee (canAssignTickets) or a status move the caller may not make; 409 ' +
+      'invalid-transition with `allowed`, or conflict when the content is frozen; 422 for an assignee who is ' +
+      'not an agent or admin.',
+    headers: ['etag'],
+  },
+  problems: ['forbidden', 'conflict', 'invalid-transition', 'unprocessable-content'],
+  ifMatch: true,
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 
@@ -75,7 +106,14 @@ export const replaceTicketRoute = {
     'when sent; If-Match: 412 when stale)',
   params: TicketParams,
   body: ReplaceTicketBody,
-  success: { status: 200, description: 'The ticket, with ETag' },
+  success: {
+    status: 200,
+    description:
+      'The ticket after the replacement, people embedded. ETag of the new version. Errors as PATCH.',
+    headers: ['etag'],
+  },
+  problems: ['forbidden', 'conflict', 'invalid-transition', 'unprocessable-content'],
+  ifMatch: true,
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 
@@ -90,6 +128,8 @@ export const deleteTicketRoute = {
     'comments, images, audit trail, links and objects are removed right after (If-Match: 412 when stale)',
   params: TicketParams,
   success: { status: 204, description: 'Deleted; the rest of the ticket is cleaned up asynchronously' },
+  problems: ['forbidden', 'conflict'],
+  ifMatch: true,
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 
@@ -104,7 +144,14 @@ export const takeTicketRoute = {
     'If-Match: 412 when stale)',
   params: TicketParams,
   body: TakeTicketBody,
-  success: { status: 200, description: 'The ticket, assigned to the caller, with ETag' },
+  success: {
+    status: 200,
+    description:
+      'The ticket, assigned to the caller (unchanged when it was theirs already), people embedded. ETag.',
+    headers: ['etag'],
+  },
+  problems: ['conflict'],
+  ifMatch: true,
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 
@@ -118,7 +165,11 @@ export const listTicketEventsRoute = {
     "A ticket's audit trail, oldest first: who, when, field, from → to (internal events for agents only)",
   params: TicketParams,
   query: ListQuery,
-  success: { status: 200, description: '{ items, nextCursor }, oldest first, the actor embedded' },
+  success: {
+    status: 200,
+    description: 'A page of the audit trail, oldest first, each event with its actor embedded',
+  },
+  problems: ['unprocessable-content'],
   grants: ['table:read'],
 } as const satisfies Route;
 

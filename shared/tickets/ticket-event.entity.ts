@@ -4,8 +4,8 @@ export interface TicketEventItem {
   /** ULID: events sort by time. */
   readonly eventId: string;
   readonly actorId: string;
-  /** The changed field, or `created`. */
-  readonly field: string;
+  /** The changed field, `created`, or a comment's change: see {@link ticketEventFields}. */
+  readonly field: TicketEventField;
   readonly from?: string | undefined;
   readonly to?: string | undefined;
   /** True when the event is about an internal note: shown to agents only (never in a requester's audit trail). */
@@ -13,6 +13,27 @@ export interface TicketEventItem {
   /** ISO 8601. */
   readonly at: string;
 }
+
+/**
+ * What an audit event is about: `created` (the creation, `to` the initial status); a field a change sets (the
+ * editable fields, `assigneeId`, `status`, `decisionReason`: `auditEventsOf` in `operations.ts`); or a comment's
+ * edit or deletion (`from` its id: `shared/comments/operations.ts`).
+ */
+export const ticketEventFields = [
+  'created',
+  'status',
+  'title',
+  'description',
+  'type',
+  'priority',
+  'category',
+  'tags',
+  'assigneeId',
+  'decisionReason',
+  'comment.edited',
+  'comment.deleted',
+] as const;
+export type TicketEventField = (typeof ticketEventFields)[number];
 
 export const ticketEventEntity = 'ticketEvent';
 

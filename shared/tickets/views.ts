@@ -4,10 +4,18 @@
  * ({@link ticketPeopleIds} into `findUsers`, one BatchGetItem), so a client needs no second call to show them; the
  * ids stay as `requesterId`, `assigneeId`, `approverId`. Whoever may see a ticket sees the people it names.
  */
+import type * as z from 'zod/mini';
+import type { TicketEventView, TicketSummaryView, TicketView } from '#shared/tickets/responses.ts';
 import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
 import type { TicketEventItem } from '#shared/tickets/ticket-event.entity.ts';
 import type { UserItem } from '#shared/users/user.entity.ts';
 import { personView } from '#shared/users/views.ts';
+
+/** Messages shown with a ticket (`GET /tickets/{ticketId}`), the description included; the rest through the comment list. */
+export const threadCommentsPage = 50;
+
+/** Images read with a ticket, at most (pending, ready and rejected together; the ready ones are shown). */
+export const threadImagesLimit = 100;
 
 /** Profiles by user id, as `findUsers` answers them. */
 export type People = ReadonlyMap<string, UserItem>;
@@ -29,13 +37,17 @@ export type TicketSummary = Pick<
   | 'createdAt'
 >;
 
+/** The person a set id names (a requester, an actor): `personView`, which is null only without an id. */
+const someone = (userId: string, people: People) =>
+  personView(userId, people) ?? { userId, name: null, email: null };
+
 /** The user ids the views of these tickets name, for one `findUsers` call. */
 export const ticketPeopleIds = (
   tickets: readonly Pick<TicketSummary, 'requesterId' | 'assigneeId' | 'approverId'>[],
 ) => tickets.flatMap((ticket) => [ticket.requesterId, ticket.assigneeId, ticket.approverId]);
 
 /** A ticket in a list (`GET /tickets`): the summary; read the ticket for its description and decision. */
-export function ticketSummaryView(ticket: TicketSummary, people: People) {
+export function ticketSummaryView(ticket: TicketSummary, people: People): z.output<typeof TicketSummaryView> {
   return {
     ticketId: ticket.ticketId,
     number: ticket.number,
@@ -46,17 +58,17 @@ export function ticketSummaryView(ticket: TicketSummary, people: People) {
     requesterId: ticket.requesterId,
     assigneeId: ticket.assigneeId ?? null,
     approverId: ticket.approverId ?? null,
-    requester: personView(ticket.requesterId, people),
+    requester: someone(ticket.requesterId, people),
     assignee: personView(ticket.assigneeId, people),
     approver: personView(ticket.approverId, people),
     category: ticket.category ?? null,
-    tags: ticket.tags ?? [],
+    tags: [...(ticket.tags ?? [])],
     createdAt: ticket.createdAt,
   };
 }
 
 /** A ticket as the API returns it; `tags` is always an array. */
-export function ticketView(ticket: TicketItem, people: People) {
+export function ticketView(ticket: TicketItem, people: People): z.output<typeof TicketView> {
   return {
     ...ticketSummaryView(ticket, people),
     description: ticket.description,
@@ -77,12 +89,12 @@ export function ticketView(ticket: TicketItem, people: People) {
  * One event of a ticket's audit trail: who (`actor`, embedded), when, which field, from → to (`null` when the
  * field was empty before or after). `field` is `created` for the creation (`to` the initial status).
  */
-export function ticketEventView(event: TicketEventItem, people: People) {
+export function ticketEventView(event: TicketEventItem, people: People): z.output<typeof TicketEventView> {
   return {
     eventId: event.eventId,
     ticketId: event.ticketId,
     at: event.at,
-    actor: personView(event.actorId, people),
+    actor: someone(event.actorId, people),
     field: event.field,
     from: event.from ?? null,
     to: event.to ?? null,

@@ -23,9 +23,15 @@ export const signUpRoute = {
   path: '/auth/signup',
   entry: 'functions/users/signup.ts',
   permission: 'public',
-  summary: 'Create a requester account (a privileged field such as role is a 400 naming it)',
+  summary:
+    'Create a requester account (a privileged field such as role is a 400 naming it; 409 for a taken email)',
   body: SignUpBody,
-  success: { status: 201, description: 'The account; log in next' },
+  success: {
+    status: 201,
+    description: 'The account: userId, email, name and role requester; Location is /me. Log in next',
+    headers: ['location'],
+  },
+  problems: ['conflict', 'unprocessable-content'],
   grants: ['userPool:admin', 'table:write'],
 } as const satisfies Route;
 
@@ -39,7 +45,11 @@ export const logInRoute = {
     'Exchange email and password for Cognito tokens; 409 { challenge: NEW_PASSWORD_REQUIRED, session } for a ' +
     'temporary password (answer with POST /auth/password); 401 for a wrong password or a disabled account',
   body: LogInBody,
-  success: { status: 200, description: 'Tokens: send accessToken as a Bearer token' },
+  success: {
+    status: 200,
+    description: 'Tokens: accessToken (send it as a Bearer token), idToken, refreshToken, expiresIn seconds',
+  },
+  problems: ['unauthorized', 'forbidden', 'conflict'],
   grants: ['table:read'],
 } as const satisfies Route;
 
@@ -53,6 +63,7 @@ export const setNewPasswordRoute = {
     'First sign-in with a temporary password: the session from the 409 of /auth/login and a new password',
   body: NewPasswordBody,
   success: { status: 200, description: 'Tokens, as /auth/login answers them' },
+  problems: ['unauthorized', 'forbidden', 'unprocessable-content'],
   grants: ['table:read'],
 } as const satisfies Route;
 
@@ -64,7 +75,8 @@ export const refreshTokensRoute = {
   permission: 'public',
   summary: 'Exchange a refresh token for new tokens (401 once logged out or disabled)',
   body: RefreshBody,
-  success: { status: 200, description: 'New access and ID tokens' },
+  success: { status: 200, description: 'New access and ID tokens, and the refresh token sent' },
+  problems: ['unauthorized'],
   grants: ['table:read'],
 } as const satisfies Route;
 
@@ -77,6 +89,7 @@ export const logOutRoute = {
   summary: 'Revoke the refresh token; every access token issued to you so far is refused from now on',
   body: LogOutBody,
   success: { status: 204, description: 'Logged out' },
+  problems: ['unprocessable-content'],
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 
@@ -87,7 +100,11 @@ export const getMeRoute = {
   entry: 'functions/users/me.ts',
   permission: 'signed-in',
   summary: 'The caller profile and role',
-  success: { status: 200, description: 'The caller profile, role and permissions' },
+  success: {
+    status: 200,
+    description:
+      'The caller: profile (email, name, phone, smsOptIn), role, its permission flags, ticketsCount',
+  },
   grants: ['table:read'],
 } as const satisfies Route;
 
@@ -98,10 +115,15 @@ export const createUserRoute = {
   entry: 'functions/users/create.ts',
   permission: 'canManageUsers',
   summary:
-    'Create an account of any role (an agent, an admin, a custom role); 400 naming an unknown role, 409 for a ' +
+    'Create an account of any role (an agent, an admin, a custom role); 422 naming an unknown role, 409 for a ' +
     'taken email. The temporary password is in the response, once; the user replaces it at first sign-in',
   body: CreateUserBody,
-  success: { status: 201, description: 'The user and temporaryPassword, with Location' },
+  success: {
+    status: 201,
+    description: 'The user with temporaryPassword (shown once); Location is the user',
+    headers: ['location'],
+  },
+  problems: ['conflict', 'unprocessable-content'],
   grants: ['table:read', 'table:write', 'userPool:manage'],
 } as const satisfies Route;
 
@@ -115,7 +137,8 @@ export const listUsersRoute = {
     'Users with role and ticketsCount (canManageUsers or canViewAll): most tickets first, or ?role= (most ' +
     'tickets first), or ?name= (start of the name, by name); role and name together are a 400',
   query: ListUsersQuery,
-  success: { status: 200, description: '{ items, nextCursor }' },
+  success: { status: 200, description: '{ items, nextCursor }: users with role, ticketsCount and disabled' },
+  problems: ['forbidden', 'unprocessable-content'],
   grants: ['table:read'],
 } as const satisfies Route;
 
@@ -129,7 +152,11 @@ export const getUserRoute = {
     'A profile with the first tickets the user opened and of those assigned to them (the user, canManageUsers, ' +
     'canViewAll; 404 for others)',
   params: UserParams,
-  success: { status: 200, description: 'The user with createdTickets and assignedTickets' },
+  success: {
+    status: 200,
+    description:
+      'The user with createdTickets and assignedTickets: the first 10 of each, newest first, and more',
+  },
   grants: ['table:read'],
 } as const satisfies Route;
 
@@ -144,7 +171,8 @@ export const updateUserRoute = {
     '(canManageUsers, not your own)',
   params: UserParams,
   body: UpdateUserBody,
-  success: { status: 200, description: 'The user' },
+  success: { status: 200, description: 'The user after the change' },
+  problems: ['forbidden', 'conflict', 'unprocessable-content'],
   grants: ['table:read', 'table:write', 'userPool:manage'],
 } as const satisfies Route;
 
@@ -159,7 +187,8 @@ export const replaceUserRoute = {
     'password change only when sent',
   params: UserParams,
   body: ReplaceUserBody,
-  success: { status: 200, description: 'The user' },
+  success: { status: 200, description: 'The user after the change' },
+  problems: ['forbidden', 'conflict', 'unprocessable-content'],
   grants: ['table:read', 'table:write', 'userPool:manage'],
 } as const satisfies Route;
 
@@ -174,6 +203,7 @@ export const deleteUserRoute = {
     'history stay',
   params: UserParams,
   success: { status: 204, description: 'Disabled' },
+  problems: ['conflict'],
   grants: ['table:read', 'table:write', 'userPool:manage'],
 } as const satisfies Route;
 
@@ -186,6 +216,7 @@ export const listApproversRoute = {
   summary: 'People who may approve (agents, admins) whose name starts with ?name=, by name: id, name, email',
   query: ApproversQuery,
   success: { status: 200, description: '{ items: [{ userId, name, email }], nextCursor }' },
+  problems: ['unprocessable-content'],
   grants: ['table:read'],
 } as const satisfies Route;
 

@@ -8,23 +8,96 @@ import * as z from 'zod/mini';
 import { defineSchema, UserId } from '#shared/platform/schemas.ts';
 import { RoleName } from '#shared/roles/schemas.ts';
 
-const e164 = () =>
-  z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'Expected an E.164 phone number like +15555550100'));
-const email = () => z.email().check(z.maxLength(254));
-const personName = () => z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
-
-/** Password rules of the user pool (min 8, upper, lower, digit); Cognito enforces them again. */
-const password = () =>
+/** An E.164 phone number: `+`, then 7 to 15 digits, the first not 0 (at most 16 characters). */
+export const e164 = () =>
   z
     .string()
     .check(
-      z.minLength(8, 'At least 8 characters'),
-      z.maxLength(256),
-      z.regex(/[a-z]/, 'Needs a lower-case letter'),
-      z.regex(/[A-Z]/, 'Needs an upper-case letter'),
-      z.regex(/\d/, 'Needs a digit'),
+      z.maxLength(16),
+      z.regex(/^\+[1-9]\d{6,14}$/, 'Expected an E.164 phone number like +15555550100'),
+      z.meta({ description: 'An E.164 phone number, e.g. +15555550100' }),
     );
-const anyPassword = () => z.string().check(z.minLength(1), z.maxLength(256));
+/** An email address, at most 254 characters; the API stores and answers it lower-cased. */
+export const email = () => z.email().check(z.maxLength(254));
+/**
+ * A person's name: at most 100 characters once trimmed, not only spaces (the pattern `\S`: a non-space
+ * character, which is what a trimmed length of 1 or more means).
+ */
+export const personName = () =>
+  z.string().check(z.trim(), z.maxLength(100), z.regex(/\S/, 'Expected a name, not only spaces'));
+
+/** One rule of {@link passwordRules}: the pattern a password must match, the rule as documented, the error. */
+interface PasswordRule {
+  readonly pattern: RegExp;
+  readonly description: string;
+  readonly message: string;
+}
+
+/** The special characters Cognito takes in a password (the space too, but not at either end). */
+const passwordSymbols = '^ $ * . [ ] { } ( ) ? " ! @ # % & / \\ , > < \' : ; | _ ~ ` = + -';
+
+/**
+ * The rules every new password must meet, one pattern each: the user pool's policy (`lib/stacks/auth-stack.ts`:
+ * a lower-case letter, an upper-case letter, a digit; no symbol required) and what Cognito takes in any password
+ * (Basic Latin letters, digits, the space and Cognito's special characters only; no leading or trailing space).
+ * With the length (8 to 256 characters) they make a password the document accepts one Cognito accepts.
+ */
+const passwordRules = (): readonly PasswordRule[] => [
+  {
+    pattern: /[a-z]/,
+    description: 'Has a lower-case letter (a-z)',
+    message: 'Needs a lower-case letter (a-z)',
+  },
+  {
+    pattern: /[A-Z]/,
+    description: 'Has an upper-case letter (A-Z)',
+    message: 'Needs an upper-case letter (A-Z)',
+  },
+  { pattern: /[0-9]/, description: 'Has a digit (0-9)', message: 'Needs a digit (0-9)' },
+  {
+    pattern: /^[A-Za-z0-9 ^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+-]*$/,
+    description: `Only Basic Latin letters, digits, the space and the special characters ${passwordSymbols}`,
+    message: `Use only Basic Latin letters, digits, the space and ${passwordSymbols}`,
+  },
+  {
+    pattern: /^[^ ](?:[\s\S]*[^ ])?$/,
+    description: 'No space at the start or the end',
+    message: 'Remove the space at the start or the end',
+  },
+];
+
+/**
+ * A new password (sign-up, first sign-in, a change): 8 to 256 characters meeting each of {@link passwordRules}
+ * (documented as an `allOf` of one pattern per rule, each with its description). Cognito checks the pool's
+ * policy again; a password it refuses all the same is a 422 on the field.
+ */
+const password = () =>
+  z.string().check(
+    z.minLength(8, 'At least 8 characters'),
+    z.maxLength(256, 'At most 256 characters'),
+    ...passwordRules().map((rule) => z.regex(rule.pattern, rule.message)),
+    z.meta({
+      description: 'A new password: 8 to 256 characters, meeting every rule below (the user pool policy)',
+      allOf: passwordRules().map((rule) => ({ pattern: rule.pattern.source, description: rule.description })),
+    }),
+  );
+/**
+ * A password as the user typed it (sign-in, the current password of a change): Cognito checks it. At most 256
+ * characters with a non-space one, as Cognito's `PasswordType` takes (it refuses others as a malformed call).
+ */
+const anyPassword = () =>
+  z.string().check(z.maxLength(256), z.regex(/\S/, 'Expected a password, not only spaces'));
+
+/** A Cognito token (the refresh token): base64url parts joined by dots, as Cognito's `TokenModelType`. */
+const cognitoToken = () =>
+  z
+    .string()
+    .check(
+      z.minLength(1),
+      z.maxLength(8192),
+      z.regex(/^[A-Za-z0-9_=.-]+$/, 'Expected a Cognito token'),
+      z.meta({ description: 'The refreshToken of /auth/login, /auth/password or /auth/refresh' }),
+    );
 
 export const SignUpBody = /* @__PURE__ */ defineSchema(() =>
   z
@@ -45,23 +118,32 @@ export const LogInBody = /* @__PURE__ */ defineSchema(() =>
 export type LogInInput = z.output<typeof LogInBody>;
 
 export const RefreshBody = /* @__PURE__ */ defineSchema(() =>
-  z
-    .strictObject({ refreshToken: z.string().check(z.minLength(1), z.maxLength(8192)) })
-    .check(z.meta({ id: 'RefreshRequest' })),
+  z.strictObject({ refreshToken: cognitoToken() }).check(z.meta({ id: 'RefreshRequest' })),
 );
 export type RefreshInput = z.output<typeof RefreshBody>;
 
 /** `POST /auth/logout`: the refresh token to revoke. */
 export const LogOutBody = /* @__PURE__ */ defineSchema(() =>
-  z
-    .strictObject({ refreshToken: z.string().check(z.minLength(1), z.maxLength(8192)) })
-    .check(z.meta({ id: 'LogOutRequest' })),
+  z.strictObject({ refreshToken: cognitoToken() }).check(z.meta({ id: 'LogOutRequest' })),
 );
+
+/**
+ * The challenge session `/auth/login` answers with its 409 (`shared/users/tokens.ts`): base64url JSON, a dot, its
+ * base64url HMAC. One altered or expired is a 401.
+ */
+const challengeSession = () =>
+  z
+    .string()
+    .check(
+      z.maxLength(8192),
+      z.regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'Expected the session of the 409 of /auth/login'),
+      z.meta({ description: 'The session of the 409 of /auth/login (valid 3 minutes on AWS)' }),
+    );
 
 /** `POST /auth/password`: the `session` of the login's 409 and the user's own new password. */
 export const NewPasswordBody = /* @__PURE__ */ defineSchema(() =>
   z
-    .strictObject({ session: z.string().check(z.minLength(1), z.maxLength(8192)), newPassword: password() })
+    .strictObject({ session: challengeSession(), newPassword: password() })
     .check(z.meta({ id: 'NewPasswordRequest' })),
 );
 
@@ -79,7 +161,10 @@ export const CreateUserBody = /* @__PURE__ */ defineSchema(() =>
 );
 export type CreateUserInput = z.output<typeof CreateUserBody>;
 
-/** A new password needs the current one (Cognito checks it). */
+/**
+ * A new password needs the current one (Cognito checks it): documented as `dependentRequired`, checked by the
+ * refinement.
+ */
 const passwordNeedsCurrent = (body: {
   password?: string | undefined;
   currentPassword?: string | undefined;
@@ -88,10 +173,12 @@ const currentPasswordNeeded = {
   message: 'Send your current password to change it',
   path: ['currentPassword'],
 };
+const passwordNeedsCurrentRule = { dependentRequired: { password: ['currentPassword'] } } as const;
 
 /**
- * `PATCH /users/{userId}`: what is sent changes. `role` and `disabled` need `canManageUsers`; `password` (with
- * `currentPassword`) only the user themself. `phone: null` removes the number.
+ * `PATCH /users/{userId}`: what is sent changes; at least one field (`minProperties: 1`). `role` and `disabled`
+ * need `canManageUsers`; `password` (with `currentPassword`) only the user themself. `phone: null` removes the
+ * number.
  */
 export const UpdateUserBody = /* @__PURE__ */ defineSchema(() =>
   z
@@ -111,7 +198,7 @@ export const UpdateUserBody = /* @__PURE__ */ defineSchema(() =>
         'Send at least one field to change',
       ),
       z.refine(passwordNeedsCurrent, currentPasswordNeeded),
-      z.meta({ id: 'UpdateUserRequest' }),
+      z.meta({ id: 'UpdateUserRequest', minProperties: 1, ...passwordNeedsCurrentRule }),
     ),
 );
 export type UpdateUserInput = z.output<typeof UpdateUserBody>;
@@ -132,25 +219,74 @@ export const ReplaceUserBody = /* @__PURE__ */ defineSchema(() =>
       role: z.optional(RoleName),
       disabled: z.optional(z.boolean()),
     })
-    .check(z.refine(passwordNeedsCurrent, currentPasswordNeeded), z.meta({ id: 'ReplaceUserRequest' })),
+    .check(
+      z.refine(passwordNeedsCurrent, currentPasswordNeeded),
+      z.meta({ id: 'ReplaceUserRequest', ...passwordNeedsCurrentRule }),
+    ),
 );
 export type ReplaceUserInput = z.output<typeof ReplaceUserBody>;
 
 export const UserParams = /* @__PURE__ */ defineSchema(() => z.object({ userId: UserId }));
 
-const namePrefix = () =>
-  z.string().check(z.trim(), z.minLength(1), z.maxLength(100), z.meta({ description: 'Start of the name' }));
+/** The start of a name, at most 100 characters once trimmed, not only spaces; case and accents do not matter. */
+const namePrefix = (description: string) =>
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.maxLength(100),
+      z.regex(/\S/, 'Expected the start of a name, not only spaces'),
+      z.meta({ description }),
+    );
+/** Items per page: 1 to 100, default 25. */
 const limit = () => z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25);
-const cursor = () => z.optional(z.string().check(z.maxLength(4096)));
+/** The `nextCursor` of the previous page (at most 4096 characters); one of another listing is a 422. */
+const cursor = () =>
+  z.optional(
+    z
+      .string()
+      .check(
+        z.maxLength(4096),
+        z.regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'Expected the nextCursor of a page'),
+        z.meta({ description: 'The nextCursor of the previous page of the same listing' }),
+      ),
+  );
 
-/** `GET /users?role=&name=&limit=&cursor=`: by role, or by the start of the name (not both), or everyone. */
+/**
+ * `GET /users?role=&name=&limit=&cursor=`: everyone, or by role, or by the start of the name; role and name
+ * together are a 400 (no index serves both), said in both parameters' descriptions.
+ */
 export const ListUsersQuery = /* @__PURE__ */ defineSchema(() =>
-  z.object({ limit: limit(), cursor: cursor(), role: z.optional(RoleName), name: z.optional(namePrefix()) }),
+  z
+    .object({
+      limit: limit(),
+      cursor: cursor(),
+      role: z.optional(
+        RoleName.check(
+          z.meta({ description: 'Only users of this role, most tickets first. Not together with name.' }),
+        ),
+      ),
+      name: z.optional(
+        namePrefix(
+          'Only users whose name starts so (case and accents do not matter), by name. Not with role.',
+        ),
+      ),
+    })
+    .check(
+      z.refine((query) => query.role === undefined || query.name === undefined, {
+        message: 'Filter by role or by name, not both: supported are none, ?role= and ?name=.',
+        path: ['name'],
+      }),
+    ),
 );
 export type ListUsersQueryInput = z.output<typeof ListUsersQuery>;
 
 /** `GET /approvers?name=&limit=&cursor=`: the start of the name is required. */
 export const ApproversQuery = /* @__PURE__ */ defineSchema(() =>
-  z.object({ limit: limit(), cursor: cursor(), name: namePrefix() }),
+  z.object({
+    limit: limit(),
+    cursor: cursor(),
+    name: namePrefix('The start of the name (case and accents do not matter)'),
+  }),
 );
 export type ApproversQueryInput = z.output<typeof ApproversQuery>;

@@ -10,27 +10,32 @@ import {
   RespondToAuthChallengeCommand,
   RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type * as z from 'zod/mini';
 import { cognitoClient } from '#shared/platform/aws-clients.ts';
 import { config } from '#shared/platform/config.ts';
 import { NotAuthenticated } from '#shared/platform/errors.ts';
 import { accountError } from '#shared/users/cognito-errors.ts';
 import { PasswordChangeRequired } from '#shared/users/errors.ts';
+import type { TokensView } from '#shared/users/responses.ts';
 
-/** Tokens as the API returns them. `expiresIn` is in seconds (Cognito's default access token life: 3600). */
-export interface Tokens {
-  readonly accessToken: string;
-  readonly idToken: string;
-  readonly refreshToken?: string;
-  readonly expiresIn: number;
-  readonly tokenType: 'Bearer';
-}
+/**
+ * Tokens as the API returns them (`Tokens` in `responses.ts`): `expiresIn` in seconds (Cognito's default access
+ * token life: 3600); `refreshToken` the one Cognito issued at sign-in, and on a refresh the one refreshed.
+ */
+export type Tokens = z.output<typeof TokensView>;
 
+/**
+ * The tokens of a Cognito answer. A password sign-in always gets a refresh token; a refresh gets none (Cognito
+ * keeps the one refreshed), so `refreshToken` is the one sent.
+ * @throws Error when Cognito answered without access, ID or refresh token (a 500: not the client's doing)
+ */
 function tokensOf(result: AuthenticationResultType | undefined, refreshToken?: string): Tokens {
-  if (!result?.AccessToken || !result.IdToken) throw new Error('Cognito returned no tokens');
+  const refreshed = result?.RefreshToken ?? refreshToken;
+  if (!result?.AccessToken || !result.IdToken || !refreshed) throw new Error('Cognito returned no tokens');
   return {
     accessToken: result.AccessToken,
     idToken: result.IdToken,
-    ...(result.RefreshToken || refreshToken ? { refreshToken: result.RefreshToken ?? refreshToken } : {}),
+    refreshToken: refreshed,
     expiresIn: result.ExpiresIn ?? 3600,
     tokenType: 'Bearer',
   };

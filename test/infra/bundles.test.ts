@@ -7,6 +7,7 @@
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { notFoundFallback } from '#shared/platform/routes.ts';
 import { routes } from '#shared/routes.ts';
 import { benchFunctions, budgets, bundleOptions } from '../../scripts/bench/bundles.ts';
 
@@ -35,6 +36,20 @@ describe('bundles', () => {
     expect(inputs.some((input) => input.includes('node_modules/@aws-sdk/'))).toBe(false);
   });
 
+  it('keeps the $default route’s not-found function free of the AWS SDK and of Powertools', async () => {
+    const inputs = await bundledPackages(notFoundFallback.entry);
+    expect(inputs.some((input) => input.includes('node_modules/@aws-sdk/'))).toBe(false);
+    expect(inputs.some((input) => input.includes('node_modules/@aws-lambda-powertools/'))).toBe(false);
+  });
+
+  it('keeps the docs page free of SDK clients: it only signs (signature-v4 and the credential chain)', async () => {
+    const inputs = await bundledPackages('functions/docs/get.ts');
+    expect(uses(inputs, '@aws-sdk/client-s3')).toBe(false);
+    expect(uses(inputs, '@aws-sdk/client-dynamodb')).toBe(false);
+    expect(uses(inputs, '@smithy/signature-v4')).toBe(true);
+    expect(inputs.some((input) => input.includes('@scalar/'))).toBe(false);
+  });
+
   it('loads Powertools idempotency only in the routes that honour Idempotency-Key', async () => {
     for (const route of routes) {
       const inputs = await bundledPackages(route.entry);
@@ -45,7 +60,8 @@ describe('bundles', () => {
 });
 
 describe('bundle size budget', () => {
-  it.each(benchFunctions.map((fn) => [fn.id, fn.entry]))(
+  // The bench's functions (route rows, event sources), plus the $default route's function.
+  it.each([...benchFunctions.map((fn) => [fn.id, fn.entry]), [notFoundFallback.id, notFoundFallback.entry]])(
     `%s stays within ${budgets.minifiedKiB} KiB minified and ${budgets.gzipKiB} KiB gzip`,
     async (_id, entry) => {
       const result = await build({

@@ -7,10 +7,16 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { type BuildAppOptions, buildApp, type HelpdeskApp } from '../../lib/app.ts';
 
 /**
- * Context that skips asset bundling for every stack, and pins the region so that the environment of the machine
- * running the tests (CDK_DEFAULT_REGION) does not change the templates.
+ * Context that skips asset bundling for every stack and asset staging (file assets are referenced where they are
+ * instead of copied into the cloud assembly: the docs deployment's AWS CLI layer alone is 22 MB per synth), and
+ * pins the region so that the environment of the machine running the tests (CDK_DEFAULT_REGION) does not change
+ * the templates.
  */
-export const skipBundling = { 'aws:cdk:bundling-stacks': [], region: 'us-east-1' } as const;
+export const skipBundling = {
+  'aws:cdk:bundling-stacks': [],
+  'aws:cdk:disable-asset-staging': true,
+  region: 'us-east-1',
+} as const;
 
 /** The app without cdk-nag and CloudFormation validation (they have their own test), bundling skipped. */
 export function buildTestApp(

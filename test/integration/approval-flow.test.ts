@@ -7,16 +7,34 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { approvalRecord } from '#shared/approvals/approval.entity.ts';
 import { hashApprovalToken, newApprovalToken } from '#shared/approvals/token.ts';
 import { putItem } from '#shared/platform/db.ts';
+import type { Schema } from '../../client/index.ts';
 import {
+  apiAs,
   approvalLinkIn,
   call,
   eventually,
   logIn,
   mailFor,
   newRequester,
+  ok,
   type Session,
   smsTo,
 } from './support.ts';
+
+/** Create a ticket as `session`: its body. @throws Error when it is not created */
+const createTicket = async (session: Session, body: Schema<'CreateTicketRequest'>) =>
+  ok(await apiAs(session.token).POST('/tickets', { body }), 'create a ticket');
+
+/** Read a ticket as `session`: its body. @throws Error when it cannot be read */
+const readTicket = async (session: Session, ticketId: string) =>
+  ok(
+    await apiAs(session.token).GET('/tickets/{ticketId}', { params: { path: { ticketId } } }),
+    'read a ticket',
+  );
+
+/** `PATCH /tickets/{ticketId}` as `session`: the typed result (data or error, and the response). */
+const patchTicket = (session: Session, ticketId: string, body: Schema<'UpdateTicketRequest'>) =>
+  apiAs(session.token).PATCH('/tickets/{ticketId}', { params: { path: { ticketId } }, body });
 
 const accounts = inject('demoAccounts');
 
@@ -30,23 +48,19 @@ describe('approval by link', () => {
   });
 
   async function ticketWithApprover(title: string) {
-    const created = await call('/tickets', {
-      token: requester.token,
-      json: {
-        title,
-        description: '100 ft of Cat6 for the new office',
-        type: 'request',
-        priority: 'high',
-        approverId: approver.userId,
-      },
+    const created = await createTicket(requester, {
+      title,
+      description: '100 ft of Cat6 for the new office',
+      type: 'request',
+      priority: 'high',
+      approverId: approver.userId,
     });
-    expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({
+    expect(created).toMatchObject({
       status: 'pending_approval',
       approverId: approver.userId,
       requesterId: requester.userId,
     });
-    return created.body as { ticketId: string; number: number };
+    return created;
   }
 
   it('mails the approver a link whose page changes nothing, and approves by POST', async () => {
@@ -71,15 +85,16 @@ describe('approval by link', () => {
     expect(page.text).toContain('value="approve"');
     // Fetching the link again (a mail scanner, a preview) still changes nothing.
     expect((await call(link)).status).toBe(200);
-    const unchanged = await call(`/tickets/${ticket.ticketId}`, { token: requester.token });
-    expect(unchanged.body.status).toBe('pending_approval');
+    expect((await readTicket(requester, ticket.ticketId)).status).toBe('pending_approval');
 
     const decided = await call(link, { form: { decision: 'approve', reason: '' } });
     expect(decided.status).toBe(200);
     expect(decided.text).toMatch(/approved/);
 
-    const after = await call(`/tickets/${ticket.ticketId}`, { token: requester.token });
-    expect(after.body).toMatchObject({ status: 'approved', decision: { by: approver.userId } });
+    expect(await readTicket(requester, ticket.ticketId)).toMatchObject({
+      status: 'approved',
+      decision: { by: approver.userId },
+    });
 
     const notice = await mailFor(requester.email, new RegExp(`#${ticket.number}\\b.*approved`, 'i'));
     expect(notice.body.text).toContain('Cat6 cable for office 12');
@@ -87,9 +102,7 @@ describe('approval by link', () => {
     const again = await call(link, { form: { decision: 'reject', reason: 'changed my mind' } });
     expect(again.status).toBe(409);
     expect(again.text).toMatch(/already been used/);
-    expect((await call(`/tickets/${ticket.ticketId}`, { token: requester.token })).body.status).toBe(
-      'approved',
-    );
+    expect((await readTicket(requester, ticket.ticketId)).status).toBe('approved');
   });
 
   it('needs a reason to reject, then rejects and tells the requester why', async () => {
@@ -98,19 +111,38 @@ describe('approval by link', () => {
       (await mailFor(approver.email, new RegExp(`#${ticket.number}\\b`))).body.text,
     );
 
-    const noReason = await call(link, { form: { decision: 'reject' } });
-    expect(noReason.status).toBe(400);
-    expect(noReason.text).toContain('Give a reason to reject');
-    expect((await call(`/tickets/${ticket.ticketId}`, { token: requester.token })).body.status).toBe(
-      'pending_approval',
-    );
+    // The form's rules are the document's (a reason to reject; a decision): broken, the page is shown again.
+    const withoutReason: Record<string, string>[] = [
+      { decision: 'reject' },
+      { decision: 'reject', reason: '   ' },
+    ];
+    for (const form of withoutReason) {
+      const noReason = await call(link, { form });
+      expect([form, noReason.status, noReason.headers.get('content-type')]).toEqual([
+        form,
+        400,
+        expect.stringMatching(/^text\/html/),
+      ]);
+      expect(noReason.text).toContain('Give a reason to reject.');
+      expect(noReason.text).toContain('value="reject"');
+    }
+    const noDecision = await call(link, { form: { reason: 'Maybe' } });
+    expect(noDecision.status).toBe(400);
+    expect(noDecision.text).toContain('Choose Approve or Reject.');
+    // Only a form is read: JSON is refused as problem+json, and decides nothing.
+    const json = await call(link, { json: { decision: 'approve' } });
+    expect([json.status, json.headers.get('content-type'), json.body?.type]).toEqual([
+      415,
+      'application/problem+json',
+      '/problems/unsupported-media-type',
+    ]);
+    expect((await readTicket(requester, ticket.ticketId)).status).toBe('pending_approval');
 
     const rejected = await call(link, {
       form: { decision: 'reject', reason: 'Use the spare stock in room 4' },
     });
     expect(rejected.status).toBe(200);
-    const after = await call(`/tickets/${ticket.ticketId}`, { token: requester.token });
-    expect(after.body).toMatchObject({
+    expect(await readTicket(requester, ticket.ticketId)).toMatchObject({
       status: 'rejected',
       decision: { reason: 'Use the spare stock in room 4' },
     });
@@ -137,43 +169,41 @@ describe('approval by link', () => {
     expect(page.text).toMatch(/expired/);
     const post = await call(`/approvals/${token}`, { form: { decision: 'approve' } });
     expect(post.status).toBe(410);
-    expect((await call(`/tickets/${ticket.ticketId}`, { token: requester.token })).body.status).toBe(
-      'pending_approval',
-    );
+    expect((await readTicket(requester, ticket.ticketId)).status).toBe('pending_approval');
   });
 
   it('shows a clear page for unknown links and an approver can decide through the API instead', async () => {
     const unknown = await call(`/approvals/${'A'.repeat(43)}`);
     expect(unknown.status).toBe(404);
     expect(unknown.text).toMatch(/not valid/);
-    expect((await call('/approvals/short')).status).toBe(404);
+    // Any token that is not 43 base64url characters is a link that is not valid: a page, never problem+json.
+    for (const token of ['short', 'x'.repeat(300), `${'A'.repeat(42)}!`]) {
+      for (const form of [undefined, { decision: 'approve' }]) {
+        const page = await call(`/approvals/${encodeURIComponent(token)}`, form ? { form } : {});
+        expect([token.slice(0, 10), form, page.status, page.headers.get('content-type')]).toEqual([
+          token.slice(0, 10),
+          form,
+          404,
+          expect.stringMatching(/^text\/html/),
+        ]);
+        expect(page.text).toMatch(/not valid/);
+      }
+    }
 
     const ticket = await ticketWithApprover('Monitor arm');
     const someoneElse = await newRequester();
-    const hidden = await call(`/tickets/${ticket.ticketId}`, {
-      method: 'PATCH',
-      token: someoneElse.token,
-      json: { status: 'approved' },
-    });
-    expect(hidden.status).toBe(404);
+    const hidden = await patchTicket(someoneElse, ticket.ticketId, { status: 'approved' });
+    expect(hidden.response.status).toBe(404);
     // The approver got the request (mailed before anyone decided: a request decided while it waits is not sent).
     const link = approvalLinkIn(
       (await mailFor(approver.email, new RegExp(`#${ticket.number}\\b`))).body.text,
     );
-    const byRequester = await call(`/tickets/${ticket.ticketId}`, {
-      method: 'PATCH',
-      token: requester.token,
-      json: { status: 'approved' },
-    });
-    expect(byRequester.status).toBe(409);
-    expect(byRequester.body.allowed).toEqual(['canceled']);
-    const byApprover = await call(`/tickets/${ticket.ticketId}`, {
-      method: 'PATCH',
-      token: approver.token,
-      json: { status: 'approved' },
-    });
-    expect(byApprover.status).toBe(200);
-    expect(byApprover.body.status).toBe('approved');
+    const byRequester = await patchTicket(requester, ticket.ticketId, { status: 'approved' });
+    expect(byRequester.response.status).toBe(409);
+    expect(byRequester.error).toMatchObject({ allowed: ['canceled'] });
+    const byApprover = await patchTicket(approver, ticket.ticketId, { status: 'approved' });
+    expect(byApprover.response.status).toBe(200);
+    expect(byApprover.data?.status).toBe('approved');
 
     // The emailed link for that ticket no longer decides anything.
     const late = await call(link, { form: { decision: 'reject', reason: 'late' } });
@@ -187,52 +217,49 @@ describe('approvals that cannot be gamed', () => {
     const admin = await logIn(accounts.admin.email, accounts.admin.password);
     const requester = await newRequester('Offboarding requester');
     const email = `leaving-${Date.now()}@example.com`;
-    const made = await call('/users', {
-      token: admin.token,
-      json: { email, name: 'Leaving Agent', role: 'agent' },
+    const made = await apiAs(admin.token).POST('/users', {
+      body: { email, name: 'Leaving Agent', role: 'agent' },
     });
-    expect(made.status).toBe(201);
-    const approverId = made.body.userId as string;
-    const created = await call('/tickets', {
-      token: requester.token,
-      json: { title: 'Before offboarding', description: 'A request', type: 'request', approverId },
+    const approverId = ok(made, 'create the approver').userId;
+    expect(made.response.status).toBe(201);
+    const created = await createTicket(requester, {
+      title: 'Before offboarding',
+      description: 'A request',
+      type: 'request',
+      priority: 'medium',
+      approverId,
     });
-    expect(created.status).toBe(201);
-    const mail = await mailFor(email, new RegExp(`#${created.body.number}\\b`));
+    const mail = await mailFor(email, new RegExp(`#${created.number}\\b`));
     const link = approvalLinkIn(mail.body.text);
     expect((await call(link)).status).toBe(200);
 
-    expect((await call(`/users/${approverId}`, { token: admin.token, method: 'DELETE' })).status).toBe(204);
+    const removed = await apiAs(admin.token).DELETE('/users/{userId}', {
+      params: { path: { userId: approverId } },
+    });
+    expect(removed.response.status).toBe(204);
     const page = await call(link);
     expect(page.status).toBe(403);
     expect(page.text).toMatch(/can no longer decide/);
     const post = await call(link, { form: { decision: 'approve' } });
     expect(post.status).toBe(403);
-    const ticket = await call(`/tickets/${created.body.ticketId}`, { token: requester.token });
-    expect(ticket.body.status).toBe('pending_approval');
+    expect((await readTicket(requester, created.ticketId)).status).toBe('pending_approval');
   });
 
   it('lets nobody approve a ticket they requested, an admin neither', async () => {
     const admin = await logIn(accounts.admin.email, accounts.admin.password);
     const agent = await logIn(accounts.agent.email, accounts.agent.password);
-    const created = await call('/tickets', {
-      token: admin.token,
-      json: { title: 'My own purchase', description: 'A request', type: 'request', approverId: agent.userId },
+    const created = await createTicket(admin, {
+      title: 'My own purchase',
+      description: 'A request',
+      type: 'request',
+      priority: 'medium',
+      approverId: agent.userId,
     });
-    expect(created.status).toBe(201);
-    const selfApproved = await call(`/tickets/${created.body.ticketId}`, {
-      token: admin.token,
-      method: 'PATCH',
-      json: { status: 'approved' },
-    });
-    expect(selfApproved.status).toBe(409);
-    expect(selfApproved.body.allowed).toEqual(['canceled']);
-    const byApprover = await call(`/tickets/${created.body.ticketId}`, {
-      token: agent.token,
-      method: 'PATCH',
-      json: { status: 'approved' },
-    });
-    expect(byApprover.status).toBe(200);
+    const selfApproved = await patchTicket(admin, created.ticketId, { status: 'approved' });
+    expect(selfApproved.response.status).toBe(409);
+    expect(selfApproved.error).toMatchObject({ allowed: ['canceled'] });
+    const byApprover = await patchTicket(agent, created.ticketId, { status: 'approved' });
+    expect(byApprover.response.status).toBe(200);
   });
 });
 
@@ -240,24 +267,25 @@ describe('content frozen by status', () => {
   it('keeps the approved content for the requester, and changes a canceled ticket only by reopening', async () => {
     const agent = await logIn(accounts.agent.email, accounts.agent.password);
     const requester = await newRequester('Frozen content');
-    const created = await call('/tickets', {
-      token: requester.token,
-      json: { title: 'USB mouse', description: 'One mouse', type: 'request', approverId: agent.userId },
+    const { ticketId } = await createTicket(requester, {
+      title: 'USB mouse',
+      description: 'One mouse',
+      type: 'request',
+      priority: 'medium',
+      approverId: agent.userId,
     });
-    expect(created.status).toBe(201);
-    const path = `/tickets/${created.body.ticketId}`;
-    const edit = (token: string, json: Record<string, unknown>) =>
-      call(path, { token, method: 'PATCH', json });
-    expect((await edit(requester.token, { priority: 'high' })).status).toBe(200);
-    expect((await edit(agent.token, { status: 'approved' })).status).toBe(200);
-    const afterDecision = await edit(requester.token, { title: '40 laptops' });
-    expect(afterDecision.status).toBe(409);
-    expect(afterDecision.body.detail).toMatch(/frozen/);
-    expect((await call(path, { token: requester.token })).body.title).toBe('USB mouse');
+    const edit = (session: Session, body: Schema<'UpdateTicketRequest'>) =>
+      patchTicket(session, ticketId, body);
+    expect((await edit(requester, { priority: 'high' })).response.status).toBe(200);
+    expect((await edit(agent, { status: 'approved' })).response.status).toBe(200);
+    const afterDecision = await edit(requester, { title: '40 laptops' });
+    expect(afterDecision.response.status).toBe(409);
+    expect(afterDecision.error).toMatchObject({ detail: expect.stringMatching(/frozen/) });
+    expect((await readTicket(requester, ticketId)).title).toBe('USB mouse');
 
-    expect((await edit(requester.token, { status: 'canceled' })).status).toBe(200);
-    const canceledEdit = await edit(agent.token, { priority: 'low' });
-    expect(canceledEdit.status).toBe(409);
-    expect(canceledEdit.body.detail).toMatch(/reopening/);
+    expect((await edit(requester, { status: 'canceled' })).response.status).toBe(200);
+    const canceledEdit = await edit(agent, { priority: 'low' });
+    expect(canceledEdit.response.status).toBe(409);
+    expect(canceledEdit.error).toMatchObject({ detail: expect.stringMatching(/reopening/) });
   });
 });

@@ -10,7 +10,7 @@ import type { NotificationItem } from '#shared/notifications/notification.entity
 import { queryPage } from '#shared/platform/db.ts';
 import { lambdaContext as localLambdaContext } from '../../scripts/local/lambda-runtime.ts';
 import { commentItem, streamRecord } from '../unit/notify-fixtures.ts';
-import { call, logIn, mailFor, mailsTo, newRequester, type Session } from './support.ts';
+import { apiAs, logIn, mailFor, mailsTo, newRequester, ok, type Session } from './support.ts';
 
 const accounts = inject('demoAccounts');
 const drain = () => fetch(inject('drainUrl'), { method: 'POST' });
@@ -29,22 +29,31 @@ beforeAll(async () => {
   ]);
 });
 
+/** A fresh ticket of the requester. */
 async function newTicket(title: string) {
-  const created = await call('/tickets', {
-    token: requester.token,
-    json: { title, description: `About ${title}` },
+  const created = await apiAs(requester.token).POST('/tickets', {
+    body: { title, description: `About ${title}` },
   });
-  expect(created.status).toBe(201);
-  return created.body as { ticketId: string; number: number };
+  expect(created.response.status).toBe(201);
+  return ok(created, 'create ticket');
 }
 
 async function post(session: Session, ticketId: string, body: string, internal = false) {
-  const posted = await call(`/tickets/${ticketId}/comments`, {
-    token: session.token,
-    json: { body, internal },
+  const posted = await apiAs(session.token).POST('/tickets/{ticketId}/comments', {
+    params: { path: { ticketId } },
+    body: { body, internal },
   });
-  expect(posted.status).toBe(201);
-  return posted.body as { commentId: string };
+  expect(posted.response.status).toBe(201);
+  return ok(posted, 'post comment');
+}
+
+/** The admin assigns the ticket to the agent. */
+async function assignToAgent(ticketId: string) {
+  const assigned = await apiAs(admin.token).PATCH('/tickets/{ticketId}', {
+    params: { path: { ticketId } },
+    body: { assigneeId: agent.userId },
+  });
+  expect(assigned.response.status).toBe(200);
 }
 
 async function notificationLog(ticketId: string) {
@@ -63,12 +72,7 @@ const lambdaContext = () => localLambdaContext('notifier', 60_000);
 describe('the assignee is told of requester replies', () => {
   it("emails the ticket's assignee a requester's reply, logged as requester_reply", async () => {
     const ticket = await newTicket(`Assigned reply ${randomUUID().slice(0, 8)}`);
-    const assigned = await call(`/tickets/${ticket.ticketId}`, {
-      method: 'PATCH',
-      token: admin.token,
-      json: { assigneeId: agent.userId },
-    });
-    expect(assigned.status).toBe(200);
+    await assignToAgent(ticket.ticketId);
     const marker = `Still broken ${randomUUID().slice(0, 8)}`;
     await post(requester, ticket.ticketId, marker);
 
@@ -97,15 +101,7 @@ describe('the assignee is told of requester replies', () => {
 
   it('sends a redelivered stream record of a reply once', async () => {
     const ticket = await newTicket(`Redelivered reply ${randomUUID().slice(0, 8)}`);
-    expect(
-      (
-        await call(`/tickets/${ticket.ticketId}`, {
-          method: 'PATCH',
-          token: admin.token,
-          json: { assigneeId: agent.userId },
-        })
-      ).status,
-    ).toBe(200);
+    await assignToAgent(ticket.ticketId);
     const marker = `Redelivered ${randomUUID()}`;
     const record = streamRecord('INSERT', {
       eventID: randomUUID(),

@@ -1,12 +1,14 @@
 /**
- * The conversation through the HTTP API against the local stack: the description as the first message, comments
- * by id (read, edit, delete, with their audit events), comments across tickets for agents, authors embedded, and
- * internal notes that never reach requesters. Notifications: `comments-notifications.test.ts`.
+ * The conversation through the HTTP API against the local stack, as clients call it (the typed client, `apiAs`):
+ * the description as the first message, comments by id (read, edit, delete, with their audit events), comments
+ * across tickets for agents, authors embedded, and internal notes that never reach requesters. Requests off the
+ * contract on purpose go through `call`. Notifications: `comments-notifications.test.ts`.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { queryPage } from '#shared/platform/db.ts';
 import type { TicketEventItem } from '#shared/tickets/ticket-event.entity.ts';
-import { call, logIn, newRequester, type Session } from './support.ts';
+import type { operations, ResponseBody } from '../../client/index.ts';
+import { apiAs, call, logIn, newRequester, ok, type Session } from './support.ts';
 
 const accounts = inject('demoAccounts');
 
@@ -26,37 +28,62 @@ beforeAll(async () => {
   ]);
 });
 
+const as = (session: Session) => apiAs(session.token);
+
 async function newTicket(session: Session, title: string, description = `About ${title}`) {
-  const created = await call('/tickets', { token: session.token, json: { title, description } });
-  expect(created.status).toBe(201);
-  return created.body as { ticketId: string; number: number; description: string; createdAt: string };
+  const created = await as(session).POST('/tickets', {
+    body: { title, description },
+  });
+  expect(created.response.status).toBe(201);
+  return ok(created, 'create ticket');
 }
 
 async function comment(session: Session, ticketId: string, body: string, internal = false) {
-  const posted = await call(`/tickets/${ticketId}/comments`, {
-    token: session.token,
-    json: { body, internal },
+  const posted = await as(session).POST('/tickets/{ticketId}/comments', {
+    params: { path: { ticketId } },
+    body: { body, internal },
   });
-  expect(posted.status).toBe(201);
-  return posted.body as { commentId: string; kind: string; body: string };
+  expect(posted.response.status).toBe(201);
+  return ok(posted, 'comment');
 }
 
+type Comment = ResponseBody<'get', '/comments/{commentId}'>;
+
+/** A ticket's conversation, oldest first (`GET /tickets/{ticketId}/comments`). */
+const conversation = (session: Session, ticketId: string, query: { limit?: number; cursor?: string } = {}) =>
+  as(session).GET('/tickets/{ticketId}/comments', { params: { path: { ticketId }, query } });
+
+type AcrossQuery = NonNullable<operations['ListAllComments']['parameters']['query']>;
+/** Comments across tickets (`GET /comments`). */
+const across = (session: Session, query: AcrossQuery) => as(session).GET('/comments', { params: { query } });
+
 /** Every item of a paginated list, following `nextCursor`. */
-async function everyPage(path: string, token: string) {
-  const items: Array<Record<string, unknown>> = [];
-  let cursor: string | null = null;
+async function everyPage(
+  page: (cursor: string | undefined) => Promise<{
+    data?: { items: Comment[]; nextCursor: string | null };
+    error?: unknown;
+    response: Response;
+  }>,
+) {
+  const items: Comment[] = [];
+  let cursor: string | undefined;
   for (let pages = 0; pages < 20; pages++) {
-    const separator = path.includes('?') ? '&' : '?';
-    const page = await call(cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path, {
-      token,
-    });
-    expect(page.status).toBe(200);
-    items.push(...page.body.items);
-    cursor = page.body.nextCursor;
+    const body = ok(await page(cursor), 'page');
+    items.push(...body.items);
+    cursor = body.nextCursor ?? undefined;
     if (!cursor) return items;
   }
-  throw new Error(`${path}: more than 20 pages`);
+  throw new Error('more than 20 pages');
 }
+
+const byId = (session: Session, commentId: string) =>
+  as(session).GET('/comments/{commentId}', { params: { path: { commentId } } });
+const edit = (session: Session, commentId: string, body: string, method: 'PATCH' | 'PUT' = 'PATCH') =>
+  method === 'PATCH'
+    ? as(session).PATCH('/comments/{commentId}', { params: { path: { commentId } }, body: { body } })
+    : as(session).PUT('/comments/{commentId}', { params: { path: { commentId } }, body: { body } });
+const remove = (session: Session, commentId: string) =>
+  as(session).DELETE('/comments/{commentId}', { params: { path: { commentId } } });
 
 /** The audit events of a ticket, from the table. */
 async function auditEvents(ticketId: string) {
@@ -69,16 +96,17 @@ async function auditEvents(ticketId: string) {
   return items;
 }
 
-const bodies = (items: Array<Record<string, unknown>>) => items.map((item) => item.body);
+const bodies = (items: readonly { body: string }[] | undefined) => (items ?? []).map((item) => item.body);
 
 describe("the ticket's description is its first message and cannot be deleted", () => {
   it('opens the comment list and the thread of GET /tickets/{id} as a request by the requester', async () => {
     const ticket = await newTicket(alice, 'Printer jammed', 'The printer on floor 2 is jammed.');
     await comment(alice, ticket.ticketId, 'Still jammed.');
 
-    const list = await call(`/tickets/${ticket.ticketId}/comments`, { token: alice.token });
-    expect(list.status).toBe(200);
-    expect(list.body.items[0]).toEqual({
+    const list = await conversation(alice, ticket.ticketId);
+    expect(list.response.status).toBe(200);
+    const items = ok(list, 'list').items;
+    expect(items[0]).toEqual({
       commentId: ticket.ticketId,
       ticketId: ticket.ticketId,
       authorId: alice.userId,
@@ -90,75 +118,78 @@ describe("the ticket's description is its first message and cannot be deleted", 
       updatedAt: expect.any(String),
       editedAt: null,
     });
-    expect(bodies(list.body.items)).toEqual(['The printer on floor 2 is jammed.', 'Still jammed.']);
-    expect(list.body.items[1]).toMatchObject({ isDescription: false, kind: 'request' });
+    expect(bodies(items)).toEqual(['The printer on floor 2 is jammed.', 'Still jammed.']);
+    expect(items[1]).toMatchObject({ isDescription: false, kind: 'request' });
 
-    const thread = await call(`/tickets/${ticket.ticketId}`, { token: agent.token });
-    expect(thread.status).toBe(200);
-    expect(thread.body.comments[0]).toMatchObject({
+    const thread = await as(agent).GET('/tickets/{ticketId}', {
+      params: { path: { ticketId: ticket.ticketId } },
+    });
+    expect(thread.response.status).toBe(200);
+    expect(thread.data?.comments[0]).toMatchObject({
       commentId: ticket.ticketId,
       isDescription: true,
       kind: 'request',
       authorId: alice.userId,
       body: 'The printer on floor 2 is jammed.',
     });
-    expect(bodies(thread.body.comments)).toEqual(['The printer on floor 2 is jammed.', 'Still jammed.']);
+    expect(bodies(thread.data?.comments)).toEqual(['The printer on floor 2 is jammed.', 'Still jammed.']);
 
-    const byId = await call(`/comments/${ticket.ticketId}`, { token: alice.token });
-    expect(byId.status).toBe(200);
-    expect(byId.body).toMatchObject({ commentId: ticket.ticketId, isDescription: true });
-    expect((await call(`/comments/${ticket.ticketId}`, { token: bob.token })).status).toBe(404);
+    const description = await byId(alice, ticket.ticketId);
+    expect(description.response.status).toBe(200);
+    expect(description.data).toMatchObject({ commentId: ticket.ticketId, isDescription: true });
+    expect((await byId(bob, ticket.ticketId)).response.status).toBe(404);
   });
 
   it('follows edits of the description made through the ticket', async () => {
     const ticket = await newTicket(alice, 'Wrong description', 'Fist version');
-    const edited = await call(`/tickets/${ticket.ticketId}`, {
-      method: 'PATCH',
-      token: alice.token,
-      json: { description: 'First version, corrected' },
+    const edited = await as(alice).PATCH('/tickets/{ticketId}', {
+      params: { path: { ticketId: ticket.ticketId } },
+      body: { description: 'First version, corrected' },
     });
-    expect(edited.status).toBe(200);
-    const list = await call(`/tickets/${ticket.ticketId}/comments`, { token: alice.token });
-    expect(list.body.items[0]).toMatchObject({ isDescription: true, body: 'First version, corrected' });
+    expect(edited.response.status).toBe(200);
+    const list = ok(await conversation(alice, ticket.ticketId), 'list');
+    expect(list.items[0]).toMatchObject({ isDescription: true, body: 'First version, corrected' });
   });
 
   it('counts the description in the page size and pages on through the comments', async () => {
     const ticket = await newTicket(alice, 'Paged thread', 'Message zero');
     for (const body of ['one', 'two', 'three']) await comment(alice, ticket.ticketId, body);
-    const first = await call(`/tickets/${ticket.ticketId}/comments?limit=2`, { token: alice.token });
-    expect(bodies(first.body.items)).toEqual(['Message zero', 'one']);
-    expect(bodies(await everyPage(`/tickets/${ticket.ticketId}/comments?limit=1`, alice.token))).toEqual([
-      'Message zero',
-      'one',
-      'two',
-      'three',
-    ]);
-    expect(bodies(await everyPage(`/tickets/${ticket.ticketId}/comments?limit=2`, alice.token))).toEqual([
-      'Message zero',
-      'one',
-      'two',
-      'three',
-    ]);
+    const first = ok(await conversation(alice, ticket.ticketId, { limit: 2 }), 'first page');
+    expect(bodies(first.items)).toEqual(['Message zero', 'one']);
+    for (const limit of [1, 2]) {
+      const all = await everyPage((cursor) =>
+        conversation(alice, ticket.ticketId, { limit, ...(cursor ? { cursor } : {}) }),
+      );
+      expect(bodies(all)).toEqual(['Message zero', 'one', 'two', 'three']);
+    }
+    // A cursor belongs to its conversation: another ticket's is a 422.
+    const other = await newTicket(alice, 'Other thread');
+    const foreign = await conversation(alice, other.ticketId, { cursor: first.nextCursor as string });
+    expect(foreign.response.status).toBe(422);
+    expect(foreign.error).toMatchObject({
+      type: '/problems/unprocessable-content',
+      errors: [{ in: 'query', pointer: '/cursor' }],
+    });
   });
 
   it('refuses to delete or edit it as a comment: 409 saying how to change it', async () => {
     const ticket = await newTicket(alice, 'Keep my description');
-    for (const token of [alice.token, admin.token]) {
-      const deleted = await call(`/comments/${ticket.ticketId}`, { method: 'DELETE', token });
-      expect(deleted.status).toBe(409);
-      expect(deleted.body.detail).toMatch(/description.*cannot be deleted/);
-    }
-    for (const method of ['PATCH', 'PUT']) {
-      const edited = await call(`/comments/${ticket.ticketId}`, {
-        method,
-        token: alice.token,
-        json: { body: 'Rewritten' },
+    for (const session of [alice, admin]) {
+      const deleted = await remove(session, ticket.ticketId);
+      expect(deleted.response.status).toBe(409);
+      expect(deleted.error).toMatchObject({
+        detail: expect.stringMatching(/description.*cannot be deleted/),
       });
-      expect(edited.status).toBe(409);
-      expect(edited.body.detail).toContain(`PATCH /tickets/${ticket.ticketId}`);
     }
-    const list = await call(`/tickets/${ticket.ticketId}/comments`, { token: alice.token });
-    expect(list.body.items[0]).toMatchObject({ isDescription: true, body: `About Keep my description` });
+    for (const method of ['PATCH', 'PUT'] as const) {
+      const edited = await edit(alice, ticket.ticketId, 'Rewritten', method);
+      expect(edited.response.status).toBe(409);
+      expect(edited.error).toMatchObject({
+        detail: expect.stringContaining(`PATCH /tickets/${ticket.ticketId}`),
+      });
+    }
+    const list = ok(await conversation(alice, ticket.ticketId), 'list');
+    expect(list.items[0]).toMatchObject({ isDescription: true, body: `About Keep my description` });
   });
 });
 
@@ -167,10 +198,10 @@ describe('comments by id: read by who sees the ticket, edited by the author or c
     const ticket = await newTicket(alice, 'Read by id');
     const posted = await comment(alice, ticket.ticketId, 'Hello by id');
     expect(posted.commentId).toMatch(new RegExp(`^${ticket.ticketId}-[0-9A-Z]{26}$`));
-    for (const token of [alice.token, agent.token, admin.token]) {
-      const read = await call(`/comments/${posted.commentId}`, { token });
-      expect(read.status).toBe(200);
-      expect(read.body).toMatchObject({
+    for (const session of [alice, agent, admin]) {
+      const read = await byId(session, posted.commentId);
+      expect(read.response.status).toBe(200);
+      expect(read.data).toMatchObject({
         commentId: posted.commentId,
         ticketId: ticket.ticketId,
         body: 'Hello by id',
@@ -181,68 +212,62 @@ describe('comments by id: read by who sees the ticket, edited by the author or c
         editedAt: null,
       });
     }
-    const stranger = await call(`/comments/${posted.commentId}`, { token: bob.token });
-    expect(stranger.status).toBe(404);
-    expect(stranger.headers.get('content-type')).toBe('application/problem+json');
+    const stranger = await byId(bob, posted.commentId);
+    expect(stranger.response.status).toBe(404);
+    expect(stranger.response.headers.get('content-type')).toBe('application/problem+json');
     const unknown = `${ticket.ticketId}-01JD3ZS0000000000000000001`;
-    expect((await call(`/comments/${unknown}`, { token: alice.token })).status).toBe(404);
-    expect((await call('/comments/01JD3ZS0000000000000000001', { token: alice.token })).status).toBe(404);
-    const malformed = await call('/comments/nope', { token: alice.token });
-    expect(malformed.status).toBe(400);
-    expect(malformed.body.errors[0]).toMatchObject({ in: 'path', pointer: '/commentId' });
-    expect((await call(`/comments/${posted.commentId}`)).status).toBe(401);
+    expect((await byId(alice, unknown)).response.status).toBe(404);
+    expect((await byId(alice, '01JD3ZS0000000000000000001')).response.status).toBe(404);
+    const malformed = await byId(alice, 'nope');
+    expect(malformed.response.status).toBe(400);
+    expect(malformed.error).toMatchObject({ errors: [{ in: 'path', pointer: '/commentId' }] });
+    const anonymous = await apiAs().GET('/comments/{commentId}', {
+      params: { path: { commentId: posted.commentId } },
+    });
+    expect(anonymous.response.status).toBe(401);
   });
 
   it('lets the author edit with PATCH and PUT, stamping editedAt; canEditAll edits too; others get 403 or 404', async () => {
     const ticket = await newTicket(alice, 'Edit by id');
     const posted = await comment(alice, ticket.ticketId, 'Frist draft');
-    const patched = await call(`/comments/${posted.commentId}`, {
-      method: 'PATCH',
-      token: alice.token,
-      json: { body: 'First draft' },
-    });
-    expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({
+    const patched = await edit(alice, posted.commentId, 'First draft');
+    expect(patched.response.status).toBe(200);
+    expect(patched.data).toMatchObject({
       commentId: posted.commentId,
       body: 'First draft',
       kind: 'request',
       editedAt: expect.any(String),
       author: { userId: alice.userId },
     });
-    const put = await call(`/comments/${posted.commentId}`, {
-      method: 'PUT',
-      token: alice.token,
-      json: { body: 'Second draft' },
-    });
-    expect(put.status).toBe(200);
-    expect(put.body.body).toBe('Second draft');
-    expect(put.body.editedAt >= patched.body.editedAt).toBe(true);
+    const put = await edit(alice, posted.commentId, 'Second draft', 'PUT');
+    expect(put.response.status).toBe(200);
+    expect(put.data?.body).toBe('Second draft');
+    expect((put.data?.editedAt ?? '') >= (patched.data?.editedAt ?? '')).toBe(true);
 
     // An agent (canEditAll) may edit it; the kind stays the requester's.
-    const byAgent = await call(`/comments/${posted.commentId}`, {
-      method: 'PATCH',
-      token: agent.token,
-      json: { body: 'Second draft (typo fixed by support)' },
-    });
-    expect(byAgent.status).toBe(200);
-    expect(byAgent.body).toMatchObject({ kind: 'request', authorId: alice.userId });
+    const byAgent = await edit(agent, posted.commentId, 'Second draft (typo fixed by support)');
+    expect(byAgent.response.status).toBe(200);
+    expect(byAgent.data).toMatchObject({ kind: 'request', authorId: alice.userId });
 
-    // Another requester cannot see it: 404, even with a body that would not validate.
-    for (const json of [{ body: 'mine now' }, { nonsense: true }]) {
-      expect(
-        (await call(`/comments/${posted.commentId}`, { method: 'PATCH', token: bob.token, json })).status,
-      ).toBe(404);
-    }
+    // Another requester cannot see it: 404, even with a body that would not validate (off the contract on
+    // purpose, so through `call`).
+    expect((await edit(bob, posted.commentId, 'mine now')).response.status).toBe(404);
+    expect(
+      (
+        await call(`/comments/${posted.commentId}`, {
+          method: 'PATCH',
+          token: bob.token,
+          json: { nonsense: true },
+        })
+      ).status,
+    ).toBe(404);
     // The requester cannot edit the agent's reply: 403.
     const reply = await comment(agent, ticket.ticketId, 'We are on it.');
-    const refused = await call(`/comments/${reply.commentId}`, {
-      method: 'PATCH',
-      token: alice.token,
-      json: { body: 'You are fired.' },
-    });
-    expect(refused.status).toBe(403);
-    expect(refused.body.detail).toBe('Only its author may edit this comment.');
+    const refused = await edit(alice, reply.commentId, 'You are fired.');
+    expect(refused.response.status).toBe(403);
+    expect(refused.error).toMatchObject({ detail: 'Only its author may edit this comment.' });
 
+    // Off the contract on purpose: a blank body and a field an edit does not take.
     const invalid = await call(`/comments/${posted.commentId}`, {
       method: 'PATCH',
       token: alice.token,
@@ -253,8 +278,7 @@ describe('comments by id: read by who sees the ticket, edited by the author or c
       '/body',
       '/internal',
     ]);
-    const read = await call(`/comments/${posted.commentId}`, { token: alice.token });
-    expect(read.body.body).toBe('Second draft (typo fixed by support)');
+    expect((await byId(alice, posted.commentId)).data?.body).toBe('Second draft (typo fixed by support)');
   });
 
   it('deletes by the author or canDeleteAll, recording comment.deleted in the audit trail in the same write', async () => {
@@ -263,33 +287,21 @@ describe('comments by id: read by who sees the ticket, edited by the author or c
     const agentsReply = await comment(agent, ticket.ticketId, 'Reply from support');
     const another = await comment(alice, ticket.ticketId, 'An admin removes this');
 
-    expect((await call(`/comments/${mine.commentId}`, { method: 'DELETE', token: bob.token })).status).toBe(
-      404,
-    );
+    expect((await remove(bob, mine.commentId)).response.status).toBe(404);
     // Agents have canEditAll but not canDeleteAll: only their own comments.
-    expect((await call(`/comments/${mine.commentId}`, { method: 'DELETE', token: agent.token })).status).toBe(
-      403,
-    );
-    expect(
-      (await call(`/comments/${agentsReply.commentId}`, { method: 'DELETE', token: alice.token })).status,
-    ).toBe(403);
+    expect((await remove(agent, mine.commentId)).response.status).toBe(403);
+    expect((await remove(alice, agentsReply.commentId)).response.status).toBe(403);
 
-    const deleted = await call(`/comments/${mine.commentId}`, { method: 'DELETE', token: alice.token });
-    expect(deleted.status).toBe(204);
-    expect(deleted.text).toBe('');
-    expect((await call(`/comments/${mine.commentId}`, { token: alice.token })).status).toBe(404);
-    expect((await call(`/comments/${mine.commentId}`, { method: 'DELETE', token: alice.token })).status).toBe(
-      404,
-    );
-    expect(
-      (await call(`/comments/${agentsReply.commentId}`, { method: 'DELETE', token: agent.token })).status,
-    ).toBe(204);
-    expect(
-      (await call(`/comments/${another.commentId}`, { method: 'DELETE', token: admin.token })).status,
-    ).toBe(204);
+    const deleted = await remove(alice, mine.commentId);
+    expect(deleted.response.status).toBe(204);
+    expect(deleted.data).toBeUndefined();
+    expect((await byId(alice, mine.commentId)).response.status).toBe(404);
+    expect((await remove(alice, mine.commentId)).response.status).toBe(404);
+    expect((await remove(agent, agentsReply.commentId)).response.status).toBe(204);
+    expect((await remove(admin, another.commentId)).response.status).toBe(204);
 
-    const list = await call(`/tickets/${ticket.ticketId}/comments`, { token: alice.token });
-    expect(bodies(list.body.items)).toEqual(['About Delete by id']);
+    const list = ok(await conversation(alice, ticket.ticketId), 'list');
+    expect(bodies(list.items)).toEqual(['About Delete by id']);
     const events = (await auditEvents(ticket.ticketId)).filter((event) => event.field === 'comment.deleted');
     expect(events.map((event) => [event.from, event.actorId, event.internal])).toEqual([
       [mine.commentId, alice.userId, undefined],
@@ -302,29 +314,26 @@ describe('comments by id: read by who sees the ticket, edited by the author or c
     const ticket = await newTicket(alice, 'Frozen conversation');
     const mine = await comment(alice, ticket.ticketId, 'Before canceling');
     const second = await comment(alice, ticket.ticketId, 'Password: hunter2');
-    const canceled = await call(`/tickets/${ticket.ticketId}`, {
-      method: 'PATCH',
-      token: alice.token,
-      json: { status: 'canceled' },
+    const canceled = await as(alice).PATCH('/tickets/{ticketId}', {
+      params: { path: { ticketId: ticket.ticketId } },
+      body: { status: 'canceled' },
     });
-    expect(canceled.status).toBe(200);
+    expect(canceled.response.status).toBe(200);
 
-    const edit = await call(`/comments/${mine.commentId}`, {
-      method: 'PATCH',
-      token: alice.token,
-      json: { body: 'After canceling' },
+    const edited = await edit(alice, mine.commentId, 'After canceling');
+    expect(edited.response.status).toBe(409);
+    expect(edited.error).toMatchObject({
+      detail: 'The ticket is canceled; its comments can no longer be edited.',
     });
-    expect(edit.status).toBe(409);
-    expect(edit.body.detail).toBe('The ticket is canceled; its comments can no longer be edited.');
-    const remove = await call(`/comments/${mine.commentId}`, { method: 'DELETE', token: alice.token });
-    expect(remove.status).toBe(409);
-    expect(remove.body.detail).toBe('The ticket is canceled; its comments can no longer be deleted.');
+    const removed = await remove(alice, mine.commentId);
+    expect(removed.response.status).toBe(409);
+    expect(removed.error).toMatchObject({
+      detail: 'The ticket is canceled; its comments can no longer be deleted.',
+    });
     // An admin (canDeleteAll) still removes what must not stay.
-    expect(
-      (await call(`/comments/${second.commentId}`, { method: 'DELETE', token: admin.token })).status,
-    ).toBe(204);
-    const list = await call(`/tickets/${ticket.ticketId}/comments`, { token: alice.token });
-    expect(bodies(list.body.items)).toEqual(['About Frozen conversation', 'Before canceling']);
+    expect((await remove(admin, second.commentId)).response.status).toBe(204);
+    const list = ok(await conversation(alice, ticket.ticketId), 'list');
+    expect(bodies(list.items)).toEqual(['About Frozen conversation', 'Before canceling']);
   });
 });
 
@@ -343,131 +352,126 @@ describe('GET /comments lists comments across tickets for agents, by author or b
     await comment(carol, first.ticketId, 'c3');
   });
 
+  const allAcross = (session: Session, query: AcrossQuery) =>
+    everyPage((cursor) => across(session, { ...query, ...(cursor ? { cursor } : {}) }));
+
   it("lists one author's comments on every ticket, newest first, paginated, with the author embedded", async () => {
-    const page = await call(`/comments?authorId=${carol.userId}&limit=2`, { token: agent.token });
-    expect(page.status).toBe(200);
-    expect(bodies(page.body.items)).toEqual(['c3', 'c2']);
-    expect(page.body.items[0]).toMatchObject({
+    const page = await across(agent, { authorId: carol.userId, limit: 2 });
+    expect(page.response.status).toBe(200);
+    const items = ok(page, 'page').items;
+    expect(bodies(items)).toEqual(['c3', 'c2']);
+    expect(items[0]).toMatchObject({
       ticketId: first.ticketId,
       authorId: carol.userId,
       author: { userId: carol.userId, name: 'Carol Across', email: carol.email },
     });
-    expect(bodies(await everyPage(`/comments?authorId=${carol.userId}&limit=2`, admin.token))).toEqual([
-      'c3',
-      'c2',
-      'c1',
-    ]);
+    expect(bodies(await allAcross(admin, { authorId: carol.userId, limit: 2 }))).toEqual(['c3', 'c2', 'c1']);
   });
 
   it("lists one ticket's conversation newest first, its description last", async () => {
-    expect(bodies(await everyPage(`/comments?ticketId=${first.ticketId}`, agent.token))).toEqual([
-      'c3',
-      'agent reply',
-      'c1',
-      'Description one',
-    ]);
-    expect(bodies(await everyPage(`/comments?ticketId=${first.ticketId}&limit=1`, agent.token))).toEqual([
-      'c3',
-      'agent reply',
-      'c1',
-      'Description one',
-    ]);
-    expect(bodies(await everyPage(`/comments?ticketId=${first.ticketId}&limit=3`, admin.token))).toEqual([
-      'c3',
-      'agent reply',
-      'c1',
-      'Description one',
-    ]);
+    const expected = ['c3', 'agent reply', 'c1', 'Description one'];
+    expect(bodies(await allAcross(agent, { ticketId: first.ticketId }))).toEqual(expected);
+    expect(bodies(await allAcross(agent, { ticketId: first.ticketId, limit: 1 }))).toEqual(expected);
+    expect(bodies(await allAcross(admin, { ticketId: first.ticketId, limit: 3 }))).toEqual(expected);
   });
 
-  it('needs canViewAll or canManageTickets (403), exactly one filter (400 that says so), a visible ticket (404)', async () => {
-    const requesterCall = await call(`/comments?authorId=${carol.userId}`, { token: carol.token });
-    expect(requesterCall.status).toBe(403);
-    // The permission comes first: a requester without a filter learns nothing from a 400.
-    expect((await call('/comments', { token: carol.token })).status).toBe(403);
-    const none = await call('/comments', { token: agent.token });
-    expect(none.status).toBe(400);
-    expect(none.body.errors).toEqual([
-      expect.objectContaining({
-        in: 'query',
-        pointer: '/authorId',
-        detail: 'Filter by authorId or by ticketId: one of them is required.',
-      }),
-    ]);
-    const both = await call(`/comments?authorId=${carol.userId}&ticketId=${first.ticketId}`, {
-      token: agent.token,
+  it('needs canViewAll or canManageTickets (403), exactly one filter (422 that says so), a visible ticket (404)', async () => {
+    const requesterCall = await across(carol, { authorId: carol.userId });
+    expect(requesterCall.response.status).toBe(403);
+    // The permission comes first: a requester without a filter learns nothing from a 422.
+    expect((await across(carol, {})).response.status).toBe(403);
+    const none = await across(agent, {});
+    expect(none.response.status).toBe(422);
+    expect(none.error).toMatchObject({
+      type: '/problems/unprocessable-content',
+      errors: [
+        {
+          in: 'query',
+          pointer: '/authorId',
+          detail: 'Filter by authorId or by ticketId: one of them is required.',
+        },
+      ],
     });
-    expect(both.status).toBe(400);
-    expect(both.body.errors[0]).toMatchObject({
-      pointer: '/ticketId',
-      detail: expect.stringMatching(/not both/),
+    const both = await across(agent, { authorId: carol.userId, ticketId: first.ticketId });
+    expect(both.response.status).toBe(422);
+    expect(both.error).toMatchObject({
+      errors: [{ pointer: '/ticketId', detail: expect.stringMatching(/not both/) }],
     });
-    expect((await call('/comments?ticketId=01JD3ZQ5R7V0M9X2K8W4T6Y1AB', { token: agent.token })).status).toBe(
-      404,
+    expect((await across(agent, { ticketId: '01JD3ZQ5R7V0M9X2K8W4T6Y1AB' })).response.status).toBe(404);
+    // Off the contract on purpose: an id that is not a ULID.
+    expect((await call('/comments?ticketId=nope', { token: agent.token })).status).toBe(400);
+    const page = ok(await across(agent, { authorId: carol.userId, limit: 1 }), 'page');
+    const foreignCursor = await across(agent, {
+      ticketId: first.ticketId,
+      cursor: page.nextCursor as string,
+    });
+    expect(foreignCursor.response.status).toBe(422);
+    expect((await apiAs().GET('/comments', { params: { query: { authorId: 'x' } } })).response.status).toBe(
+      401,
     );
-    const page = await call(`/comments?authorId=${carol.userId}&limit=1`, { token: agent.token });
-    const foreignCursor = await call(
-      `/comments?ticketId=${first.ticketId}&cursor=${encodeURIComponent(page.body.nextCursor)}`,
-      { token: agent.token },
-    );
-    expect(foreignCursor.status).toBe(400);
-    expect((await call('/comments?authorId=x')).status).toBe(401);
   });
 });
 
 describe('internal notes never reach requesters', () => {
   it('keeps notes out of every list, by-id read, edit, delete, the thread embed and the audit trail requesters see', async () => {
     const ticket = await newTicket(alice, 'Notes stay internal');
-    await comment(alice, ticket.ticketId, 'Public question');
-    const note = await comment(agent, ticket.ticketId, 'Internal: check the licence server', true);
+    const { ticketId } = ticket;
+    await comment(alice, ticketId, 'Public question');
+    const note = await comment(agent, ticketId, 'Internal: check the licence server', true);
     expect(note.kind).toBe('note');
 
     // Lists and the thread embed.
-    const requesterList = await call(`/tickets/${ticket.ticketId}/comments`, { token: alice.token });
-    expect(bodies(requesterList.body.items)).toEqual(['About Notes stay internal', 'Public question']);
-    const requesterThread = await call(`/tickets/${ticket.ticketId}`, { token: alice.token });
-    expect(bodies(requesterThread.body.comments)).toEqual(['About Notes stay internal', 'Public question']);
-    expect(requesterThread.text).not.toContain('licence server');
-    const agentList = await call(`/tickets/${ticket.ticketId}/comments`, { token: agent.token });
-    expect(bodies(agentList.body.items)).toContain('Internal: check the licence server');
-    const agentThread = await call(`/tickets/${ticket.ticketId}`, { token: agent.token });
-    expect(bodies(agentThread.body.comments)).toContain('Internal: check the licence server');
+    const requesterList = ok(await conversation(alice, ticketId), 'requester list');
+    expect(bodies(requesterList.items)).toEqual(['About Notes stay internal', 'Public question']);
+    const requesterThread = await as(alice).GET('/tickets/{ticketId}', { params: { path: { ticketId } } });
+    expect(bodies(requesterThread.data?.comments)).toEqual(['About Notes stay internal', 'Public question']);
+    expect(JSON.stringify(requesterThread.data)).not.toContain('licence server');
+    const agentList = ok(await conversation(agent, ticketId), 'agent list');
+    expect(bodies(agentList.items)).toContain('Internal: check the licence server');
+    const agentThread = await as(agent).GET('/tickets/{ticketId}', { params: { path: { ticketId } } });
+    expect(bodies(agentThread.data?.comments)).toContain('Internal: check the licence server');
 
     // By id: not found, for reading, editing and deleting alike.
-    expect((await call(`/comments/${note.commentId}`, { token: alice.token })).status).toBe(404);
-    for (const method of ['PATCH', 'PUT']) {
-      expect(
-        (await call(`/comments/${note.commentId}`, { method, token: alice.token, json: { body: 'x' } }))
-          .status,
-      ).toBe(404);
+    expect((await byId(alice, note.commentId)).response.status).toBe(404);
+    for (const method of ['PATCH', 'PUT'] as const) {
+      expect((await edit(alice, note.commentId, 'x', method)).response.status).toBe(404);
     }
-    expect((await call(`/comments/${note.commentId}`, { method: 'DELETE', token: alice.token })).status).toBe(
-      404,
-    );
-    expect((await call(`/comments/${note.commentId}`, { token: agent.token })).body.kind).toBe('note');
+    expect((await remove(alice, note.commentId)).response.status).toBe(404);
+    expect((await byId(agent, note.commentId)).data?.kind).toBe('note');
 
     // Across tickets: requesters may not list; agents see the note.
-    expect((await call(`/comments?ticketId=${ticket.ticketId}`, { token: alice.token })).status).toBe(403);
-    const agentAcross = await everyPage(`/comments?ticketId=${ticket.ticketId}`, agent.token);
+    expect((await across(alice, { ticketId })).response.status).toBe(403);
+    const agentAcross = await everyPage((cursor) =>
+      across(agent, { ticketId, ...(cursor ? { cursor } : {}) }),
+    );
     expect(bodies(agentAcross)).toContain('Internal: check the licence server');
-    const byAuthor = await call(`/comments?authorId=${agent.userId}&limit=5`, { token: agent.token });
-    expect(bodies(byAuthor.body.items)).toContain('Internal: check the licence server');
+    const byAuthor = ok(await across(agent, { authorId: agent.userId, limit: 5 }), 'by author');
+    expect(bodies(byAuthor.items)).toContain('Internal: check the licence server');
 
     // Editing and deleting the note are internal audit events.
-    const edited = await call(`/comments/${note.commentId}`, {
-      method: 'PATCH',
-      token: agent.token,
-      json: { body: 'Internal: licence server restarted' },
-    });
-    expect(edited.status).toBe(200);
-    expect(edited.body.kind).toBe('note');
-    expect((await call(`/comments/${note.commentId}`, { method: 'DELETE', token: agent.token })).status).toBe(
-      204,
-    );
-    const events = (await auditEvents(ticket.ticketId)).filter((event) => event.field.startsWith('comment.'));
+    const edited = await edit(agent, note.commentId, 'Internal: licence server restarted');
+    expect(edited.response.status).toBe(200);
+    expect(edited.data?.kind).toBe('note');
+    expect((await remove(agent, note.commentId)).response.status).toBe(204);
+    const events = (await auditEvents(ticketId)).filter((event) => event.field.startsWith('comment.'));
     expect(events.map((event) => [event.field, event.from, event.internal])).toEqual([
       ['comment.edited', note.commentId, true],
       ['comment.deleted', note.commentId, true],
+    ]);
+    // The audit trail through the API: the requester sees neither event, an agent both.
+    const requesterTrail = ok(
+      await as(alice).GET('/tickets/{ticketId}/events', { params: { path: { ticketId } } }),
+      'requester trail',
+    );
+    expect(requesterTrail.items.map((event) => event.field)).toEqual(['created']);
+    const agentTrail = ok(
+      await as(agent).GET('/tickets/{ticketId}/events', { params: { path: { ticketId } } }),
+      'agent trail',
+    );
+    expect(agentTrail.items.map((event) => event.field)).toEqual([
+      'created',
+      'comment.edited',
+      'comment.deleted',
     ]);
   });
 });
@@ -475,46 +479,31 @@ describe('internal notes never reach requesters', () => {
 describe('comment responses embed the author', () => {
   it('shows each author by name and email in lists, by id and on create', async () => {
     const ticket = await newTicket(alice, 'Who wrote this');
-    const created = await call(`/tickets/${ticket.ticketId}/comments`, {
-      token: agent.token,
-      json: { body: 'Support here.' },
+    const created = await as(agent).POST('/tickets/{ticketId}/comments', {
+      params: { path: { ticketId: ticket.ticketId } },
+      body: { body: 'Support here.', internal: false },
     });
-    expect(created.status).toBe(201);
-    expect(created.headers.get('location')).toBe(`/comments/${created.body.commentId}`);
-    expect(created.body.author).toEqual({
-      userId: agent.userId,
-      name: accounts.agent.name,
-      email: agent.email,
-    });
-    const list = await call(`/tickets/${ticket.ticketId}/comments`, { token: alice.token });
-    expect(list.body.items.map((item: { author: { name: string } }) => item.author.name)).toEqual([
-      'Alice Conversation',
-      accounts.agent.name,
-    ]);
+    expect(created.response.status).toBe(201);
+    const reply = ok(created, 'reply');
+    expect(created.response.headers.get('location')).toBe(`/comments/${reply.commentId}`);
+    expect(reply.author).toEqual({ userId: agent.userId, name: accounts.agent.name, email: agent.email });
+    const list = ok(await conversation(alice, ticket.ticketId), 'list');
+    expect(list.items.map((item) => item.author.name)).toEqual(['Alice Conversation', accounts.agent.name]);
   });
 
   it('POST /comments adds a comment to the ticket named in the body, as the ticket route does', async () => {
     const ticket = await newTicket(alice, 'Comment by body');
-    const created = await call('/comments', {
-      token: alice.token,
-      json: { ticketId: ticket.ticketId, body: 'Posted through /comments' },
-    });
-    expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({
+    const post = (session: Session, body: string, internal = false) =>
+      as(session).POST('/comments', { body: { ticketId: ticket.ticketId, body, internal } });
+    const created = await post(alice, 'Posted through /comments');
+    expect(created.response.status).toBe(201);
+    expect(created.data).toMatchObject({
       ticketId: ticket.ticketId,
       kind: 'request',
       author: { userId: alice.userId },
     });
-    expect(
-      (await call('/comments', { token: bob.token, json: { ticketId: ticket.ticketId, body: 'hi' } })).status,
-    ).toBe(404);
-    expect(
-      (
-        await call('/comments', {
-          token: alice.token,
-          json: { ticketId: ticket.ticketId, body: 'sneaky', internal: true },
-        })
-      ).status,
-    ).toBe(403);
+    expect(created.response.headers.get('location')).toBe(`/comments/${created.data?.commentId}`);
+    expect((await post(bob, 'hi')).response.status).toBe(404);
+    expect((await post(alice, 'sneaky', true)).response.status).toBe(403);
   });
 });

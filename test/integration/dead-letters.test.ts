@@ -12,9 +12,19 @@ import { PurgeQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/clien
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DeliveryMessage } from '#shared/notifications/delivery-queue.ts';
 import type { NotificationItem } from '#shared/notifications/notification.entity.ts';
-import type { DeadLetterList } from '#shared/notifications/schemas.ts';
 import { queryPage } from '#shared/platform/db.ts';
-import { call, eventually, logIn, mailFor, mailsTo, newRequester, type Session } from './support.ts';
+import type { Schema } from '../../client/index.ts';
+import {
+  apiAs,
+  call,
+  eventually,
+  logIn,
+  mailFor,
+  mailsTo,
+  newRequester,
+  ok,
+  type Session,
+} from './support.ts';
 
 const env = inject('env');
 const accounts = inject('demoAccounts');
@@ -34,18 +44,27 @@ async function deadLetter(body: string): Promise<string> {
 /** Empty the dead-letter queue: this file's messages only (what other files dead-lettered is theirs). */
 const purgeDeadLetters = () => sqs.send(new PurgeQueueCommand({ QueueUrl: deadLetterQueueUrl }));
 
-/** `GET /notifications/dead-letters` as the admin: the raw text and the parsed list. */
-const listDeadLetters = async (limit = 50): Promise<{ text: string; body: DeadLetterList }> => {
-  const response = await call(`/notifications/dead-letters?limit=${limit}`, { token: admin.token });
-  expect(response.status, response.text).toBe(200);
-  return { text: response.text, body: response.body as DeadLetterList };
+/** `GET /notifications/dead-letters` as the admin: the list, and its JSON text. */
+const listDeadLetters = async (limit = 50) => {
+  const list = ok(
+    await apiAs(admin.token).GET('/notifications/dead-letters', { params: { query: { limit } } }),
+    'list the dead letters',
+  );
+  return { text: JSON.stringify(list), body: list };
 };
 
-const redrive = async (json: Record<string, unknown> = {}) => {
-  const response = await call('/notifications/dead-letters/redrive', { token: admin.token, json });
-  expect(response.status, response.text).toBe(200);
-  return response.body as { moved: number; failed: number; remaining: number };
-};
+/** `POST /notifications/dead-letters/redrive` as the admin: what it did. */
+const redrive = async (body: Schema<'RedriveDeadLettersRequest'>) =>
+  ok(await apiAs(admin.token).POST('/notifications/dead-letters/redrive', { body }), 'redrive');
+
+/** A new ticket of the requester: its id. */
+const newTicket = async (title: string, description: string) =>
+  ok(
+    await apiAs(requester.token).POST('/tickets', {
+      body: { title, description, type: 'incident', priority: 'medium' },
+    }),
+    'create a ticket',
+  ).ticketId;
 
 /** A status change of the requester's ticket, planned for them (the sender reads the ticket itself). */
 function statusChange(eventId: string, ticketId: string, to: string): DeliveryMessage {
@@ -153,6 +172,15 @@ describe('dead letters', () => {
       mistyped: await deadLetter(
         JSON.stringify({ kind: 'intent', eventId: secret, intent: { note: secret } }),
       ),
+      // Ids of any length: the summary cuts them to the documented 200 characters.
+      longIds: await deadLetter(
+        JSON.stringify({
+          kind: 'intent',
+          eventId: 'E'.repeat(300),
+          plannedAt: new Date().toISOString(),
+          intent: { type: 'assigned', ticketId: 'T'.repeat(300), recipient: 'assignee', sms: false },
+        }),
+      ),
     };
 
     const listed = await listDeadLetters();
@@ -183,6 +211,13 @@ describe('dead letters', () => {
       kind: 'unreadable',
       reason: 'The body is not JSON.',
     });
+    expect(byId.get(ids.longIds)).toMatchObject({
+      kind: 'intent',
+      type: 'assigned',
+      ticketId: `${'T'.repeat(199)}…`,
+      recipient: 'assignee',
+      eventId: `${'E'.repeat(199)}…`,
+    });
     expect(byId.get(ids.mistyped)).toMatchObject({
       kind: 'unreadable',
       reason: expect.stringContaining('intent'),
@@ -197,8 +232,22 @@ describe('dead letters', () => {
       expect.arrayContaining(Object.values(ids)),
     );
     expect((await listDeadLetters(2)).body.items).toHaveLength(2);
-    const tooMany = await call('/notifications/dead-letters?limit=51', { token: admin.token });
-    expect(tooMany.status).toBe(400);
+    // The bounds of `limit` are the query schema's (1-50, an integer): a 400 naming the parameter.
+    for (const limit of [0, 51, 1.5]) {
+      const refused = await apiAs(admin.token).GET('/notifications/dead-letters', {
+        params: { query: { limit } },
+      });
+      expect([limit, refused.response.status, refused.error]).toEqual([
+        limit,
+        400,
+        expect.objectContaining({
+          type: '/problems/validation-error',
+          errors: [expect.objectContaining({ in: 'query', pointer: '/limit' })],
+        }),
+      ]);
+    }
+    const words = await call('/notifications/dead-letters?limit=ten', { token: admin.token });
+    expect([words.status, words.body?.errors?.[0]?.pointer]).toEqual([400, '/limit']);
 
     // Not for the sender (they would only come back here): this file's next test starts empty.
     await purgeDeadLetters();
@@ -206,12 +255,7 @@ describe('dead letters', () => {
 
   it('redrives to the delivery queue: the messages leave the dead-letter queue and the sender delivers them', async () => {
     const title = `Redriven ${randomUUID().slice(0, 8)}`;
-    const created = await call('/tickets', {
-      token: requester.token,
-      json: { title, description: 'Its first notification died.' },
-    });
-    expect(created.status, created.text).toBe(201);
-    const ticketId = created.body.ticketId as string;
+    const ticketId = await newTicket(title, 'Its first notification died.');
     const eventId = `dl-redrive-${randomUUID()}`;
     const body = JSON.stringify(statusChange(eventId, ticketId, 'in_progress'));
     const messageId = await deadLetter(body);
@@ -238,18 +282,13 @@ describe('dead letters', () => {
 
   it('sends nothing again when a delivery that was already sent is redriven once more', async () => {
     const title = `Redriven twice ${randomUUID().slice(0, 8)}`;
-    const created = await call('/tickets', {
-      token: requester.token,
-      json: { title, description: 'Redriven twice.' },
-    });
-    expect(created.status, created.text).toBe(201);
-    const ticketId = created.body.ticketId as string;
+    const ticketId = await newTicket(title, 'Redriven twice.');
     const eventId = `dl-twice-${randomUUID()}`;
     const body = JSON.stringify(statusChange(eventId, ticketId, 'in_progress'));
     const inProgress = new RegExp(`in progress.*${title}`);
 
     await deadLetter(body);
-    expect((await redrive()).failed).toBe(0);
+    expect((await redrive({ max: 100 })).failed).toBe(0);
     await mailFor(requester.email, inProgress);
     await sentBy(ticketId, eventId);
 
@@ -258,9 +297,11 @@ describe('dead letters', () => {
     const copy = await deadLetter(body);
     const laterEventId = `dl-later-${randomUUID()}`;
     await deadLetter(JSON.stringify(statusChange(laterEventId, ticketId, 'resolved')));
-    const second = await redrive();
-    expect(second.failed).toBe(0);
-    expect(second.moved).toBeGreaterThanOrEqual(2);
+    // Without `max`: the default, 100.
+    const second = await call('/notifications/dead-letters/redrive', { token: admin.token, json: {} });
+    expect(second.status, second.text).toBe(200);
+    expect(second.body.failed).toBe(0);
+    expect(second.body.moved).toBeGreaterThanOrEqual(2);
     await mailFor(requester.email, new RegExp(`resolved.*${title}`));
     await sentBy(ticketId, laterEventId);
 
@@ -270,10 +311,23 @@ describe('dead letters', () => {
     expect(rows.map((entry) => [entry.channel, entry.status])).toEqual([['email', 'sent']]);
   });
 
-  it('refuses a max outside 1-1000 and unknown fields', async () => {
-    for (const json of [{ max: 0 }, { max: 1001 }, { max: 1.5 }, { max: 5, queue: 'other' }]) {
-      const response = await call('/notifications/dead-letters/redrive', { token: admin.token, json });
-      expect([JSON.stringify(json), response.status]).toEqual([JSON.stringify(json), 400]);
+  it('refuses a max outside 1-1000 and unknown fields: the body schema says so (400 naming the field)', async () => {
+    for (const max of [0, 1001, 1.5]) {
+      const refused = await apiAs(admin.token).POST('/notifications/dead-letters/redrive', { body: { max } });
+      expect([max, refused.response.status, refused.error]).toEqual([
+        max,
+        400,
+        expect.objectContaining({
+          type: '/problems/validation-error',
+          errors: [expect.objectContaining({ in: 'body', pointer: '/max' })],
+        }),
+      ]);
     }
+    // Off the contract on purpose: a field the document does not have.
+    const unknown = await call('/notifications/dead-letters/redrive', {
+      token: admin.token,
+      json: { max: 5, queue: 'other' },
+    });
+    expect([unknown.status, unknown.body?.errors?.[0]?.pointer]).toEqual([400, '/queue']);
   });
 });

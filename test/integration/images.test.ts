@@ -5,8 +5,9 @@
  */
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Schema } from '../../client/index.ts';
 import { pngBytes } from '../support/sample-images.ts';
-import { call, newRequester, type Session } from './support.ts';
+import { apiAs, newRequester, ok, type Session } from './support.ts';
 
 async function upload(
   target: { url: string; fields: Record<string, string> },
@@ -34,67 +35,94 @@ describe('ticket images', () => {
 
   beforeAll(async () => {
     requester = await newRequester('Pat Photographer');
-    const created = await call('/tickets', {
-      token: requester.token,
-      json: { title: 'Broken screen', description: 'See photo' },
+    const created = await apiAs(requester.token).POST('/tickets', {
+      body: { title: 'Broken screen', description: 'See photo', type: 'incident', priority: 'medium' },
     });
-    ticketId = created.body.ticketId;
+    ticketId = ok(created, 'create a ticket').ticketId;
   });
 
-  const askForUpload = (json: Record<string, unknown>, session: Session = requester) =>
-    call(`/tickets/${ticketId}/images`, { token: session.token, json });
+  const askForUpload = (body: Schema<'CreateImageUploadRequest'>, session: Session = requester) =>
+    apiAs(session.token).POST('/tickets/{ticketId}/images', { params: { path: { ticketId } }, body });
+
+  const readTicket = async () =>
+    ok(
+      await apiAs(requester.token).GET('/tickets/{ticketId}', { params: { path: { ticketId } } }),
+      'read the ticket',
+    );
 
   it('uploads an image through the presigned POST and shows it on the ticket', async () => {
     const asked = await askForUpload({ contentType: 'image/png', fileName: 'screen.png' });
-    expect(asked.status).toBe(201);
-    expect(asked.body).toMatchObject({ status: 'pending', maxBytes: 10 * 1024 * 1024 });
-    expect(asked.body.upload.fields.key).toBe(`tickets/${ticketId}/images/${asked.body.imageId}`);
+    const pending = ok(asked, 'ask for an upload');
+    expect(asked.response.status).toBe(201);
+    expect(asked.response.headers.get('location')).toBe(`/tickets/${ticketId}/images/${pending.imageId}`);
+    expect(pending).toMatchObject({ status: 'pending', maxBytes: 10 * 1024 * 1024 });
+    expect(pending.upload.fields.key).toBe(`tickets/${ticketId}/images/${pending.imageId}`);
 
     const bytes = pngBytes();
-    const stored = await upload(asked.body.upload, bytes, 'image/png');
+    const stored = await upload(pending.upload, bytes, 'image/png');
     expect(stored.status).toBeLessThan(300);
     await drain();
 
-    const ticket = await call(`/tickets/${ticketId}`, { token: requester.token });
-    const image = ticket.body.images.find(
-      (entry: { imageId: string }) => entry.imageId === asked.body.imageId,
-    );
+    const image = (await readTicket()).images.find((entry) => entry.imageId === pending.imageId);
     expect(image).toMatchObject({ contentType: 'image/png', size: bytes.length, fileName: 'screen.png' });
     const head = await s3.send(
-      new HeadObjectCommand({ Bucket: inject('bucket'), Key: asked.body.upload.fields.key }),
+      new HeadObjectCommand({ Bucket: inject('bucket'), Key: pending.upload.fields.key }),
     );
     expect(head.ContentLength).toBe(bytes.length);
-    const download = await fetch(image.url);
+    const download = await fetch(image?.url ?? '');
     expect(download.status).toBe(200);
     expect(new Uint8Array(await download.arrayBuffer())).toEqual(new Uint8Array(bytes));
   });
 
   it('deletes and never lists bytes that are not an image, whatever type was declared', async () => {
-    const asked = await askForUpload({ contentType: 'image/png' });
+    const pending = ok(await askForUpload({ contentType: 'image/png' }), 'ask for an upload');
     const stored = await upload(
-      asked.body.upload,
+      pending.upload,
       new TextEncoder().encode('<html>not a picture</html>'),
       'image/png',
     );
     expect(stored.status).toBeLessThan(300);
     await drain();
 
-    const ticket = await call(`/tickets/${ticketId}`, { token: requester.token });
-    expect(ticket.body.images.map((entry: { imageId: string }) => entry.imageId)).not.toContain(
-      asked.body.imageId,
-    );
-    const head = s3.send(
-      new HeadObjectCommand({ Bucket: inject('bucket'), Key: asked.body.upload.fields.key }),
-    );
+    expect((await readTicket()).images.map((entry) => entry.imageId)).not.toContain(pending.imageId);
+    const head = s3.send(new HeadObjectCommand({ Bucket: inject('bucket'), Key: pending.upload.fields.key }));
     await expect(head).rejects.toMatchObject({ name: 'NotFound' });
   });
 
   it('refuses types that are not images, oversize files, and tickets the caller cannot see', async () => {
     const pdf = await askForUpload({ contentType: 'application/pdf' });
-    expect(pdf.status).toBe(415);
-    expect(pdf.headers.get('content-type')).toBe('application/problem+json');
-    expect((await askForUpload({ contentType: 'image/png', size: 11 * 1024 * 1024 })).status).toBe(413);
+    expect(pdf.response.status).toBe(415);
+    expect(pdf.response.headers.get('content-type')).toBe('application/problem+json');
+    expect(pdf.error).toMatchObject({
+      type: '/problems/unsupported-media-type',
+      allowed: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
+    });
+    const oversize = await askForUpload({ contentType: 'image/png', size: 11 * 1024 * 1024 });
+    expect(oversize.response.status).toBe(413);
+    expect(oversize.error).toMatchObject({ type: '/problems/payload-too-large', maxBytes: 10 * 1024 * 1024 });
     const stranger = await newRequester('Stranger');
-    expect((await askForUpload({ contentType: 'image/png' }, stranger)).status).toBe(404);
+    const hidden = await askForUpload({ contentType: 'image/png' }, stranger);
+    expect(hidden.response.status).toBe(404);
+    expect((await readTicket()).images).toEqual([expect.objectContaining({ fileName: 'screen.png' })]);
+  });
+
+  it('refuses what the document refuses with 400: a blank type, a blank or control-character name, a size under 1', async () => {
+    for (const body of [
+      { contentType: '   ' },
+      { contentType: 'image/png', fileName: '   ' },
+      { contentType: 'image/png', fileName: 'line\nbreak.png' },
+      { contentType: 'image/png', size: 0 },
+    ]) {
+      const refused = await askForUpload(body);
+      const field = Object.keys(body).at(-1);
+      expect([JSON.stringify(body), refused.response.status, refused.error]).toEqual([
+        JSON.stringify(body),
+        400,
+        expect.objectContaining({
+          type: '/problems/validation-error',
+          errors: [expect.objectContaining({ in: 'body', pointer: `/${field}` })],
+        }),
+      ]);
+    }
   });
 });

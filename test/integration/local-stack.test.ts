@@ -16,8 +16,8 @@ import { buildEvent, createRouter, parseQueryString, toHttpReply } from '../../s
 import { renderClaim } from '../../scripts/local/jwt-authorizer.ts';
 import { encodeS3EventKey } from '../../scripts/local/s3-events.ts';
 import { toLambdaRecord } from '../../scripts/local/stream-poller.ts';
+import { api, apiAs, call } from './support.ts';
 
-const apiUrl = inject('apiUrl');
 const env = inject('env');
 const clientId = inject('userPoolClientId');
 const issuer = inject('issuer');
@@ -56,32 +56,31 @@ const idTokenClaims = () => ({
   exp: now() + 600,
 });
 
-async function get(path: string, token?: string) {
-  const response = await fetch(`${apiUrl}${path}`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  return { status: response.status, headers: response.headers, text: await response.text() };
-}
+/** `GET path` with a bearer token, untyped (the tokens are forged on purpose); the response is checked. */
+const get = (path: string, token?: string) => call(path, { token });
 
 describe('local API gateway', () => {
   it('serves GET /health', async () => {
-    const response = await get('/health');
+    const { data, response } = await api.GET('/health');
     expect(response.status).toBe(200);
-    expect(JSON.parse(response.text)).toEqual({ status: 'ok' });
+    expect(data?.status).toBe('ok');
     expect(response.headers.get('apigw-requestid')).toBeTruthy();
   });
 
-  it('answers 404 {"message":"Not Found"} for unknown routes and other methods', async () => {
+  it('sends unknown routes and other methods to the $default route: 404 problem+json naming them', async () => {
     const unknown = await get('/nope');
-    expect(unknown.status).toBe(404);
-    expect(unknown.text).toBe('{"message":"Not Found"}');
-    const otherMethod = await fetch(`${apiUrl}/health`, { method: 'DELETE' });
+    expect([unknown.status, unknown.headers.get('content-type')]).toEqual([404, 'application/problem+json']);
+    expect(unknown.body).toMatchObject({
+      type: '/problems/not-found',
+      detail: expect.stringContaining('GET /nope'),
+    });
+    const otherMethod = await call('/health', { method: 'DELETE' });
     expect(otherMethod.status).toBe(404);
-    expect(await otherMethod.text()).toBe('{"message":"Not Found"}');
+    expect(otherMethod.body).toMatchObject({ detail: expect.stringContaining('DELETE /health') });
   });
 
   it('answers CORS preflights', async () => {
-    const response = await fetch(`${apiUrl}/tickets`, {
+    const response = await call('/tickets', {
       method: 'OPTIONS',
       headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
     });
@@ -120,8 +119,8 @@ describe('JWT authorizer', () => {
     );
     const accessToken = login.AuthenticationResult?.AccessToken ?? '';
     const idToken = login.AuthenticationResult?.IdToken ?? '';
-    expect((await get('/me', accessToken)).status).toBe(200);
-    expect((await get('/me', idToken)).status).toBe(200);
+    expect((await apiAs(accessToken).GET('/me')).response.status).toBe(200);
+    expect((await apiAs(idToken).GET('/me')).response.status).toBe(200);
 
     const [header, payload, signature] = idToken.split('.');
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8'));

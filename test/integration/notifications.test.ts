@@ -9,7 +9,7 @@ import type { NotificationItem } from '#shared/notifications/notification.entity
 import { queryPage } from '#shared/platform/db.ts';
 import { lambdaContext as localLambdaContext } from '../../scripts/local/lambda-runtime.ts';
 import { streamRecord, ticketItem } from '../unit/notify-fixtures.ts';
-import { call, logIn, mailsTo, newRequester, type Session, smsTo } from './support.ts';
+import { apiAs, logIn, mailsTo, newRequester, ok, type Session, smsTo } from './support.ts';
 
 const drain = async () => {
   const response = await fetch(inject('drainUrl'), { method: 'POST' });
@@ -34,14 +34,14 @@ describe('notifier', () => {
 
   it('logs each send and sends once when the same stream record arrives twice', async () => {
     const title = `Redelivered request ${randomUUID().slice(0, 8)}`;
-    const created = await call('/tickets', {
-      token: requester.token,
-      json: { title, description: 'x', type: 'request', approverId: approver.userId },
+    const created = await apiAs(requester.token).POST('/tickets', {
+      body: { title, description: 'x', type: 'request', approverId: approver.userId },
     });
-    expect(created.status).toBe(201);
+    expect(created.response.status).toBe(201);
+    const ticket = ok(created, 'create ticket');
     // The ticket's own stream record sends the first request.
     await drain();
-    const number = new RegExp(`#${created.body.number}\\b`);
+    const number = new RegExp(`#${ticket.number}\\b`);
     const mailsAbout = async () =>
       (await mailsTo(approver.email)).filter((mail) => mail.subject.includes(title));
     const textsAbout = async () =>
@@ -53,8 +53,8 @@ describe('notifier', () => {
     const record = streamRecord('INSERT', {
       eventID: randomUUID(),
       newItem: ticketItem({
-        ticketId: created.body.ticketId,
-        number: created.body.number,
+        ticketId: ticket.ticketId,
+        number: ticket.number,
         title,
         requesterId: requester.userId,
         approverId: approver.userId,
@@ -73,7 +73,7 @@ describe('notifier', () => {
     expect(await textsAbout()).toHaveLength(2);
 
     const { items: log } = await queryPage<NotificationItem>({
-      partition: { pk: `TICKET#${created.body.ticketId}` },
+      partition: { pk: `TICKET#${ticket.ticketId}` },
       beginsWith: ['sk', 'NOTIFICATION#'],
       limit: 100,
     });

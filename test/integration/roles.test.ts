@@ -1,10 +1,12 @@
 /**
  * Roles as data through the HTTP API: the built-in roles from code, roles admins create and change, users holding
- * them, and the rules: unknown role → 400 naming it, built-ins immutable, a role in use cannot be deleted.
+ * them, and the rules: unknown role → 422 naming it, built-ins immutable, a role in use cannot be deleted.
+ * Calls go through the typed client (`apiAs`); `call` only sends what the document refuses on purpose.
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { call, demoPassword, logIn, newRequester, type Session } from './support.ts';
+import { problemOf, type Schema } from '../../client/index.ts';
+import { api, apiAs, call, demoPassword, logIn, newRequester, ok, type Session } from './support.ts';
 
 const accounts = inject('demoAccounts');
 const roleName = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -17,42 +19,84 @@ beforeAll(async () => {
   agent = await logIn(accounts.agent.email, accounts.agent.password);
 });
 
-const createRole = (name: string, permissions: Record<string, boolean>, token = admin.token) =>
-  call('/roles', { token, json: { name, description: `The ${name} role`, permissions } });
+/** An RFC 9457 problem as the tests read it, with the extension members a route adds (`usersCount`, ...). */
+interface ProblemBody {
+  readonly type: string;
+  readonly status: number;
+  readonly detail?: string;
+  readonly errors?: readonly { readonly in: string; readonly pointer: string; readonly detail: string }[];
+  readonly [member: string]: unknown;
+}
+
+/** The problem a call was answered with (undefined for a success or an API Gateway message). */
+const problem = (result: { error?: unknown; response: Response }) =>
+  problemOf(result) as ProblemBody | undefined;
+
+type Permissions = Schema<'CreateRoleRequest'>['permissions'];
+
+const createRole = (name: string, permissions: Permissions, token = admin.token) =>
+  apiAs(token).POST('/roles', { body: { name, description: `The ${name} role`, permissions } });
+
+/** `GET /roles/{roleName}` as the admin. */
+const getRole = (name: string) =>
+  apiAs(admin.token).GET('/roles/{roleName}', { params: { path: { roleName: name } } });
+
+/** The `usersCount` of a role an admin created (the admin reads it). @throws Error when it cannot be read */
+async function usersCountOf(name: string): Promise<number | null> {
+  const role: Schema<'Role'> = ok(await getRole(name), `GET /roles/${name}`);
+  return role.usersCount;
+}
+
+/** `DELETE /roles/{roleName}` as the admin. */
+const deleteRole = (name: string) =>
+  apiAs(admin.token).DELETE('/roles/{roleName}', { params: { path: { roleName: name } } });
+
+/** `PATCH /users/{userId}` as the admin: give the user another role. */
+const giveRole = (userId: string, role: string) =>
+  apiAs(admin.token).PATCH('/users/{userId}', { params: { path: { userId } }, body: { role } });
 
 /** A user of `role` created by the admin and signed in (temporary password replaced). */
 async function userWithRole(role: string): Promise<Session> {
   const email = `${role}-${randomUUID().slice(0, 8)}@example.com`;
-  const created = await call('/users', { token: admin.token, json: { email, name: `A ${role}`, role } });
-  if (created.status !== 201) throw new Error(`create user: ${created.status} ${created.text}`);
-  const challenge = await call('/auth/login', { json: { email, password: created.body.temporaryPassword } });
-  const tokens = await call('/auth/password', {
-    json: { session: challenge.body.session, newPassword: demoPassword },
-  });
-  return {
-    userId: created.body.userId,
-    email,
-    token: tokens.body.accessToken,
-    refreshToken: tokens.body.refreshToken,
-  };
+  const created = ok(
+    await apiAs(admin.token).POST('/users', { body: { email, name: `A ${role}`, role } }),
+    `create user of role ${role}`,
+  );
+  const challenge = await api.POST('/auth/login', { body: { email, password: created.temporaryPassword } });
+  const session = problem(challenge)?.session;
+  if (typeof session !== 'string') throw new Error(`no challenge: ${challenge.response.status}`);
+  const tokens = ok(
+    await api.POST('/auth/password', { body: { session, newPassword: demoPassword } }),
+    'first sign-in',
+  );
+  return { userId: created.userId, email, token: tokens.accessToken, refreshToken: tokens.refreshToken };
 }
+
+/** A ticket body the typed client takes (type and priority are their defaults). */
+const ticketBody = { title: 'T', description: 'D', type: 'incident', priority: 'medium' } as const;
 
 describe('roles', () => {
   it('lists the built-in roles first, then the roles admins created, for canManageUsers only', async () => {
     const name = roleName('lister');
-    expect((await createRole(name, { canViewAll: true })).status).toBe(201);
-    const list = await call('/roles?limit=100', { token: admin.token });
-    expect(list.status).toBe(200);
-    expect(
-      list.body.items
-        .slice(0, 3)
-        .map((role: { name: string; builtIn: boolean }) => [role.name, role.builtIn]),
-    ).toEqual([
+    const created = await createRole(name, { canViewAll: true });
+    expect(created.response.status).toBe(201);
+    expect(created.response.headers.get('location')).toBe(`/roles/${name}`);
+    expect(created.data).toMatchObject({
+      name,
+      builtIn: false,
+      usersCount: 0,
+      createdAt: expect.any(String),
+    });
+    const list = ok(
+      await apiAs(admin.token).GET('/roles', { params: { query: { limit: 100 } } }),
+      'GET /roles',
+    );
+    expect(list.items.slice(0, 3).map((role) => [role.name, role.builtIn])).toEqual([
       ['admin', true],
       ['agent', true],
       ['requester', true],
     ]);
-    expect(list.body.items).toContainEqual(
+    expect(list.items).toContainEqual(
       expect.objectContaining({
         name,
         builtIn: false,
@@ -60,93 +104,113 @@ describe('roles', () => {
         permissions: expect.objectContaining({ canViewAll: true, canEditAll: false }),
       }),
     );
-    const one = await call(`/roles/${name}`, { token: admin.token });
-    expect(one.body).toMatchObject({ name, description: `The ${name} role`, usersCount: 0 });
-    expect((await call('/roles/agent', { token: admin.token })).body).toMatchObject({
+    const one = await getRole(name);
+    expect(one.data).toMatchObject({ name, description: `The ${name} role`, usersCount: 0 });
+    expect((await getRole('agent')).data).toEqual({
+      name: 'agent',
+      description: null,
       builtIn: true,
+      permissions: expect.objectContaining({ canViewAll: true, canCreateTickets: false }),
       usersCount: null,
-      permissions: { canViewAll: true, canCreateTickets: false },
+      createdAt: null,
+      updatedAt: null,
     });
-    expect((await call('/roles/no-such-role', { token: admin.token })).status).toBe(404);
-    expect((await call('/roles', { token: agent.token })).status).toBe(403);
+    expect((await getRole('no-such-role')).response.status).toBe(404);
+    expect((await apiAs(agent.token).GET('/roles')).response.status).toBe(403);
     const requester = await newRequester();
-    expect((await call('/roles', { token: requester.token })).status).toBe(403);
-    expect((await createRole(roleName('sneaky'), { canManageUsers: true }, requester.token)).status).toBe(
-      403,
-    );
+    expect((await apiAs(requester.token).GET('/roles')).response.status).toBe(403);
+    expect(
+      (await createRole(roleName('sneaky'), { canManageUsers: true }, requester.token)).response.status,
+    ).toBe(403);
   });
 
-  it('pages through roles with a cursor', async () => {
+  it('pages through roles with a cursor; one of another listing is a 422', async () => {
     await createRole(roleName('pager'), {});
     await createRole(roleName('pager'), {});
-    const first = await call('/roles?limit=1', { token: admin.token });
-    expect(first.body.items).toHaveLength(4); // the three built-ins, then one created role
-    expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await call(`/roles?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`, {
-      token: admin.token,
+    const first = ok(
+      await apiAs(admin.token).GET('/roles', { params: { query: { limit: 1 } } }),
+      'first page',
+    );
+    expect(first.items).toHaveLength(4); // the three built-ins, then one created role
+    const cursor = first.nextCursor ?? '';
+    expect(cursor).not.toBe('');
+    const second = ok(
+      await apiAs(admin.token).GET('/roles', { params: { query: { limit: 1, cursor } } }),
+      'second page',
+    );
+    expect(second.items).toHaveLength(1);
+    expect(second.items[0]?.builtIn).toBe(false);
+    expect(second.items[0]?.name).not.toBe(first.items[3]?.name);
+    const users = ok(
+      await apiAs(admin.token).GET('/users', { params: { query: { limit: 1 } } }),
+      'GET /users',
+    );
+    const foreign = await apiAs(admin.token).GET('/roles', {
+      params: { query: { cursor: users.nextCursor ?? '' } },
     });
-    expect(second.body.items).toHaveLength(1);
-    expect(second.body.items[0].builtIn).toBe(false);
-    expect(second.body.items[0].name).not.toBe(first.body.items[3].name);
+    expect(foreign.response.status).toBe(422);
+    expect(problem(foreign)?.errors?.[0]?.pointer).toBe('/cursor');
   });
 
   it('validates role names and flags, and refuses a taken or built-in name', async () => {
     const bad = await createRole('Minister For Propaganda', {});
-    expect(bad.status).toBe(400);
-    expect(bad.body.errors[0].pointer).toBe('/name');
-    const flag = await createRole(roleName('flags'), { canFly: true });
+    expect(bad.response.status).toBe(400);
+    expect(problem(bad)?.errors?.[0]?.pointer).toBe('/name');
+    // Off the contract on purpose: a flag the document does not have.
+    const flag = await call('/roles', {
+      token: admin.token,
+      json: { name: roleName('flags'), permissions: { canFly: true } },
+    });
     expect(flag.status).toBe(400);
     expect(flag.body.errors[0].pointer).toBe('/permissions/canFly');
     const builtIn = await createRole('agent', {});
-    expect(builtIn.status).toBe(409);
-    expect(builtIn.body.detail).toMatch(/built-in/);
+    expect(builtIn.response.status).toBe(409);
+    expect(problem(builtIn)?.detail).toMatch(/built-in/);
     const name = roleName('twice');
-    expect((await createRole(name, {})).status).toBe(201);
-    expect((await createRole(name, {})).status).toBe(409);
+    expect((await createRole(name, {})).response.status).toBe(201);
+    const twice = await createRole(name, {});
+    expect(twice.response.status).toBe(409);
+    expect(problem(twice)).toMatchObject({ type: '/problems/conflict', role: name });
   });
 
   it('never changes or deletes a built-in role', async () => {
     for (const name of ['admin', 'agent', 'requester']) {
-      const patched = await call(`/roles/${name}`, {
-        method: 'PATCH',
-        token: admin.token,
-        json: { permissions: { canManageUsers: true } },
+      const patched = await apiAs(admin.token).PATCH('/roles/{roleName}', {
+        params: { path: { roleName: name } },
+        body: { permissions: { canManageUsers: true } },
       });
-      expect(patched.status).toBe(409);
-      expect(patched.body.detail).toMatch(/built-in role/);
-      const deleted = await call(`/roles/${name}`, { method: 'DELETE', token: admin.token });
-      expect(deleted.status).toBe(409);
+      expect(patched.response.status).toBe(409);
+      expect(problem(patched)?.detail).toMatch(/built-in role/);
+      expect((await deleteRole(name)).response.status).toBe(409);
     }
-    expect((await call('/me', { token: agent.token })).body.permissions.canManageUsers).toBe(false);
+    expect(ok(await apiAs(agent.token).GET('/me'), 'GET /me').permissions.canManageUsers).toBe(false);
   });
 
   it('gives a custom role exactly its flags, and a flag edit reaches its users (within 60 s; at once here)', async () => {
     const name = roleName('auditor');
     await createRole(name, { canViewAll: true });
     const auditor = await userWithRole(name);
-    const me = await call('/me', { token: auditor.token });
-    expect(me.body).toMatchObject({ role: name, permissions: { canViewAll: true, canCreateTickets: false } });
-    expect((await call('/users', { token: auditor.token })).status).toBe(200);
-    expect((await call('/roles', { token: auditor.token })).status).toBe(403);
-    const refused = await call('/tickets', { token: auditor.token, json: { title: 'T', description: 'D' } });
-    expect(refused.status).toBe(403);
+    const me = ok(await apiAs(auditor.token).GET('/me'), 'GET /me');
+    expect(me).toMatchObject({ role: name, permissions: { canViewAll: true, canCreateTickets: false } });
+    expect((await apiAs(auditor.token).GET('/users')).response.status).toBe(200);
+    expect((await apiAs(auditor.token).GET('/roles')).response.status).toBe(403);
+    const refused = await apiAs(auditor.token).POST('/tickets', { body: ticketBody });
+    expect(refused.response.status).toBe(403);
 
-    const patched = await call(`/roles/${name}`, {
-      method: 'PATCH',
-      token: admin.token,
-      json: { permissions: { canCreateTickets: true } },
+    const patched = await apiAs(admin.token).PATCH('/roles/{roleName}', {
+      params: { path: { roleName: name } },
+      body: { permissions: { canCreateTickets: true } },
     });
-    expect(patched.status).toBe(200);
-    expect(patched.body.permissions).toMatchObject({ canViewAll: true, canCreateTickets: true });
+    expect(patched.response.status).toBe(200);
+    expect(patched.data?.permissions).toMatchObject({ canViewAll: true, canCreateTickets: true });
     // The local stack runs every function in one process, so the instance that changed the role is the one that
     // serves the next request; on AWS another instance may keep the old flags for up to 60 s (docs/roles.md).
-    const allowed = await call('/tickets', { token: auditor.token, json: { title: 'T', description: 'D' } });
-    expect(allowed.status).toBe(201);
+    const allowed = await apiAs(auditor.token).POST('/tickets', { body: ticketBody });
+    expect(allowed.response.status).toBe(201);
 
-    const replaced = await call(`/roles/${name}`, {
-      method: 'PUT',
-      token: admin.token,
-      json: {
+    const replaced = await apiAs(admin.token).PUT('/roles/{roleName}', {
+      params: { path: { roleName: name } },
+      body: {
         permissions: {
           canViewAll: false,
           canEditAll: false,
@@ -158,15 +222,18 @@ describe('roles', () => {
         },
       },
     });
-    expect(replaced.status).toBe(200);
-    expect(replaced.body).toMatchObject({ description: null, usersCount: 1 });
-    expect((await call('/users', { token: auditor.token })).status).toBe(403);
+    expect(replaced.response.status).toBe(200);
+    expect(replaced.data).toMatchObject({ description: null, usersCount: 1 });
+    expect((await apiAs(auditor.token).GET('/users')).response.status).toBe(403);
+    // Off the contract on purpose: a PUT needs every flag, and a PATCH something to change.
     const partial = await call(`/roles/${name}`, {
       method: 'PUT',
       token: admin.token,
       json: { permissions: { canViewAll: true } },
     });
     expect(partial.status).toBe(400);
+    const nothing = await call(`/roles/${name}`, { method: 'PATCH', token: admin.token, json: {} });
+    expect(nothing.status).toBe(400);
   });
 
   it('refuses to delete a role in use (409 with usersCount), counting users as they get and leave it', async () => {
@@ -174,29 +241,23 @@ describe('roles', () => {
     await createRole(name, { canViewAll: true, canManageTickets: true });
     const first = await userWithRole(name);
     const second = await userWithRole(name);
-    expect((await call(`/roles/${name}`, { token: admin.token })).body.usersCount).toBe(2);
-    const inUse = await call(`/roles/${name}`, { method: 'DELETE', token: admin.token });
-    expect(inUse.status).toBe(409);
-    expect(inUse.body).toMatchObject({ usersCount: 2 });
+    expect(await usersCountOf(name)).toBe(2);
+    const inUse = await deleteRole(name);
+    expect(inUse.response.status).toBe(409);
+    expect(problem(inUse)).toMatchObject({ usersCount: 2 });
 
     for (const user of [first, second]) {
-      const moved = await call(`/users/${user.userId}`, {
-        method: 'PATCH',
-        token: admin.token,
-        json: { role: 'agent' },
-      });
-      expect(moved.status).toBe(200);
+      expect((await giveRole(user.userId, 'agent')).response.status).toBe(200);
     }
-    expect((await call(`/roles/${name}`, { token: admin.token })).body.usersCount).toBe(0);
-    expect((await call(`/roles/${name}`, { method: 'DELETE', token: admin.token })).status).toBe(204);
-    expect((await call(`/roles/${name}`, { token: admin.token })).status).toBe(404);
-    expect((await call(`/roles/${name}`, { method: 'DELETE', token: admin.token })).status).toBe(404);
-    const gone = await call('/users', {
-      token: admin.token,
-      json: { email: `late-${randomUUID().slice(0, 8)}@example.com`, name: 'Late', role: name },
+    expect(await usersCountOf(name)).toBe(0);
+    expect((await deleteRole(name)).response.status).toBe(204);
+    expect((await getRole(name)).response.status).toBe(404);
+    expect((await deleteRole(name)).response.status).toBe(404);
+    const gone = await apiAs(admin.token).POST('/users', {
+      body: { email: `late-${randomUUID().slice(0, 8)}@example.com`, name: 'Late', role: name },
     });
-    expect(gone.status).toBe(400);
-    expect(gone.body.errors[0].detail).toContain(`"${name}"`);
+    expect(gone.response.status).toBe(422);
+    expect(problem(gone)?.errors?.[0]?.detail).toContain(`"${name}"`);
   });
 
   it('moves a user between two custom roles, keeping both counts exact', async () => {
@@ -205,19 +266,17 @@ describe('roles', () => {
     await createRole(from, { canViewAll: true });
     await createRole(to, { canViewAll: true, canAssignTickets: true });
     const user = await userWithRole(from);
-    const moved = await call(`/users/${user.userId}`, {
-      method: 'PATCH',
-      token: admin.token,
-      json: { role: to },
-    });
-    expect(moved.status).toBe(200);
-    expect((await call(`/roles/${from}`, { token: admin.token })).body.usersCount).toBe(0);
-    expect((await call(`/roles/${to}`, { token: admin.token })).body.usersCount).toBe(1);
-    expect((await call('/me', { token: user.token })).body).toMatchObject({
+    expect((await giveRole(user.userId, to)).response.status).toBe(200);
+    expect(await usersCountOf(from)).toBe(0);
+    expect(await usersCountOf(to)).toBe(1);
+    expect(ok(await apiAs(user.token).GET('/me'), 'GET /me')).toMatchObject({
       role: to,
       permissions: { canAssignTickets: true },
     });
-    const listed = await call(`/users?role=${to}`, { token: admin.token });
-    expect(listed.body.items.map((u: { userId: string }) => u.userId)).toEqual([user.userId]);
+    const listed = ok(
+      await apiAs(admin.token).GET('/users', { params: { query: { role: to } } }),
+      `GET /users?role=${to}`,
+    );
+    expect(listed.items.map((u) => u.userId)).toEqual([user.userId]);
   });
 });

@@ -1,11 +1,18 @@
 /**
- * What the integration tests use to act like a client: HTTP calls against the local API, the SES emulator's mail
- * store and the local SNS endpoint's SMS log, with polling instead of sleeps.
+ * What the integration tests use to act like a client: typed calls (the generated client, `apiAs`) and untyped
+ * ones (`call`) against the local API, every response checked against openapi.json; the SES emulator's mail store
+ * and the local SNS endpoint's SMS log; polling instead of sleeps.
  */
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { createHelpdeskClient, type HelpdeskClient } from '../../client/index.ts';
+import {
+  createHelpdeskClient,
+  type HelpdeskClient,
+  type ResponseBody,
+  type Schema,
+} from '../../client/index.ts';
 import { apiClient } from '../support/api-client.ts';
+import { contractMiddleware } from '../support/contract.ts';
 
 export const stack = {
   apiUrl: inject('apiUrl'),
@@ -13,19 +20,28 @@ export const stack = {
   smsUrl: inject('smsUrl'),
 };
 
-/** One HTTP call to the local API (or any absolute URL). */
-export const call = apiClient(stack.apiUrl);
+/**
+ * One untyped HTTP call to the local API (or any absolute URL), for what the typed client cannot send: requests
+ * off the contract on purpose (another content type, an unknown path, a forged token) and approval links. Every
+ * response of the API (approval links included) is checked against `openapi.json`; a violation throws.
+ */
+export const call = apiClient(stack.apiUrl, undefined, { contract: true });
+
+/** Checks every response the typed client gets against `openapi.json`; a violation throws (so the call fails). */
+const contractCheck = contractMiddleware(stack.apiUrl);
 
 const clients = new Map<string, HelpdeskClient>();
 /**
  * The typed client (`client/`, generated from openapi.json) for the local API, sending `token` as the Bearer
- * token (none: anonymous). A contract change that breaks clients breaks these tests' type check.
+ * token (none: anonymous). Every response is checked against the document; a violation throws. A contract
+ * change that breaks clients breaks these tests' type check.
  */
 export function apiAs(token?: string): HelpdeskClient {
   const key = token ?? '';
   let client = clients.get(key);
   if (!client) {
     client = createHelpdeskClient({ baseUrl: stack.apiUrl, token: () => token });
+    client.use(contractCheck);
     clients.set(key, client);
   }
   return client;
@@ -34,36 +50,44 @@ export function apiAs(token?: string): HelpdeskClient {
 /** The typed client without a token. */
 export const api = apiAs();
 
+/**
+ * The data of a typed call that must succeed with a body (not for 204s: check `response.status`).
+ * @throws Error with the status and the error body when it did not
+ */
+export function ok<Data>(
+  result: { data?: Data; error?: unknown; response: Response },
+  what: string,
+): NonNullable<Data> {
+  if (!result.response.ok || result.data === undefined || result.data === null) {
+    throw new Error(`${what}: ${result.response.status} ${JSON.stringify(result.error)}`);
+  }
+  return result.data as NonNullable<Data>;
+}
+
+/** A signed-in user: their id (from `GET /me`), email and tokens (from `POST /auth/login`). */
 export interface Session {
-  userId: string;
+  userId: ResponseBody<'get', '/me'>['userId'];
   email: string;
-  token: string;
-  refreshToken: string;
+  token: ResponseBody<'post', '/auth/login'>['accessToken'];
+  refreshToken: ResponseBody<'post', '/auth/login'>['refreshToken'];
 }
 
 export const demoPassword = 'Str0ng-pass-word';
 
-/** Log in and read `/me`. */
+/** Log in and read `/me`. @throws Error when either call fails */
 export async function logIn(email: string, password: string): Promise<Session> {
-  const login = await call('/auth/login', { json: { email, password } });
-  if (login.status !== 200) throw new Error(`login ${email}: ${login.status} ${login.text}`);
-  const me = await call('/me', { token: login.body.accessToken });
-  return {
-    userId: me.body.userId,
-    email,
-    token: login.body.accessToken,
-    refreshToken: login.body.refreshToken,
-  };
+  const login = ok(await api.POST('/auth/login', { body: { email, password } }), `login ${email}`);
+  const me = ok(await apiAs(login.accessToken).GET('/me'), `GET /me of ${email}`);
+  return { userId: me.userId, email, token: login.accessToken, refreshToken: login.refreshToken };
 }
 
-/** Sign up a fresh requester with a unique email and log in. */
+/** Sign up a fresh requester with a unique email and log in. @throws Error when either fails */
 export async function newRequester(
   name = 'Test Requester',
-  extra: Record<string, unknown> = {},
+  extra: Partial<Omit<Schema<'SignUpRequest'>, 'email' | 'password' | 'name'>> = {},
 ): Promise<Session> {
   const email = `requester-${randomUUID().slice(0, 8)}@example.com`;
-  const signup = await call('/auth/signup', { json: { email, password: demoPassword, name, ...extra } });
-  if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${signup.text}`);
+  ok(await api.POST('/auth/signup', { body: { email, password: demoPassword, name, ...extra } }), 'signup');
   return logIn(email, demoPassword);
 }
 

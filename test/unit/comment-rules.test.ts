@@ -17,6 +17,7 @@ import {
   checkCommentChange,
   commentListFilter,
 } from '#shared/comments/policy.ts';
+import { CommentView } from '#shared/comments/responses.ts';
 import { CommentParams, EditCommentBody, ListAllCommentsQuery } from '#shared/comments/schemas.ts';
 import { commentView, commentViewWith } from '#shared/comments/views.ts';
 import type { Actor } from '#shared/roles/actor.ts';
@@ -132,6 +133,30 @@ describe('comment views', () => {
       name: null,
       email: null,
     });
+  });
+
+  it('answer exactly what the Comment schema documents (no more, no less), the description too', () => {
+    const people = new Map<string, UserItem>();
+    const comment = {
+      ticketId,
+      commentId: `${ticketId}-01JD3ZS0000000000000000001`,
+      authorId: 'agent-1',
+      kind: 'note' as const,
+      body: 'Internal.',
+      createdAt: '2026-11-27T12:00:00.000Z',
+      updatedAt: '2026-11-27T12:00:00.000Z',
+    };
+    const description = descriptionMessage({
+      ticketId,
+      requesterId: 'req-1',
+      description: 'It broke.',
+      createdAt: '2026-11-27T11:00:00.000Z',
+      updatedAt: '2026-11-27T11:00:00.000Z',
+    });
+    for (const view of [comment, description].map(commentViewWith(people))) {
+      expect(CommentView.parse(view)).toEqual(view);
+    }
+    expect(CommentView.safeParse({ ...commentViewWith(people)(comment), kind: 'memo' }).success).toBe(false);
   });
 });
 

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodePostPolicy } from '#shared/images/presign.ts';
 import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
+import { contractViolations } from '../support/contract.ts';
 
 const table = vi.hoisted(() => ({
   ticket: undefined as Partial<TicketItem> | undefined,
@@ -33,6 +34,17 @@ const context = {
   awsRequestId: 'req-1',
   getRemainingTimeInMillis: () => 3000,
 } as unknown as Context;
+
+/** What the OpenAPI document (`openapi.json`) finds wrong with a response of the route; empty when it conforms. */
+const violations = (response: { statusCode: number; headers: Record<string, string>; body: string }) =>
+  contractViolations(
+    'POST',
+    `/tickets/${ticketId}/images`,
+    response.statusCode,
+    response.headers['content-type'] ?? null,
+    response.body,
+    new Headers(response.headers),
+  );
 
 function request(body: unknown, caller = { sub: 'req-1', groups: '[requester]' }) {
   table.callerRole = caller.groups.slice(1, -1);
@@ -82,6 +94,7 @@ describe('POST /tickets/{ticketId}/images', () => {
   it('answers 201 with a presigned POST for a pending image of the ticket', async () => {
     const response = await request({ contentType: 'image/png', fileName: 'screenshot.png', size: 1234 });
     expect(response.statusCode).toBe(201);
+    expect(violations(response)).toEqual([]);
     const body = JSON.parse(response.body);
     expect(body).toMatchObject({ status: 'pending', maxBytes: 10_485_760 });
     expect(response.headers.location).toBe(`/tickets/${ticketId}/images/${body.imageId}`);
@@ -124,6 +137,7 @@ describe('POST /tickets/{ticketId}/images', () => {
       const response = await request({ contentType: 'image/png' });
       expect(response.statusCode).toBe(409);
       expect(JSON.parse(response.body)).toMatchObject({ type: '/problems/conflict', status: 409 });
+      expect(violations(response)).toEqual([]);
     }
   });
 
@@ -136,6 +150,7 @@ describe('POST /tickets/{ticketId}/images', () => {
         type: '/problems/unsupported-media-type',
         allowed: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
       });
+      expect(violations(response)).toEqual([]);
     }
     expect(table.created).toEqual([]);
   });
@@ -147,6 +162,7 @@ describe('POST /tickets/{ticketId}/images', () => {
       type: '/problems/payload-too-large',
       maxBytes: 10_485_760,
     });
+    expect(violations(response)).toEqual([]);
     expect((await request({ contentType: 'image/png', size: 10_485_760 })).statusCode).toBe(201);
   });
 
@@ -155,5 +171,6 @@ describe('POST /tickets/{ticketId}/images', () => {
     expect(response.statusCode).toBe(400);
     const pointers = JSON.parse(response.body).errors.map((error: { pointer: string }) => error.pointer);
     expect(pointers).toEqual(expect.arrayContaining(['/fileName', '/extra']));
+    expect(violations(response)).toEqual([]);
   });
 });

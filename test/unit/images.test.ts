@@ -1,5 +1,9 @@
 import { createHmac } from 'node:crypto';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
+import type { ImageItem } from '#shared/images/image.entity.ts';
 import { decodeS3EventKey, imageObjectKey, parseImageObjectKey } from '#shared/images/object-key.ts';
 import {
   createImageUpload,
@@ -7,6 +11,7 @@ import {
   inlineDisposition,
   presignedImageUrl,
 } from '#shared/images/presign.ts';
+import { ImageView, PresignedPostView } from '#shared/images/responses.ts';
 import {
   inspectImageBytes,
   isAllowedImageType,
@@ -15,6 +20,15 @@ import {
   UPLOAD_EXPIRES_SECONDS,
 } from '#shared/images/rules.ts';
 import { CreateImageUploadBody } from '#shared/images/schemas.ts';
+import { imageViews } from '#shared/images/views.ts';
+
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats.default(ajv);
+/** The errors of a value by a schema as the OpenAPI document shows it (JSON Schema, ajv); empty when valid. */
+function documentErrors(schema: z.ZodMiniType, io: 'input' | 'output', value: unknown) {
+  const validate = ajv.compile(z.toJSONSchema(schema, { io, target: 'draft-2020-12' }));
+  return validate(value) ? [] : (validate.errors ?? []);
+}
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
 
@@ -255,6 +269,56 @@ describe('presigned requests (signed locally with fake credentials, no network)'
     );
   });
 
+  it('answers a presigned POST its documented schema (PresignedPost) accepts', async () => {
+    const upload = await createImageUpload({ ticketId, imageId, contentType: 'image/gif' });
+    expect(documentErrors(PresignedPostView, 'output', upload)).toEqual([]);
+    // Without a session token: every field but X-Amz-Security-Token.
+    expect(Object.keys(upload.fields).sort()).toEqual(
+      [
+        'Content-Type',
+        'Policy',
+        'X-Amz-Algorithm',
+        'X-Amz-Credential',
+        'X-Amz-Date',
+        'X-Amz-Signature',
+        'bucket',
+        'key',
+      ].sort(),
+    );
+    // The document bounds the fields: one more than the nine S3 may need is refused.
+    const tenFields = { ...upload.fields, 'X-Amz-Security-Token': 'token', extra: 'x' };
+    expect(documentErrors(PresignedPostView, 'output', { ...upload, fields: tenFields })).not.toEqual([]);
+  });
+
+  it('shows only ready images of an allowed type with a size, oldest first, as documented (TicketImage)', async () => {
+    const item = (imageId: string, changes: Partial<ImageItem>): ImageItem => ({
+      ticketId,
+      imageId,
+      objectKey: `tickets/${ticketId}/images/${imageId}`,
+      status: 'ready',
+      declaredContentType: 'image/png',
+      contentType: 'image/png',
+      size: 67,
+      uploaderId: 'req-1',
+      createdAt: '2026-12-01T09:30:00.000Z',
+      ...changes,
+    });
+    const views = await imageViews([
+      item('01JDQ9A1B2C3D4E5F6G7H8J9K2', { fileName: 'later.jpg', contentType: 'image/jpeg' }),
+      item('01JDQ9A1B2C3D4E5F6G7H8J9K1', {}),
+      item('01JDQ9A1B2C3D4E5F6G7H8J9K3', { status: 'pending', contentType: undefined, size: undefined }),
+      item('01JDQ9A1B2C3D4E5F6G7H8J9K4', { status: 'rejected', rejectionReason: 'The file is empty.' }),
+      item('01JDQ9A1B2C3D4E5F6G7H8J9K5', { contentType: 'application/pdf' }),
+      item('01JDQ9A1B2C3D4E5F6G7H8J9K6', { size: undefined }),
+    ]);
+    expect(views.map((view) => [view.imageId, view.contentType, view.fileName])).toEqual([
+      ['01JDQ9A1B2C3D4E5F6G7H8J9K1', 'image/png', undefined],
+      ['01JDQ9A1B2C3D4E5F6G7H8J9K2', 'image/jpeg', 'later.jpg'],
+    ]);
+    for (const view of views) expect(documentErrors(ImageView, 'output', view)).toEqual([]);
+    expect(Object.keys(views[0] ?? {})).not.toContain('fileName');
+  });
+
   it('decodePostPolicy refuses fields without a policy', () => {
     expect(() => decodePostPolicy({})).toThrow(/no Policy/);
     expect(() => decodePostPolicy({ Policy: Buffer.from('{"a":1}').toString('base64') })).toThrow();
@@ -308,6 +372,39 @@ describe('CreateImageUploadBody', () => {
       { contentType: 'image/png', size: '67' },
     ]) {
       expect(CreateImageUploadBody.safeParse(body).success, JSON.stringify(body)).toBe(false);
+    }
+  });
+
+  it('has its rules in the document: what the schema refuses, the JSON Schema refuses too', () => {
+    const bodies: [unknown, boolean][] = [
+      [{ contentType: 'image/png', fileName: 'cat.png', size: 67 }, true],
+      // Over 10 MiB is valid by the schema: the route answers 413, not 400.
+      [{ contentType: 'image/png', size: 11 * 1024 * 1024 }, true],
+      // Not an allowed type is valid by the schema: the route answers 415, not 400.
+      [{ contentType: 'application/pdf' }, true],
+      [{ contentType: 'image/png', fileName: 'Ünïcode "x" (1).png' }, true],
+      [{}, false],
+      [{ contentType: '' }, false],
+      [{ contentType: '   ' }, false],
+      [{ contentType: 'x'.repeat(256) }, false],
+      [{ contentType: 'image/png', fileName: '' }, false],
+      [{ contentType: 'image/png', fileName: '   ' }, false],
+      [{ contentType: 'image/png', fileName: 'a\u0000b.png' }, false],
+      [{ contentType: 'image/png', fileName: 'tab\tin.png' }, false],
+      [{ contentType: 'image/png', fileName: 'x'.repeat(256) }, false],
+      [{ contentType: 'image/png', size: 0 }, false],
+      [{ contentType: 'image/png', size: -5 }, false],
+      [{ contentType: 'image/png', size: 1.5 }, false],
+      [{ contentType: 'image/png', size: 6 * 1024 ** 4 }, false],
+      [{ contentType: 'image/png', extra: true }, false],
+    ];
+    for (const [body, valid] of bodies) {
+      const where = JSON.stringify(body);
+      expect([where, CreateImageUploadBody.safeParse(body).success]).toEqual([where, valid]);
+      expect([where, documentErrors(CreateImageUploadBody, 'input', body).length === 0]).toEqual([
+        where,
+        valid,
+      ]);
     }
   });
 });

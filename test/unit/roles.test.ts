@@ -1,17 +1,30 @@
 /**
  * Roles as data and the pure rules around them: the role cache bound, session revocation by token age, who may
- * see and change a user, the user index keys, and the request schemas that keep privileged fields out.
+ * see and change a user, the user index keys, and the request schemas that keep privileged fields out and state
+ * every rule they enforce in the document.
  */
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as z from 'zod/mini';
 import { validate } from '#shared/platform/http/route.ts';
 import { issuedBeforeRevocation } from '#shared/roles/actor.ts';
 import { forgetRole, permissionsOf, rolePermissionsCacheMs } from '#shared/roles/role-permissions.ts';
 import { builtInRoles, isBuiltInRole, noPermissions, roleNamePattern } from '#shared/roles/roles.ts';
-import { CreateRoleBody } from '#shared/roles/schemas.ts';
+import { CreateRoleBody, UpdateRoleBody } from '#shared/roles/schemas.ts';
 import { routes } from '#shared/routes.ts';
 import { temporaryPassword } from '#shared/users/accounts.ts';
 import { canListUsers, canSeeUser, userChangeRefusal } from '#shared/users/policy.ts';
-import { CreateUserBody, SignUpBody, UpdateUserBody } from '#shared/users/schemas.ts';
+import {
+  CreateUserBody,
+  ListUsersQuery,
+  LogInBody,
+  LogOutBody,
+  NewPasswordBody,
+  ReplaceUserBody,
+  SignUpBody,
+  UpdateUserBody,
+} from '#shared/users/schemas.ts';
 import {
   nameDirectory,
   type UserItem,
@@ -29,6 +42,41 @@ vi.mock('#shared/platform/db.ts', async (original) => ({
   ...(await original<typeof import('#shared/platform/db.ts')>()),
   getItem,
 }));
+
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats.default(ajv);
+
+/** A request schema as the document shows it (JSON Schema 2020-12, as a client sends it). */
+const documented = (schema: z.ZodMiniType) =>
+  z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' });
+
+/** The object schema of a named request schema (its `$defs` entry) or of an unnamed one. */
+function objectOf(schema: z.ZodMiniType): z.core.JSONSchema.JSONSchema {
+  const json = documented(schema);
+  const id = json.$ref?.replace('#/$defs/', '');
+  return (id ? json.$defs?.[id] : json) as z.core.JSONSchema.JSONSchema;
+}
+
+const validators = new Map<z.ZodMiniType, ValidateFunction>();
+/** Whether a request schema accepts a value: [by zod (what the route wrapper enforces), by its JSON Schema]. */
+function verdicts(schema: z.ZodMiniType, value: unknown): [boolean, boolean] {
+  let validateJson = validators.get(schema);
+  if (!validateJson) {
+    validateJson = ajv.compile(documented(schema));
+    validators.set(schema, validateJson);
+  }
+  return [schema.safeParse(value).success, validateJson(value)];
+}
+
+/** The field errors (`in`, `pointer`) the route wrapper answers a value with; empty when valid. */
+function fieldErrors(schema: z.ZodMiniType, value: unknown): { in: string; pointer: string }[] {
+  try {
+    validate(schema, value, 'body');
+    return [];
+  } catch (problem) {
+    return (problem as { extensions: { errors: { in: string; pointer: string }[] } }).extensions.errors;
+  }
+}
 
 const actor = (role: keyof typeof builtInRoles | 'auditor', userId = `${role}-1`) => ({
   userId,
@@ -218,5 +266,112 @@ describe('request schemas', () => {
       expect(password).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d).{16}$/);
     }
     expect(temporaryPassword()).not.toBe(temporaryPassword());
+  });
+
+  it('gives temporary passwords that meet every documented password rule', () => {
+    for (let i = 0; i < 50; i++) {
+      const body = { session: 'e30.c2lnbmF0dXJl', newPassword: temporaryPassword() };
+      expect([body.newPassword, verdicts(NewPasswordBody, body)]).toEqual([body.newPassword, [true, true]]);
+    }
+  });
+});
+
+describe('request schemas as the document states them (a request the document accepts, the API accepts)', () => {
+  const signUp = (password: string) => ({ email: 'a@example.com', password, name: 'A' });
+
+  it("states each of the user pool's password rules separately, and agrees with what the wrapper enforces", () => {
+    const password = objectOf(SignUpBody).properties?.password as {
+      minLength: number;
+      maxLength: number;
+      allOf: { pattern: string; description: string }[];
+    };
+    expect([password.minLength, password.maxLength]).toEqual([8, 256]);
+    expect(password.allOf.map((rule) => rule.description)).toEqual([
+      'Has a lower-case letter (a-z)',
+      'Has an upper-case letter (A-Z)',
+      'Has a digit (0-9)',
+      expect.stringMatching(/^Only Basic Latin letters, digits, the space and the special characters \^ \$/),
+      'No space at the start or the end',
+    ]);
+    const samples: [string, boolean][] = [
+      ['Str0ng-pass-word', true],
+      ['Inner space 1A', true],
+      ['Sym^$*.[]{}()?"!@#%&/\\,><\':;|_~`=+-1aA', true],
+      [`Aa1${'x'.repeat(253)}`, true],
+      [`Aa1${'x'.repeat(254)}`, false],
+      ['Short1A', false],
+      ['no-upper-1', false],
+      ['NO-LOWER-1', false],
+      ['No-digits-here', false],
+      [' Lead-space-1', false],
+      ['Trail-space-1 ', false],
+      ['Ümlaut-pass-1', false],
+      ['Tab\tinside-1A', false],
+    ];
+    for (const [value, valid] of samples) {
+      expect([value, verdicts(SignUpBody, signUp(value))]).toEqual([value, [valid, valid]]);
+    }
+    expect(fieldErrors(SignUpBody, signUp('no-upper-1'))).toEqual([
+      expect.objectContaining({ pointer: '/password', detail: 'Needs an upper-case letter (A-Z)' }),
+    ]);
+  });
+
+  it('states that a change sends a field at least, a new password with the current one, no blank text', () => {
+    const samples: [z.ZodMiniType, unknown, boolean][] = [
+      [UpdateUserBody, {}, false],
+      [UpdateUserBody, { phone: null }, true],
+      [UpdateUserBody, { password: 'N3w-password' }, false],
+      [UpdateUserBody, { password: 'N3w-password', currentPassword: 'x' }, true],
+      [UpdateUserBody, { currentPassword: 'x' }, true],
+      [ReplaceUserBody, { name: 'A', email: 'a@example.com', smsOptIn: false }, true],
+      [
+        ReplaceUserBody,
+        { name: 'A', email: 'a@example.com', smsOptIn: false, password: 'N3w-password' },
+        false,
+      ],
+      [UpdateUserBody, { name: ' Ada ' }, true],
+      [UpdateUserBody, { name: '   ' }, false],
+      [LogInBody, { email: 'a@example.com', password: '   ' }, false],
+      [LogInBody, { email: 'a@example.com', password: ' any pass ' }, true],
+      [UpdateRoleBody, {}, false],
+      [UpdateRoleBody, { description: '  ' }, false],
+      [UpdateRoleBody, { description: null }, true],
+      [UpdateRoleBody, { permissions: {} }, true],
+    ];
+    for (const [schema, value, valid] of samples) {
+      expect([value, verdicts(schema, value)]).toEqual([value, [valid, valid]]);
+    }
+    expect(fieldErrors(UpdateUserBody, { password: 'N3w-password' })).toEqual([
+      expect.objectContaining({ pointer: '/currentPassword' }),
+    ]);
+  });
+
+  it('takes refresh tokens and challenge sessions only in the shape Cognito and /auth/login give them', () => {
+    expect(verdicts(LogOutBody, { refreshToken: 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln-_=' })).toEqual([true, true]);
+    expect(verdicts(LogOutBody, { refreshToken: 'not a token' })).toEqual([false, false]);
+    const newPassword = 'Own-pass-w0rd';
+    expect(verdicts(NewPasswordBody, { session: 'eyJ1IjoiYSJ9.c2ln', newPassword })).toEqual([true, true]);
+    expect(verdicts(NewPasswordBody, { session: 'no-signature', newPassword })).toEqual([false, false]);
+  });
+
+  it('refuses ?role= with ?name= in the query schema (no index serves both), naming name; says so in both', () => {
+    const query = (value: Record<string, string>) => {
+      try {
+        validate(ListUsersQuery, value, 'query');
+        return [];
+      } catch (problem) {
+        return (problem as { extensions: { errors: { pointer: string; detail: string }[] } }).extensions
+          .errors;
+      }
+    };
+    expect(query({ role: 'agent' })).toEqual([]);
+    expect(query({ name: 'al' })).toEqual([]);
+    expect(query({ role: 'agent', name: 'al' })).toEqual([
+      { in: 'query', pointer: '/name', detail: expect.stringMatching(/not both/) },
+    ]);
+    const parameters = objectOf(ListUsersQuery).properties ?? {};
+    expect((parameters.role as { description: string }).description).toMatch(/Not together with name/);
+    expect((parameters.name as { description: string }).description).toMatch(/Not with role/);
+    expect(query({ cursor: 'not a cursor' })).toEqual([expect.objectContaining({ pointer: '/cursor' })]);
   });
 });
