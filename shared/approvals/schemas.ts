@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { defineSchema } from '#shared/platform/schemas.ts';
+import { maxChars } from '#shared/platform/text.ts';
 
 /** Longest decision reason, characters (the form's `maxlength`). */
 export const MAX_REASON_LENGTH = 1000;
@@ -46,7 +47,7 @@ export const DecideApprovalBody = /* @__PURE__ */ defineSchema(() =>
               .string()
               .check(
                 z.trim(),
-                z.maxLength(MAX_REASON_LENGTH),
+                maxChars(MAX_REASON_LENGTH),
                 z.meta({ description: 'Why, optional; shown to the requester' }),
               ),
           ),
@@ -58,7 +59,7 @@ export const DecideApprovalBody = /* @__PURE__ */ defineSchema(() =>
             .check(
               z.trim(),
               z.minLength(1, { error: reasonRequired, abort: true }),
-              z.maxLength(MAX_REASON_LENGTH),
+              maxChars(MAX_REASON_LENGTH),
               z.regex(/\S/, reasonRequired),
               z.meta({ description: 'Why, required: not blank; shown to the requester' }),
             ),

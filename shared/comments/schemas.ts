@@ -6,10 +6,11 @@
 import * as z from 'zod/mini';
 import { commentIdPattern } from '#shared/comments/comment.entity.ts';
 import { defineSchema, ListQuery, Ulid, UserId } from '#shared/platform/schemas.ts';
+import { maxChars } from '#shared/platform/text.ts';
 import { notBlank } from '#shared/tickets/schemas.ts';
 
 /** A comment's text: not blank (`notBlank`), trimmed, 1 to 10,000 characters. */
-const commentBody = () => z.string().check(notBlank(), z.trim(), z.minLength(1), z.maxLength(10_000));
+const commentBody = () => z.string().check(notBlank(), z.trim(), z.minLength(1), maxChars(10_000));
 
 export const CreateCommentBody = /* @__PURE__ */ defineSchema(() =>
   z

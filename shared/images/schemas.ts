@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import { MAX_FILE_NAME_LENGTH } from '#shared/images/rules.ts';
 import { defineSchema } from '#shared/platform/schemas.ts';
+import { maxChars } from '#shared/platform/text.ts';
 
 /** Largest `size` a request may declare, bytes: 5 TiB, the largest object S3 stores. Over 10 MiB is a 413. */
 const MAX_DECLARED_SIZE = 5 * 1024 ** 4;
@@ -34,7 +35,7 @@ export const CreateImageUploadBody = /* @__PURE__ */ defineSchema(() =>
         z.string().check(
           z.trim(),
           z.minLength(1, { error: 'A file name is not blank.', abort: true }),
-          z.maxLength(MAX_FILE_NAME_LENGTH),
+          maxChars(MAX_FILE_NAME_LENGTH),
           // Anchored, with disjoint classes: linear time on any input.
           z.regex(/^\s*[^\s\p{Cc}][^\p{Cc}]*$/u, 'A file name has no control characters.'),
           z.meta({ description: 'The file name (File.name), shown with the image; no control characters' }),

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { defineSchema } from '#shared/platform/schemas.ts';
+import { maxChars } from '#shared/platform/text.ts';
 import { roleNamePattern } from '#shared/roles/roles.ts';
 
 /**
@@ -27,7 +28,7 @@ export const RoleName = /* @__PURE__ */ defineSchema(() =>
 
 /** A role's description: at most 500 characters once trimmed, not only spaces (the pattern `\S`). */
 const roleDescription = () =>
-  z.string().check(z.trim(), z.maxLength(500), z.regex(/\S/, 'Expected a description, not only spaces'));
+  z.string().check(z.trim(), maxChars(500), z.regex(/\S/, 'Expected a description, not only spaces'));
 
 /** Each flag optional: a missing flag is `false` on create and unchanged on PATCH. */
 const somePermissions = () =>

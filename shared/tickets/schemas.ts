@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { defineSchema, ListQuery, Ulid, UserId } from '#shared/platform/schemas.ts';
+import { maxChars } from '#shared/platform/text.ts';
 import { priorities, ticketStatuses, ticketTypes } from '#shared/tickets/lifecycle.ts';
 
 /**
@@ -16,7 +17,7 @@ export const notBlank = () => z.regex(/\S/, { message: 'Must not be blank', abor
 
 /** A string that is not blank, trimmed, then `min` to `max` characters long. */
 const trimmed = (min: number, max: number) =>
-  z.string().check(notBlank(), z.trim(), z.minLength(min), z.maxLength(max));
+  z.string().check(notBlank(), z.trim(), z.minLength(min), maxChars(max));
 /** Up to 20 tags of 1-50 characters. */
 const tags = () => z.array(trimmed(1, 50)).check(z.maxLength(20));
 
@@ -84,7 +85,7 @@ const withStatus = <Fields extends z.core.$ZodLooseShape>(fields: Fields) =>
             notBlank(),
             z.trim(),
             z.minLength(1),
-            z.maxLength(1000),
+            maxChars(1000),
             z.meta({ description: 'Why the ticket is rejected (required)' }),
           ),
         ...fields,

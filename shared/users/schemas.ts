@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { defineSchema, UserId } from '#shared/platform/schemas.ts';
+import { maxChars, minChars } from '#shared/platform/text.ts';
 import { RoleName } from '#shared/roles/schemas.ts';
 
 /** An E.164 phone number: `+`, then 7 to 15 digits, the first not 0 (at most 16 characters). */
@@ -24,7 +25,7 @@ export const email = () => z.email().check(z.maxLength(254));
  * character, which is what a trimmed length of 1 or more means).
  */
 export const personName = () =>
-  z.string().check(z.trim(), z.maxLength(100), z.regex(/\S/, 'Expected a name, not only spaces'));
+  z.string().check(z.trim(), maxChars(100), z.regex(/\S/, 'Expected a name, not only spaces'));
 
 /** One rule of {@link passwordRules}: the pattern a password must match, the rule as documented, the error. */
 interface PasswordRule {
@@ -73,8 +74,8 @@ const passwordRules = (): readonly PasswordRule[] => [
  */
 const password = () =>
   z.string().check(
-    z.minLength(8, 'At least 8 characters'),
-    z.maxLength(256, 'At most 256 characters'),
+    minChars(8, 'At least 8 characters'),
+    maxChars(256, 'At most 256 characters'),
     ...passwordRules().map((rule) => z.regex(rule.pattern, rule.message)),
     z.meta({
       description: 'A new password: 8 to 256 characters, meeting every rule below (the user pool policy)',
@@ -86,7 +87,7 @@ const password = () =>
  * characters with a non-space one, as Cognito's `PasswordType` takes (it refuses others as a malformed call).
  */
 const anyPassword = () =>
-  z.string().check(z.maxLength(256), z.regex(/\S/, 'Expected a password, not only spaces'));
+  z.string().check(maxChars(256), z.regex(/\S/, 'Expected a password, not only spaces'));
 
 /** A Cognito token (the refresh token): base64url parts joined by dots, as Cognito's `TokenModelType`. */
 const cognitoToken = () =>
@@ -234,7 +235,7 @@ const namePrefix = (description: string) =>
     .string()
     .check(
       z.trim(),
-      z.maxLength(100),
+      maxChars(100),
       z.regex(/\S/, 'Expected the start of a name, not only spaces'),
       z.meta({ description }),
     );

@@ -365,7 +365,11 @@ describe.concurrent('contract fuzz: 300 generated requests per route', () => {
             ...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}),
           },
         );
-        if (details.failed) throw new Error(await fc.asyncDefaultReportMessage(details));
+        if (details.failed) {
+          // fast-check's report (seed, path, the shrunk request), then what was wrong with its response.
+          const cause = details.errorInstance instanceof Error ? details.errorInstance.message : '';
+          throw new Error(`${await fc.asyncDefaultReportMessage(details)}\n\n${cause}`);
+        }
         expect(details.numRuns, 'requests sent').toBeGreaterThanOrEqual(runs);
         if (findings.size > 0) {
           throw new Error(

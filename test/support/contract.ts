@@ -195,8 +195,6 @@ function bodyViolations(
   text: string,
 ): string[] {
   if (!response.content) {
-    // TRANSITION (issue 8, removed once every feature documents its responses): a success still undocumented.
-    if (status !== 204 && status < 300) return [];
     return text === '' ? [] : [`${where}: documented without a body, but has one (${mediaType})`];
   }
   const media = response.content[mediaType];
