@@ -67,7 +67,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a requester account (a privileged field such as role is a 400 naming it; 409 for a taken email) */
+        /** Create a requester account (a privileged field such as role is a 400 naming it; a password breaking a rule is a 400 naming the rule). An email that has an account gets the same answer and its owner a mail instead */
         post: operations["SignUp"];
         delete?: never;
         options?: never;
@@ -395,7 +395,7 @@ export interface paths {
         put?: never;
         /**
          * Presigned POST for an image upload
-         * @description Records a pending image of the ticket and answers a presigned POST: the browser posts the file with it straight to S3 (multipart/form-data, every field as given, the file last). The image shows on the ticket (`GET /tickets/{ticketId}`, `images`) once its bytes are found to be an allowed image type. 409 on a closed or canceled ticket; 415 for a content type that is not image/jpeg, image/png, image/gif or image/webp (`allowed` lists them); 413 when the declared `size` is over 10 MiB (`maxBytes`).
+         * @description Records a pending image of the ticket and answers a presigned POST: the browser posts the file with it straight to S3 (multipart/form-data, every field as given, the file last). The image shows on the ticket (`GET /tickets/{ticketId}`, `images`) once its bytes are found to be an allowed image type; an image never uploaded expires an hour after its POST does, and its key is never accepted again. 409 on a closed or canceled ticket, and on one that holds 50 images (pending, ready or rejected) or 20 requested and not uploaded yet (`maxImages`, `maxPendingImages`); 415 for a content type that is not image/jpeg, image/png, image/gif or image/webp (`allowed` lists them); 413 when the declared `size` is over 10 MiB (`maxBytes`).
          */
         post: operations["CreateImageUpload"];
         delete?: never;
@@ -413,13 +413,13 @@ export interface paths {
         };
         /**
          * Approval confirmation page (changes nothing)
-         * @description The page an approval link opens: the ticket and a form with Approve and Reject buttons, which posts back to the same URL. Opening it changes nothing (mail scanners fetch links). A link that cannot be used answers a page that says why: 404 not valid (also any token that is not 43 base64url characters), 410 expired, 409 already used or no longer waiting for approval, 403 the approver may no longer decide.
+         * @description The page an approval link opens: the ticket and a form with Approve and Reject buttons, which posts back to the same URL, with the ticket version it shows (hidden field `version`). Opening it changes nothing (mail scanners fetch links). A link that cannot be used answers a page that says why: 404 not valid (also any token that is not 43 base64url characters), 410 expired, 409 already used, no longer waiting for approval, or the request changed after the link was sent (a new link went out; the page shows what changed, old → new), 403 the approver may no longer decide (disabled, gone, no longer an approver, or the requester).
          */
         get: operations["ShowApproval"];
         put?: never;
         /**
          * Approve or reject through an approval link
-         * @description The confirmation page's form: `decision=approve` (a `reason` is optional) or `decision=reject` with a `reason`. Moves the ticket to approved or rejected and uses up the link; the requester is notified. A form without a decision, or a rejection without a reason, re-shows the confirmation page with the message (400). A link that cannot be used answers the page that says why, as GET does (403, 404, 409, 410); of two concurrent decisions one wins, the other gets 409. Only application/x-www-form-urlencoded is accepted (415 otherwise, as problem+json).
+         * @description The confirmation page's form: `decision=approve` (a `reason` is optional) or `decision=reject` with a `reason`. Moves the ticket to approved or rejected and uses up the link; the requester is notified. A form without a decision, or a rejection without a reason, re-shows the confirmation page with the message (400). A decision binds to the version the page showed: when the ticket changed since (`version` is not its version now), nothing is decided and the confirmation page is shown again with what changed, old → new, and the current version (409). A link that cannot be used answers the page that says why, as GET does (403, 404, 409, 410); of two concurrent decisions one wins, the other gets 409. Only application/x-www-form-urlencoded is accepted (415 otherwise, as problem+json).
          */
         post: operations["DecideApproval"];
         delete?: never;
@@ -532,14 +532,14 @@ export interface components {
         SignUpRequest: {
             /** Format: email */
             email: string;
-            /** @description A new password: 8 to 256 characters, meeting every rule below (the user pool policy) */
-            password: string & (unknown & unknown & unknown & unknown & unknown);
+            /** @description A new password: 12 to 256 characters, meeting every rule below (the user pool policy and the common-password list) */
+            password: string & (unknown & unknown & unknown & unknown & unknown & unknown);
             name: string;
             /** @description An E.164 phone number, e.g. +15555550100 */
             phone?: string;
             smsOptIn?: boolean;
         };
-        /** @description The account self sign-up created; log in next */
+        /** @description The account self sign-up created; log in next. For an email that already has an account, the same shape with a userId that names no account (sign-up does not reveal who has an account) */
         NewAccount: {
             /** @description A user id (Cognito sub) */
             userId: string;
@@ -576,8 +576,8 @@ export interface components {
         NewPasswordRequest: {
             /** @description The session of the 409 of /auth/login (valid 3 minutes on AWS) */
             session: string;
-            /** @description A new password: 8 to 256 characters, meeting every rule below (the user pool policy) */
-            newPassword: string & (unknown & unknown & unknown & unknown & unknown);
+            /** @description A new password: 12 to 256 characters, meeting every rule below (the user pool policy and the common-password list) */
+            newPassword: string & (unknown & unknown & unknown & unknown & unknown & unknown);
         };
         RefreshRequest: {
             /** @description The refreshToken of /auth/login, /auth/password or /auth/refresh */
@@ -786,8 +786,8 @@ export interface components {
             email?: string;
             phone?: string | null;
             smsOptIn?: boolean;
-            /** @description A new password: 8 to 256 characters, meeting every rule below (the user pool policy) */
-            password?: string & (unknown & unknown & unknown & unknown & unknown);
+            /** @description A new password: 12 to 256 characters, meeting every rule below (the user pool policy and the common-password list) */
+            password?: string & (unknown & unknown & unknown & unknown & unknown & unknown);
             currentPassword?: string;
             /** @description A role name (built-in: admin, agent, requester) */
             role?: string;
@@ -831,8 +831,8 @@ export interface components {
             /** @description An E.164 phone number, e.g. +15555550100 */
             phone?: string;
             smsOptIn: boolean;
-            /** @description A new password: 8 to 256 characters, meeting every rule below (the user pool policy) */
-            password?: string & (unknown & unknown & unknown & unknown & unknown);
+            /** @description A new password: 12 to 256 characters, meeting every rule below (the user pool policy and the common-password list) */
+            password?: string & (unknown & unknown & unknown & unknown & unknown & unknown);
             currentPassword?: string;
             /** @description A role name (built-in: admin, agent, requester) */
             role?: string;
@@ -1276,11 +1276,15 @@ export interface components {
             decision: "approve";
             /** @description Why, optional; shown to the requester */
             reason?: string;
+            /** @description The ticket version the confirmation page showed (hidden field): when the ticket has changed since, nothing is decided and the page is shown again with the changes (409) */
+            version?: string;
         } | {
             /** @constant */
             decision: "reject";
             /** @description Why, required: not blank; shown to the requester */
             reason: string;
+            /** @description The ticket version the confirmation page showed (hidden field): when the ticket has changed since, nothing is decided and the page is shown again with the changes (409) */
+            version?: string;
         };
         /** @description A look at the delivery dead-letter queue; nothing consumed */
         DeadLetterList: {
@@ -1664,7 +1668,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The account: userId, email, name and role requester; Location is /me. Log in next */
+            /** @description The account: userId, email, name and role requester; Location is /me. Log in next. The same answer for an email that already has an account (nothing is created; the owner is mailed), so it tells nobody who has one */
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
@@ -1703,29 +1707,6 @@ export interface operations {
                         type?: "/problems/validation-error" | "/problems/malformed-request";
                         /** @constant */
                         status?: 400;
-                    };
-                };
-            };
-            /** @description Conflict (/problems/conflict) */
-            409: {
-                headers: {
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/conflict",
-                     *       "title": "Conflict",
-                     *       "status": 409,
-                     *       "detail": "The request conflicts with the current state."
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"] & {
-                        /** @enum {string} */
-                        type?: "/problems/conflict";
-                        /** @constant */
-                        status?: 409;
                     };
                 };
             };
@@ -2751,9 +2732,9 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page of the same listing */
                 cursor?: string;
-                /** @description Only users of this role, most tickets first. Not together with name. */
+                /** @description Only users of this role, most tickets first. Not together with name (422). */
                 role?: string;
-                /** @description Only users whose name starts so (case and accents do not matter), by name. Not with role. */
+                /** @description Only users whose name starts so (case and accents do not matter), by name. Not with role (422). */
                 name?: string;
             };
             header?: never;
@@ -7102,7 +7083,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The ticket after the change (as it was when nothing differs), people embedded. ETag of the new version. 403 for a field, the assignee (canAssignTickets) or a status move the caller may not make; 409 invalid-transition with `allowed`, or conflict when the content is frozen; 422 for an assignee who is not an agent or admin. */
+            /** @description The ticket after the change (as it was when nothing differs), people embedded. ETag of the new version. 403 for a field, the assignee (canAssignTickets) or a status move the caller may not make; 409 invalid-transition with `allowed`, or conflict when the content is frozen (closed or canceled: for everyone; after an approval decision: the approved content for everyone; after a decision or once work started: for the requester); 422 for an assignee who is not an agent or admin. An edit of the content while pending_approval sends the approval request again (new links; older ones decide nothing). */
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
@@ -8153,7 +8134,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The comment (`kind` request from the requester, response from an agent, note when internal), with its author, and Location /comments/{commentId}. 404 when the ticket is not the caller’s to see; 403 for a requester’s internal note; 409 on a closed or canceled ticket. */
+            /** @description The comment (`kind` request from the requester, response from an agent, note when internal), with its author, and Location /comments/{commentId}. 404 when the ticket is not the caller’s to see; 403 for a requester’s internal note; 409 on a closed or canceled ticket, or one that holds 1,000 comments already (`maxComments`; the most a ticket takes). A comment leaves the ticket’s version, so its ETag, as it was. */
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
@@ -8680,7 +8661,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The comment with its author, and Location /comments/{commentId}: as POST /tickets/{ticketId}/comments, with `ticketId` in the body. 404 when the ticket is not the caller’s to see. */
+            /** @description The comment with its author, and Location /comments/{commentId}: as POST /tickets/{ticketId}/comments, with `ticketId` in the body (409 also at 1,000 comments, `maxComments`). 404 when the ticket is not the caller’s to see. */
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
@@ -10112,7 +10093,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The token of the approval link (43 base64url characters) */
+                /** @description The token of the approval link (43 base64url characters; any other value is a link that is not valid) */
                 token: string;
             };
             cookie?: never;
@@ -10263,7 +10244,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The token of the approval link (43 base64url characters) */
+                /** @description The token of the approval link (43 base64url characters; any other value is a link that is not valid) */
                 token: string;
             };
             cookie?: never;

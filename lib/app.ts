@@ -75,6 +75,7 @@ export function buildApp(options: BuildAppOptions = {}): HelpdeskApp {
     stackName: name('images'),
     description: 'Help desk: image bucket and upload verification',
     table: data.table,
+    alarmTopic: data.alarmTopic,
   });
   const api = new ApiStack(app, 'Api', {
     ...common,
@@ -87,6 +88,7 @@ export function buildApp(options: BuildAppOptions = {}): HelpdeskApp {
     userPoolClient: auth.userPoolClient,
     deliveryQueue: data.deliveryQueue,
     deliveryDeadLetterQueue: data.deliveryDeadLetterQueue,
+    alarmTopic: data.alarmTopic,
   });
   api.addStackDependency(images, 'imports the images bucket ARN export by name');
   const notifications = new NotificationsStack(app, 'Notifications', {
@@ -99,6 +101,7 @@ export function buildApp(options: BuildAppOptions = {}): HelpdeskApp {
     publicApiUrl: api.url,
     imagesBucket: images.bucket,
     imagesBucketArnExportName: images.bucketArnExportName,
+    alarmTopic: data.alarmTopic,
   });
   notifications.addStackDependency(images, 'imports the images bucket ARN export by name');
 

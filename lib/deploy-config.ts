@@ -11,6 +11,17 @@
  * | `approvalLinkTtlSeconds` | lifetime of an approval link                                             | `259200` (3 days)        |
  * | `apiRateLimit`           | HTTP API stage steady-state requests per second                          | `50`                     |
  * | `apiBurstLimit`          | HTTP API stage burst                                                     | `100`                    |
+ * | `authRateLimit`          | per-route rate of each `/auth/*` route except sign-up (login, refresh...) | `10`                     |
+ * | `authBurstLimit`         | per-route burst of those routes                                          | `20`                     |
+ * | `signUpRateLimit`        | rate of `POST /auth/signup` (each call creates a Cognito user, sends mail)| `2`                      |
+ * | `signUpBurstLimit`       | its burst                                                                | `5`                      |
+ * | `approvalRateLimit`      | rate of each `/approvals/{token}` route (the token is the credential)    | `5`                      |
+ * | `approvalBurstLimit`     | their burst                                                              | `10`                     |
+ * | `uploadRateLimit`        | rate of `POST /tickets/{ticketId}/images` (presigned uploads)            | `5`                      |
+ * | `uploadBurstLimit`       | its burst                                                                | `10`                     |
+ * | `apiErrorRatePercent`    | alarm when more than this % of API requests answer 5xx (5-minute periods) | `5`                      |
+ * | `apiLatencyP99Ms`        | alarm when the API's p99 latency exceeds this many ms (5-minute periods)  | `3000`                   |
+ * | `smsMonthlySpendLimitUsd`| SNS account SMS spend limit (USD/month) set at deploy; alarm at 80%       | `1` (the AWS default)    |
  * | `alarmEmail`             | address subscribed to the operator alarms topic (dead letters waiting)   | unset (topic only)       |
  *
  * No setting triggers a context lookup: synth works offline and without AWS credentials.
@@ -33,12 +44,37 @@ export interface DeployConfig {
   readonly approvalLinkTtlSeconds: number;
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
+  /**
+   * Per-route limits that override the stage's for the routes a hostile client would flood (the stage limit is
+   * one bucket all routes share). Each must be at most the stage's; the route classes are in lib/stacks/api-stack.ts.
+   */
+  readonly routeThrottles: Readonly<Record<RouteThrottleClass, ThrottleLimits>>;
+  /** API 5xx alarm: percentage of requests. */
+  readonly apiErrorRatePercent: number;
+  /** API latency alarm: p99 in milliseconds. */
+  readonly apiLatencyP99Ms: number;
+  /**
+   * The account's monthly SMS spend limit in whole USD (`MonthlySpendLimit` of SNS SetSMSAttributes); SNS stops
+   * sending SMS for the rest of the month when it is reached. Above 1 it needs a spend quota increase from AWS
+   * Support first, or the deploy fails.
+   */
+  readonly smsMonthlySpendLimitUsd: number;
   /** Subscribed by email to the operator alarms topic, if set (the subscriber confirms by mail). */
   readonly alarmEmail: string | undefined;
   /** RETAIN in prod, DESTROY elsewhere. */
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention: RetentionDays;
 }
+
+export interface ThrottleLimits {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  /** Burst (token bucket size). */
+  readonly burstLimit: number;
+}
+
+/** Routes with their own, tighter limits (`routeThrottleClass` in lib/stacks/api-stack.ts says which). */
+export type RouteThrottleClass = 'auth' | 'signUp' | 'approval' | 'upload';
 
 export const defaults = {
   stage: 'dev',
@@ -48,6 +84,15 @@ export const defaults = {
   approvalLinkTtlSeconds: 259_200,
   apiRateLimit: 50,
   apiBurstLimit: 100,
+  apiErrorRatePercent: 5,
+  apiLatencyP99Ms: 3000,
+  smsMonthlySpendLimitUsd: 1,
+  routeThrottles: {
+    auth: { rateLimit: 10, burstLimit: 20 },
+    signUp: { rateLimit: 2, burstLimit: 5 },
+    approval: { rateLimit: 5, burstLimit: 10 },
+    upload: { rateLimit: 5, burstLimit: 10 },
+  },
 } as const;
 
 function list(value: unknown): string[] | undefined {
@@ -113,6 +158,31 @@ export function readDeployConfig(scope: Construct): DeployConfig {
     throw new Error(`Context alarmEmail must be an email address, got "${alarmEmail}"`);
   }
 
+  const apiRateLimit = positiveInt('apiRateLimit', ctx('apiRateLimit'), defaults.apiRateLimit);
+  const apiBurstLimit = positiveInt('apiBurstLimit', ctx('apiBurstLimit'), defaults.apiBurstLimit);
+  const routeThrottle = (name: RouteThrottleClass): ThrottleLimits => {
+    const rateKey = `${name}RateLimit`;
+    const burstKey = `${name}BurstLimit`;
+    const rateLimit = positiveInt(rateKey, ctx(rateKey), defaults.routeThrottles[name].rateLimit);
+    const burstLimit = positiveInt(burstKey, ctx(burstKey), defaults.routeThrottles[name].burstLimit);
+    if (rateLimit > apiRateLimit || burstLimit > apiBurstLimit) {
+      throw new Error(
+        `Context ${rateKey}/${burstKey} (${rateLimit}/${burstLimit}) must not exceed apiRateLimit/apiBurstLimit ` +
+          `(${apiRateLimit}/${apiBurstLimit}): a route limit is meant to be tighter than the stage's`,
+      );
+    }
+    return { rateLimit, burstLimit };
+  };
+
+  const apiErrorRatePercent = positiveInt(
+    'apiErrorRatePercent',
+    ctx('apiErrorRatePercent'),
+    defaults.apiErrorRatePercent,
+  );
+  if (apiErrorRatePercent > 100) {
+    throw new Error(`Context apiErrorRatePercent must be 1-100, got ${apiErrorRatePercent}`);
+  }
+
   return {
     stage,
     isProd,
@@ -126,8 +196,21 @@ export function readDeployConfig(scope: Construct): DeployConfig {
       ctx('approvalLinkTtlSeconds'),
       defaults.approvalLinkTtlSeconds,
     ),
-    apiRateLimit: positiveInt('apiRateLimit', ctx('apiRateLimit'), defaults.apiRateLimit),
-    apiBurstLimit: positiveInt('apiBurstLimit', ctx('apiBurstLimit'), defaults.apiBurstLimit),
+    apiRateLimit,
+    apiBurstLimit,
+    routeThrottles: {
+      auth: routeThrottle('auth'),
+      signUp: routeThrottle('signUp'),
+      approval: routeThrottle('approval'),
+      upload: routeThrottle('upload'),
+    },
+    apiErrorRatePercent,
+    apiLatencyP99Ms: positiveInt('apiLatencyP99Ms', ctx('apiLatencyP99Ms'), defaults.apiLatencyP99Ms),
+    smsMonthlySpendLimitUsd: positiveInt(
+      'smsMonthlySpendLimitUsd',
+      ctx('smsMonthlySpendLimitUsd'),
+      defaults.smsMonthlySpendLimitUsd,
+    ),
     alarmEmail,
     removalPolicy: isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     logRetention: isProd ? RetentionDays.SIX_MONTHS : RetentionDays.ONE_MONTH,

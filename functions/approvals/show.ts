@@ -1,6 +1,7 @@
 /**
  * `GET /approvals/{token}` (public; the link is the credential): the confirmation page with Approve and Reject
- * buttons. Changes nothing (mail scanners fetch links). A used, expired or unknown link gets a page that says so.
+ * buttons and the ticket version it shows (hidden). Changes nothing (mail scanners fetch links). A used, expired,
+ * unknown or superseded link (the request changed: a new link was sent) gets a page that says so.
  */
 import { inspectLink } from '#shared/approvals/operations.ts';
 import { confirmationPage, linkProblemPage, linkProblemStatus } from '#shared/approvals/pages.ts';
@@ -12,6 +13,9 @@ import { findUser } from '#shared/users/profiles.ts';
 export const handler = route(showApprovalRoute, async ({ params }) => {
   const state = await inspectLink(params.token);
   if (!state.usable)
-    return html(linkProblemStatus[state.problem], linkProblemPage(state.problem, state.ticket));
+    return html(
+      linkProblemStatus[state.problem],
+      linkProblemPage(state.problem, state.ticket, state.changes),
+    );
   return html(200, confirmationPage(state.ticket, await findUser(state.ticket.requesterId)));
 });

@@ -1,6 +1,7 @@
 /**
  * `POST /tickets/{ticketId}/comments`: a comment (`request` from the requester, `response` from an agent) or, with
- * `internal: true`, an agent's internal note. 201 with the comment and its author, `Location: /comments/{id}`.
+ * `internal: true`, an agent's internal note. 201 with the comment and its author, `Location: /comments/{id}`. 409 on
+ * a closed or canceled ticket, or one holding 1,000 comments; the ticket's version (ETag) does not change.
  */
 import { addComment } from '#shared/comments/operations.ts';
 import { createCommentRoute } from '#shared/comments/routes.ts';

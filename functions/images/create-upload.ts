@@ -4,7 +4,8 @@
  * the browser sends the file with, straight to S3; the image stays `pending` until the object-created check
  * (`functions/images/on-object-created.ts`) finds the bytes good.
  *
- * 404 when the ticket does not exist or the caller may not see it; 409 when the ticket is closed or canceled;
+ * 404 when the ticket does not exist or the caller may not see it; 409 when the ticket is closed or canceled, or
+ * holds as many images as it takes (50, or 20 requested and not uploaded yet: `shared/images/rules.ts`);
  * 415 for a content type that is not an allowed image type; 413 for a declared size over the limit.
  */
 import type * as z from 'zod/mini';

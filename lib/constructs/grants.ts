@@ -91,6 +91,8 @@ export interface GrantTargets {
   readonly deliveryDeadLetterQueue: IQueue;
   /** ARN of the one object the docs page presigns, `<docs bucket ARN>/<key>` (`DocsAssets.scriptObjectArn`). */
   readonly docsScriptObjectArn: string;
+  /** ARNs of the SES sender identity: the `mailFrom` address and its domain (SES authorizes against either). */
+  readonly mailIdentityArns: readonly string[];
 }
 
 /** ARN pattern of the image objects: `<bucket ARN>/tickets/*`. */
@@ -198,6 +200,15 @@ export function applyGrants(grantee: IGrantable, grants: readonly Grant[], targe
             sid: 'DocsScriptRead',
             actions: ['s3:GetObject'],
             resources: [targets.docsScriptObjectArn],
+          }),
+        );
+        break;
+      case 'mail:send':
+        grantee.grantPrincipal.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'SendEmail',
+            actions: ['ses:SendEmail'],
+            resources: [...targets.mailIdentityArns],
           }),
         );
         break;

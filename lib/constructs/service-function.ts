@@ -9,15 +9,26 @@
  * - The role has no managed policy: log writes are granted on the function's own log group only (no
  *   AWSLambdaBasicExecutionRole, which allows writing to every log group of the account).
  * - The handler export is `handler` in the entry module.
+ * - X-Ray active tracing, set in the function configuration (`TracingConfig: Active`): Lambda samples and records
+ *   the invocation segments itself, so no tracer or X-Ray SDK goes into the bundle (cold start budget). Lambda
+ *   needs `xray:PutTraceSegments` and `xray:PutTelemetryRecords` on the execution role ("Visualize Lambda function
+ *   invocations using AWS X-Ray", Lambda developer guide); X-Ray has no resource-level permissions for them
+ *   ("Actions, resources, and condition keys for AWS X-Ray"), so they are granted on "*" in a policy of their own
+ *   (not the role's default policy, where an acknowledgement of "*" would hide any later wildcard grant).
+ * - Two alarms on the operator topic: any error, any throttle in a 5-minute period (metrics "Errors" and
+ *   "Throttles", "Using CloudWatch metrics with Lambda").
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack } from 'aws-cdk-lib';
-import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Code, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { type IRole, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type CfnFunction, Code, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { DeployConfig } from '../deploy-config.ts';
 
@@ -45,12 +56,19 @@ export interface ServiceFunctionProps {
   readonly memorySize?: number;
   /** @default 10 seconds (API Gateway waits at most 30 s for an integration). */
   readonly timeout?: Duration;
+  /** The operator alarms topic (`DataStack.alarmTopic`): the function's error and throttle alarms go there. */
+  readonly alarmTopic: ITopic;
 }
+
+/** X-Ray actions Lambda active tracing needs on the execution role. */
+export const xrayWriteActions = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 
 export class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: IRole;
   readonly logGroup: LogGroup;
+  readonly errorsAlarm: Alarm;
+  readonly throttlesAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
@@ -108,5 +126,40 @@ export class ServiceFunction extends Construct {
           }
         : {}),
     });
+
+    const xrayWrite = new Policy(this, 'XRayWrite', {
+      roles: [role],
+      statements: [
+        new PolicyStatement({ sid: 'ActiveTracing', actions: xrayWriteActions, resources: ['*'] }),
+      ],
+    });
+    Validations.of(xrayWrite).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Lambda active tracing writes segments with xray:PutTraceSegments and xray:PutTelemetryRecords, which ' +
+        'support no resource-level permissions: IAM requires "*". The policy holds only these two actions.',
+    });
+    (this.function.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };
+    this.function.node.addDependency(xrayWrite);
+
+    const alarm = (id: string, what: string, metric: ReturnType<NodejsFunction['metricErrors']>) => {
+      const created = new Alarm(this, id, {
+        alarmDescription: `${props.entry}: ${what} in the last 5 minutes. See its log group and X-Ray traces.`,
+        metric,
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(new SnsAction(props.alarmTopic));
+      return created;
+    };
+    const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
+    this.errorsAlarm = alarm('Errors', 'invocations failed', this.function.metricErrors(fiveMinutes));
+    this.throttlesAlarm = alarm(
+      'Throttles',
+      'invocations throttled',
+      this.function.metricThrottles(fiveMinutes),
+    );
   }
 }

@@ -15,10 +15,19 @@
  *   API feature), so the body of an authorizer refusal cannot be reshaped. The OpenAPI document says so
  *   (`GatewayMessage`), and the local gateway answers the same.
  * - Throttling (429) and integration failures (500/502/503) are the gateway's own `{"message": ...}` bodies too.
+ *
+ * Throttling: the stage's `DefaultRouteSettings` limit is one token bucket shared by every route, so a flood of one
+ * public route (`POST /auth/login`) would starve all others. The routes a hostile client can call without a token
+ * or that cost us per call (Cognito sign-ups, presigned uploads) get their own, tighter bucket in the stage's
+ * `RouteSettings`, keyed by route key ("Throttle requests to your HTTP APIs", API Gateway developer guide:
+ * route-level limits override the stage's for that route). These limits are per route, for all clients together:
+ * HTTP APIs have neither usage plans nor AWS WAF association (REST API features), so a per-client limit would need
+ * a REST API or CloudFront with WAF in front; the per-route bucket bounds the damage one flood does to the rest.
  */
 import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -31,11 +40,14 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { isPublicRoute, type Route } from '#shared/platform/route-table.ts';
@@ -44,7 +56,7 @@ import { routes } from '#shared/routes.ts';
 import { DocsAssets } from '../constructs/docs-assets.ts';
 import { applyGrants, imageKeyPrefix, imageObjectsArn } from '../constructs/grants.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
-import type { DeployConfig } from '../deploy-config.ts';
+import type { DeployConfig, RouteThrottleClass } from '../deploy-config.ts';
 
 /**
  * Why each public route has no authorizer (cdk-nag AwsSolutions-APIG4). A new public route must be added here:
@@ -71,6 +83,20 @@ export const publicRouteReasons: Record<string, string> = {
     'expiring, bound to one ticket and approver), checked by the function.',
 };
 
+/**
+ * Which routes get their own, tighter throttle (limits in the deploy config, `routeThrottles`), undefined for the
+ * rest (the stage's default). Keyed by path so that a new `/auth/*` or approval route is covered without an edit.
+ */
+export function routeThrottleClass(
+  route: Pick<Route, 'id' | 'method' | 'path'>,
+): RouteThrottleClass | undefined {
+  if (route.method === 'POST' && route.path === '/auth/signup') return 'signUp';
+  if (route.path.startsWith('/auth/')) return 'auth';
+  if (route.path.startsWith('/approvals/')) return 'approval';
+  if (route.method === 'POST' && /^\/tickets\/\{ticketId\}\/images$/.test(route.path)) return 'upload';
+  return undefined;
+}
+
 /** Headers browsers may send cross-origin. */
 export const corsAllowHeaders = ['authorization', 'content-type', 'if-match', 'idempotency-key'];
 
@@ -86,6 +112,8 @@ export interface ApiStackProps extends StackProps {
   readonly deliveryQueue: IQueue;
   /** Its dead-letter queue (`DataStack.deliveryDeadLetterQueue`): the dead-letter routes read and empty it. */
   readonly deliveryDeadLetterQueue: IQueue;
+  /** The operator alarms topic (`DataStack.alarmTopic`). */
+  readonly alarmTopic: ITopic;
 }
 
 export class ApiStack extends Stack {
@@ -189,9 +217,14 @@ export class ApiStack extends Stack {
       deliveryQueue,
       deliveryDeadLetterQueue,
       docsScriptObjectArn: this.docsAssets.scriptObjectArn,
+      // SES authorizes a send against the sending identity: the address itself or its verified domain.
+      mailIdentityArns: [config.mailFrom, config.mailFrom.split('@')[1] ?? config.mailFrom].map((identity) =>
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+      ),
     };
 
     const functions = new Map<string, ServiceFunction>();
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of routes as readonly Route[]) {
       const grants = route.grants;
       const readsTable = grants.includes('table:read');
@@ -199,11 +232,13 @@ export class ApiStack extends Stack {
       const usesImages = grants.includes('images:read') || grants.includes('images:upload');
       const usesDeliveries = grants.includes('deliveries:inspect') || grants.includes('deliveries:redrive');
       const readsDocs = grants.includes('docs:read');
+      const sendsMail = grants.includes('mail:send');
 
       const fn = new ServiceFunction(this, route.id, {
         entry: route.entry,
         description: `${route.method} ${route.path}: ${route.summary}`,
         config,
+        alarmTopic: props.alarmTopic,
         environment: {
           // Public identifiers (they are in every token anyway); the auth routes call Cognito with them.
           USER_POOL_ID: userPool.userPoolId,
@@ -217,6 +252,7 @@ export class ApiStack extends Stack {
                 DELIVERY_DEAD_LETTER_QUEUE_URL: deliveryDeadLetterQueue.queueUrl,
               }
             : {}),
+          ...(sendsMail ? { MAIL_FROM: config.mailFrom } : {}),
           // The deployed bucket's name: the function waits until the script is in place.
           ...(readsDocs
             ? {
@@ -246,6 +282,17 @@ export class ApiStack extends Stack {
         integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
         authorizer,
       });
+      const throttleClass = routeThrottleClass(route);
+      if (throttleClass) {
+        const limits = config.routeThrottles[throttleClass];
+        routeSettings[`${route.method} ${route.path}`] = {
+          ThrottlingRateLimit: limits.rateLimit,
+          ThrottlingBurstLimit: limits.burstLimit,
+        };
+        // A stage's route settings name an existing route key: CloudFormation fails the stage otherwise, so the
+        // stage is created (or updated) after the routes it throttles.
+        this.stage.node.addDependency(httpRoute);
+      }
       if (isPublic) {
         const reason = publicRouteReasons[route.id];
         if (!reason) {
@@ -261,12 +308,15 @@ export class ApiStack extends Stack {
       }
     }
     this.functions = functions;
+    // Per-route limits (see the file comment); the L2 HttpStage only sets the stage-wide default.
+    (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
 
     // Every request no row matches: 404 problem+json instead of API Gateway's {"message":"Not Found"}.
     this.notFound = new ServiceFunction(this, notFoundFallback.id, {
       entry: notFoundFallback.entry,
       description: notFoundFallback.summary,
       config,
+      alarmTopic: props.alarmTopic,
       environment: {},
     });
     const defaultRoute = new HttpRoute(this, `${notFoundFallback.id}Route`, {
@@ -282,6 +332,56 @@ export class ApiStack extends Stack {
         'nothing (no grant), so there is nothing to authorize.',
     });
 
+    this.apiAlarms(config, props.alarmTopic);
+
     new CfnOutput(this, 'ApiUrl', { value: this.url });
+  }
+
+  /**
+   * The API as its callers see it, on the operator topic (HTTP API metrics `5xx`, `Count`, `Latency` by `ApiId`,
+   * "Monitor CloudWatch metrics for HTTP APIs in API Gateway"):
+   * - 5xx rate: more than `apiErrorRatePercent` % of requests in two 5-minute periods out of three (metric math,
+   *   0 when there was no traffic);
+   * - p99 latency above `apiLatencyP99Ms` in two 5-minute periods out of three.
+   * HTTP APIs do not support X-Ray tracing (a REST API feature, "Tracing user requests to REST APIs using X-Ray"):
+   * traces start at each function, which has Lambda active tracing (lib/constructs/service-function.ts).
+   */
+  private apiAlarms(config: DeployConfig, alarmTopic: ITopic): void {
+    const period = Duration.minutes(5);
+    const errorRate = new MathExpression({
+      label: '5xx responses, % of requests',
+      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+      usingMetrics: {
+        errors: this.api.metricServerError({ period, statistic: 'Sum' }),
+        requests: this.api.metricCount({ period, statistic: 'Sum' }),
+      },
+      period,
+    });
+    const alarms: Array<[string, string, MathExpression | ReturnType<HttpApi['metricLatency']>, number]> = [
+      [
+        'Api5xxRate',
+        `More than ${config.apiErrorRatePercent}% of API requests answered 5xx. See the access logs ` +
+          '(integrationError) and the function alarms.',
+        errorRate,
+        config.apiErrorRatePercent,
+      ],
+      [
+        'ApiLatencyP99',
+        `API p99 latency above ${config.apiLatencyP99Ms} ms. See the functions' X-Ray traces.`,
+        this.api.metricLatency({ period, statistic: 'p99' }),
+        config.apiLatencyP99Ms,
+      ],
+    ];
+    for (const [id, description, metric, threshold] of alarms) {
+      new Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(new SnsAction(alarmTopic));
+    }
   }
 }

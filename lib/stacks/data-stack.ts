@@ -7,9 +7,20 @@
  * Also the delivery queue and its dead-letter queue (`shared/notifications/delivery-queue.ts`): durable state like
  * the table, used by the notifier (sends to it), the sender (consumes it) and the admin routes that list and redrive
  * dead deliveries, so they live here rather than in either of those stacks.
+ *
+ * And the operator alarms topic: every stack's alarms (function errors and throttles, API, dead letters, SES
+ * reputation, SMS spend) publish to it, and every stack with alarms already depends on this one. It is encrypted
+ * with a customer managed key because CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key
+ * `alias/aws/sns`, whose key policy cannot grant `cloudwatch.amazonaws.com` (Amazon SNS developer guide, "Enabling
+ * compatibility between event sources from AWS services and encrypted topics"); the key and the topic policy let
+ * only CloudWatch alarms of this account in.
  */
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { deliveryQueueSettings } from '#shared/notifications/delivery-queue.ts';
@@ -33,6 +44,8 @@ export class DataStack extends Stack {
   readonly deliveryQueue: Queue;
   /** Deliveries that still failed after `maxReceiveCount` receives, and stream records that could not be planned. */
   readonly deliveryDeadLetterQueue: Queue;
+  /** Where every alarm goes (`alarmEmail` subscribes to it). */
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -76,6 +89,47 @@ export class DataStack extends Stack {
       },
       removalPolicy: config.removalPolicy,
     });
+
+    const alarmKey = new Key(this, 'OperatorAlarmsKey', {
+      description: 'Encrypts the help desk operator alarms topic (CloudWatch alarms publish to it)',
+      enableKeyRotation: true,
+      removalPolicy: config.removalPolicy,
+    });
+    const fromAlarmsOfThisAccount = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: {
+        'aws:SourceArn': this.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+    alarmKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromAlarmsOfThisAccount,
+      }),
+    );
+    this.alarmTopic = new Topic(this, 'OperatorAlarms', {
+      displayName: 'Help desk operator alarms',
+      enforceSSL: true,
+      masterKey: alarmKey,
+    });
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: fromAlarmsOfThisAccount,
+      }),
+    );
+    if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'DeliveryQueueUrl', { value: this.deliveryQueue.queueUrl });

@@ -8,6 +8,8 @@
  * stack makes the references internal; this stack only imports the table name and ARN from the data stack.
  */
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -21,6 +23,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { imageUploadedSource } from '#shared/images/routes.ts';
@@ -31,6 +34,8 @@ import type { DeployConfig } from '../deploy-config.ts';
 export interface ImagesStackProps extends StackProps {
   readonly config: DeployConfig;
   readonly table: ITableV2;
+  /** The operator alarms topic (`DataStack.alarmTopic`). */
+  readonly alarmTopic: ITopic;
 }
 
 export class ImagesStack extends Stack {
@@ -90,6 +95,7 @@ export class ImagesStack extends Stack {
       entry: imageUploadedSource.entry,
       description: 'Verifies uploaded ticket images (S3 object created under tickets/)',
       config,
+      alarmTopic: props.alarmTopic,
       timeout: Duration.seconds(30),
       environment: {
         TABLE_NAME: table.tableName,
@@ -111,7 +117,22 @@ export class ImagesStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Failed events are the only record of an upload left unverified: kept when the stack goes, in prod.
+      removalPolicy: config.removalPolicy,
     });
+    new Alarm(this, 'ImageUploadedFailuresWaiting', {
+      alarmDescription:
+        'Upload events the image verifier failed on after its retries: those images stay unverified. See ' +
+        'docs/architecture.md ("Images").',
+      metric: failures.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new SnsAction(props.alarmTopic));
     this.verifier.function.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(1),

@@ -14,17 +14,16 @@
  * most per shard ("DynamoDB Streams and AWS Lambda triggers", DynamoDB developer guide).
  */
 import { Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Alias } from 'aws-cdk-lib/aws-kms';
+import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { deliveryQueueSettings } from '#shared/notifications/delivery-queue.ts';
 import { streamFilterPatterns } from '#shared/notifications/plan.ts';
@@ -64,7 +63,12 @@ export interface NotificationsStackProps extends StackProps {
   readonly imagesBucket: IBucket;
   /** Export holding the images bucket ARN (`ImagesStack.bucketArnExportName`). */
   readonly imagesBucketArnExportName: string;
+  /** The operator alarms topic (`DataStack.alarmTopic`). */
+  readonly alarmTopic: ITopic;
 }
+
+/** SES reputation levels at which AWS reviews an account (fractions, as the metrics report them). */
+export const reputationThresholds = { bounceRate: 0.05, complaintRate: 0.001 } as const;
 
 export class NotificationsStack extends Stack {
   /** Plans from the table stream, enqueues to the delivery queue. */
@@ -76,8 +80,8 @@ export class NotificationsStack extends Stack {
   /** Deletes what belonged to a deleted ticket, from the table stream's `REMOVE` records of tickets. */
   readonly ticketCleanup: ServiceFunction;
   readonly ticketCleanupDeadLetterQueue: Queue;
-  /** Where the dead-letter alarms go (`alarmEmail` subscribes to it). */
-  readonly alarmTopic: Topic;
+  /** Where the alarms go (`DataStack.alarmTopic`). */
+  readonly alarmTopic: ITopic;
 
   constructor(scope: Construct, id: string, props: NotificationsStackProps) {
     super(scope, id, props);
@@ -92,6 +96,7 @@ export class NotificationsStack extends Stack {
       entry: notifierSource.entry,
       description: 'Table stream consumer: plans approval, decision and ticket notifications onto the queue',
       config,
+      alarmTopic: props.alarmTopic,
       timeout: Duration.seconds(60),
       environment: queueEnvironment,
     });
@@ -102,6 +107,8 @@ export class NotificationsStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Dead letters are the only copy of what failed: kept when the stack goes, in prod.
+      removalPolicy: config.removalPolicy,
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
@@ -131,12 +138,7 @@ export class NotificationsStack extends Stack {
     this.ticketCleanup = cleanup.consumer;
     this.ticketCleanupDeadLetterQueue = cleanup.deadLetters;
 
-    this.alarmTopic = new Topic(this, 'OperatorAlarms', {
-      displayName: 'Help desk operator alarms',
-      enforceSSL: true,
-      masterKey: Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
-    });
-    if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+    this.alarmTopic = props.alarmTopic;
     const deadLetterQueues: Array<[string, IQueue, string]> = [
       [
         'DeliveryDeadLetters',
@@ -160,6 +162,110 @@ export class NotificationsStack extends Stack {
       });
       alarm.addAlarmAction(new SnsAction(this.alarmTopic));
     }
+
+    this.deliveryAlarms(config);
+    this.smsPreferences(config);
+  }
+
+  /**
+   * Account-level sending health, on the operator topic:
+   * - SES reputation (`AWS/SES` `Reputation.BounceRate` and `Reputation.ComplaintRate`, fractions over the
+   *   account's recent sending): AWS reviews an account above 5% bounces or 0.1% complaints and may pause its
+   *   sending above 10% or 0.5% ("Reputation metrics", SES developer guide); the alarms fire at the review level.
+   * - SMS spend (`AWS/SNS` `SMSMonthToDateSpentUSD`): at 80% of the monthly limit, before SNS stops sending SMS.
+   */
+  private deliveryAlarms(config: DeployConfig): void {
+    const hourly = { period: Duration.hours(1), statistic: 'Maximum' };
+    const alarms: Array<[string, string, Metric, number]> = [
+      [
+        'SesBounceRate',
+        'SES bounce rate at or above 5% (AWS reviews the account; at 10% it may pause sending). Check recipients.',
+        new Metric({ namespace: 'AWS/SES', metricName: 'Reputation.BounceRate', ...hourly }),
+        reputationThresholds.bounceRate,
+      ],
+      [
+        'SesComplaintRate',
+        'SES complaint rate at or above 0.1% (AWS reviews the account; at 0.5% it may pause sending).',
+        new Metric({ namespace: 'AWS/SES', metricName: 'Reputation.ComplaintRate', ...hourly }),
+        reputationThresholds.complaintRate,
+      ],
+      [
+        'SmsSpend',
+        `SMS spend this month at or above 80% of the ${config.smsMonthlySpendLimitUsd} USD limit; at the limit ` +
+          'SNS stops sending SMS until the month ends (raise smsMonthlySpendLimitUsd after a quota increase).',
+        new Metric({
+          namespace: 'AWS/SNS',
+          metricName: 'SMSMonthToDateSpentUSD',
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        config.smsMonthlySpendLimitUsd * 0.8,
+      ],
+    ];
+    for (const [id, description, metric, threshold] of alarms) {
+      const alarm = new Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    }
+  }
+
+  /**
+   * SMS preferences are account settings of SNS (per region), set by the `SetSMSAttributes` API: CloudFormation
+   * has no resource for them, so a custom resource calls it at deploy time. `DefaultSMSType: Transactional` (the
+   * sender also marks each message Transactional) and `MonthlySpendLimit` from the deploy config. It changes
+   * nothing on delete: the settings are the account's, and another stage in the same account and region shares
+   * them (the last deploy wins). `sns:SetSMSAttributes` has no resource type ("Actions, resources, and condition
+   * keys for Amazon SNS"), so its one statement is on "*".
+   */
+  private smsPreferences(config: DeployConfig): void {
+    const setSms = {
+      service: 'SNS',
+      action: 'setSMSAttributes',
+      parameters: {
+        attributes: {
+          DefaultSMSType: 'Transactional',
+          MonthlySpendLimit: String(config.smsMonthlySpendLimitUsd),
+        },
+      },
+      physicalResourceId: PhysicalResourceId.of('sms-preferences'),
+    };
+    const smsPreferences = new AwsCustomResource(this, 'SmsPreferences', {
+      onCreate: setSms,
+      onUpdate: setSms,
+      installLatestAwsSdk: false,
+      policy: AwsCustomResourcePolicy.fromStatements([
+        new PolicyStatement({
+          sid: 'SetSmsPreferences',
+          actions: ['sns:SetSMSAttributes'],
+          resources: ['*'],
+        }),
+      ]),
+    });
+    Validations.of(smsPreferences).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'sns:SetSMSAttributes sets account-level SMS preferences and has no resource type: IAM requires "*". The ' +
+        'policy holds only this one action, used at deploy time.',
+    });
+    // AwsCustomResource runs in aws-cdk-lib's singleton function AWS<uuid>, whose role it creates with
+    // AWSLambdaBasicExecutionRole.
+    const provider = this.node.tryFindChild(
+      `AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`,
+    );
+    if (!provider) throw new Error('AwsCustomResource provider function not found: aws-cdk-lib changed');
+    Validations.of(provider).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        'Role of the AwsCustomResource provider function that aws-cdk-lib creates to call SNS SetSMSAttributes at ' +
+        'deploy time; the L2 API offers no way to replace its role, and it runs only during deployments (it only ' +
+        'writes its own CloudWatch logs with this policy).',
+    });
   }
 
   /** The sender: consumes the delivery queue; the table (recipients, links, log, idempotency), SES and SNS. */
@@ -172,6 +278,7 @@ export class NotificationsStack extends Stack {
       entry: senderSource.entry,
       description: senderSource.summary,
       config,
+      alarmTopic: props.alarmTopic,
       timeout: Duration.seconds(deliveryQueueSettings.senderTimeoutSeconds),
       environment: {
         TABLE_NAME: table.tableName,
@@ -204,17 +311,31 @@ export class NotificationsStack extends Stack {
       }),
     );
 
-    // SMS to a phone number has no resource ARN: IAM only accepts "*" here. Kept in its own policy so that the
-    // acknowledgement below covers exactly this statement.
+    // SMS to a phone number has no resource ARN: IAM only accepts "*" here ("Publish" with `PhoneNumber` is
+    // authorized against resource "*", Amazon SNS developer guide, "Using identity-based policies with Amazon
+    // SNS"; the Step Functions SNS integration policy grants `sns:Publish` on "*" for the same reason). "*" alone
+    // would also let the sender publish to every topic and mobile endpoint of the account (the operator alarms
+    // topic, say), so an explicit Deny covers every SNS ARN (`arn:<partition>:sns:*:*:*`: topics and platform
+    // endpoints); a publish to a phone number names no ARN and stays allowed. An explicit Deny wins over any Allow
+    // ("Policy evaluation logic", IAM user guide). Kept in its own policy so that the acknowledgement below covers
+    // exactly this statement.
     const smsPolicy = new Policy(this, 'SmsPublish', {
-      statements: [new PolicyStatement({ sid: 'PublishSms', actions: ['sns:Publish'], resources: ['*'] })],
+      statements: [
+        new PolicyStatement({ sid: 'PublishSms', actions: ['sns:Publish'], resources: ['*'] }),
+        new PolicyStatement({
+          sid: 'NoTopicOrEndpointPublish',
+          effect: Effect.DENY,
+          actions: ['sns:Publish'],
+          resources: [`arn:${this.partition}:sns:*:*:*`],
+        }),
+      ],
     });
     role.attachInlinePolicy(smsPolicy);
     Validations.of(smsPolicy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'sns:Publish straight to a phone number (SMS) has no resource ARN to scope to; IAM requires "*". The ' +
-        'policy holds only this one action.',
+        'policy holds only this one action, and denies it explicitly on every SNS topic and endpoint ARN.',
     });
 
     // Lambda deletes what succeeded and leaves the failed messages, hidden for the delay the sender set.
@@ -239,6 +360,7 @@ export class NotificationsStack extends Stack {
       entry: ticketRemovedSource.entry,
       description: ticketRemovedSource.summary,
       config,
+      alarmTopic: props.alarmTopic,
       timeout: Duration.minutes(5),
       environment: { TABLE_NAME: table.tableName, IMAGES_BUCKET: props.imagesBucket.bucketName },
     });
@@ -279,6 +401,7 @@ export class NotificationsStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      removalPolicy: config.removalPolicy,
     });
     Validations.of(deadLetters).acknowledge({
       id: 'AwsSolutions-SQS3',

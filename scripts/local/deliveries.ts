@@ -10,11 +10,13 @@
  * | `GET /_local/deliveries` | queue counts, dead letters, the sender's invocation under way and worker pid, the proxies' faults and counts |
  * | `POST /_local/deliveries/crash` | SIGKILLs the sender's worker process mid-invocation (a Lambda runtime crash) |
  * | `POST /_local/deliveries/schedule` | `{ maxReceiveCount?, retryBaseSeconds?, retryCapSeconds? }`: changes the retry schedule (queue redrive policy and the sender's environment; `{}` restores the stack's own) |
+ * | `POST /_local/deliveries/quotas` | `{ approvalRequestsPerRequesterPerHour?, smsPerRecipientPerDay? }`: changes the sender's quotas on paid sends (`shared/notifications/quotas.ts`; `{}` restores the stack's own) |
  * | `GET /_local/dead-letters` | what the dead-letter queue holds (`listDeadLetters`, the admin route's operation) |
  */
 import { SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { listDeadLetters } from '#shared/notifications/dead-letters.ts';
 import { deliveryQueueSettings } from '#shared/notifications/delivery-queue.ts';
+import { quotas as notificationQuotas } from '#shared/notifications/quotas.ts';
 import { type Fault, type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import type { LocalEndpoint } from './gateway.ts';
 import { readJson, sendJson } from './http-json.ts';
@@ -39,6 +41,24 @@ export interface LocalDeliverySettings {
   readonly maxReceiveCount: number;
   /** Run the sender in its own worker process (so `POST /_local/deliveries/crash` can kill it). */
   readonly isolatedSender: boolean;
+  /** Quotas on paid sends (`shared/notifications/quotas.ts`); unset: the deployed defaults. */
+  readonly quotas?: LocalQuotas | undefined;
+}
+
+/** The sender's quota limits, each optional (unset: the quota's default). */
+export interface LocalQuotas {
+  readonly approvalRequestsPerRequesterPerHour?: number | undefined;
+  readonly smsPerRecipientPerDay?: number | undefined;
+}
+
+/** The quota variables of the sender's environment (`''`, read as "unset", for a limit not given). */
+function quotaEnvironment(quotas: LocalQuotas | undefined): Record<string, string> {
+  return {
+    [notificationQuotas.approvalRequestsPerRequesterPerHour.env]: String(
+      quotas?.approvalRequestsPerRequesterPerHour ?? '',
+    ),
+    [notificationQuotas.smsPerRecipientPerDay.env]: String(quotas?.smsPerRecipientPerDay ?? ''),
+  };
 }
 
 export const defaultDeliverySettings: LocalDeliverySettings = {
@@ -114,6 +134,7 @@ export async function startLocalDeliveries(input: {
       DELIVERY_QUEUE_URL: queues.queueUrl,
       DELIVERY_DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
       ...scheduleEnvironment(settings),
+      ...quotaEnvironment(settings.quotas),
     },
     poller: undefined,
   };
@@ -195,6 +216,22 @@ export function deliveryEndpoints(deliveries: LocalDeliveries): Record<string, L
       const pid = deliveries.poller?.runningInvocation() ? undefined : deliveries.poller?.workerPid();
       if (pid) process.kill(pid, 'SIGKILL');
       sendJson(res, 200, { schedule });
+    },
+    'POST /_local/deliveries/quotas': async (req, res) => {
+      const body = await readJson(req);
+      const given = Object.keys(body).length > 0;
+      const limit = (value: unknown) => (value === undefined || value === null ? undefined : Number(value));
+      const quotas: LocalQuotas = given
+        ? {
+            approvalRequestsPerRequesterPerHour: limit(body.approvalRequestsPerRequesterPerHour),
+            smsPerRecipientPerDay: limit(body.smsPerRecipientPerDay),
+          }
+        : (deliveries.settings.quotas ?? {});
+      Object.assign(process.env, quotaEnvironment(quotas));
+      // As for the schedule: an idle worker read its environment when it started; the next one reads the new one.
+      const pid = deliveries.poller?.runningInvocation() ? undefined : deliveries.poller?.workerPid();
+      if (pid) process.kill(pid, 'SIGKILL');
+      sendJson(res, 200, { quotas, restarted: Boolean(pid) });
     },
     'GET /_local/dead-letters': async (_req, res) => {
       sendJson(res, 200, await listDeadLetters({ limit: 50 }));

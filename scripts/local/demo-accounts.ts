@@ -5,8 +5,8 @@
  */
 import type { RoleName } from '#shared/roles/roles.ts';
 
-/** Satisfies the pool's password policy (8+ characters with lower case, upper case and a digit). */
-export const demoPassword = 'Demo-pass-1';
+/** Satisfies the new-password rules (`shared/users/schemas.ts`: 12+ characters with lower case, upper case and a digit, not a common password). */
+export const demoPassword = 'Demo-pass-word-1';
 
 export interface DemoAccount {
   readonly email: string;

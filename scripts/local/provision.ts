@@ -21,6 +21,8 @@ import {
   DescribeUserPoolCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  type PasswordPolicyType,
+  UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   CreateTableCommand,
@@ -32,7 +34,8 @@ import {
 import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { docsScript } from '#shared/platform/docs-script.ts';
 import { createTableInput, ttlAttribute } from '#shared/platform/table.ts';
-import { roleNames } from '#shared/roles/roles.ts';
+import { checkedGroupName, roleNames } from '#shared/roles/roles.ts';
+import { passwordMinLength } from '#shared/users/schemas.ts';
 
 /** Ports of the emulators and the gateway. */
 export interface LocalPorts {
@@ -251,10 +254,23 @@ async function findClientId(
 }
 
 /**
- * The user pool (email as user name, the password policy of `lib/stacks/auth-stack.ts`: 8+ characters with
- * lower case, upper case and digits), its app client (USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, no secret,
- * 1-hour access and ID tokens, 30-day refresh tokens, as deployed) and one group per role. Reuses what exists,
- * so restarts keep users and ids. cognito-local does not enforce the password policy.
+ * The password policy of `lib/stacks/auth-stack.ts`: {@link passwordMinLength} (12) or more characters with lower
+ * case, upper case and digits, no symbol required. cognito-local stores it but does not enforce it: locally the
+ * API's request schema (`shared/users/schemas.ts`) is what refuses a weak password.
+ */
+export const localPasswordPolicy: PasswordPolicyType = {
+  MinimumLength: passwordMinLength,
+  RequireLowercase: true,
+  RequireUppercase: true,
+  RequireNumbers: true,
+  RequireSymbols: false,
+};
+
+/**
+ * The user pool (email as user name, {@link localPasswordPolicy}), its app client (USER_PASSWORD_AUTH and
+ * REFRESH_TOKEN_AUTH, no secret, 1-hour access and ID tokens, 30-day refresh tokens, as deployed) and one group per
+ * role. Reuses what exists, so restarts keep users and ids; a kept pool with an older password policy gets the
+ * current one.
  */
 export async function ensureUserPool(
   cognito: CognitoIdentityProviderClient,
@@ -268,19 +284,22 @@ export async function ensureUserPool(
         PoolName: userPoolName,
         UsernameAttributes: ['email'],
         AutoVerifiedAttributes: ['email'],
-        Policies: {
-          PasswordPolicy: {
-            MinimumLength: 8,
-            RequireLowercase: true,
-            RequireUppercase: true,
-            RequireNumbers: true,
-            RequireSymbols: false,
-          },
-        },
+        Policies: { PasswordPolicy: localPasswordPolicy },
       }),
     );
     userPoolId = created.UserPool?.Id;
     if (!userPoolId) throw new Error('cognito-local returned no user pool id');
+  } else {
+    const pool = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+    if (pool.UserPool?.Policies?.PasswordPolicy?.MinimumLength !== localPasswordPolicy.MinimumLength) {
+      await cognito.send(
+        new UpdateUserPoolCommand({
+          UserPoolId: userPoolId,
+          AutoVerifiedAttributes: ['email'],
+          Policies: { PasswordPolicy: localPasswordPolicy },
+        }),
+      );
+    }
   }
   let userPoolClientId = await findClientId(cognito, userPoolId, persisted.userPoolClientId);
   if (!userPoolClientId) {
@@ -302,7 +321,11 @@ export async function ensureUserPool(
   for (const [index, role] of roleNames.entries()) {
     try {
       await cognito.send(
-        new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: role, Precedence: index + 1 }),
+        new CreateGroupCommand({
+          UserPoolId: userPoolId,
+          GroupName: checkedGroupName(role),
+          Precedence: index + 1,
+        }),
       );
     } catch (error) {
       if (errorName(error) !== 'GroupExistsException') throw error;

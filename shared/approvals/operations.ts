@@ -1,19 +1,30 @@
 /**
  * Approval links, made safe (PRODUCT "Approvals and notifications"): look a link up by the hash of its token and
  * decide with it. The decision is one transaction: the link is marked used (only if unused and unexpired) and the
- * ticket moves from `pending_approval` (only if still there, with the same approver), with its audit events.
+ * ticket moves from `pending_approval` (only if still at the version read, hence still there, with the same
+ * approver and content), with its audit events. A decision binds to what the approver saw: a link made before the
+ * approved content last changed decides nothing (`changed`), nor does a form posted from a page that showed an
+ * older version of the ticket (`stale`).
  */
 import { type ApprovalItem, approvalKey } from '#shared/approvals/approval.entity.ts';
 import { hashApprovalToken, looksLikeApprovalToken } from '#shared/approvals/token.ts';
-import { getItem, transactWrite } from '#shared/platform/db.ts';
+import { getItem, queryPage, transactWrite } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
 import { canApprove } from '#shared/roles/roles.ts';
 import { auditEventsOf, findTicket, ticketChangeWrites } from '#shared/tickets/operations.ts';
-import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
+import { type TicketItem, ticketKey } from '#shared/tickets/ticket.entity.ts';
+import { type TicketEventItem, ticketEventKey } from '#shared/tickets/ticket-event.entity.ts';
 import { findUser } from '#shared/users/profiles.ts';
 
-/** Why a link cannot be used. */
-export type LinkProblem = 'unknown' | 'expired' | 'used' | 'decided' | 'approver-unable';
+/** Why a link cannot be used. `changed`: the approved content changed after the link was made (a new one was sent). */
+export type LinkProblem = 'unknown' | 'expired' | 'used' | 'decided' | 'changed' | 'approver-unable';
+
+/** One change of a ticket an approver is shown: the field, its old and new value (`undefined`: empty). */
+export interface ShownChange {
+  readonly field: string;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+}
 
 export type LinkState =
   | {
@@ -21,12 +32,59 @@ export type LinkState =
       readonly approval: ApprovalItem;
       readonly ticket: TicketItem;
     }
-  | { readonly usable: false; readonly problem: LinkProblem; readonly ticket?: TicketItem };
+  | {
+      readonly usable: false;
+      readonly problem: LinkProblem;
+      readonly ticket?: TicketItem;
+      /** For `changed`: what changed since the link was made, oldest first. */
+      readonly changes?: readonly ShownChange[];
+    };
+
+/** The fields whose changes an approver is shown: the approved content and the assignee (not comments, status). */
+const shownFields: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'title',
+  'description',
+  'type',
+  'priority',
+  'category',
+  'tags',
+  'approverId',
+  'assigneeId',
+]);
+
+/** How many of a ticket's latest audit events are read to show what changed (one Query, newest first). */
+export const shownChangesLimit = 50;
 
 /**
- * The state of an approval link: 3 GetItem (link, ticket, the approver's profile). Reads only (GET must change
- * nothing: mail scanners fetch links). A link outlives nothing of its approver: when the approver's account is gone
- * or disabled, or their role may no longer approve, the link decides nothing (`approver-unable`).
+ * What changed on a ticket since a version or an instant: its audit events made after it (one bounded Query of the
+ * ticket's partition, newest first, {@link shownChangesLimit} events), oldest first, only {@link shownFields}.
+ * @param since `version`: events that made a later version; `at` (ISO 8601): events after that instant
+ */
+export async function changesSince(
+  ticketId: string,
+  since: { readonly version: number } | { readonly at: string },
+): Promise<ShownChange[]> {
+  const { items } = await queryPage<TicketEventItem>({
+    partition: { pk: ticketKey(ticketId).pk },
+    beginsWith: ['sk', ticketEventKey(ticketId, '').sk],
+    descending: true,
+    limit: shownChangesLimit,
+  });
+  const after = (event: TicketEventItem) =>
+    'version' in since ? (event.version ?? 0) > since.version : event.at > since.at;
+  return items
+    .filter((event) => after(event) && !event.internal && shownFields.has(event.field))
+    .reverse()
+    .map((event) => ({ field: event.field, from: event.from, to: event.to }));
+}
+
+/**
+ * The state of an approval link: 3 GetItem (link, ticket, the approver's profile), and for a superseded link one
+ * Query (what changed). Reads only (GET must change nothing: mail scanners fetch links). A link outlives nothing of
+ * its approver: when the approver's account is gone or disabled, or their role may no longer approve, or the
+ * approver is the ticket's requester (separation of duties), the link decides nothing (`approver-unable`). A link
+ * made before the approved content last changed (`requestChangedAt`) decides nothing either (`changed`): the
+ * request was sent again with the new content and new links.
  * @param nowSeconds current time, epoch seconds
  */
 export async function inspectLink(
@@ -43,8 +101,17 @@ export async function inspectLink(
   if (ticket.status !== 'pending_approval' || ticket.approverId !== approval.approverId) {
     return { usable: false, problem: 'decided', ticket };
   }
+  if (ticket.requestChangedAt && approval.createdAt < ticket.requestChangedAt) {
+    const changes = await changesSince(ticket.ticketId, { at: approval.createdAt });
+    return { usable: false, problem: 'changed', ticket, changes };
+  }
   const approver = await findUser(approval.approverId);
-  if (!approver || approver.disabled || !canApprove(approver.role)) {
+  if (
+    !approver ||
+    approver.disabled ||
+    !canApprove(approver.role) ||
+    approval.approverId === ticket.requesterId
+  ) {
     return { usable: false, problem: 'approver-unable', ticket };
   }
   return { usable: true, approval, ticket };
@@ -52,20 +119,46 @@ export async function inspectLink(
 
 export type Decision = 'approved' | 'rejected';
 
+export type DecisionResult =
+  | { readonly ok: true; readonly ticket: TicketItem }
+  | {
+      readonly ok: false;
+      readonly problem: LinkProblem;
+      readonly ticket?: TicketItem;
+      readonly changes?: readonly ShownChange[];
+    }
+  /** The page showed another version of the ticket: nothing decided; `changes` since the version shown. */
+  | {
+      readonly ok: false;
+      readonly problem: 'stale';
+      readonly ticket: TicketItem;
+      readonly changes: ShownChange[];
+    };
+
 /**
  * Decide through a link. Single-use: of two concurrent posts, one wins and the other sees `used`.
- * @returns the ticket after the decision, or why the link cannot be used
+ * @param shownVersion the ticket version the confirmation page showed (its hidden `version` field); when the ticket
+ *   is at another version now, nothing is decided (`stale`, with what changed since). A form without it (not
+ *   posted from the page) is decided against the ticket as it is.
+ * @returns the ticket after the decision, or why nothing was decided
  */
 export async function decideWithLink(
   token: string,
   decision: Decision,
   reason: string | undefined,
-): Promise<{ ok: true; ticket: TicketItem } | { ok: false; problem: LinkProblem; ticket?: TicketItem }> {
+  shownVersion?: number,
+): Promise<DecisionResult> {
   const nowSeconds = Math.floor(Date.now() / 1000);
   const state = await inspectLink(token, nowSeconds);
-  if (!state.usable)
-    return { ok: false, problem: state.problem, ...(state.ticket ? { ticket: state.ticket } : {}) };
+  if (!state.usable) {
+    const { problem, ticket, changes } = state;
+    return { ok: false, problem, ...(ticket ? { ticket } : {}), ...(changes ? { changes } : {}) };
+  }
   const { approval, ticket } = state;
+  if (shownVersion !== undefined && shownVersion !== ticket.version) {
+    const changes = await changesSince(ticket.ticketId, { version: shownVersion });
+    return { ok: false, problem: 'stale', ticket, changes };
+  }
   const now = nowIso();
   const set = {
     status: decision,
@@ -89,7 +182,13 @@ export async function decideWithLink(
   ]);
   if (!result.ok) {
     const after = await inspectLink(token);
-    return { ok: false, problem: after.usable ? 'decided' : after.problem, ticket };
+    if (after.usable) return { ok: false, problem: 'decided', ticket };
+    return {
+      ok: false,
+      problem: after.problem,
+      ticket: after.ticket ?? ticket,
+      ...(after.changes ? { changes: after.changes } : {}),
+    };
   }
   return { ok: true, ticket: { ...ticket, ...set, version: ticket.version + 1 } };
 }

@@ -3,7 +3,7 @@
  * POSTs back to the same URL; no script) and the result pages. Every interpolated value is escaped.
  */
 
-import type { LinkProblem } from '#shared/approvals/operations.ts';
+import type { LinkProblem, ShownChange } from '#shared/approvals/operations.ts';
 import { MAX_REASON_LENGTH } from '#shared/approvals/schemas.ts';
 import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
 import type { UserItem } from '#shared/users/user.entity.ts';
@@ -22,18 +22,48 @@ function layout(title: string, body: string): string {
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
 .desc{white-space:pre-wrap;background:#f6f6f6;padding:.75rem;border-radius:4px}
 textarea{width:100%;min-height:5rem}button{font-size:1rem;padding:.5rem 1.25rem;margin-right:.5rem;cursor:pointer}
-.approve{background:#1a7f37;color:#fff;border:0}.reject{background:#cf222e;color:#fff;border:0}.error{color:#cf222e}</style>
+.approve{background:#1a7f37;color:#fff;border:0}.reject{background:#cf222e;color:#fff;border:0}.error{color:#cf222e}
+.changes{background:#fff8c5;padding:.5rem 1rem;border-radius:4px}del{color:#cf222e}ins{color:#1a7f37;text-decoration:none;font-weight:600}</style>
 </head><body>${body}</body></html>`;
 }
 
+/** How a changed field is named on the pages. */
+const fieldLabels: Record<string, string> = {
+  title: 'Title',
+  description: 'Description',
+  type: 'Type',
+  priority: 'Priority',
+  category: 'Category',
+  tags: 'Tags',
+  approverId: 'Approver',
+  assigneeId: 'Assignee',
+};
+
+/** The changes, highlighted: one line per change, field: old → new (`(none)` for an empty value). */
+export function changesList(changes: readonly ShownChange[]): string {
+  if (changes.length === 0) return '';
+  const value = (text: string | undefined) => escapeHtml(text ?? '(none)');
+  const items = changes
+    .map(
+      (change) =>
+        `<li><strong>${escapeHtml(fieldLabels[change.field] ?? change.field)}</strong>: ` +
+        `<del>${value(change.from)}</del> → <ins>${value(change.to)}</ins></li>`,
+    )
+    .join('');
+  return `<div class="changes"><p>What changed:</p><ul>${items}</ul></div>`;
+}
+
 /**
- * The confirmation page (GET). Pressing a button POSTs `decision=approve|reject` and `reason`.
- * @param error a message to show above the form (e.g. reason missing)
+ * The confirmation page (GET). Pressing a button POSTs `decision=approve|reject`, `reason` and `version` (hidden:
+ * the ticket version this page shows, so a decision binds to what the approver saw).
+ * @param error a message to show above the form (e.g. reason missing, or the ticket changed since the page)
+ * @param changes what changed since the page the approver posted from, highlighted above the form
  */
 export function confirmationPage(
   ticket: TicketItem,
   requester: UserItem | undefined,
   error?: string,
+  changes: readonly ShownChange[] = [],
 ): string {
   return layout(
     `Approve ticket #${ticket.number}?`,
@@ -44,7 +74,9 @@ export function confirmationPage(
 <dt>Opened</dt><dd>${escapeHtml(ticket.createdAt)}</dd></dl>
 <p class="desc">${escapeHtml(ticket.description)}</p>
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
+${changesList(changes)}
 <form method="post">
+<input type="hidden" name="version" value="${ticket.version}">
 <p><label for="reason">Reason (required to reject)</label><br><textarea id="reason" name="reason" maxlength="${MAX_REASON_LENGTH}"></textarea></p>
 <button class="approve" type="submit" name="decision" value="approve">Approve</button>
 <button class="reject" type="submit" name="decision" value="reject">Reject</button>
@@ -78,26 +110,43 @@ const problemText: Record<LinkProblem, { title: string; text: string }> = {
     text: 'This approval link has already been used; each link works once.',
   },
   decided: { title: 'Already decided', text: 'This request is no longer waiting for approval.' },
+  changed: {
+    title: 'The request changed',
+    text:
+      'The request changed after this link was sent. Nothing was decided: the approver has been sent the ' +
+      'request again, with the new content and a new link.',
+  },
   'approver-unable': {
     title: 'You can no longer decide',
     text: 'The account this link was sent to is disabled or may no longer approve requests. Nothing was decided.',
   },
 };
 
-/** The page for a link that cannot be used, with the ticket's current status when known. */
-export function linkProblemPage(problem: LinkProblem, ticket?: TicketItem): string {
+/**
+ * The page for a link that cannot be used, with the ticket's current status when known and, for a request that
+ * changed, what changed since the link was sent.
+ */
+export function linkProblemPage(
+  problem: LinkProblem,
+  ticket?: TicketItem,
+  changes: readonly ShownChange[] = [],
+): string {
   const { title, text } = problemText[problem];
   const status = ticket
     ? `<p>Ticket #${ticket.number} is now <strong>${escapeHtml(ticket.status)}</strong>.</p>`
     : '';
-  return layout(title, `<h1>${title}</h1><p>${text}</p>${status}`);
+  return layout(title, `<h1>${title}</h1><p>${text}</p>${status}${changesList(changes)}`);
 }
 
-/** HTTP status for each link problem: 404 unknown, 410 expired, 409 used or decided, 403 approver unable. */
+/**
+ * HTTP status for each link problem: 404 unknown, 410 expired, 409 used, decided or changed (superseded by a new
+ * link), 403 approver unable.
+ */
 export const linkProblemStatus: Record<LinkProblem, number> = {
   unknown: 404,
   expired: 410,
   used: 409,
   decided: 409,
+  changed: 409,
   'approver-unable': 403,
 };

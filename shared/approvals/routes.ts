@@ -11,9 +11,11 @@ export const showApprovalRoute = {
   summary: 'Approval confirmation page (changes nothing)',
   description:
     'The page an approval link opens: the ticket and a form with Approve and Reject buttons, which posts back to ' +
-    'the same URL. Opening it changes nothing (mail scanners fetch links). A link that cannot be used answers a ' +
-    'page that says why: 404 not valid (also any token that is not 43 base64url characters), 410 expired, 409 ' +
-    'already used or no longer waiting for approval, 403 the approver may no longer decide.',
+    'the same URL, with the ticket version it shows (hidden field `version`). Opening it changes nothing (mail ' +
+    'scanners fetch links). A link that cannot be used answers a page that says why: 404 not valid (also any ' +
+    'token that is not 43 base64url characters), 410 expired, 409 already used, no longer waiting for approval, ' +
+    'or the request changed after the link was sent (a new link went out; the page shows what changed, old → ' +
+    'new), 403 the approver may no longer decide (disabled, gone, no longer an approver, or the requester).',
   params: ApprovalParams,
   success: {
     status: 200,
@@ -23,7 +25,8 @@ export const showApprovalRoute = {
   },
   problems: ['forbidden', 'conflict'],
   // The pages of a link that cannot be used (`linkProblemStatus` in `shared/approvals/pages.ts`): 403 the approver
-  // may no longer decide, 404 an unknown link, 409 a link used or a ticket decided, 410 an expired link.
+  // may no longer decide, 404 an unknown link, 409 a link used, a ticket decided or a request changed since the
+  // link was sent, 410 an expired link.
   pages: [403, 404, 409, 410],
   grants: ['table:read'],
 } as const satisfies Route;
@@ -39,9 +42,11 @@ export const decideApprovalRoute = {
     "The confirmation page's form: `decision=approve` (a `reason` is optional) or `decision=reject` with a " +
     '`reason`. Moves the ticket to approved or rejected and uses up the link; the requester is notified. A form ' +
     'without a decision, or a rejection without a reason, re-shows the confirmation page with the message (400). ' +
-    'A link that cannot be used answers the page that says why, as GET does (403, 404, 409, 410); of two ' +
-    'concurrent decisions one wins, the other gets 409. Only application/x-www-form-urlencoded is accepted (415 ' +
-    'otherwise, as problem+json).',
+    'A decision binds to the version the page showed: when the ticket changed since (`version` is not its ' +
+    'version now), nothing is decided and the confirmation page is shown again with what changed, old → new, ' +
+    'and the current version (409). A link that cannot be used answers the page that says why, as GET does ' +
+    '(403, 404, 409, 410); of two concurrent decisions one wins, the other gets 409. Only ' +
+    'application/x-www-form-urlencoded is accepted (415 otherwise, as problem+json).',
   params: ApprovalParams,
   body: DecideApprovalBody,
   bodyType: 'application/x-www-form-urlencoded',
@@ -51,8 +56,9 @@ export const decideApprovalRoute = {
     mediaType: 'text/html',
   },
   problems: ['forbidden', 'conflict'],
-  // 400: the confirmation page again, with the form's issue; then the pages of a link that cannot be used, as
-  // GET answers them. (Listed, not spread from a shared array: a spread would keep this row in the GET bundle.)
+  // 400: the confirmation page again, with the form's issue; 409 also the confirmation page again when the page
+  // posted from showed an older version; then the pages of a link that cannot be used, as GET answers them.
+  // (Listed, not spread from a shared array: a spread would keep this row in the GET bundle.)
   pages: [400, 403, 404, 409, 410],
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;

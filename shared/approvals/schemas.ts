@@ -18,9 +18,15 @@ export const MAX_REASON_LENGTH = 1000;
  */
 export const ApprovalParams = /* @__PURE__ */ defineSchema(() =>
   z.object({
-    token: z.catch(z.string().check(z.length(43), z.regex(/^[A-Za-z0-9_-]{43}$/)), '').check(
-      // `default: undefined` keeps the catch's fallback out of the document: it is no default a client may rely on.
-      z.meta({ description: 'The token of the approval link (43 base64url characters)', default: undefined }),
+    // Any text is a token to look up: one that is not 43 base64url characters names no link, and answers the
+    // same "Link not valid" page (404) as an unknown one, so a cut-short link in a mail reads as one to a person.
+    token: z.string().check(
+      z.minLength(1),
+      z.maxLength(2048),
+      z.meta({
+        description:
+          'The token of the approval link (43 base64url characters; any other value is a link that is not valid)',
+      }),
     ),
   }),
 );
@@ -29,11 +35,38 @@ export type ApprovalParamsInput = z.output<typeof ApprovalParams>;
 /** What the form says when no reason comes with a rejection (the page shows it). */
 export const reasonRequired = 'Give a reason to reject.';
 
+/** What the form says when its `version` is not a ticket version (the page shows it). */
+export const versionInvalid = 'This page is out of date: review the request and decide again.';
+
+/**
+ * `version`: the ticket version the confirmation page showed (a hidden field, a positive integer as text),
+ * decoded to a number. Optional: a form posted without it is decided against the ticket as it is.
+ */
+const shownVersion = () =>
+  z.optional(
+    z
+      .codec(
+        z.string().check(z.maxLength(10, versionInvalid), z.regex(/^[1-9][0-9]{0,9}$/, versionInvalid)),
+        z.number(),
+        {
+          decode: (text) => Number(text),
+          encode: (value) => String(value),
+        },
+      )
+      .check(
+        z.meta({
+          description:
+            'The ticket version the confirmation page showed (hidden field): when the ticket has changed since, ' +
+            'nothing is decided and the page is shown again with the changes (409)',
+        }),
+      ),
+  );
+
 /**
  * The confirmation page's form (`application/x-www-form-urlencoded`): `decision=approve` with an optional
- * `reason`, or `decision=reject` with a `reason` that is not blank (trimmed; at most 1000 characters). Fields other
- * than these are ignored (the form is a browser's). A form that breaks these rules re-shows the confirmation page
- * with the first issue's message (400).
+ * `reason`, or `decision=reject` with a `reason` that is not blank (trimmed; at most 1000 characters); `version`,
+ * the ticket version the page showed. Fields other than these are ignored (the form is a browser's). A form that
+ * breaks these rules re-shows the confirmation page with the first issue's message (400).
  */
 export const DecideApprovalBody = /* @__PURE__ */ defineSchema(() =>
   z
@@ -46,23 +79,25 @@ export const DecideApprovalBody = /* @__PURE__ */ defineSchema(() =>
             z
               .string()
               .check(
-                z.trim(),
                 maxChars(MAX_REASON_LENGTH),
+                z.trim(),
                 z.meta({ description: 'Why, optional; shown to the requester' }),
               ),
           ),
+          version: shownVersion(),
         }),
         z.object({
           decision: z.literal('reject'),
           reason: z
             .string({ error: reasonRequired })
             .check(
+              maxChars(MAX_REASON_LENGTH),
               z.trim(),
               z.minLength(1, { error: reasonRequired, abort: true }),
-              maxChars(MAX_REASON_LENGTH),
               z.regex(/\S/, reasonRequired),
               z.meta({ description: 'Why, required: not blank; shown to the requester' }),
             ),
+          version: shownVersion(),
         }),
       ],
       { error: 'Choose Approve or Reject.' },

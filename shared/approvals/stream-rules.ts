@@ -1,8 +1,9 @@
 /**
  * Approval notifications, read from ticket items:
- * - a ticket inserted in `pending_approval` with an approver, or modified into `pending_approval` or to another
- *   approver while pending → `approval_requested` to the approver (email, and SMS if they have a phone and opted
- *   in);
+ * - a ticket inserted in `pending_approval` with an approver, or modified into `pending_approval`, to another
+ *   approver while pending, or with new approved content while pending (`requestChangedAt` moved: the requester
+ *   edited what is to be approved) → `approval_requested` to the approver (email, and SMS if they have a phone and
+ *   opted in), with a new link; the sender reads the ticket as it is then, so the message shows the new content;
  * - a ticket modified from `pending_approval` to `approved | rejected` → `approval_decided` to the requester
  *   (email + SMS), with the decision reason, unless the requester decided themself.
  */
@@ -20,15 +21,22 @@ import {
 const TicketBefore = /* @__PURE__ */ (() =>
   z.object({ status: z.optional(z.string()), approverId: z.optional(z.string()) }))();
 
+/**
+ * When the approved content last changed (`requestChangedAt`, ISO 8601, `shared/tickets/ticket.entity.ts`), read
+ * as it is: only compared for equality between the old and the new image (no schema, for the sender's bundle).
+ */
+const requestChangedAt = (image: Readonly<Record<string, unknown>>) => String(image.requestChangedAt ?? '');
+
 function approvalIntents(
   ticket: TicketSummary,
   before: z.infer<typeof TicketBefore> | undefined,
+  contentChanged = false,
 ): NotificationIntent[] {
   const base = { ticketId: ticket.ticketId, ticket, sms: true } as const;
   const approverId = ticket.approverId;
   if (ticket.status === 'pending_approval' && approverId) {
     const newlyPending = before?.status !== 'pending_approval' || before.approverId !== approverId;
-    return newlyPending
+    return newlyPending || contentChanged
       ? [{ ...base, type: 'approval_requested', recipient: { userId: approverId }, actorId: undefined }]
       : [];
   }
@@ -60,7 +68,11 @@ export const approvalStreamRules: readonly StreamRule[] = [
           `Stream record ${eventId ?? '?'}: ticket MODIFY without an old image`,
         );
       }
-      return approvalIntents(ticket, readImage(TicketBefore, oldImage, 'old ticket', eventId));
+      return approvalIntents(
+        ticket,
+        readImage(TicketBefore, oldImage, 'old ticket', eventId),
+        requestChangedAt(oldImage) !== requestChangedAt(newImage),
+      );
     },
   },
 ];

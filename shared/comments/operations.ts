@@ -29,6 +29,7 @@ import {
   commentKindFor,
   commentListFilter,
   frozenStatuses,
+  MAX_COMMENTS_PER_TICKET,
 } from '#shared/comments/policy.ts';
 import type { CreateCommentBody, EditCommentInput } from '#shared/comments/schemas.ts';
 import { decodeCursor, encodeCursor } from '#shared/platform/cursor.ts';
@@ -40,6 +41,7 @@ import {
   getItems,
   type ItemKey,
   itemExists,
+  itemIsNew,
   queryPage,
   transactWrite,
 } from '#shared/platform/db.ts';
@@ -60,10 +62,24 @@ export interface CommentPage {
 /**
  * Add a comment to a ticket the actor can see: `request` from the requester, `response` from an agent, `note`
  * (internal) from an agent only. A first agent response marks the ticket `agentResponded`, which allows
- * resolving it. The comment and the ticket's version bump are one transaction.
+ * resolving it.
+ *
+ * The comment does not contend on the ticket's version (issue 9: 20 simultaneous comments on one ticket all
+ * succeed). One transaction puts the comment and updates the ticket item with conditions that do not read its
+ * version: the ticket exists, its `status` is not closed or canceled, and its `commentCount` is under
+ * {@link MAX_COMMENTS_PER_TICKET}; the update itself is unconditional arithmetic (`ADD commentCount 1`, and
+ * `SET agentResponded = true` for a response). So a comment no longer changes the ticket's `version`: the ticket's
+ * ETag (`"<ticketId>.<version>"`) names its own fields only, and an `If-Match` read before a comment is still
+ * current after it. `commentCount` (comments ever posted on the ticket, never decremented by a delete) is what
+ * tells that "something happened" besides the version (the requester's delete rule, `shared/tickets/policy.ts`).
+ *
+ * DynamoDB cancels a transaction that meets another one on the same item (`TransactionConflict`, "Transaction
+ * conflict handling", DynamoDB developer guide); such a cancellation is retried, with jitter, up to
+ * {@link COMMENT_WRITE_ATTEMPTS} times. The caller checked the actor may see the ticket (`findVisibleTicket`).
  * @param ticket the ticket as read by `findVisibleTicket`
- * @throws NotAllowed (a requester writing an internal note); Conflict (closed or canceled ticket, or the ticket
- *   changed at the same time)
+ * @throws NotAllowed (a requester writing an internal note); Conflict (closed or canceled ticket, also when it
+ *   closed at the same time; the ticket holds {@link MAX_COMMENTS_PER_TICKET} comments already, with `maxComments`;
+ *   the ticket kept being written at the same time); TicketNotFound (deleted at the same time)
  */
 export async function addComment(
   actor: Actor,
@@ -72,9 +88,7 @@ export async function addComment(
 ): Promise<CommentItem> {
   const kind = commentKindFor(actor, input.internal);
   if (!kind) throw new NotAllowed('Only agents can write internal notes.');
-  if (frozenStatuses.has(ticket.status)) {
-    throw new Conflict(`The ticket is ${ticket.status}; it takes no more comments.`);
-  }
+  if (frozenStatuses.has(ticket.status)) throw frozenTicket(ticket.status);
   const now = nowIso();
   const comment: CommentItem = {
     ticketId: ticket.ticketId,
@@ -85,19 +99,55 @@ export async function addComment(
     createdAt: now,
     updatedAt: now,
   };
-  const result = await transactWrite([
-    { put: commentRecord(comment) },
+  const writes = [
+    { put: commentRecord(comment), condition: itemIsNew },
     {
       update: ticketKey(ticket.ticketId),
       changes: {
-        set: { version: ticket.version + 1, ...(kind === 'response' ? { agentResponded: true } : {}) },
+        ...(kind === 'response' ? { set: { agentResponded: true } } : {}),
+        add: { commentCount: 1 },
       },
-      condition: attributesEqual({ version: ticket.version }),
+      condition: both(ticketNotFrozen(), counterUnder('commentCount', MAX_COMMENTS_PER_TICKET)),
     },
-  ]);
-  if (!result.ok) throw new Conflict('The ticket changed at the same time; retry.');
-  return comment;
+  ] as const;
+  for (let attempt = 1; ; attempt++) {
+    const result = await transactWrite(writes);
+    if (result.ok) return comment;
+    if (result.reasons[1] === 'ConditionalCheckFailed') {
+      const current = await getItem<TicketItem & { commentCount?: number }>(ticketKey(ticket.ticketId), {
+        consistent: true,
+      });
+      if (!current) throw new TicketNotFound();
+      if (frozenStatuses.has(current.status)) throw frozenTicket(current.status);
+      throw new Conflict(
+        `The ticket holds ${MAX_COMMENTS_PER_TICKET} comments, the most a ticket takes; open a new ticket to go on.`,
+        { maxComments: MAX_COMMENTS_PER_TICKET },
+      );
+    }
+    if (!result.reasons.includes('TransactionConflict') || attempt >= COMMENT_WRITE_ATTEMPTS) {
+      throw new Conflict('The ticket kept changing at the same time; retry.');
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
+  }
 }
+
+/** How often a comment's transaction is tried when other transactions on the ticket item cancel it. */
+const COMMENT_WRITE_ATTEMPTS = 5;
+
+/**
+ * `attribute_not_exists(<counter>) OR <counter> < :cap`: a counter of the ticket item (a number kept by `ADD`,
+ * absent until the first write) is still under its cap.
+ */
+function counterUnder(counter: string, cap: number): Condition {
+  return {
+    expression: 'attribute_not_exists(#counter) OR #counter < :cap',
+    names: { '#counter': counter },
+    values: { ':cap': cap },
+  };
+}
+
+/** The refusal of a comment on a closed or canceled ticket. */
+const frozenTicket = (status: string) => new Conflict(`The ticket is ${status}; it takes no more comments.`);
 
 /** The cursor scope of a ticket's comments as this actor sees them (with or without internal notes). */
 const commentsScope = (actor: Actor, ticketId: string) =>

@@ -71,6 +71,14 @@ export function commentListFilter(query: {
   };
 }
 
+/**
+ * The most comments a ticket takes: 1,000 (issue 9, OWASP API4 "unrestricted resource consumption": one
+ * ticket's partition and thread must not grow without end). Counted by the ticket item's `commentCount` (comments
+ * ever posted; a delete does not give the place back, its audit event stays in the partition too); the 1,001st
+ * comment is a 409 with `maxComments`.
+ */
+export const MAX_COMMENTS_PER_TICKET = 1000;
+
 /** Statuses in which a ticket's conversation no longer changes: no new comments, no edits, no deletes. */
 export const frozenStatuses: ReadonlySet<TicketStatus> = new Set(['closed', 'canceled']);
 

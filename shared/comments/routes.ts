@@ -24,7 +24,8 @@ export const createCommentRoute = {
     description:
       'The comment (`kind` request from the requester, response from an agent, note when internal), with its ' +
       'author, and Location /comments/{commentId}. 404 when the ticket is not the caller’s to see; 403 for a ' +
-      'requester’s internal note; 409 on a closed or canceled ticket.',
+      'requester’s internal note; 409 on a closed or canceled ticket, or one that holds 1,000 comments already ' +
+      '(`maxComments`; the most a ticket takes). A comment leaves the ticket’s version, so its ETag, as it was.',
     headers: ['location'],
   },
   problems: ['forbidden', 'conflict'],
@@ -44,7 +45,8 @@ export const createCommentOnTicketRoute = {
     status: 201,
     description:
       'The comment with its author, and Location /comments/{commentId}: as POST /tickets/{ticketId}/comments, ' +
-      'with `ticketId` in the body. 404 when the ticket is not the caller’s to see.',
+      'with `ticketId` in the body (409 also at 1,000 comments, `maxComments`). 404 when the ticket is not the ' +
+      'caller’s to see.',
     headers: ['location'],
   },
   problems: ['forbidden', 'not-found', 'conflict'],

@@ -10,7 +10,7 @@ import { maxChars } from '#shared/platform/text.ts';
 import { notBlank } from '#shared/tickets/schemas.ts';
 
 /** A comment's text: not blank (`notBlank`), trimmed, 1 to 10,000 characters. */
-const commentBody = () => z.string().check(notBlank(), z.trim(), z.minLength(1), maxChars(10_000));
+const commentBody = () => z.string().check(notBlank(), maxChars(10_000), z.trim(), z.minLength(1));
 
 export const CreateCommentBody = /* @__PURE__ */ defineSchema(() =>
   z

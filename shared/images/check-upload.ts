@@ -13,8 +13,22 @@
 import { type ImageItem, imageKey } from '#shared/images/image.entity.ts';
 import { s3ImageObjects } from '#shared/images/image-objects.ts';
 import { type ImageObjectRef, imageObjectKey } from '#shared/images/object-key.ts';
-import { INSPECTED_BYTES, inspectImageBytes, MAX_IMAGE_BYTES } from '#shared/images/rules.ts';
-import { attributesEqual, both, getItem, itemExists, updateItem } from '#shared/platform/db.ts';
+import {
+  INSPECTED_BYTES,
+  inspectImageBytes,
+  MAX_IMAGE_BYTES,
+  pendingImageExpired,
+} from '#shared/images/rules.ts';
+import {
+  attributesEqual,
+  both,
+  getItem,
+  itemExists,
+  transactWrite,
+  type Update,
+  updateItem,
+} from '#shared/platform/db.ts';
+import { ticketKey } from '#shared/tickets/ticket.entity.ts';
 
 /** An object's size and version, from HeadObject. */
 export interface StoredObject {
@@ -65,6 +79,8 @@ export interface ImageCheckPorts {
  * - `orphan-deleted`: no image item exists for the key (never requested, or its ticket was deleted); the object
  *   was deleted.
  * - `rejected-object-deleted`: the image was rejected before; whatever was uploaded again was deleted.
+ * - `expired-deleted`: the image is a pending one past its `expiresAt` (never uploaded in time; the TTL may not
+ *   have deleted its item yet): its key is never accepted again, the object was deleted.
  * - `object-missing`: there is no object any more (deleted after the event); nothing to check.
  */
 export type ImageCheckOutcome =
@@ -73,6 +89,7 @@ export type ImageCheckOutcome =
   | 'unchanged'
   | 'orphan-deleted'
   | 'rejected-object-deleted'
+  | 'expired-deleted'
   | 'object-missing';
 
 /** How often the check starts over when the item's status changed under it, before it gives up. */
@@ -105,6 +122,10 @@ export async function checkUploadedImage(
       await objects.delete(key);
       return 'rejected-object-deleted';
     }
+    if (pendingImageExpired(image, Math.floor(Date.now() / 1000))) {
+      await objects.delete(key);
+      return 'expired-deleted';
+    }
     const object = await objects.head(key);
     if (!object) return 'object-missing';
 
@@ -136,26 +157,51 @@ export async function checkUploadedImage(
   throw new ImageCheckConflict(`Image ${ref.ticketId}/${ref.imageId} kept changing during its check.`);
 }
 
-/** The real ports: S3 (`IMAGES_BUCKET`, `shared/images/image-objects.ts`) and the table. */
+/**
+ * The real ports: S3 (`IMAGES_BUCKET`, `shared/images/image-objects.ts`) and the table.
+ *
+ * A verdict on a `pending` image is one transaction: the image item (its status, and `REMOVE expiresAt`: a
+ * checked image never expires) and the ticket item's `pendingImageCount` less one (`shared/images/operations.ts`;
+ * `imageCount` keeps the place, ready or rejected). When the ticket is gone (deleted; its cleanup removes the
+ * images), the image item alone is updated. A verdict on a `ready` image (uploaded again) touches no counter.
+ */
 export function awsImagePorts(): ImageCheckPorts {
   const objects = s3ImageObjects();
   const stillIs = (expected: CheckedStatus) => both(itemExists, attributesEqual({ status: expected }));
+  /** @returns false when the image's status was no longer `expected` */
+  async function record(ref: ImageObjectRef, changes: Update, expected: CheckedStatus): Promise<boolean> {
+    const key = imageKey(ref.ticketId, ref.imageId);
+    if (expected === 'pending') {
+      const result = await transactWrite([
+        { update: key, changes, condition: stillIs(expected) },
+        {
+          update: ticketKey(ref.ticketId),
+          changes: { add: { pendingImageCount: -1 } },
+          condition: itemExists,
+        },
+      ]);
+      if (result.ok) return true;
+      if (result.reasons[0] === 'ConditionalCheckFailed') return false;
+      if (result.reasons[1] !== 'ConditionalCheckFailed') {
+        throw new Error(`Image ${ref.ticketId}/${ref.imageId} not recorded: ${result.reasons.join(', ')}`);
+      }
+    }
+    return (await updateItem(key, changes, { condition: stillIs(expected) })) !== false;
+  }
   const records: ImageRecords = {
     get: (ref) => getItem<ImageItem>(imageKey(ref.ticketId, ref.imageId), { consistent: true }),
-    async markReady(ref, found, expected) {
-      const changes = { set: { status: 'ready', contentType: found.contentType, size: found.size } };
-      return (
-        (await updateItem(imageKey(ref.ticketId, ref.imageId), changes, { condition: stillIs(expected) })) !==
-        false
-      );
-    },
-    async markRejected(ref, reason, size, expected) {
-      const changes = { set: { status: 'rejected', rejectionReason: reason, size } };
-      return (
-        (await updateItem(imageKey(ref.ticketId, ref.imageId), changes, { condition: stillIs(expected) })) !==
-        false
-      );
-    },
+    markReady: (ref, found, expected) =>
+      record(
+        ref,
+        { set: { status: 'ready', contentType: found.contentType, size: found.size, expiresAt: undefined } },
+        expected,
+      ),
+    markRejected: (ref, reason, size, expected) =>
+      record(
+        ref,
+        { set: { status: 'rejected', rejectionReason: reason, size, expiresAt: undefined } },
+        expected,
+      ),
   };
   return { objects, records };
 }

@@ -1,5 +1,9 @@
 /**
  * An image of a ticket and the state of its upload check. `pk = TICKET#<ticketId>`, `sk = IMAGE#<imageId>`.
+ *
+ * The ticket item counts its images (`shared/images/operations.ts`): `imageCount` (pending, ready and rejected
+ * images, at most `MAX_IMAGES_PER_TICKET`) and `pendingImageCount` (requested, not uploaded yet, at most
+ * `MAX_PENDING_IMAGES_PER_TICKET`), both kept by `ADD` in the transactions that write the image items.
  */
 export interface ImageItem {
   readonly ticketId: string;
@@ -20,6 +24,11 @@ export interface ImageItem {
   readonly uploaderId: string;
   /** ISO 8601. */
   readonly createdAt: string;
+  /**
+   * While `pending` only: when the never-uploaded image expires, epoch seconds (the table's TTL attribute,
+   * `PENDING_IMAGE_TTL_SECONDS` after the request). The object-created check removes it.
+   */
+  readonly expiresAt?: number | undefined;
   readonly updatedAt?: string;
 }
 

@@ -95,14 +95,23 @@ export interface PresignedImageUrl {
 }
 
 /**
- * A GET URL for an image object, valid {@link IMAGE_URL_EXPIRES_SECONDS} seconds. When given, the verified
- * `contentType` and the `fileName` are sent as `response-content-type` / `response-content-disposition`, so S3
- * serves the bytes as the type they were found to be, whatever the upload form claimed.
+ * A GET URL for an image object, valid {@link IMAGE_URL_EXPIRES_SECONDS} seconds, that makes S3 answer with
+ * `Content-Type: <contentType>` and `Content-Disposition: inline[; filename=...]` whatever was stored with the
+ * object (`response-content-type` / `response-content-disposition`, signed into the URL: "GetObject", Amazon S3 API
+ * Reference; a client cannot change them without breaking the signature).
+ *
+ * Why inline with a fixed type, not `attachment` (issue 9): the type is the one the object-created check found
+ * from the bytes (`image/jpeg`, `image/png`, `image/gif` or `image/webp`), never the type the upload form declared.
+ * A browser never renders a response declared `image/*` as a page, nor sniffs it into HTML (WHATWG MIME Sniffing:
+ * sniffing only applies to a missing or unknown type), so a PNG/HTML polyglot opened from this URL is shown as an
+ * image or as a broken one, never run as a document, and images still show inline in the ticket. The bytes are
+ * not re-encoded (no image library is installed): what passed the magic-number check is served as it was sent.
+ * @param options.contentType the verified type; required, so no URL is signed that would serve stored metadata
  * @throws Error when the credentials or region cannot be resolved, or `IMAGES_BUCKET` is missing
  */
 export async function presignedImageUrl(
   objectKey: string,
-  options: { readonly contentType?: string | undefined; readonly fileName?: string | undefined } = {},
+  options: { readonly contentType: ImageContentType; readonly fileName?: string | undefined },
 ): Promise<PresignedImageUrl> {
   const signingDate = new Date();
   const url = await presignGetObject(config.imagesBucket, objectKey, {

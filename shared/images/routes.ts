@@ -15,8 +15,10 @@ export const createImageUploadRoute = {
   description:
     'Records a pending image of the ticket and answers a presigned POST: the browser posts the file with it ' +
     'straight to S3 (multipart/form-data, every field as given, the file last). The image shows on the ticket ' +
-    '(`GET /tickets/{ticketId}`, `images`) once its bytes are found to be an allowed image type. 409 on a closed ' +
-    'or canceled ticket; 415 for a content type that is not image/jpeg, image/png, image/gif or image/webp ' +
+    '(`GET /tickets/{ticketId}`, `images`) once its bytes are found to be an allowed image type; an image never ' +
+    'uploaded expires an hour after its POST does, and its key is never accepted again. 409 on a closed or ' +
+    'canceled ticket, and on one that holds 50 images (pending, ready or rejected) or 20 requested and not ' +
+    'uploaded yet (`maxImages`, `maxPendingImages`); 415 for a content type that is not image/jpeg, image/png, image/gif or image/webp ' +
     '(`allowed` lists them); 413 when the declared `size` is over 10 MiB (`maxBytes`).',
   success: {
     status: 201,

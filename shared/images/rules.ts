@@ -20,6 +20,34 @@ export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 /** Lifetime of a presigned upload (POST policy `expiration`), seconds. */
 export const UPLOAD_EXPIRES_SECONDS = 300;
 
+/**
+ * How long a requested image may stay `pending` (never uploaded), seconds: the presigned POST's lifetime plus an
+ * hour for a late object-created check (S3 delivers its events asynchronously, and retries). The image item gets
+ * `expiresAt` = request time + this (epoch seconds, the table's TTL attribute, "Using time to live", DynamoDB
+ * developer guide); the check of a completed upload removes it. DynamoDB deletes expired items within days, not at
+ * once, so readers treat an expired pending image as gone ({@link pendingImageExpired}).
+ */
+export const PENDING_IMAGE_TTL_SECONDS = UPLOAD_EXPIRES_SECONDS + 3600;
+
+/**
+ * Images a ticket takes, all told (issue 9, OWASP API4): 50 `pending`, `ready` or `rejected` image items; an
+ * expired pending image gives its place back. Within the 100 images a ticket read shows (`threadImagesLimit`).
+ */
+export const MAX_IMAGES_PER_TICKET = 50;
+
+/** Images of a ticket requested and not uploaded yet (`pending`, not expired): at most 20 at a time (issue 9). */
+export const MAX_PENDING_IMAGES_PER_TICKET = 20;
+
+/**
+ * Whether an image is a pending one past its `expiresAt` (epoch seconds): it was never uploaded in time, counts
+ * for nothing and its key is never accepted again, whether or not DynamoDB's TTL has deleted the item yet.
+ * @param nowSeconds epoch seconds
+ */
+export const pendingImageExpired = (
+  image: { readonly status: string; readonly expiresAt?: number | undefined },
+  nowSeconds: number,
+) => image.status === 'pending' && image.expiresAt !== undefined && image.expiresAt <= nowSeconds;
+
 /** Lifetime of a presigned GET URL returned with a ticket, seconds. */
 export const IMAGE_URL_EXPIRES_SECONDS = 300;
 

@@ -33,9 +33,9 @@ export const CreateImageUploadBody = /* @__PURE__ */ defineSchema(() =>
       /** The file's name (`File.name`), shown with the image. */
       fileName: z.optional(
         z.string().check(
+          maxChars(MAX_FILE_NAME_LENGTH),
           z.trim(),
           z.minLength(1, { error: 'A file name is not blank.', abort: true }),
-          maxChars(MAX_FILE_NAME_LENGTH),
           // Anchored, with disjoint classes: linear time on any input.
           z.regex(/^\s*[^\s\p{Cc}][^\p{Cc}]*$/u, 'A file name has no control characters.'),
           z.meta({ description: 'The file name (File.name), shown with the image; no control characters' }),

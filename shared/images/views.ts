@@ -18,7 +18,7 @@ export type ImageView = z.output<typeof ImageViewSchema>;
 /**
  * The API view of a ticket's images: the `ready` ones, oldest first, each with a presigned GET URL. Pending
  * (not yet uploaded or checked) and rejected images are left out, and so is an item without a size or whose type is
- * not an allowed image type (the check never marks such an item ready). Signing is local, no S3 call.
+ * not an allowed image type found from the bytes (the check never marks such an item ready). Signing is local, no S3 call.
  * @param images the ticket's image items, in any order (e.g. from the `thread` collection query)
  * @throws Error when the URLs cannot be signed (no credentials or region, `IMAGES_BUCKET` missing)
  */
@@ -27,9 +27,9 @@ export async function imageViews(images: readonly ImageItem[]): Promise<ImageVie
     .filter((image) => image.status === 'ready')
     .sort((a, b) => (a.imageId < b.imageId ? -1 : a.imageId > b.imageId ? 1 : 0))
     .flatMap((image) => {
-      const contentType = image.contentType ?? image.declaredContentType;
-      const { size } = image;
-      return isAllowedImageType(contentType) && size ? [{ image, contentType, size }] : [];
+      // Only the type found from the bytes, never the declared one: it is what the GET URL serves the bytes as.
+      const { contentType, size } = image;
+      return contentType && isAllowedImageType(contentType) && size ? [{ image, contentType, size }] : [];
     });
   return Promise.all(
     ready.map(async ({ image, contentType, size }): Promise<ImageView> => {

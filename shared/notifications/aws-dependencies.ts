@@ -1,9 +1,9 @@
 /**
  * The sender's real dependencies: the table, SES and SNS, and Powertools idempotency on the table. IAM the function
  * needs: `ses:SendEmail` (from `MAIL_FROM`), `sns:Publish` (to phone numbers: resource `*`), and on the table
- * `dynamodb:GetItem` (tickets, users, idempotency records), `PutItem` (approval links, idempotency records),
- * `UpdateItem` (notification log, idempotency records) and `DeleteItem` (idempotency records, unsent links), plus
- * what consuming the delivery queue takes.
+ * `dynamodb:GetItem` (tickets, users, idempotency records, quota counters), `PutItem` (approval links, idempotency
+ * records), `UpdateItem` (notification log, idempotency records, quota counters) and `DeleteItem` (idempotency
+ * records, unsent links), plus what consuming the delivery queue takes.
  */
 
 import { approvalKey, approvalRecord } from '#shared/approvals/approval.entity.ts';
@@ -12,12 +12,43 @@ import { smsChannel } from '#shared/notifications/channels/sms.ts';
 import { deliverOnce } from '#shared/notifications/idempotency.ts';
 import type { TicketSummary } from '#shared/notifications/intents.ts';
 import { notificationEntity, notificationKey } from '#shared/notifications/notification.entity.ts';
+import { type QuotaCounterItem, quotaCounterKey } from '#shared/notifications/quota-counter.entity.ts';
+import type { QuotaCounter } from '#shared/notifications/quotas.ts';
 import type { SenderDependencies } from '#shared/notifications/sender.ts';
 import { config } from '#shared/platform/config.ts';
-import { deleteItem, itemIsNew, transactWrite, updateItem } from '#shared/platform/db.ts';
+import { deleteItem, getItem, itemIsNew, transactWrite, updateItem } from '#shared/platform/db.ts';
+import { ttlAttribute } from '#shared/platform/table.ts';
 import { approvalLinkRefRecord } from '#shared/tickets/approval-links.ts';
 import { findTicket } from '#shared/tickets/operations.ts';
 import { findUser } from '#shared/users/profiles.ts';
+
+/**
+ * The quota counter on the table (`quota-counter.entity.ts`): one UpdateItem per use,
+ * `ADD n 1, counted {countKey}` under `(attribute_not_exists(n) OR n < limit) AND NOT contains(counted, countKey)`,
+ * so concurrent senders can never count past the limit, and a key is counted once. Only when the condition fails
+ * (over the limit, or the key was counted before) one strongly consistent GetItem tells the two apart.
+ */
+export const countQuotaInTable: QuotaCounter = async ({ quota, subjectId, window, limit, countKey }) => {
+  const key = quotaCounterKey(quota, subjectId, window.id);
+  const counted = await updateItem(
+    key,
+    // A one-key string set: ADD merges it into `counted` (the cast only widens `add`'s number type for it).
+    {
+      set: { [ttlAttribute]: window.expiresAt },
+      add: { n: 1, counted: new Set([countKey]) as unknown as number },
+    },
+    {
+      condition: {
+        expression: '(attribute_not_exists(#qn) OR #qn < :limit) AND NOT contains(#qc, :countKey)',
+        names: { '#qn': 'n', '#qc': 'counted' },
+        values: { ':limit': limit, ':countKey': countKey },
+      },
+    },
+  );
+  if (counted !== false) return true;
+  const counter = await getItem<QuotaCounterItem>(key, { consistent: true });
+  return counter?.counted?.has(countKey) === true;
+};
 
 /** Dependencies bound to the table, SES and SNS. Nothing is read from the environment before first use. */
 export function awsSenderDependencies(): SenderDependencies {
@@ -69,6 +100,7 @@ export function awsSenderDependencies(): SenderDependencies {
     },
     channels: { email: emailChannel(), sms: smsChannel() },
     once: (key, attempt) => deliverOnce()(key, attempt),
+    countQuota: countQuotaInTable,
     linkSettings: () => ({
       publicApiUrl: config.publicApiUrl,
       approvalLinkTtlSeconds: config.approvalLinkTtlSeconds,

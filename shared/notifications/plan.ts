@@ -47,7 +47,7 @@ export function filterPatternsFor(rules: readonly StreamRule[]) {
 }
 
 /** The event source's filter patterns for the service's rules. */
-export const streamFilterPatterns = filterPatternsFor(streamRules);
+export const streamFilterPatterns = /* @__PURE__ */ filterPatternsFor(streamRules);
 
 /**
  * The notifications one stream record calls for: every rule registered for the item's entity and the record's

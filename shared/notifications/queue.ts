@@ -12,6 +12,19 @@ import { sqsRequest } from '#shared/platform/sqs-requests.ts';
 const maxEntries = 10;
 const maxBatchBytes = 250_000;
 
+/**
+ * A message as JSON that SQS accepts: a message body may hold only #x9, #xA, #xD, #x20–#xD7FF, #xE000–#xFFFD and
+ * #x10000–#x10FFFF ("SendMessage", Amazon SQS API reference); anything else is `InvalidMessageContents`, which
+ * would lose the notification. `JSON.stringify` already escapes the control characters and lone surrogates; the
+ * noncharacters U+FFFE and U+FFFF (which a ticket's text may hold) can only occur inside JSON strings, so they are
+ * escaped there as `\uFFFE`/`\uFFFF`, and the body parses back to the same value.
+ */
+export const sqsJson = (message: unknown): string =>
+  JSON.stringify(message).replace(
+    /[\uFFFE\uFFFF]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+
 /** The bodies in batches that respect both SendMessageBatch limits, in order. */
 export function batchesOf(bodies: readonly string[]): string[][] {
   const batches: string[][] = [];
@@ -37,7 +50,7 @@ export function batchesOf(bodies: readonly string[]): string[][] {
  * @throws Error naming the failed entries; SQS client errors
  */
 export async function enqueueDeliveries(messages: readonly DeliveryMessage[]): Promise<void> {
-  for (const batch of batchesOf(messages.map((message) => JSON.stringify(message)))) {
+  for (const batch of batchesOf(messages.map(sqsJson))) {
     const result = await sqsRequest<{ Failed?: Array<{ Code?: string; Message?: string }> }>(
       'SendMessageBatch',
       {
@@ -64,7 +77,7 @@ export async function enqueueDeliveries(messages: readonly DeliveryMessage[]): P
 export async function deadLetter(body: DeliveryMessage | string, reason: string): Promise<void> {
   await sqsRequest('SendMessage', {
     QueueUrl: config.deliveryDeadLetterQueueUrl,
-    MessageBody: typeof body === 'string' ? body : JSON.stringify(body),
+    MessageBody: typeof body === 'string' ? body : sqsJson(body),
     MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 1000) || 'unknown' } },
   });
 }

@@ -8,7 +8,7 @@
  * are unit-tested without AWS (`test/unit/notify-sender.test.ts`); `aws-dependencies.ts` binds the real ones.
  *
  * Failure handling, per delivery (one channel to one person, key `deliveryKey(...)`):
- * - `sent`, `skipped` (no profile, no or invalid address) and permanent provider failures (`MessageRejected`,
+ * - `sent`, `skipped` (no profile, no or invalid address, over a quota on paid sends: `quotas.ts`) and permanent provider failures (`MessageRejected`,
  *   `InvalidParameter`, `OptedOut`, any other 4xx) are final: the outcome is stored under the delivery's
  *   idempotency key and written to its log row; a redelivered message finds the stored outcome and sends nothing.
  * - transient failures (throttling, 5xx, network, a delivery another invocation holds) release the key, mark the
@@ -35,6 +35,13 @@ import {
   type RecipientContact,
   recipientIdFor,
 } from '#shared/notifications/plan.ts';
+import {
+  type QuotaCounter,
+  type QuotaName,
+  quotaLimit,
+  quotas,
+  quotaWindow,
+} from '#shared/notifications/quotas.ts';
 import type { MessageFacts } from '#shared/notifications/templates.ts';
 import { errorText } from '#shared/platform/errors.ts';
 import { logger } from '#shared/platform/logger.ts';
@@ -75,6 +82,11 @@ export interface SenderDependencies {
   /** The delivery channels by name (`shared/notifications/channels/`). */
   channels: Readonly<Record<ChannelName, Channel>>;
   once: Once;
+  /**
+   * The quota counter (`quotas.ts`); without it no quota is enforced (unit tests of other rules). Asked before a
+   * paid send, after the address checks: approval requests per requester, SMS per recipient.
+   */
+  countQuota?: QuotaCounter;
   /** Read when a link is made. */
   linkSettings(): { readonly publicApiUrl: string; readonly approvalLinkTtlSeconds: number };
   now?: () => Date;
@@ -247,6 +259,8 @@ export function createSender(deps: SenderDependencies) {
 
   interface DeliveryContext {
     readonly eventId: string;
+    /** ISO 8601: when the message was planned; the quotas' windows hold this time. */
+    readonly plannedAt: string;
     readonly intent: NotificationIntent;
     readonly ticket: TicketSummary;
     readonly recipientId: string;
@@ -286,7 +300,37 @@ export function createSender(deps: SenderDependencies) {
   }
 
   /**
-   * One channel of one intent to one recipient: check the address, render, send. Runs inside `once`; a retryable
+   * Why this delivery is over a quota (the quota's reason), or `undefined` when it may be sent. Counts it: an
+   * approval request once per message (its email and SMS share the count key, stream record × recipient), an SMS
+   * once per delivery key; a copy of a message that was counted is not counted again.
+   */
+  async function overQuota(context: DeliveryContext, channel: ChannelName): Promise<string | undefined> {
+    if (!deps.countQuota) return undefined;
+    const uses: Array<{ quota: QuotaName; subjectId: string; countKey: string }> = [];
+    if (context.intent.type === 'approval_requested') {
+      uses.push({
+        quota: 'approvalRequestsPerRequesterPerHour',
+        subjectId: context.ticket.requesterId,
+        countKey: `${context.eventId}#${context.recipientId}#${context.intent.type}`,
+      });
+    }
+    if (channel === 'sms') {
+      uses.push({
+        quota: 'smsPerRecipientPerDay',
+        subjectId: context.recipientId,
+        countKey: deliveryKey(context.eventId, channel, context.recipientId, context.intent.type),
+      });
+    }
+    for (const use of uses) {
+      const limit = quotaLimit(use.quota);
+      const window = quotaWindow(context.plannedAt, quotas[use.quota].windowSeconds);
+      if (!(await deps.countQuota({ ...use, window, limit }))) return quotas[use.quota].reason(limit);
+    }
+    return undefined;
+  }
+
+  /**
+   * One channel of one intent to one recipient: check the address and the quotas, render, send. Runs inside `once`; a retryable
    * provider failure throws {@link RetryableDeliveryError} after marking the row, so the key is released.
    */
   async function attempt(
@@ -309,6 +353,9 @@ export function createSender(deps: SenderDependencies) {
       return outcome({ ...base, status: 'skipped', error: 'The recipient has no user profile.' });
     const problem = channel.addressProblem(address);
     if (problem) return outcome({ ...base, status: 'skipped', error: problem });
+    // Final like a bad address: over a quota now stays over it for this message (its window is fixed).
+    const quota = await overQuota(context, channel.name);
+    if (quota) return outcome({ ...base, status: 'skipped', error: quota });
 
     const facts = await context.facts();
     const sent = await channel.send(address as string, channel.render(facts));
@@ -373,6 +420,7 @@ export function createSender(deps: SenderDependencies) {
       const key = deliveryKey(eventId, channel, recipientId, intent.type);
       const context: DeliveryContext = {
         eventId,
+        plannedAt: planned.plannedAt,
         intent,
         ticket,
         recipientId,

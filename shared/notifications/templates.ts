@@ -2,8 +2,10 @@
  * The words of every notification: an email (subject, plain text, HTML) and an SMS text per message type. Pure;
  * unit-tested in `test/unit/notify-templates.test.ts`.
  *
- * Every string that came from a user (title, description, names, reasons, comment bodies) is escaped in HTML and
- * flattened to one line in subjects. SMS stay within {@link smsMaxLength} characters, the approval link always whole.
+ * Every string that came from a user (title, description, names, reasons, comment bodies) first loses its invisible
+ * characters ({@link withoutInvisibles}, applied once to the facts by {@link renderEmail} and {@link renderSms}), is
+ * escaped in HTML and flattened to one line in subjects. SMS stay within {@link smsMaxLength} characters, the
+ * approval link always whole.
  */
 import type { TicketSummary } from '#shared/notifications/intents.ts';
 
@@ -73,6 +75,44 @@ export function excerpt(text: string, max: number): string {
   return flat.length <= max ? flat : `${flat.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
 }
 
+/**
+ * Unicode bidirectional controls (U+061C ARABIC LETTER MARK, U+200E/U+200F LRM/RLM, U+202A–U+202E embeddings and
+ * overrides, U+2066–U+2069 isolates) and zero-width characters (U+200B–U+200D ZWSP/ZWNJ/ZWJ, U+2060 WORD JOINER,
+ * U+FEFF BOM/ZWNBSP). In a user's text they can reorder what a reader sees ("Trojan Source", CVE-2021-42574; an
+ * RLO turns `exe.pdf` around) or hide and split words (a link or a name that reads as another), so they are removed
+ * from every user string a message quotes (issue 9, content injection).
+ */
+const invisibles = /[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+
+/** The text without bidirectional controls and zero-width characters ({@link invisibles}). */
+export function withoutInvisibles(text: string): string {
+  return text.replace(invisibles, '');
+}
+
+/** The fields of the facts that hold user text, besides the ticket's title and description. */
+const userTextFields = ['requesterName', 'reason', 'authorName', 'body'] as const;
+
+/**
+ * The facts with every user-provided string (ticket title and description, requester, author and decision reason,
+ * comment body) passed through {@link withoutInvisibles}: the one place where user text enters the templates.
+ */
+export function userTextSafe(facts: MessageFacts): MessageFacts {
+  const { ticket } = facts;
+  const safe: Record<string, unknown> = {
+    ...facts,
+    ticket: {
+      ...ticket,
+      title: withoutInvisibles(ticket.title),
+      description: withoutInvisibles(ticket.description),
+    },
+  };
+  for (const field of userTextFields) {
+    const value = safe[field];
+    if (typeof value === 'string') safe[field] = withoutInvisibles(value);
+  }
+  return safe as MessageFacts;
+}
+
 /** A status as people read it: `in_progress` → `in progress`. */
 export const statusLabel = (status: string): string => status.replaceAll('_', ' ');
 
@@ -93,10 +133,11 @@ function paragraphsToHtml(heading: string, paragraphs: readonly string[]): strin
 }
 
 /**
- * The email for a message.
+ * The email for a message (user text without invisible characters, {@link userTextSafe}).
  * @returns subject (one line), text body and HTML body with every user-provided string escaped
  */
-export function renderEmail(facts: MessageFacts): EmailContent {
+export function renderEmail(input: MessageFacts): EmailContent {
+  const facts = userTextSafe(input);
   const { ticket } = facts;
   const title = excerpt(ticket.title, 120);
   const titleHtml = escapeHtml(title);
@@ -202,10 +243,11 @@ export function renderEmail(facts: MessageFacts): EmailContent {
 }
 
 /**
- * The SMS for a message: one line of plain text of at most {@link smsMaxLength} characters. The approval link is
+ * The SMS for a message (user text without invisible characters, {@link userTextSafe}): one line of plain text of at most {@link smsMaxLength} characters. The approval link is
  * never cut; the words before it are shortened instead.
  */
-export function renderSms(facts: MessageFacts): string {
+export function renderSms(input: MessageFacts): string {
+  const facts = userTextSafe(input);
   const { ticket } = facts;
   switch (facts.type) {
     case 'approval_requested': {

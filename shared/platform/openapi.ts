@@ -313,9 +313,8 @@ function convertPass(schemas: readonly RequestSchema[], io: Io) {
         }
         jsonSchema.format = integerFormat(jsonSchema);
       }
-      // A restatement left out: `format` names zod's own regex.
-      const formatPattern = (def as Partial<z.core.$ZodStringFormatDef>).pattern;
-      if (jsonSchema.format && jsonSchema.pattern === formatPattern?.source) delete jsonSchema.pattern;
+      // A format keeps zod's own pattern: JSON Schema's `format: email` accepts addresses zod refuses, so the
+      // pattern is the rule enforced (only `uuid`-like formats that zod checks exactly could drop it).
     },
   });
   if ('__shared' in converted) throw new Error('OpenAPI: a schema needs shared definitions; give it an id.');

@@ -30,6 +30,9 @@ export type RoutePermission = 'public' | 'signed-in' | PermissionFlag;
  * also set `DELIVERY_QUEUE_URL` and `DELIVERY_DEAD_LETTER_QUEUE_URL`.
  * `docs:read`: GetObject on the one object of the docs assets bucket that holds the API reference page's script
  * (Scalar's browser bundle), to presign its GET URL; sets `DOCS_BUCKET` and `DOCS_SCRIPT_KEY`.
+ * `mail:send`: `ses:SendEmail` on the sender identity (the `MAIL_FROM` address and its domain) and sets `MAIL_FROM`:
+ * for a mail a route sends itself rather than through the delivery queue (the sign-up notice to an address's
+ * owner).
  */
 export type Grant =
   | 'table:read'
@@ -40,7 +43,8 @@ export type Grant =
   | 'userPool:manage'
   | 'deliveries:inspect'
   | 'deliveries:redrive'
-  | 'docs:read';
+  | 'docs:read'
+  | 'mail:send';
 
 /**
  * Response headers a route sets on success: `etag` (the strong ETag of a versioned resource, for `If-Match`),

@@ -23,7 +23,7 @@ type Bag = { minimum?: number; maximum?: number };
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function maxChars(max: number, message = `Too long: at most ${max} characters`) {
-  const check = z.refine((value: string) => characterCount(value) <= max, { message });
+  const check = z.refine<string>((value) => characterCount(value) <= max, { message });
   check._zod.onattach.push((schema) => {
     const bag = schema._zod.bag as Bag;
     bag.maximum = Math.min(bag.maximum ?? Number.POSITIVE_INFINITY, max);
@@ -37,7 +37,7 @@ export function maxChars(max: number, message = `Too long: at most ${max} charac
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function minChars(min: number, message = `Too short: at least ${min} characters`) {
-  const check = z.refine((value: string) => characterCount(value) >= min, { message });
+  const check = z.refine<string>((value) => characterCount(value) >= min, { message });
   check._zod.onattach.push((schema) => {
     const bag = schema._zod.bag as Bag;
     bag.minimum = Math.max(bag.minimum ?? 0, min);

@@ -46,6 +46,28 @@ export const permissionFlags: readonly PermissionFlag[] = [
 /** A role's name: lower case letters, digits and dashes, starting with a letter, 2 to 32 characters. */
 export const roleNamePattern = /^[a-z][a-z0-9-]{1,31}$/;
 
+/**
+ * A Cognito group's name as this service creates them (one per built-in role, `lib/stacks/auth-stack.ts` and the
+ * local `scripts/local/provision.ts`): lower case letters, digits and dashes, 2 to 32 characters. Cognito itself
+ * takes spaces, commas and brackets in a group name (`GroupName`: `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`, Cognito API
+ * reference), but the HTTP API authorizer hands `cognito:groups` to functions as `[a b]` (elements joined by
+ * spaces in brackets), so such a name could not be told apart from two groups: none is ever created.
+ */
+export const groupNamePattern = /^[a-z][a-z0-9-]{1,31}$/;
+
+/**
+ * The name, if it is a valid group name ({@link groupNamePattern}).
+ * @throws Error naming the group otherwise (a deployment or provisioning mistake, never a client's)
+ */
+export function checkedGroupName(name: string): string {
+  if (!groupNamePattern.test(name)) {
+    throw new Error(
+      `Group name ${JSON.stringify(name)} does not match ${groupNamePattern}: no spaces, commas or brackets`,
+    );
+  }
+  return name;
+}
+
 /** Whether `name` is one of the built-in roles (defined in code, immutable). */
 export const isBuiltInRole = (name: string): name is RoleName =>
   (roleNames as readonly string[]).includes(name);

@@ -28,7 +28,7 @@ export const RoleName = /* @__PURE__ */ defineSchema(() =>
 
 /** A role's description: at most 500 characters once trimmed, not only spaces (the pattern `\S`). */
 const roleDescription = () =>
-  z.string().check(z.trim(), maxChars(500), z.regex(/\S/, 'Expected a description, not only spaces'));
+  z.string().check(maxChars(500), z.trim(), z.regex(/\S/, 'Expected a description, not only spaces'));
 
 /** Each flag optional: a missing flag is `false` on create and unchanged on PATCH. */
 const somePermissions = () =>

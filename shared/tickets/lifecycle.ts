@@ -74,6 +74,8 @@ export interface TicketFacts {
   readonly assigneeId?: string | undefined;
   readonly approverId?: string | undefined;
   readonly agentResponded?: boolean | undefined;
+  /** ISO 8601, set once the approver decided (approved or rejected): the approved content is frozen from then on. */
+  readonly decidedAt?: string | undefined;
 }
 
 /** The status a new ticket starts in: `pending_approval` when it names an approver, else `open`. */

@@ -27,6 +27,8 @@ import { canApprove } from '#shared/roles/roles.ts';
 import { TicketNotFound, TransitionNotAllowed } from '#shared/tickets/errors.ts';
 import { initialStatus, type TicketStatus } from '#shared/tickets/lifecycle.ts';
 import {
+  approvedContentFields,
+  assignmentFrozenReason,
   canSeeTicket,
   checkTransition,
   contentFrozenReason,
@@ -53,8 +55,8 @@ import { userKey } from '#shared/users/user.entity.ts';
 /**
  * Open a ticket for the actor (its requester). With an `approverId` it starts `pending_approval` and the stream
  * notifier mails the approver a link.
- * @throws NotAllowed when the actor's role may not create tickets; InvalidInput when the approver is unknown, not
- *   an agent or admin, or the actor themself
+ * @throws NotAllowed when the actor's role may not create tickets; InvalidInput when the approver is unknown,
+ *   disabled, not an agent or admin, or the actor themself (separation of duties)
  */
 export async function openTicket(
   actor: Actor,
@@ -63,12 +65,12 @@ export async function openTicket(
   if (!actor.permissions.canCreateTickets) throw new NotAllowed('Your role may not create tickets.');
   if (input.approverId) {
     const approver = input.approverId === actor.userId ? undefined : await findUser(input.approverId);
-    if (!approver || !canApprove(approver.role)) {
+    if (!approver || approver.disabled || !canApprove(approver.role)) {
       throw new InvalidInput([
         {
           in: 'body',
           pointer: '/approverId',
-          detail: 'The approver must be another existing agent or admin.',
+          detail: 'The approver must be another existing, enabled agent or admin.',
         },
       ]);
     }
@@ -157,10 +159,17 @@ export async function readThread(actor: Actor, ticketId: string): Promise<Ticket
 }
 
 /** The fields that change the ticket item but are not changes a person makes (no audit event of their own). */
-const unaudited = new Set(['updatedAt', 'version', 'decidedAt', 'decidedBy']);
+const unaudited = /* @__PURE__ */ new Set([
+  'updatedAt',
+  'version',
+  'decidedAt',
+  'decidedBy',
+  'requestChangedAt',
+]);
 
 /**
- * The audit events of a change: one per field whose value differs from the ticket's.
+ * The audit events of a change: one per field whose value differs from the ticket's, each stamped with the
+ * version the change makes (`ticket.version + 1`), so "what changed since version n" is the events above n.
  * @param set the new values of the changed fields
  * @param at ISO 8601, the instant of the change
  */
@@ -182,6 +191,7 @@ export function auditEventsOf(
       from: stringOrUndefined(ticket[field as keyof TicketItem]),
       to: stringOrUndefined(value),
       at,
+      version: ticket.version + 1,
     }));
 }
 
@@ -254,7 +264,9 @@ async function checkAssignee(assigneeId: string): Promise<void> {
  * @throws VersionConflict (stale `expectedVersion`, or a concurrent change when one was given); NotAllowed (a
  *   field or the assignee the actor may not change); TransitionNotAllowed with `allowed`; InvalidInput (rejecting
  *   without a reason, an assignee who is not an agent or admin); Conflict (the content is frozen in this status for
- *   this actor, see `contentFrozenReason`; or a concurrent change)
+ *   this actor, see `contentFrozenReason`; the assignee of a closed or canceled ticket, `assignmentFrozenReason`;
+ *   or a concurrent change). A change of the approved content while `pending_approval` stamps `requestChangedAt`,
+ *   which re-sends the approval request and supersedes its older links.
  */
 export async function applyTicketChange(
   actor: Actor,
@@ -280,9 +292,18 @@ export async function applyTicketChange(
   }
   if (change.assigneeId !== undefined && (change.assigneeId ?? undefined) !== ticket.assigneeId) {
     if (!actor.permissions.canAssignTickets) throw new NotAllowed('You may not assign tickets.');
-    if (frozen) throw new Conflict(frozen, { ticketStatus: ticket.status });
+    const assignmentFrozen = assignmentFrozenReason(ticket);
+    if (assignmentFrozen) throw new Conflict(assignmentFrozen, { ticketStatus: ticket.status });
     if (change.assigneeId !== null && !options.assigneeChecked) await checkAssignee(change.assigneeId);
     set.assigneeId = change.assigneeId ?? undefined;
+  }
+  // An edit of the content an approver is asked to approve re-sends the request with the new content (new links;
+  // links made before this instant decide nothing: `inspectLink` in `shared/approvals/operations.ts`).
+  if (
+    ticket.status === 'pending_approval' &&
+    Object.keys(set).some((field) => approvedContentFields.has(field))
+  ) {
+    set.requestChangedAt = now;
   }
   const { status, reason } = change;
   if (status !== undefined && status !== ticket.status) {

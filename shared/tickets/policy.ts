@@ -67,7 +67,11 @@ export function canSeeTicket(actor: Actor, ticket: TicketFacts): boolean {
 }
 
 /** Fields a ticket's requester may change on their own ticket; every other field needs `canEditAll`. */
-export const requesterEditableFields: ReadonlySet<string> = new Set(['title', 'description', 'priority']);
+export const requesterEditableFields: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'title',
+  'description',
+  'priority',
+]);
 
 /**
  * Why the actor may not change `field` of this ticket, or `undefined` when they may: `canEditAll` changes any
@@ -80,23 +84,48 @@ export function fieldChangeRefusal(actor: Actor, ticket: TicketFacts, field: str
 }
 
 /** Statuses in which a ticket's requester may still edit its content: before any decision or work on it. */
-export const requesterEditableStatuses: ReadonlySet<string> = new Set([
+export const requesterEditableStatuses: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'open',
   'pending',
   'pending_approval',
 ]);
 
 /** Statuses in which a ticket changes only by reopening it, where the lifecycle allows. */
-export const frozenStatuses: ReadonlySet<string> = new Set(['closed', 'canceled']);
+export const frozenStatuses: ReadonlySet<string> = /* @__PURE__ */ new Set(['closed', 'canceled']);
 
 /**
- * Why the ticket's content (its fields and assignee) may not change now, whoever asks, or `undefined` when it may:
- * a closed or canceled ticket changes only by reopening it; after a decision, or once work started, the content
- * is frozen for the requester (what was approved stays what was approved).
+ * The content an approver approves (PRODUCT "Approvals": a decision binds to what the approver saw): its editable
+ * fields and the approver. Once decided it is frozen for everyone; a change of it while `pending_approval` re-sends
+ * the approval request (`requestChangedAt`, `shared/approvals/stream-rules.ts`).
+ */
+export const approvedContentFields: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'title',
+  'description',
+  'type',
+  'priority',
+  'category',
+  'tags',
+  'approverId',
+]);
+
+/**
+ * Why the ticket's content fields ({@link approvedContentFields}) may not change now, whoever asks, or `undefined`
+ * when they may (`docs/lifecycle.md` "Who may change a ticket's content, by status"):
+ * - a closed or canceled ticket changes only by reopening it, where the lifecycle allows (for everyone);
+ * - once an approver decided (`decidedAt`: approved or rejected, and every status after), the approved content is
+ *   frozen for everyone, agents and admins included: what was approved stays what was approved;
+ * - the requester edits only before any decision or work (`open`, `pending`, `pending_approval`).
+ * The operation throws `Conflict` (409) with this reason.
  */
 export function contentFrozenReason(actor: Actor, ticket: TicketFacts): string | undefined {
   if (frozenStatuses.has(ticket.status)) {
     return `A ${ticket.status} ticket changes only by reopening it, where the lifecycle allows.`;
+  }
+  if (ticket.decidedAt) {
+    return (
+      `The ticket's approval was decided: its approved content (title, description, type, priority, category, ` +
+      `tags, approver) is frozen for everyone; it may still be assigned and moved along the lifecycle.`
+    );
   }
   if (!actor.permissions.canEditAll && ticket.requesterId === actor.userId) {
     if (!requesterEditableStatuses.has(ticket.status)) {
@@ -107,12 +136,27 @@ export function contentFrozenReason(actor: Actor, ticket: TicketFacts): string |
 }
 
 /**
- * Whether nothing has happened to a ticket since it was created: it is still at version 1. Every change of the
- * ticket item bumps the version (a field edit, a status move, an assignment, a comment of anyone, an approval
- * decision), so version 1 also means: still in its initial status (`open`, or `pending_approval`), no agent
- * response, no assignee, no decision, and not even an edit by the requester. Image uploads do not count.
+ * Why the ticket's assignee may not change now, or `undefined` when it may: a closed or canceled ticket changes
+ * only by reopening it (for everyone). A decided ticket is still assigned and worked.
  */
-export const nothingHappened = (ticket: { readonly version: number }) => ticket.version === 1;
+export function assignmentFrozenReason(ticket: TicketFacts): string | undefined {
+  if (frozenStatuses.has(ticket.status)) {
+    return `A ${ticket.status} ticket changes only by reopening it, where the lifecycle allows.`;
+  }
+  return undefined;
+}
+
+/**
+ * Whether nothing has happened to a ticket since it was created: it is still at version 1 and nobody commented on
+ * it. Every change of the ticket's own fields bumps the version (a field edit, a status move, an assignment, an
+ * approval decision); a comment does not (it does not contend on the version, `shared/comments/operations.ts`) but
+ * counts in `commentCount`. So this also means: still in its initial status (`open`, or `pending_approval`), no
+ * reply of anyone, no assignee, no decision, and not even an edit by the requester. Image uploads do not count.
+ */
+export const nothingHappened = (ticket: {
+  readonly version: number;
+  readonly commentCount?: number | undefined;
+}) => ticket.version === 1 && !ticket.commentCount;
 
 export type DeleteRefusal =
   | { readonly kind: 'not-allowed'; readonly reason: string }
@@ -125,7 +169,7 @@ export type DeleteRefusal =
  */
 export function deleteRefusal(
   actor: Actor,
-  ticket: TicketFacts & { readonly version: number },
+  ticket: TicketFacts & { readonly version: number; readonly commentCount?: number | undefined },
 ): DeleteRefusal | undefined {
   if (actor.permissions.canDeleteAll) return undefined;
   if (ticket.requesterId !== actor.userId) {

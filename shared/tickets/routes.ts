@@ -86,8 +86,10 @@ export const updateTicketRoute = {
     description:
       'The ticket after the change (as it was when nothing differs), people embedded. ETag of the new version. ' +
       '403 for a field, the assignee (canAssignTickets) or a status move the caller may not make; 409 ' +
-      'invalid-transition with `allowed`, or conflict when the content is frozen; 422 for an assignee who is ' +
-      'not an agent or admin.',
+      'invalid-transition with `allowed`, or conflict when the content is frozen (closed or canceled: for ' +
+      'everyone; after an approval decision: the approved content for everyone; after a decision or once work ' +
+      'started: for the requester); 422 for an assignee who is not an agent or admin. An edit of the content ' +
+      'while pending_approval sends the approval request again (new links; older ones decide nothing).',
     headers: ['etag'],
   },
   problems: ['forbidden', 'conflict', 'invalid-transition', 'unprocessable-content'],

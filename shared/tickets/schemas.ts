@@ -17,7 +17,7 @@ export const notBlank = () => z.regex(/\S/, { message: 'Must not be blank', abor
 
 /** A string that is not blank, trimmed, then `min` to `max` characters long. */
 const trimmed = (min: number, max: number) =>
-  z.string().check(notBlank(), z.trim(), z.minLength(min), maxChars(max));
+  z.string().check(notBlank(), maxChars(max), z.trim(), z.minLength(min));
 /** Up to 20 tags of 1-50 characters. */
 const tags = () => z.array(trimmed(1, 50)).check(z.maxLength(20));
 
@@ -83,9 +83,9 @@ const withStatus = <Fields extends z.core.$ZodLooseShape>(fields: Fields) =>
           .string({ error: (issue) => (issue.input === undefined ? 'Give a reason to reject.' : undefined) })
           .check(
             notBlank(),
+            maxChars(1000),
             z.trim(),
             z.minLength(1),
-            maxChars(1000),
             z.meta({ description: 'Why the ticket is rejected (required)' }),
           ),
         ...fields,

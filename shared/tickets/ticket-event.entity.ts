@@ -12,6 +12,11 @@ export interface TicketEventItem {
   readonly internal?: boolean | undefined;
   /** ISO 8601. */
   readonly at: string;
+  /**
+   * The ticket version this change made (each change of the ticket item bumps it by one); absent on events that do
+   * not change the ticket item (comment edits and deletions) and on events written before it was recorded.
+   */
+  readonly version?: number | undefined;
 }
 
 /**

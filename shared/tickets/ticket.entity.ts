@@ -34,12 +34,22 @@ export interface TicketItem {
   readonly approverId?: string | undefined;
   readonly category?: string | undefined;
   readonly tags?: readonly string[] | undefined;
+  /**
+   * Comments ever posted on the ticket (a delete does not decrement it), kept by `shared/comments/operations.ts`;
+   * absent before the first. A comment does not bump `version`.
+   */
+  readonly commentCount?: number | undefined;
   /** True once an agent posted a `response` comment (nobody resolves a ticket no agent answered). */
   readonly agentResponded?: boolean | undefined;
   /** Reason given with an approval decision. */
   readonly decisionReason?: string | undefined;
   readonly decidedBy?: string | undefined;
   readonly decidedAt?: string | undefined;
+  /**
+   * ISO 8601: when the approved content (`approvedContentFields` in `policy.ts`) last changed while
+   * `pending_approval`. The approval request is then sent again; links made before this instant are superseded.
+   */
+  readonly requestChangedAt?: string | undefined;
   /** ISO 8601. */
   readonly createdAt: string;
   readonly updatedAt: string;

@@ -41,17 +41,31 @@ export interface NewAccount {
 const errorName = (error: unknown) => (error as { name?: string } | undefined)?.name;
 const poolId = () => config.userPoolId;
 
+/** What self sign-up did: created the account, or found the email taken (and mailed its owner instead). */
+export type SignUpOutcome =
+  | { readonly created: true; readonly profile: UserItem }
+  | { readonly created: false; readonly email: string };
+
 /**
  * Self sign-up of a requester (requesters register themselves; nobody signs up into another role): Cognito
  * `SignUp`, then `AdminConfirmSignUp` (no email code round trip), group `requester`, and the profile item. If any
  * step after `SignUp` fails, the Cognito user is deleted again so that the email can sign up once more.
- * @throws Conflict (the email has an account), InvalidInput (password or attributes Cognito refuses),
- *   RateLimited; other Cognito errors as they are
+ *
+ * An email that has an account (`UsernameExistsException`, `AliasExistsException` from `SignUp`) creates nothing
+ * and changes nothing: the outcome says `created: false`, and the route mails the owner (`signup-notice.ts`) and
+ * answers exactly as for a new account, so that sign-up does not reveal who has an account (docs/security.md).
+ * @throws InvalidInput (password or attributes Cognito refuses), RateLimited; other Cognito errors as they are
  */
-export async function signUpRequester(account: NewAccount): Promise<UserItem> {
-  return createRequester(account).catch((error: unknown) => {
+export async function signUpRequester(account: NewAccount): Promise<SignUpOutcome> {
+  try {
+    return { created: true, profile: await createRequester(account) };
+  } catch (error) {
+    const name = errorName(error);
+    if (name === 'UsernameExistsException' || name === 'AliasExistsException') {
+      return { created: false, email: account.email.toLowerCase() };
+    }
     throw accountError(error, 'signup');
-  });
+  }
 }
 
 async function createRequester(account: NewAccount): Promise<UserItem> {

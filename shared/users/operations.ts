@@ -16,7 +16,7 @@ import {
   transactWrite,
 } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
-import { Conflict, NotAllowed } from '#shared/platform/errors.ts';
+import { Conflict, InvalidInput, NotAllowed } from '#shared/platform/errors.ts';
 import { logger } from '#shared/platform/logger.ts';
 import type { Actor } from '#shared/roles/actor.ts';
 import { UnknownRole } from '#shared/roles/errors.ts';
@@ -198,13 +198,22 @@ const shards = Array.from({ length: userListShards }, (_, shard) => shard);
  * Users for `canManageUsers` or `canViewAll`, each with role and tickets opened: by default everyone, most tickets
  * first (gsi4, its {@link userListShards} shards merged); `role`: that role's users, most tickets first (gsi5,
  * shards merged); `name`: users whose name starts so, by name (gsi6, both name directories merged). Never a scan.
- * `role` and `name` together are refused by the query schema (`ListUsersQuery`: no index serves both); `name`
- * wins here.
- * @throws NotAllowed without either flag; InvalidInput for an unknown role (naming it) or a cursor from another
- *   listing
+ * `role` and `name` together are refused (no index serves both; a query string cannot state the exclusion in
+ * its OpenAPI schema, so it is a 422 rather than a schema 400).
+ * @throws NotAllowed without either flag; InvalidInput for `role` with `name`, an unknown role (naming it) or a
+ *   cursor from another listing
  */
 export async function listUsers(actor: Actor, query: ListUsersQueryInput): Promise<Page<IndexedItem>> {
   if (!canListUsers(actor)) throw new NotAllowed('Listing users needs canManageUsers or canViewAll.');
+  if (query.role !== undefined && query.name !== undefined) {
+    throw new InvalidInput([
+      {
+        in: 'query',
+        pointer: '/name',
+        detail: 'Filter by role or by name, not both: supported are none, ?role= and ?name=.',
+      },
+    ]);
+  }
   if (query.name !== undefined) {
     const prefix = nameKey(query.name);
     const list: MergedList = {

@@ -124,7 +124,14 @@ export const NewAccountView = /* @__PURE__ */ (() =>
       name: name(),
       role: z.literal(signUpRole).check(z.meta({ description: 'Self sign-up always makes a requester' })),
     })
-    .check(z.meta({ id: 'NewAccount', description: 'The account self sign-up created; log in next' })))();
+    .check(
+      z.meta({
+        id: 'NewAccount',
+        description:
+          'The account self sign-up created; log in next. For an email that already has an account, the same ' +
+          'shape with a userId that names no account (sign-up does not reveal who has an account)',
+      }),
+    ))();
 
 /** Cognito tokens (`POST /auth/login`, `/auth/password`, `/auth/refresh`). */
 export const TokensView = /* @__PURE__ */ (() =>

@@ -24,15 +24,18 @@ export const signUpRoute = {
   entry: 'functions/users/signup.ts',
   permission: 'public',
   summary:
-    'Create a requester account (a privileged field such as role is a 400 naming it; 409 for a taken email)',
+    'Create a requester account (a privileged field such as role is a 400 naming it; a password breaking a rule ' +
+    'is a 400 naming the rule). An email that has an account gets the same answer and its owner a mail instead',
   body: SignUpBody,
   success: {
     status: 201,
-    description: 'The account: userId, email, name and role requester; Location is /me. Log in next',
+    description:
+      'The account: userId, email, name and role requester; Location is /me. Log in next. The same answer for an ' +
+      'email that already has an account (nothing is created; the owner is mailed), so it tells nobody who has one',
     headers: ['location'],
   },
-  problems: ['conflict', 'unprocessable-content'],
-  grants: ['userPool:admin', 'table:write'],
+  problems: ['unprocessable-content'],
+  grants: ['userPool:admin', 'table:write', 'mail:send'],
 } as const satisfies Route;
 
 export const logInRoute = {

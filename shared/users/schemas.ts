@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { defineSchema, UserId } from '#shared/platform/schemas.ts';
 import { maxChars, minChars } from '#shared/platform/text.ts';
 import { RoleName } from '#shared/roles/schemas.ts';
+import { isCommonPassword } from '#shared/users/common-passwords.ts';
 
 /** An E.164 phone number: `+`, then 7 to 15 digits, the first not 0 (at most 16 characters). */
 export const e164 = () =>
@@ -25,25 +26,37 @@ export const email = () => z.email().check(z.maxLength(254));
  * character, which is what a trimmed length of 1 or more means).
  */
 export const personName = () =>
-  z.string().check(z.trim(), maxChars(100), z.regex(/\S/, 'Expected a name, not only spaces'));
+  z.string().check(maxChars(100), z.trim(), z.regex(/\S/, 'Expected a name, not only spaces'));
 
-/** One rule of {@link passwordRules}: the pattern a password must match, the rule as documented, the error. */
-interface PasswordRule {
-  readonly pattern: RegExp;
-  readonly description: string;
-  readonly message: string;
-}
+/** The fewest characters of a new password: the user pool's `MinimumLength` (`lib/stacks/auth-stack.ts`). */
+export const passwordMinLength = 12;
+/** The most characters Cognito takes in a password (`PasswordType`, Cognito API reference). */
+export const passwordMaxLength = 256;
+
+/**
+ * One rule of {@link passwordRules}: how it is checked (a pattern, or a test that JSON Schema cannot say), the rule
+ * as the document shows it, and the field error when it fails.
+ */
+type PasswordRule = { readonly description: string; readonly message: string } & (
+  | { readonly pattern: RegExp }
+  | { readonly test: (password: string) => boolean }
+);
 
 /** The special characters Cognito takes in a password (the space too, but not at either end). */
 const passwordSymbols = '^ $ * . [ ] { } ( ) ? " ! @ # % & / \\ , > < \' : ; | _ ~ ` = + -';
 
 /**
- * The rules every new password must meet, one pattern each: the user pool's policy (`lib/stacks/auth-stack.ts`:
- * a lower-case letter, an upper-case letter, a digit; no symbol required) and what Cognito takes in any password
- * (Basic Latin letters, digits, the space and Cognito's special characters only; no leading or trailing space).
- * With the length (8 to 256 characters) they make a password the document accepts one Cognito accepts.
+ * The rules every new password must meet, one per rule, each failing with its own field error on the password
+ * (so a client can say which rule failed):
+ * - the user pool's policy (`lib/stacks/auth-stack.ts`): a lower-case letter, an upper-case letter, a digit (no
+ *   symbol required); its length, {@link passwordMinLength} to {@link passwordMaxLength}, is checked before these;
+ * - what Cognito takes in any password ("Password policies", Cognito developer guide): Basic Latin letters, digits,
+ *   the space and Cognito's special characters only; no leading or trailing space;
+ * - not one of the commonest passwords, whatever the case (NIST SP 800-63B-4 §3.1.1.2 blocklist;
+ *   `common-passwords.ts`). Cognito cannot check this one on the Essentials plan, so only the API does.
+ * With the length they make a password the document accepts one Cognito accepts.
  */
-const passwordRules = (): readonly PasswordRule[] => [
+export const passwordRules = (): readonly PasswordRule[] => [
   {
     pattern: /[a-z]/,
     description: 'Has a lower-case letter (a-z)',
@@ -65,21 +78,34 @@ const passwordRules = (): readonly PasswordRule[] => [
     description: 'No space at the start or the end',
     message: 'Remove the space at the start or the end',
   },
+  {
+    test: (candidate) => !isCommonPassword(candidate),
+    description:
+      'Not one of the commonest passwords, in any case (a list of the 49,233 most used passwords, zxcvbn-ts)',
+    message: 'This is one of the commonest passwords; choose another',
+  },
 ];
 
 /**
- * A new password (sign-up, first sign-in, a change): 8 to 256 characters meeting each of {@link passwordRules}
- * (documented as an `allOf` of one pattern per rule, each with its description). Cognito checks the pool's
- * policy again; a password it refuses all the same is a 422 on the field.
+ * A new password (sign-up, first sign-in, a change): {@link passwordMinLength} to {@link passwordMaxLength}
+ * characters meeting each of {@link passwordRules} (documented as an `allOf` of one entry per rule, each with its
+ * description; the common-password rule has no JSON Schema form, so it is a description only). Cognito checks the
+ * pool's policy again; a password it refuses all the same is a 422 on the field.
  */
 const password = () =>
   z.string().check(
-    minChars(8, 'At least 8 characters'),
-    maxChars(256, 'At most 256 characters'),
-    ...passwordRules().map((rule) => z.regex(rule.pattern, rule.message)),
+    minChars(passwordMinLength, `At least ${passwordMinLength} characters`),
+    maxChars(passwordMaxLength, `At most ${passwordMaxLength} characters`),
+    ...passwordRules().map((rule) =>
+      'pattern' in rule ? z.regex(rule.pattern, rule.message) : z.refine<string>(rule.test, rule.message),
+    ),
     z.meta({
-      description: 'A new password: 8 to 256 characters, meeting every rule below (the user pool policy)',
-      allOf: passwordRules().map((rule) => ({ pattern: rule.pattern.source, description: rule.description })),
+      description: `A new password: ${passwordMinLength} to ${passwordMaxLength} characters, meeting every rule below (the user pool policy and the common-password list)`,
+      allOf: passwordRules().map((rule) =>
+        'pattern' in rule
+          ? { pattern: rule.pattern.source, description: rule.description }
+          : { description: rule.description },
+      ),
     }),
   );
 /**
@@ -234,8 +260,8 @@ const namePrefix = (description: string) =>
   z
     .string()
     .check(
-      z.trim(),
       maxChars(100),
+      z.trim(),
       z.regex(/\S/, 'Expected the start of a name, not only spaces'),
       z.meta({ description }),
     );
@@ -258,27 +284,20 @@ const cursor = () =>
  * together are a 400 (no index serves both), said in both parameters' descriptions.
  */
 export const ListUsersQuery = /* @__PURE__ */ defineSchema(() =>
-  z
-    .object({
-      limit: limit(),
-      cursor: cursor(),
-      role: z.optional(
-        RoleName.check(
-          z.meta({ description: 'Only users of this role, most tickets first. Not together with name.' }),
-        ),
+  z.object({
+    limit: limit(),
+    cursor: cursor(),
+    role: z.optional(
+      RoleName.check(
+        z.meta({ description: 'Only users of this role, most tickets first. Not together with name (422).' }),
       ),
-      name: z.optional(
-        namePrefix(
-          'Only users whose name starts so (case and accents do not matter), by name. Not with role.',
-        ),
-      ),
-    })
-    .check(
-      z.refine((query) => query.role === undefined || query.name === undefined, {
-        message: 'Filter by role or by name, not both: supported are none, ?role= and ?name=.',
-        path: ['name'],
-      }),
     ),
+    name: z.optional(
+      namePrefix(
+        'Only users whose name starts so (case and accents do not matter), by name. Not with role (422).',
+      ),
+    ),
+  }),
 );
 export type ListUsersQueryInput = z.output<typeof ListUsersQuery>;
 

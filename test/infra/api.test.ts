@@ -8,6 +8,7 @@ import {
   deliveryRedriveActions,
   userPoolManageActions,
 } from '../../lib/constructs/grants.ts';
+import { routeThrottleClass } from '../../lib/stacks/api-stack.ts';
 import {
   actionsOf,
   buildTestApp,
@@ -26,6 +27,14 @@ describe('api stack', () => {
     corsOrigins: 'https://help.example.org',
     apiRateLimit: 20,
     apiBurstLimit: 40,
+    authRateLimit: 8,
+    authBurstLimit: 16,
+    signUpRateLimit: 1,
+    signUpBurstLimit: 3,
+    approvalRateLimit: 4,
+    approvalBurstLimit: 6,
+    uploadRateLimit: 3,
+    uploadBurstLimit: 7,
   });
   const api = templates(built).api;
   const stack = built.api;
@@ -120,6 +129,54 @@ describe('api stack', () => {
     });
   });
 
+  it('throttles the auth, sign-up, approval and upload routes each in its own, tighter bucket', () => {
+    const stageEntry = only(
+      Object.values(api.findResources('AWS::ApiGatewayV2::Stage')) as {
+        Properties: { RouteSettings?: Record<string, unknown> };
+        DependsOn?: string[];
+      }[],
+      'stage',
+    );
+    const limits = (rate: number, burst: number) => ({
+      ThrottlingRateLimit: rate,
+      ThrottlingBurstLimit: burst,
+    });
+    const settings = defined(stageEntry.Properties.RouteSettings, 'RouteSettings');
+    expect(settings).toMatchObject({
+      'POST /auth/login': limits(8, 16),
+      'POST /auth/refresh': limits(8, 16),
+      'POST /auth/signup': limits(1, 3),
+      'POST /approvals/{token}': limits(4, 6),
+      'GET /approvals/{token}': limits(4, 6),
+      'POST /tickets/{ticketId}/images': limits(3, 7),
+    });
+    // Exactly the classified rows, each naming a route that exists, and none of the others.
+    const throttled = allRoutes.filter((route) => routeThrottleClass(route) !== undefined);
+    expect(Object.keys(settings).sort()).toEqual(
+      throttled.map((route) => `${route.method} ${route.path}`).sort(),
+    );
+    expect(
+      allRoutes.filter((route) => route.path.startsWith('/auth/')).every((r) => throttled.includes(r)),
+    ).toBe(true);
+    expect(settings['GET /tickets']).toBeUndefined();
+    // Route settings must name existing route keys: the stage waits for those routes.
+    const routeIds = Object.entries(api.findResources('AWS::ApiGatewayV2::Route'))
+      .filter(([, r]) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey in settings)
+      .map(([id]) => id);
+    expect(routeIds).toHaveLength(throttled.length);
+    expect(stageEntry.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('uses the default route limits when none are configured', () => {
+    const stageProps = (
+      Object.values(templates(buildTestApp()).api.findResources('AWS::ApiGatewayV2::Stage'))[0] as {
+        Properties: { RouteSettings: Record<string, { ThrottlingRateLimit: number }> };
+      }
+    ).Properties;
+    expect(stageProps.RouteSettings['POST /auth/login']?.ThrottlingRateLimit).toBe(10);
+    expect(stageProps.RouteSettings['POST /auth/signup']?.ThrottlingRateLimit).toBe(2);
+  });
+
   it('runs every function on nodejs24.x arm64 with its own log group with retention', () => {
     const functions = Object.entries(api.findResources('AWS::Lambda::Function'))
       .filter(([id]) => !isDeploymentHandler(id)) // Python, aws-cdk-lib's (test/infra/docs.test.ts)
@@ -183,8 +240,14 @@ describe('api stack', () => {
         has('deliveries:inspect') || has('deliveries:redrive'),
       );
       expect(actions.has('sqs:SendMessage'), route.id).toBe(has('deliveries:redrive'));
-      const other = [...actions].filter((a) => !/^(dynamodb|s3|cognito-idp|sqs):/.test(a));
-      expect(other.sort(), route.id).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      expect(actions.has('ses:SendEmail'), route.id).toBe(has('mail:send'));
+      const other = [...actions].filter((a) => !/^(dynamodb|s3|cognito-idp|sqs|ses):/.test(a));
+      expect(other.sort(), route.id).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTelemetryRecords', // active tracing (test/infra/monitoring.test.ts)
+        'xray:PutTraceSegments',
+      ]);
     }
   });
 
@@ -289,6 +352,7 @@ describe('api stack', () => {
       expect('IMAGES_BUCKET' in variables, route.id).toBe(route.grants.some((g) => g.startsWith('images:')));
       expect('DOCS_BUCKET' in variables, route.id).toBe(route.grants.includes('docs:read'));
       expect('DOCS_SCRIPT_KEY' in variables, route.id).toBe(route.grants.includes('docs:read'));
+      expect('MAIL_FROM' in variables, route.id).toBe(route.grants.includes('mail:send'));
       const deliveries = route.grants.some((g) => g.startsWith('deliveries:'));
       expect('DELIVERY_QUEUE_URL' in variables, route.id).toBe(deliveries);
       expect('DELIVERY_DEAD_LETTER_QUEUE_URL' in variables, route.id).toBe(deliveries);

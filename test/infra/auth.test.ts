@@ -1,5 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { groupNamePattern } from '#shared/roles/roles.ts';
+import { passwordMinLength } from '#shared/users/schemas.ts';
 import { buildTestApp, templates } from './helpers.ts';
 
 describe('auth stack', () => {
@@ -14,11 +16,12 @@ describe('auth stack', () => {
     });
   });
 
-  it('requires 8+ characters with upper case, lower case and digits', () => {
+  it('requires 12+ characters (the API schema’s minimum too) with upper case, lower case and digits', () => {
+    expect(passwordMinLength).toBe(12);
     auth.hasResourceProperties('AWS::Cognito::UserPool', {
       Policies: {
         PasswordPolicy: Match.objectLike({
-          MinimumLength: 8,
+          MinimumLength: 12,
           RequireUppercase: true,
           RequireLowercase: true,
           RequireNumbers: true,
@@ -32,6 +35,8 @@ describe('auth stack', () => {
       (group) => (group as { Properties: { GroupName: string; Precedence: number } }).Properties,
     );
     expect(groups.map((group) => group.GroupName).sort()).toEqual(['admin', 'agent', 'requester']);
+    // No space, comma or bracket: HTTP API hands `cognito:groups` to functions as `[a b]`.
+    for (const group of groups) expect(group.GroupName).toMatch(groupNamePattern);
     const precedence = Object.fromEntries(groups.map((group) => [group.GroupName, group.Precedence]));
     expect(precedence.admin).toBeLessThan(precedence.agent ?? 0);
     expect(precedence.agent).toBeLessThan(precedence.requester ?? 0);

@@ -16,6 +16,15 @@ describe('deployer settings', () => {
         region: 'us-east-1',
         corsOrigins: ['http://localhost:5173'],
         approvalLinkTtlSeconds: 259_200,
+        apiErrorRatePercent: 5,
+        apiLatencyP99Ms: 3000,
+        smsMonthlySpendLimitUsd: 1,
+        routeThrottles: {
+          auth: { rateLimit: 10, burstLimit: 20 },
+          signUp: { rateLimit: 2, burstLimit: 5 },
+          approval: { rateLimit: 5, burstLimit: 10 },
+          upload: { rateLimit: 5, burstLimit: 10 },
+        },
       });
       expect(config.removalPolicy).toBe('destroy');
     } finally {
@@ -43,6 +52,12 @@ describe('deployer settings', () => {
     [{ stage: 'Prod_1' }, /stage/],
     [{ approvalLinkTtlSeconds: '-5' }, /approvalLinkTtlSeconds/],
     [{ smsSenderId: 'WAY-TOO-LONG-ID' }, /smsSenderId/],
+    [{ authRateLimit: '0' }, /authRateLimit/],
+    [{ signUpRateLimit: 60 }, /signUpRateLimit.*must not exceed apiRateLimit/],
+    [{ apiBurstLimit: 30, uploadBurstLimit: 31 }, /uploadBurstLimit/],
+    [{ apiErrorRatePercent: 101 }, /apiErrorRatePercent/],
+    [{ apiLatencyP99Ms: '1.5' }, /apiLatencyP99Ms/],
+    [{ smsMonthlySpendLimitUsd: 0 }, /smsMonthlySpendLimitUsd/],
   ])('rejects %j', (context, message) => {
     expect(() => read(context)).toThrow(message);
   });

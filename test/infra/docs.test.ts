@@ -163,6 +163,12 @@ describe('docs assets and the $default route', () => {
       'POWERTOOLS_SERVICE_NAME',
     ]);
     const actions = statementsOfRole(api, logicalId(stack, stack.notFound.role as never)).flatMap(actionsOf);
-    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    // Its own log stream, and its traces (active tracing on every function, test/infra/monitoring.test.ts).
+    expect(actions.sort()).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
   });
 });

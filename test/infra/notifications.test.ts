@@ -137,15 +137,19 @@ describe('notifications stack', () => {
   });
 
   it('raises an alarm on the operator topic as soon as any dead-letter queue holds a message', () => {
-    notifications.resourceCountIs('AWS::CloudWatch::Alarm', 3);
-    notifications.allResourcesProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Namespace: 'AWS/SQS',
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('OperatorAlarms') }],
-    });
-    notifications.hasResourceProperties('AWS::SNS::Subscription', {
+    const queueAlarms = Object.values(
+      notifications.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'AWS/SQS' } }),
+    ) as { Properties: Record<string, unknown> }[];
+    expect(queueAlarms).toHaveLength(3);
+    for (const alarm of queueAlarms) {
+      expect(alarm.Properties).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ 'Fn::ImportValue': expect.stringMatching(/OperatorAlarms/) }],
+      });
+    }
+    data.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@support.example.org',
     });
@@ -175,9 +179,27 @@ describe('notifications stack', () => {
     expect(identities).not.toContain('*');
   });
 
-  it('the sender may publish SMS (resource "*" is the only option) and nothing else on SNS', () => {
+  it('the sender may publish SMS (resource "*" is the only option) but to no topic or endpoint ARN', () => {
     const sns = senderStatements.filter((s) => actionsOf(s).some((a) => a.startsWith('sns:')));
-    expect(sns).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'sns:Publish', Resource: '*' })]);
+    expect(sns).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: 'sns:Publish', Resource: '*' }),
+      expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish' }),
+    ]);
+    // The Deny's resource, with the partition resolved, as IAM matches it (`*` spans any characters).
+    const deny = only(
+      sns.filter((s) => s.Effect === 'Deny'),
+      'deny statement',
+    );
+    const pattern = JSON.stringify(resourcesOf(deny)[0]).replace(/\{"Fn::Join":\["",\[|\]\]\}|[",]/g, '');
+    const glob = pattern.replace('{Ref:AWS::Partition}', 'aws');
+    const matches = (arn: string) =>
+      new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(arn);
+    expect(glob).toBe('arn:aws:sns:*:*:*');
+    expect(matches('arn:aws:sns:us-east-1:123456789012:helpdesk-prod-notifications-OperatorAlarms')).toBe(
+      true,
+    );
+    expect(matches('arn:aws:sns:eu-west-1:123456789012:endpoint/GCM/app/0f1e')).toBe(true);
+    expect(matches('*')).toBe(false);
   });
 
   it('the sender reads/writes the table, without Scan', () => {

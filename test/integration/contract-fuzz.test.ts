@@ -68,8 +68,10 @@ interface Fixtures {
   callers: Record<string, Account>;
   logout: LogoutPool;
   victims: Account[];
+  /** Tickets of the routes that only read them or add to them. */
   tickets: string[];
-  ticketsToDelete: string[];
+  /** Tickets of each route that changes or deletes them, by operation id. */
+  ticketPools: Record<string, string[]>;
   comments: string[];
   commentsToDelete: string[];
   customRoles: string[];
@@ -134,9 +136,19 @@ beforeAll(async () => {
   const tickets = await inBatches(['shared 1', 'shared 2', 'shared 3', 'shared 4'], 2, (title) =>
     ticket(requester as Account, title),
   );
-  const ticketsToDelete = await inBatches(['delete 1', 'delete 2', 'delete 3', 'delete 4'], 2, (title) =>
-    ticket(requester as Account, title),
-  );
+  // The routes that change or delete tickets get their own (a ticket they close stays closed for the others).
+  const ticketPools: Record<string, string[]> = {};
+  for (const [route, count] of [
+    ['DeleteTicket', 4],
+    ['UpdateTicket', 6],
+    ['ReplaceTicket', 6],
+    ['TakeTicket', 3],
+  ] as const) {
+    const titles = Array.from({ length: count }, (_, index) => `${route} ${index + 1}`);
+    ticketPools[route] = (await inBatches(titles, 3, (title) => ticket(requester as Account, title))).map(
+      (made) => made.ticketId,
+    );
+  }
   const comment = async (author: Account, ticketId: string, body: string) =>
     (
       await expectStatus(
@@ -173,7 +185,7 @@ beforeAll(async () => {
   const rolesToDelete = [await role(`fuzz-${suffix}-c`), await role(`fuzz-${suffix}-d`)];
 
   // Approval tokens: requests that need the fuzz agent's approval; the link arrives by mail.
-  const approvals = await inBatches(['approval 1', 'approval 2'], 2, (title) =>
+  const approvals = await inBatches(['approval 1', 'approval 2', 'approval 3'], 3, (title) =>
     ticket(requester as Account, title, { type: 'request', approverId: (agent as Account).userId }),
   );
   const approvalTokens = await Promise.all(
@@ -195,7 +207,7 @@ beforeAll(async () => {
     logout: new LogoutPool(apiUrl, logoutMembers),
     victims,
     tickets: tickets.map((made) => made.ticketId),
-    ticketsToDelete: ticketsToDelete.map((made) => made.ticketId),
+    ticketPools,
     comments,
     commentsToDelete,
     customRoles,
@@ -229,7 +241,7 @@ function hintsFor(operation: Operation, caller: string): Hints {
   return (name) => {
     switch (name) {
       case 'ticketId':
-        return from(operation.id === 'DeleteTicket' ? f.ticketsToDelete : f.tickets);
+        return from(f.ticketPools[operation.id] ?? f.tickets);
       case 'commentId':
         return from(operation.id === 'DeleteComment' ? f.commentsToDelete : f.comments);
       case 'userId':
@@ -238,6 +250,7 @@ function hintsFor(operation: Operation, caller: string): Hints {
         return from([...everyone, demo.agent.userId]);
       case 'approverId':
       case 'assigneeId':
+        return from(staffIds);
       case 'requesterId':
       case 'authorId':
         return from([...staffIds, (f.callers.requester as Account).userId]);
@@ -246,7 +259,10 @@ function hintsFor(operation: Operation, caller: string): Hints {
       case 'role':
         return from([...builtInRoles, ...f.customRoles]);
       case 'token':
-        return from(f.approvalTokens);
+        // The page changes nothing: it keeps a token no decision uses, so it can answer 200 to the end.
+        return from(
+          operation.id === 'ShowApproval' ? f.approvalTokens.slice(0, 1) : f.approvalTokens.slice(1),
+        );
       case 'session':
         return from(f.sessions);
       case 'refreshToken':

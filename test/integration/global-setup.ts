@@ -68,6 +68,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       retryCapSeconds: 10,
       maxReceiveCount: 15,
       isolatedSender: true,
+      // The suite sends the demo agent more approval SMS in a day than the deployed quota allows;
+      // test/integration/send-quotas.test.ts sets small quotas itself (POST /_local/deliveries/quotas).
+      quotas: { approvalRequestsPerRequesterPerHour: 1000, smsPerRecipientPerDay: 1000 },
     },
   });
   try {

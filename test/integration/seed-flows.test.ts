@@ -195,10 +195,16 @@ describe('IT-ticket API endpoint list', () => {
     const account = { email: john.email, name: john.name, password };
     const registered = await api.POST('/auth/signup', { body: account });
     expect(registered.response.status).toBe(201);
-    expect((await api.POST('/auth/signup', { body: account })).response.status).toBe(409);
+    // A second sign-up with the address answers the same 201 (nobody learns the address has an account) and
+    // creates nothing: the first account's password still signs in, under the first user id.
+    const again = await api.POST('/auth/signup', { body: { ...account, name: 'Someone else' } });
+    expect(again.response.status).toBe(201);
+    expect(again.data?.userId).not.toBe(registered.data?.userId);
     const login = await api.POST('/auth/login', { body: { email: john.email, password } });
     expect(login.response.status).toBe(200);
     Object.assign(john, { userId: registered.data?.userId, token: login.data?.accessToken });
+    const me = await apiAs(john.token).GET('/me');
+    expect(me.data?.userId).toBe(registered.data?.userId);
 
     const adminTwo = await apiAs(admin.token).POST('/users', {
       body: { email: `admin2-${unique()}@example.com`, name: 'POST Test ADMIN 2', role: 'admin' },

@@ -2,7 +2,7 @@
  * The conversation's pure rules: comment ids that name their ticket, the description as the first message, who
  * edits and deletes what, and the request schemas of the comment routes.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   commentIdPattern,
   commentKeyOf,
@@ -11,6 +11,7 @@ import {
   newCommentId,
   parseCommentId,
 } from '#shared/comments/comment.entity.ts';
+import { addComment } from '#shared/comments/operations.ts';
 import {
   canListCommentsAcrossTickets,
   canSeeComment,
@@ -22,7 +23,23 @@ import { CommentParams, EditCommentBody, ListAllCommentsQuery } from '#shared/co
 import { commentView, commentViewWith } from '#shared/comments/views.ts';
 import type { Actor } from '#shared/roles/actor.ts';
 import { builtInRoles, type Permissions } from '#shared/roles/roles.ts';
+import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
 import type { UserItem } from '#shared/users/user.entity.ts';
+
+/** The table, for `addComment` only: the transactions it is answered, in order, and the ticket a refusal reads. */
+const table = vi.hoisted(() => ({
+  answers: [] as ({ ok: true } | { ok: false; reasons: string[] })[],
+  sent: [] as unknown[][],
+  ticket: undefined as Record<string, unknown> | undefined,
+}));
+vi.mock('#shared/platform/db.ts', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('#shared/platform/db.ts')>()),
+  transactWrite: async (writes: unknown[]) => {
+    table.sent.push(writes);
+    return table.answers.shift() ?? { ok: true };
+  },
+  getItem: async () => table.ticket,
+}));
 
 const ticketId = '01JD3ZQ5R7V0M9X2K8W4T6Y1AB';
 const actor = (userId: string, permissions: Permissions): Actor => ({ userId, role: 'custom', permissions });
@@ -264,5 +281,55 @@ describe('comment request schemas', () => {
     });
     expect(ListAllCommentsQuery.safeParse({ ticketId: 'nope' }).success).toBe(false);
     expect(ListAllCommentsQuery.safeParse({ authorId: 'u1', limit: '101' }).success).toBe(false);
+  });
+});
+
+describe('adding a comment (the table mocked)', () => {
+  const ticket = { ticketId, requesterId: 'requester-1', status: 'open', version: 7 } as TicketItem;
+  const conflict = { ok: false as const, reasons: ['None', 'TransactionConflict'] };
+
+  it('counts it on the ticket without a condition on the version, marking an agent response', async () => {
+    table.sent = [];
+    table.answers = [];
+    await addComment(agent, ticket, { body: 'On it', internal: false });
+    const [, update] = table.sent[0] as [unknown, { changes: unknown; condition: { expression: string } }];
+    expect(update.changes).toEqual({ set: { agentResponded: true }, add: { commentCount: 1 } });
+    expect(JSON.stringify(update.condition)).not.toContain('version');
+    expect(update.condition.expression).toContain('< :cap');
+  });
+
+  it('tries again when another transaction on the ticket item cancels it (TransactionConflict)', async () => {
+    table.sent = [];
+    table.answers = [conflict, conflict];
+    const comment = await addComment(requester, ticket, { body: 'Any news?', internal: false });
+    expect(table.sent).toHaveLength(3);
+    expect(comment).toMatchObject({ ticketId, kind: 'request', body: 'Any news?' });
+  });
+
+  it('gives up with a 409 after five cancellations', async () => {
+    table.sent = [];
+    table.answers = Array(5).fill(conflict);
+    await expect(addComment(requester, ticket, { body: 'Hello?', internal: false })).rejects.toMatchObject({
+      kind: 'conflict',
+    });
+    expect(table.sent).toHaveLength(5);
+  });
+
+  it('says why the condition failed: the cap, a ticket closed meanwhile, or a ticket deleted meanwhile', async () => {
+    const refused = { ok: false as const, reasons: ['None', 'ConditionalCheckFailed'] };
+    table.answers = [refused];
+    table.ticket = { ...ticket, commentCount: 1000 };
+    await expect(addComment(requester, ticket, { body: 'x', internal: false })).rejects.toMatchObject({
+      kind: 'conflict',
+      details: { maxComments: 1000 },
+    });
+    table.answers = [refused];
+    table.ticket = { ...ticket, status: 'closed' };
+    await expect(addComment(requester, ticket, { body: 'x', internal: false })).rejects.toThrow(/closed/);
+    table.answers = [refused];
+    table.ticket = undefined;
+    await expect(addComment(requester, ticket, { body: 'x', internal: false })).rejects.toMatchObject({
+      name: 'TicketNotFound',
+    });
   });
 });

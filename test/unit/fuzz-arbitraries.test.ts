@@ -400,5 +400,15 @@ describe('requests and the rules for their responses', () => {
     expect(patch('malformed-body', 422, 'unprocessable-content')).toContain('expected 400');
     expect(patch('invalid-body', 422, 'unprocessable-content')).toContain('expected 400');
     expect(patch('invalid-body', 404, 'not-found')).toBe('');
+    // A reused Idempotency-Key is refused before the body is read, but only a request that sent one may get it.
+    const create = byId('CreateComment');
+    const comment = (headers: Record<string, string>) =>
+      checkResponse(
+        create,
+        { ...request('CreateComment', 'invalid-body', `${ticketUrl}/comments`), headers, body: '1' },
+        problem(422, 'idempotency-key-reused'),
+      ).join('\n');
+    expect(comment({ 'idempotency-key': 'k' })).toBe('');
+    expect(comment({})).toContain('expected 400');
   });
 });

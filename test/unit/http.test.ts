@@ -1,10 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { decodeCursor, encodeCursor } from '#shared/platform/cursor.ts';
+import {
+  canonicalJson,
+  idempotencyPayload,
+  oncePerIdempotencyKey,
+  replayedHeader,
+} from '#shared/platform/http/idempotency-key.ts';
 import { problemOf as mapProblem, Problem } from '#shared/platform/http/problem.ts';
 import { publicRoute, readBody, route, validate } from '#shared/platform/http/route.ts';
 import type { Route } from '#shared/platform/route-table.ts';
 import { builtInRoles } from '#shared/roles/roles.ts';
+import { createTicketRoute } from '#shared/tickets/routes.ts';
 import { CreateTicketBody, UpdateTicketBody } from '#shared/tickets/schemas.ts';
 import type { UserItem } from '#shared/users/user.entity.ts';
 
@@ -14,6 +21,36 @@ const { profiles, findUser } = vi.hoisted(() => {
   return { profiles, findUser: vi.fn(async (userId: string, _options?: unknown) => profiles.get(userId)) };
 });
 vi.mock('#shared/users/profiles.ts', () => ({ findUser, findUsers: vi.fn() }));
+
+/** The Idempotency-Key records in memory, with Powertools' own record and payload-validation semantics. */
+vi.mock('#shared/platform/idempotency.ts', async () => {
+  const { BasePersistenceLayer, IdempotencyRecord } = await import(
+    '@aws-lambda-powertools/idempotency/persistence'
+  );
+  const { IdempotencyItemAlreadyExistsError, IdempotencyItemNotFoundError } = await import(
+    '@aws-lambda-powertools/idempotency'
+  );
+  class MemoryLayer extends BasePersistenceLayer {
+    readonly records = new Map<string, InstanceType<typeof IdempotencyRecord>>();
+    protected override async _getRecord(key: string) {
+      const record = this.records.get(key);
+      if (!record) throw new IdempotencyItemNotFoundError();
+      return record;
+    }
+    protected override async _putRecord(record: InstanceType<typeof IdempotencyRecord>) {
+      const existing = this.records.get(record.idempotencyKey);
+      if (existing && !existing.isExpired()) throw new IdempotencyItemAlreadyExistsError('exists', existing);
+      this.records.set(record.idempotencyKey, record);
+    }
+    protected override async _updateRecord(record: InstanceType<typeof IdempotencyRecord>) {
+      this.records.set(record.idempotencyKey, record);
+    }
+    protected override async _deleteRecord(record: InstanceType<typeof IdempotencyRecord>) {
+      this.records.delete(record.idempotencyKey);
+    }
+  }
+  return { idempotencyStore: () => new MemoryLayer() };
+});
 
 const profile = (userId: string, role: string, extra: Partial<UserItem> = {}): UserItem => ({
   userId,
@@ -56,8 +93,11 @@ describe('the actor of a request', () => {
       async ({ actor }) => ({ statusCode: 200, body: JSON.stringify(actor ?? null) }),
     );
   const context = { getRemainingTimeInMillis: () => 1000 } as never;
+  /** Claims of an access token (the only kind the API takes), as the JWT authorizer passes them. */
   const withClaims = (claims?: Record<string, unknown>) =>
-    event({ requestContext: claims ? { authorizer: { jwt: { claims } } } : {} });
+    event({
+      requestContext: claims ? { authorizer: { jwt: { claims: { token_use: 'access', ...claims } } } } : {},
+    });
   const now = Math.floor(Date.now() / 1000);
 
   beforeEach(() => {
@@ -201,19 +241,123 @@ describe('cursors', () => {
     process.env.CURSOR_SIGNING_KEY = saved;
   });
 
+  /** A position as the listings make it: the page's LastEvaluatedKey as JSON. */
+  const position = JSON.stringify({
+    pk: 'TICKET#01JD3ZQ5R7V0M9X2K8W4T6Y1AB',
+    sk: 'TICKET',
+    gsi1pk: 'TICKETS#3',
+    gsi1sk: '2026-12-01T09:00:00.000Z#01JD3ZQ5R7V0M9X2K8W4T6Y1AB',
+  });
+  const scope = 'tickets:requester:user-7';
+
   it('round-trips within its scope', () => {
-    const cursor = encodeCursor('position-1', 'tickets:all');
-    expect(cursor).not.toContain('position-1');
-    expect(decodeCursor(cursor ?? undefined, 'tickets:all')).toBe('position-1');
-    expect(encodeCursor(null, 'tickets:all')).toBeNull();
+    const cursor = encodeCursor(position, scope);
+    expect(decodeCursor(cursor ?? undefined, scope)).toBe(position);
+    expect(encodeCursor(null, scope)).toBeNull();
+    expect(decodeCursor(undefined, scope)).toBeUndefined();
   });
 
-  it('rejects an altered cursor or one from another scope (422: well-formed, but not a cursor it can use)', () => {
-    const cursor = encodeCursor('position-1', 'tickets:requester:a') as string;
-    const [payload, signature] = cursor.split('.');
-    const forged = `${Buffer.from(JSON.stringify({ p: 'position-2', s: 'tickets:requester:a' })).toString('base64url')}.${signature}`;
-    expect(problemOf(() => decodeCursor(forged, 'tickets:requester:a')).status).toBe(422);
-    expect(problemOf(() => decodeCursor(cursor, 'tickets:requester:b')).status).toBe(422);
-    expect(problemOf(() => decodeCursor(`${payload}`, 'tickets:requester:a')).status).toBe(422);
+  it('reveals no key, attribute name, value or scope, and keeps the documented x.y base64url shape', () => {
+    const cursor = encodeCursor(position, scope) as string;
+    expect(cursor).toMatch(/^[\w-]+\.[\w-]+$/);
+    const decoded = cursor
+      .split('.')
+      .map((part) => Buffer.from(part, 'base64url').toString('latin1'))
+      .join(' ');
+    // Markers long enough that random ciphertext cannot hold them by chance.
+    for (const secret of [
+      '"pk"',
+      '"sk"',
+      'gsi1pk',
+      'TICKET#',
+      '01JD3ZQ5',
+      'user-7',
+      'tickets:',
+      '2026-12-01',
+    ]) {
+      expect(cursor).not.toContain(secret);
+      expect(decoded).not.toContain(secret);
+    }
+    // A fresh IV each time: the same position never gives the same cursor.
+    expect(encodeCursor(position, scope)).not.toBe(cursor);
+    // A large position stays under the schema's 2048 characters.
+    const large = JSON.stringify({ pk: 'x'.repeat(600), sk: 'y'.repeat(600) });
+    expect((encodeCursor(large, scope) as string).length).toBeLessThan(2048);
+  });
+
+  it('rejects an altered cursor, one from another scope or key, and the old signed format (422)', () => {
+    const cursor = encodeCursor(position, scope) as string;
+    const [sealed, tag] = cursor.split('.') as [string, string];
+    const flip = (part: string, at: number) => {
+      const bytes = Buffer.from(part, 'base64url');
+      bytes[at] = (bytes[at] as number) ^ 1;
+      return bytes.toString('base64url');
+    };
+    for (const altered of [
+      `${flip(sealed, 0)}.${tag}`, // the IV
+      `${flip(sealed, 20)}.${tag}`, // the ciphertext
+      `${sealed}.${flip(tag, 3)}`, // the tag
+      `${sealed}`,
+      `${sealed}.${tag}.${tag}`,
+      `${sealed.slice(0, 10)}.${tag}`,
+      `${Buffer.from(JSON.stringify({ p: position, s: scope })).toString('base64url')}.${'A'.repeat(43)}`,
+    ]) {
+      expect(problemOf(() => decodeCursor(altered, scope)).status, altered).toBe(422);
+    }
+    expect(problemOf(() => decodeCursor(cursor, 'tickets:requester:user-8')).status).toBe(422);
+    process.env.CURSOR_SIGNING_KEY = 'another-key';
+    expect(problemOf(() => decodeCursor(cursor, scope)).status).toBe(422);
+  });
+});
+
+describe('Idempotency-Key payloads', () => {
+  const json = (body: string) => event({ body, headers: { 'content-type': 'application/json' } });
+  const payloadOf = (body: string) => idempotencyPayload(createTicketRoute, json(body));
+  const request = '{"title":"Printer jam","description":"Tray 2","type":"incident","priority":"high"}';
+  /** The same request: other whitespace, other key order, text the schema trims. */
+  const sameRequest = `{
+    "priority": "high",  "type":"incident",
+    "description": "  Tray 2 ", "title": "Printer jam"
+  }`;
+
+  it('binds the key to the validated body as canonical JSON, not to its bytes', () => {
+    expect(payloadOf(sameRequest)).toBe(payloadOf(request));
+    expect(payloadOf(request.replace('high', 'low'))).not.toBe(payloadOf(request));
+    expect(JSON.parse(payloadOf(request))).toMatchObject({ title: 'Printer jam', description: 'Tray 2' });
+    // A body the schema refuses, or that is not JSON, is bound as given: never equal to a valid one.
+    expect(payloadOf('{"title":""}')).toBe(payloadOf('{ "title" : "" }'));
+    expect(payloadOf('{"title":""}')).not.toBe(payloadOf(request));
+    expect(payloadOf('{nope')).toBe('raw:{nope');
+  });
+
+  it('sorts keys at every level and keeps array order', () => {
+    expect(canonicalJson({ b: [{ y: 1, x: 2 }, 3], a: null, c: undefined })).toBe(
+      '{"a":null,"b":[{"x":2,"y":1},3]}',
+    );
+    expect(canonicalJson(['b', 'a'])).not.toBe(canonicalJson(['a', 'b']));
+  });
+
+  it('replays the same request written otherwise and answers 422 to another value with the key', async () => {
+    const context = { getRemainingTimeInMillis: () => 60_000 } as Parameters<typeof oncePerIdempotencyKey>[3];
+    let created = 0;
+    const create = async () => ({ statusCode: 201, headers: {}, body: JSON.stringify({ n: ++created }) });
+    const scope = 'user-1 POST /tickets /tickets';
+    const first = await oncePerIdempotencyKey('key-1', scope, payloadOf(request), context, create);
+    const again = await oncePerIdempotencyKey('key-1', scope, payloadOf(sameRequest), context, create);
+    expect(created).toBe(1);
+    expect(again.body).toBe(first.body);
+    expect(again.headers?.[replayedHeader]).toBe('true');
+    expect(first.headers?.[replayedHeader]).toBeUndefined();
+
+    const other = oncePerIdempotencyKey(
+      'key-1',
+      scope,
+      payloadOf(request.replace('high', 'low')),
+      context,
+      create,
+    );
+    await expect(other).rejects.toMatchObject({ status: 422 });
+    await expect(other).rejects.toBeInstanceOf(Problem);
+    expect(created).toBe(1);
   });
 });

@@ -2,8 +2,9 @@
  * The object-created check's decisions, with in-memory S3 and DynamoDB fakes: first delivery, redelivery,
  * replayed uploads, orphans, and status changes that race the check.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
+  awsImagePorts,
   checkUploadedImage,
   ImageCheckConflict,
   type ImageCheckPorts,
@@ -13,6 +14,24 @@ import {
 import type { ImageItem } from '#shared/images/image.entity.ts';
 import { imageObjectKey } from '#shared/images/object-key.ts';
 import { INSPECTED_BYTES, MAX_IMAGE_BYTES } from '#shared/images/rules.ts';
+
+/** The table behind {@link awsImagePorts}: the transactions' answers, and what was written. */
+const table = vi.hoisted(() => ({
+  answers: [] as ({ ok: true } | { ok: false; reasons: string[] })[],
+  transactions: [] as { update: unknown; changes: unknown }[][],
+  updates: [] as unknown[],
+}));
+vi.mock('#shared/platform/db.ts', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('#shared/platform/db.ts')>()),
+  transactWrite: async (writes: { update: unknown; changes: unknown }[]) => {
+    table.transactions.push(writes);
+    return table.answers.shift() ?? { ok: true };
+  },
+  updateItem: async (_key: unknown, changes: unknown) => {
+    table.updates.push(changes);
+    return undefined;
+  },
+}));
 
 const png = Uint8Array.from(
   Buffer.from(
@@ -113,6 +132,21 @@ describe('checkUploadedImage', () => {
     expect(await check()).toBe('unchanged');
     expect(images.item).toEqual(before);
     expect(bucket.calls).not.toContain('delete');
+  });
+
+  it('deletes an upload of a pending image past its expiresAt and never marks it ready', async () => {
+    const { bucket, images, check } = setup('pending', png);
+    const past = Math.floor(Date.now() / 1000) - 1;
+    images.item = { ...(images.item as ImageItem), expiresAt: past };
+    expect(await check()).toBe('expired-deleted');
+    expect(bucket.objects.has(key)).toBe(false);
+    expect(images.item).toMatchObject({ status: 'pending', expiresAt: past });
+  });
+
+  it('checks a pending image whose expiresAt is still ahead', async () => {
+    const { images, check } = setup('pending', png);
+    images.item = { ...(images.item as ImageItem), expiresAt: Math.floor(Date.now() / 1000) + 60 };
+    expect(await check()).toBe('ready');
   });
 
   it('reads only the first bytes it needs', async () => {
@@ -245,5 +279,46 @@ describe('checkUploadedImage', () => {
       throw new Error('ProvisionedThroughputExceededException');
     };
     await expect(checkUploadedImage(ref, { objects: bucket, records: images })).rejects.toThrow(/Throughput/);
+  });
+});
+
+describe('awsImagePorts records a verdict', () => {
+  const found = { contentType: 'image/png', size: 67 };
+  const ready = { set: { status: 'ready', contentType: 'image/png', size: 67, expiresAt: undefined } };
+
+  it('on a pending image with the ticket’s pending count less one, removing the TTL, in one transaction', async () => {
+    table.transactions = [];
+    table.updates = [];
+    expect(await awsImagePorts().records.markReady(ref, found, 'pending')).toBe(true);
+    const [[image, ticket]] = table.transactions as [
+      [{ changes: unknown }, { update: unknown; changes: unknown }],
+    ];
+    expect(image.changes).toEqual(ready);
+    expect(ticket).toMatchObject({
+      update: { pk: `TICKET#${ref.ticketId}`, sk: 'TICKET' },
+      changes: { add: { pendingImageCount: -1 } },
+    });
+    expect(table.updates).toEqual([]);
+  });
+
+  it('on the image alone when the ticket is gone, and not at all when the status changed', async () => {
+    table.transactions = [];
+    table.updates = [];
+    table.answers = [{ ok: false, reasons: ['None', 'ConditionalCheckFailed'] }];
+    expect(await awsImagePorts().records.markRejected(ref, 'The file is empty.', 0, 'pending')).toBe(true);
+    expect(table.updates).toEqual([
+      { set: { status: 'rejected', rejectionReason: 'The file is empty.', size: 0, expiresAt: undefined } },
+    ]);
+    table.answers = [{ ok: false, reasons: ['ConditionalCheckFailed', 'None'] }];
+    expect(await awsImagePorts().records.markReady(ref, found, 'pending')).toBe(false);
+    expect(table.updates).toHaveLength(1);
+  });
+
+  it('on a ready image (uploaded again) without touching a counter', async () => {
+    table.transactions = [];
+    table.updates = [];
+    expect(await awsImagePorts().records.markReady(ref, found, 'ready')).toBe(true);
+    expect(table.transactions).toEqual([]);
+    expect(table.updates).toEqual([ready]);
   });
 });

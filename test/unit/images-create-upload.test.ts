@@ -12,15 +12,40 @@ const table = vi.hoisted(() => ({
   ticket: undefined as Partial<TicketItem> | undefined,
   callerRole: 'requester',
   created: [] as Record<string, unknown>[],
+  counted: [] as unknown[],
+  /** Answers of the next transactions (a cancellation), before they succeed. */
+  answers: [] as { ok: false; reasons: string[] }[],
+  tries: 0,
+  images: [] as Record<string, unknown>[],
+  recounts: [] as unknown[],
+  deleted: [] as unknown[],
 }));
-vi.mock('#shared/platform/db.ts', () => ({
+vi.mock('#shared/platform/db.ts', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('#shared/platform/db.ts')>()),
   // The caller's profile (read by the route wrapper for the actor) has the role of the caller's group.
   getItem: async (key: { pk: string }) =>
     key.pk.startsWith('USER#') ? { userId: key.pk.slice(5), role: table.callerRole } : table.ticket,
-  putItem: async (item: Record<string, unknown>) => {
-    table.created.push(item);
+  // The image item and the ticket's counters are one transaction: record the item put, and the counter update.
+  transactWrite: async (writes: { put?: Record<string, unknown>; changes?: unknown; delete?: unknown }[]) => {
+    // A recount's deletes of expired pending images.
+    if (writes.every((write) => write.delete)) {
+      table.deleted.push(...writes.map((write) => write.delete));
+      return { ok: true };
+    }
+    const answer = table.answers.shift();
+    table.tries++;
+    if (answer) return answer;
+    for (const write of writes) {
+      if (write.put) table.created.push(write.put);
+      if (write.changes) table.counted.push(write.changes);
+    }
+    return { ok: true };
   },
-  itemIsNew: { expression: 'attribute_not_exists(pk)' },
+  queryPage: async () => ({ items: table.images, lastKey: undefined }),
+  updateItem: async (_key: unknown, changes: unknown) => {
+    table.recounts.push(changes);
+    return undefined;
+  },
 }));
 
 const { handler } = await import('../../functions/images/create-upload.ts');
@@ -56,7 +81,11 @@ function request(body: unknown, caller = { sub: 'req-1', groups: '[requester]' }
     pathParameters: { ticketId },
     body: JSON.stringify(body),
     isBase64Encoded: false,
-    requestContext: { authorizer: { jwt: { claims: { sub: caller.sub, 'cognito:groups': caller.groups } } } },
+    requestContext: {
+      authorizer: {
+        jwt: { claims: { sub: caller.sub, 'cognito:groups': caller.groups, token_use: 'access' } },
+      },
+    },
   } as unknown as APIGatewayProxyEventV2;
   return handler(event, context) as Promise<{
     statusCode: number;
@@ -88,6 +117,12 @@ afterAll(() => {
 beforeEach(() => {
   table.ticket = { ticketId, requesterId: 'req-1', status: 'open' };
   table.created = [];
+  table.counted = [];
+  table.answers = [];
+  table.tries = 0;
+  table.images = [];
+  table.recounts = [];
+  table.deleted = [];
 });
 
 describe('POST /tickets/{ticketId}/images', () => {
@@ -115,6 +150,11 @@ describe('POST /tickets/{ticketId}/images', () => {
         uploaderId: 'req-1',
       }),
     ]);
+    // A TTL (epoch seconds) an hour past the POST's expiry, and one more image, pending, on the ticket.
+    const expiresAt = Number(table.created[0]?.expiresAt);
+    expect(expiresAt - Date.parse(body.upload.expiresAt) / 1000).toBeGreaterThanOrEqual(3599);
+    expect(expiresAt - Date.parse(body.upload.expiresAt) / 1000).toBeLessThanOrEqual(3601);
+    expect(table.counted).toEqual([{ add: { imageCount: 1, pendingImageCount: 1 } }]);
   });
 
   it('lets agents add images to any ticket', async () => {
@@ -172,5 +212,37 @@ describe('POST /tickets/{ticketId}/images', () => {
     const pointers = JSON.parse(response.body).errors.map((error: { pointer: string }) => error.pointer);
     expect(pointers).toEqual(expect.arrayContaining(['/fileName', '/extra']));
     expect(violations(response)).toEqual([]);
+  });
+
+  it('tries again when another transaction on the ticket item cancels it (TransactionConflict)', async () => {
+    table.answers = [{ ok: false, reasons: ['None', 'TransactionConflict'] }];
+    expect((await request({ contentType: 'image/png' })).statusCode).toBe(201);
+    expect(table.tries).toBe(2);
+  });
+
+  it("at a cap, recounts the ticket's images once (expired pending ones left out), then answers 409 with the limits", async () => {
+    const refused = { ok: false as const, reasons: ['None', 'ConditionalCheckFailed'] };
+    table.ticket = { ticketId, requesterId: 'req-1', status: 'open' };
+    const past = Math.floor(Date.now() / 1000) - 1;
+    const later = past + 3600;
+    table.images = [
+      ...Array.from({ length: 20 }, () => ({ status: 'pending', expiresAt: later })),
+      { status: 'pending', expiresAt: past, imageId: '01JDQ9A1B2C3D4E5F6G7H8J9K0' },
+      { status: 'ready' },
+    ];
+    table.answers = [refused, refused];
+    const full = await request({ contentType: 'image/png' });
+    expect(full.statusCode).toBe(409);
+    expect(JSON.parse(full.body)).toMatchObject({ maxImages: 50, maxPendingImages: 20 });
+    expect(violations(full)).toEqual([]);
+    expect(table.recounts).toEqual([{ set: { imageCount: 21, pendingImageCount: 20 } }]);
+    expect(table.deleted).toEqual([{ pk: `TICKET#${ticketId}`, sk: 'IMAGE#01JDQ9A1B2C3D4E5F6G7H8J9K0' }]);
+    expect(table.tries).toBe(2);
+
+    // When the recount gave places back, the second try goes through.
+    table.answers = [refused];
+    table.recounts = [];
+    expect((await request({ contentType: 'image/png' })).statusCode).toBe(201);
+    expect(table.recounts).toHaveLength(1);
   });
 });

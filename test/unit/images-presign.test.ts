@@ -110,8 +110,7 @@ describe.each(endpoints)('same output as the SDK: $name', ({ env, forcePathStyle
   it.each([
     { contentType: 'image/jpeg', fileName: 'Ünïcode "x" (1).jpg' },
     { contentType: 'image/png', fileName: undefined },
-    { contentType: undefined, fileName: undefined },
-  ])('GET URL of an image: $contentType $fileName', async (options) => {
+  ] as const)('GET URL of an image: $contentType $fileName', async (options) => {
     const expected = await getSignedUrl(
       sdk,
       new GetObjectCommand({

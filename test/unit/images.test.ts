@@ -310,6 +310,8 @@ describe('presigned requests (signed locally with fake credentials, no network)'
       item('01JDQ9A1B2C3D4E5F6G7H8J9K4', { status: 'rejected', rejectionReason: 'The file is empty.' }),
       item('01JDQ9A1B2C3D4E5F6G7H8J9K5', { contentType: 'application/pdf' }),
       item('01JDQ9A1B2C3D4E5F6G7H8J9K6', { size: undefined }),
+      // Ready without a type found from the bytes: the declared type is never what a URL serves.
+      item('01JDQ9A1B2C3D4E5F6G7H8J9K7', { contentType: undefined }),
     ]);
     expect(views.map((view) => [view.imageId, view.contentType, view.fileName])).toEqual([
       ['01JDQ9A1B2C3D4E5F6G7H8J9K1', 'image/png', undefined],

@@ -5,6 +5,8 @@ import { builtInRoles, type RoleName } from '#shared/roles/roles.ts';
 import { initialStatus, type TicketFacts } from '#shared/tickets/lifecycle.ts';
 import {
   allowedTransitions,
+  approvedContentFields,
+  assignmentFrozenReason,
   canSeeTicket,
   checkTransition,
   contentFrozenReason,
@@ -85,7 +87,23 @@ describe('ticket lifecycle', () => {
     for (const status of ['closed', 'canceled'] as const) {
       expect(contentFrozenReason(agent, ticket({ status }))).toMatch(/reopening/);
       expect(contentFrozenReason(admin, ticket({ status }))).toMatch(/reopening/);
+      expect(assignmentFrozenReason(ticket({ status }))).toMatch(/reopening/);
     }
+  });
+
+  it('freezes the approved content for everyone once an approver decided, but not the assignment', () => {
+    const decidedAt = '2026-12-01T09:00:00.000Z';
+    for (const status of ['approved', 'rejected', 'in_progress', 'fulfilled'] as const) {
+      for (const actor of [requester, agent, admin]) {
+        expect(contentFrozenReason(actor, ticket({ status, decidedAt }))).toMatch(/approved content/);
+      }
+      expect(assignmentFrozenReason(ticket({ status, decidedAt }))).toBeUndefined();
+    }
+    // Without a decision (a ticket that never needed one), agents still edit a ticket in progress.
+    expect(contentFrozenReason(agent, ticket({ status: 'in_progress' }))).toBeUndefined();
+    expect([...approvedContentFields].sort()).toEqual(
+      ['approverId', 'category', 'description', 'priority', 'tags', 'title', 'type'].sort(),
+    );
   });
 
   it('lets nobody approve a ticket they requested, an admin neither (separation of duties)', () => {
@@ -153,6 +171,10 @@ describe('deleting a ticket', () => {
   it('refuses the requester once anything happened (a reply, an edit, a move, an assignment)', () => {
     expect(nothingHappened(touched)).toBe(false);
     expect(deleteRefusal(requester, touched)).toMatchObject({ kind: 'activity' });
+    // A comment leaves the version alone but counts.
+    const commented = { ...fresh, commentCount: 1 };
+    expect(nothingHappened(commented)).toBe(false);
+    expect(deleteRefusal(requester, commented)).toMatchObject({ kind: 'activity' });
   });
 
   it('lets canDeleteAll delete any ticket, whatever happened, and nobody else', () => {

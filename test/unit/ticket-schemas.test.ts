@@ -60,9 +60,10 @@ describe('a rejection needs a reason', () => {
   it('keeps PATCH strict and non-empty, naming each field at fault', () => {
     expect(faults(UpdateTicketBody.safeParse({}))).toEqual([['/', 'Send at least one field to change']]);
     const result = UpdateTicketBody.safeParse({ title: 'x'.repeat(121), extra: 1 });
-    expect(result.error?.issues.map((issue) => [issue.code, issue.path])).toEqual([
-      ['too_big', ['title']],
-      ['unrecognized_keys', []],
+    // The length counts characters (code points: `maxChars` in shared/platform/text.ts), a refinement.
+    expect(result.error?.issues.map((issue) => [issue.code, issue.path, issue.message])).toEqual([
+      ['custom', ['title'], 'Too long: at most 120 characters'],
+      ['unrecognized_keys', [], expect.stringContaining('extra')],
     ]);
   });
 

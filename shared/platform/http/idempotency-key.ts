@@ -5,9 +5,12 @@
  *
  * Built on Powertools idempotency (`makeIdempotent`) with its DynamoDB persistence layer on the service's one table:
  * records in the partition `idempotency#api`, remembered for 24 hours, expiring through the table's TTL. The key is
- * scoped to the caller and the request path, so two users' keys never collide. The request body is the validated
- * payload: the same key with another body answers 422. Failed requests are not remembered (Powertools deletes the
- * record when the operation throws), so a corrected retry may reuse the key.
+ * scoped to the caller and the request path, so two users' keys never collide. The key is bound to the request's
+ * payload as the route understands it ({@link idempotencyPayload}: the body validated by the row's schema, as
+ * canonical JSON), so the same request written with other whitespace or key order replays, and the same key with
+ * another value answers 422 (Powertools' payload validation, `payloadValidationJmesPath`, compares a hash of it).
+ * Failed requests are not remembered (Powertools deletes the record when the operation throws), so a corrected
+ * retry may reuse the key.
  */
 import {
   IdempotencyAlreadyInProgressError,
@@ -15,10 +18,16 @@ import {
   IdempotencyValidationError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
-import type { Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { Problem, validationProblem } from '#shared/platform/http/problem.ts';
 import type { HttpResponse } from '#shared/platform/http/responses.ts';
-import { type RouteHandler, type RouteInput, route } from '#shared/platform/http/route.ts';
+import {
+  type RouteHandler,
+  type RouteInput,
+  readBody,
+  route,
+  validate,
+} from '#shared/platform/http/route.ts';
 import { idempotencyStore } from '#shared/platform/idempotency.ts';
 import type { Route } from '#shared/platform/route-table.ts';
 
@@ -58,10 +67,48 @@ function rememberedRun() {
 }
 
 /**
+ * JSON with the keys of every object sorted (arrays keep their order; `undefined` properties are left out, as by
+ * `JSON.stringify`): one text for one value, however it was written.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The payload a request's Idempotency-Key is bound to: its body validated by the row's schema (so what the schema
+ * normalises, e.g. trimmed text or a default, compares as the handler will see it), as {@link canonicalJson}. A
+ * body that does not validate is bound as parsed, or as sent when it is not JSON: its request fails with the
+ * validation error in the handler, after the handler's own access checks, and failures are not remembered.
+ */
+export function idempotencyPayload(row: Route, event: APIGatewayProxyEventV2): string {
+  let parsed: unknown;
+  try {
+    parsed = readBody(event, row.bodyType);
+  } catch {
+    return `raw:${event.body ?? ''}`;
+  }
+  if (row.body) {
+    try {
+      return canonicalJson(validate(row.body, parsed ?? {}, 'body'));
+    } catch {
+      // Invalid: bound as parsed (below); the handler answers the validation error.
+    }
+  }
+  return `parsed:${canonicalJson(parsed ?? null)}`;
+}
+
+/**
  * Run `create` once per (caller, path, key); without a key, just run it.
  * @param key the `Idempotency-Key` header, if sent
  * @param scope what the key is bound to: caller id, method and path
- * @param payload the request body as sent
+ * @param payload what the key is bound to ({@link idempotencyPayload}): another payload with the key answers 422
  * @throws Problem 400 for a malformed key, 422 for a key reused with another body, 409 while the first request
  *   with the key is still running; whatever `create` throws (and the key is released)
  */
@@ -120,6 +167,7 @@ export function idempotentRoute<R extends Route & { readonly idempotent: true }>
   return route(row, fn, (run, { event, context, actor }) => {
     const key = event.headers?.['idempotency-key'];
     const scope = `${actor.userId} ${event.routeKey} ${event.rawPath}`;
-    return oncePerIdempotencyKey(key, scope, event.body ?? '', context, run);
+    const payload = key === undefined ? '' : idempotencyPayload(row, event);
+    return oncePerIdempotencyKey(key, scope, payload, context, run);
   });
 }

@@ -91,6 +91,9 @@ export function readBody(
   });
 }
 
+/** No body at all is an empty object (a route whose fields are all optional); a JSON `null` is a value to validate. */
+const bodyOrEmpty = (body: unknown) => (body === undefined ? {} : body);
+
 function buildInput<R extends Route>(
   row: R,
   event: APIGatewayProxyEventV2,
@@ -112,7 +115,7 @@ function buildInput<R extends Route>(
     get body() {
       body ??= {
         value: (row.body
-          ? validate(row.body, readBody(event, row.bodyType) ?? {}, 'body')
+          ? validate(row.body, bodyOrEmpty(readBody(event, row.bodyType)), 'body')
           : undefined) as Out<R['body']>,
       };
       return body.value;
