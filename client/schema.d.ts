@@ -530,7 +530,6 @@ export interface components {
         /** @description An HTML page */
         HtmlPage: string;
         SignUpRequest: {
-            /** Format: email */
             email: string;
             /** @description A new password: 12 to 256 characters, meeting every rule below (the user pool policy and the common-password list) */
             password: string & (unknown & unknown & unknown & unknown & unknown & unknown);
@@ -543,7 +542,6 @@ export interface components {
         NewAccount: {
             /** @description A user id (Cognito sub) */
             userId: string;
-            /** Format: email */
             email: string;
             name: string;
             /**
@@ -553,7 +551,6 @@ export interface components {
             role: "requester";
         };
         LogInRequest: {
-            /** Format: email */
             email: string;
             password: string;
         };
@@ -622,7 +619,6 @@ export interface components {
             canCreateTickets: boolean;
         };
         CreateUserRequest: {
-            /** Format: email */
             email: string;
             name: string;
             /** @description A role name (built-in: admin, agent, requester) */
@@ -636,7 +632,6 @@ export interface components {
             /** @description A user id (Cognito sub) */
             userId: string;
             name: string;
-            /** Format: email */
             email: string;
             /** @description A role name (built-in: admin, agent, requester) */
             role: string;
@@ -674,7 +669,6 @@ export interface components {
             /** @description A user id (Cognito sub) */
             userId: string;
             name: string;
-            /** Format: email */
             email: string;
             /** @description A role name (built-in: admin, agent, requester) */
             role: string;
@@ -696,7 +690,6 @@ export interface components {
             /** @description A user id (Cognito sub) */
             userId: string;
             name: string;
-            /** Format: email */
             email: string;
             /** @description A role name (built-in: admin, agent, requester) */
             role: string;
@@ -782,7 +775,6 @@ export interface components {
         };
         UpdateUserRequest: {
             name?: string;
-            /** Format: email */
             email?: string;
             phone?: string | null;
             smsOptIn?: boolean;
@@ -798,7 +790,6 @@ export interface components {
             /** @description A user id (Cognito sub) */
             userId: string;
             name: string;
-            /** Format: email */
             email: string;
             /** @description A role name (built-in: admin, agent, requester) */
             role: string;
@@ -826,7 +817,6 @@ export interface components {
         };
         ReplaceUserRequest: {
             name: string;
-            /** Format: email */
             email: string;
             /** @description An E.164 phone number, e.g. +15555550100 */
             phone?: string;
@@ -848,7 +838,6 @@ export interface components {
             /** @description A user id (Cognito sub) */
             userId: string;
             name: string;
-            /** Format: email */
             email: string;
         };
         /** @description A page of roles */

@@ -313,8 +313,9 @@ function convertPass(schemas: readonly RequestSchema[], io: Io) {
         }
         jsonSchema.format = integerFormat(jsonSchema);
       }
-      // A format keeps zod's own pattern: JSON Schema's `format: email` accepts addresses zod refuses, so the
-      // pattern is the rule enforced (only `uuid`-like formats that zod checks exactly could drop it).
+      // A format keeps zod's own pattern: JSON Schema's `format: email` accepts addresses zod refuses (and refuses
+      // some zod accepts), so zod's pattern alone states the rule enforced, and the format goes.
+      if (jsonSchema.format === 'email' && jsonSchema.pattern) delete jsonSchema.format;
     },
   });
   if ('__shared' in converted) throw new Error('OpenAPI: a schema needs shared definitions; give it an id.');
@@ -726,8 +727,8 @@ export function openApiDocument(routes: readonly Route[], options: OpenApiOption
             'A Cognito access token from POST /auth/login. The API Gateway JWT authorizer verifies it by the ' +
             "RFC8725 best practices it applies: the signature against the user pool's published RSA keys " +
             '(Cognito signs RS256; an unsigned token, alg "none", is refused), the issuer, the audience (the app ' +
-            'client) and the expiry. It does not tell access tokens from ID tokens (RFC8725 §3.12): an ID token ' +
-            'of the same app client passes too.',
+            'client) and the expiry. The authorizer does not tell access tokens from ID tokens (RFC8725 §3.12), so ' +
+            'the service itself refuses an ID token (token_use is not access) with 401.',
         },
       },
       headers: referencedHeaders(named.paths),

@@ -76,7 +76,7 @@ function redoclyIgnored(): { rules: string[]; pointers: string[] } {
   const text = readFileSync(path.join(root, '.redocly.lint-ignore.yaml'), 'utf8');
   return {
     rules: [...text.matchAll(/^ {2}([\w-]+):\s*$/gm)].map((match) => match[1] ?? ''),
-    pointers: [...text.matchAll(/^\s+- '(#[^']+)'/gm)].map((match) => match[1] ?? ''),
+    pointers: [...text.matchAll(/^\s+- (['"]?)(#[^'"\s]+)\1\s*$/gm)].map((match) => match[2] ?? ''),
   };
 }
 

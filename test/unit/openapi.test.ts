@@ -150,7 +150,7 @@ describe('OpenAPI document', () => {
   it('says which JWT checks the authorizer makes (RFC8725), and which it does not', () => {
     const { description } = document.components.securitySchemes.cognitoJwt ?? {};
     expect(description).toMatch(/RFC8725/);
-    expect(description).toMatch(/ID token/);
+    expect(description).toMatch(/refuses an ID token/);
   });
 
   it('gives every integer the OpenAPI format its bounds fit: int32 within 32 bits, else int64', () => {
