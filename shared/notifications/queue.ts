@@ -16,12 +16,14 @@ const maxBatchBytes = 250_000;
  * A message as JSON that SQS accepts: a message body may hold only #x9, #xA, #xD, #x20–#xD7FF, #xE000–#xFFFD and
  * #x10000–#x10FFFF ("SendMessage", Amazon SQS API reference); anything else is `InvalidMessageContents`, which
  * would lose the notification. `JSON.stringify` already escapes the control characters and lone surrogates; the
- * noncharacters U+FFFE and U+FFFF (which a ticket's text may hold) can only occur inside JSON strings, so they are
- * escaped there as `\uFFFE`/`\uFFFF`, and the body parses back to the same value.
+ * noncharacters U+FFFE and U+FFFF (which a ticket's text may hold) are escaped as `\uFFFE`/`\uFFFF`, and so are the
+ * characters beyond the BMP (emoji) as their surrogate pairs: SQS takes them, but emulators that check UTF-16 code
+ * units (fauxqs) do not, and the escaped form is plain ASCII everywhere. They can only occur inside JSON strings,
+ * so the body parses back to the same value.
  */
 export const sqsJson = (message: unknown): string =>
   JSON.stringify(message).replace(
-    /[\uFFFE\uFFFF]/g,
+    /[\uD800-\uDFFF\uFFFE\uFFFF]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
 

@@ -9,6 +9,8 @@ describe('delivery messages as SQS bodies', () => {
     const message = { title: 'USB\uFFFE mouse\uFFFF \u0001 é 😀 \u202E', lone: '\uD800' };
     const body = sqsJson(message);
     expect(sqsAllowed.test(body)).toBe(true);
+    // No UTF-16 surrogate either (emoji escaped): emulators that check code units take it too.
+    expect(/[\uD800-\uDFFF]/.test(body)).toBe(false);
     expect(JSON.parse(body)).toEqual(message);
     expect(sqsAllowed.test(JSON.stringify(message))).toBe(false);
   });
