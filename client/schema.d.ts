@@ -10270,6 +10270,20 @@ export interface operations {
                 content: {
                     /** @example <!doctype html><html>...</html> */
                     "text/html": components["schemas"]["HtmlPage"];
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
                 };
             };
             /** @description You may not do this (/problems/forbidden) */

@@ -543,6 +543,16 @@ const exampleDetail: Partial<Record<ProblemSlug, string>> = {
   'internal-error': 'Internal server error',
 };
 
+/** Problems the route wrapper itself answers, before or around the handler: problem+json even on page routes. */
+const wrapperProblems = new Set<ProblemSlug>([
+  'validation-error',
+  'malformed-request',
+  'unsupported-media-type',
+  'unauthorized',
+  'too-many-requests',
+  'internal-error',
+]);
+
 /** The error responses of a route, one per status, each listing its problem types. */
 function errorResponses(
   route: Route,
@@ -568,9 +578,12 @@ function errorResponses(
   for (const [status, slugs] of byStatus) {
     const types = slugs.map((slug) => `/problems/${slug}`);
     const content: Record<string, OpenApiMediaType> = {};
-    if (route.pages?.includes(status)) {
-      content['text/html'] = { schema: htmlRef, example: '<!doctype html><html>...</html>' };
-    } else {
+    // A page route answers its own refusals as pages; what the route wrapper refuses before the handler runs (a
+    // path, query or body that breaks its schema, a media type it does not take, ...) is problem+json as anywhere.
+    const page = route.pages?.includes(status) ?? false;
+    const problemSlugs = page ? slugs.filter((slug) => wrapperProblems.has(slug)) : slugs;
+    if (page) content['text/html'] = { schema: htmlRef, example: '<!doctype html><html>...</html>' };
+    if (problemSlugs.length > 0) {
       content['application/problem+json'] = {
         schema: {
           allOf: [
@@ -578,14 +591,17 @@ function errorResponses(
             {
               type: 'object',
               properties: {
-                type: { type: 'string', enum: types },
+                type: { type: 'string', enum: problemSlugs.map((slug) => `/problems/${slug}`) },
                 // The status is Problem's integer; the const alone narrows it.
                 status: { const: status },
               },
             },
           ],
         },
-        example: problemExample(slugs[0] as ProblemSlug, exampleDetail[slugs[0] as ProblemSlug] ?? ''),
+        example: problemExample(
+          problemSlugs[0] as ProblemSlug,
+          exampleDetail[problemSlugs[0] as ProblemSlug] ?? '',
+        ),
       };
     }
     let description = `${slugs.map((slug) => problemTitles[slug]).join('; ')} (${types.join(', ')})`;

@@ -120,7 +120,10 @@ describe('JWT authorizer', () => {
     const accessToken = login.AuthenticationResult?.AccessToken ?? '';
     const idToken = login.AuthenticationResult?.IdToken ?? '';
     expect((await apiAs(accessToken).GET('/me')).response.status).toBe(200);
-    expect((await apiAs(idToken).GET('/me')).response.status).toBe(200);
+    // The authorizer lets the ID token through, as API Gateway's does; the service refuses it (an access token only).
+    const byIdToken = await get('/me', idToken);
+    expect(byIdToken.status).toBe(401);
+    expect(byIdToken.headers.get('content-type')).toBe('application/problem+json');
 
     const [header, payload, signature] = idToken.split('.');
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8'));
@@ -131,7 +134,8 @@ describe('JWT authorizer', () => {
   });
 
   it('passes the claims as HTTP API does (groups as "[admin]")', async () => {
-    const response = await get('/me', signToken(idTokenClaims()));
+    const { aud: _aud, ...claims } = idTokenClaims();
+    const response = await get('/me', signToken({ ...claims, token_use: 'access', client_id: clientId }));
     expect(response.status).toBe(200);
     expect(JSON.parse(response.text)).toMatchObject({ userId: admin.userId, role: 'admin' });
   });

@@ -99,7 +99,7 @@ describe('reading a ticket', () => {
           { token: agent.token },
         )
       ).status,
-    ).toBe(400);
+    ).toBe(422);
     const stranger = await newRequester('Stranger');
     expect((await call(`/tickets/${ticket.ticketId}/comments`, { token: stranger.token })).status).toBe(404);
   });
