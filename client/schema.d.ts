@@ -1219,7 +1219,7 @@ export interface components {
             /** @description The file type (File.type), e.g. image/png; one of the image types or 415 */
             contentType: string;
             /** @description The file name (File.name), shown with the image; no control characters */
-            fileName?: string;
+            fileName?: string & (unknown & unknown);
             /**
              * Format: int64
              * @description The file size (File.size), bytes; over 10 MiB answers 413

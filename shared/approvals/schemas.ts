@@ -20,9 +20,11 @@ export const ApprovalParams = /* @__PURE__ */ defineSchema(() =>
   z.object({
     // Any text is a token to look up: one that is not 43 base64url characters names no link, and answers the
     // same "Link not valid" page (404) as an unknown one, so a cut-short link in a mail reads as one to a person.
+    // At most 256 characters: a link's URL stays far inside the request-line limits (API Gateway: 10,240 bytes of
+    // request line and headers; Node's HTTP parser locally: 16 KiB) even percent-encoded.
     token: z.string().check(
       z.minLength(1),
-      z.maxLength(2048),
+      z.maxLength(256),
       z.meta({
         description:
           'The token of the approval link (43 base64url characters; any other value is a link that is not valid)',

@@ -33,11 +33,12 @@ export const CreateImageUploadBody = /* @__PURE__ */ defineSchema(() =>
       /** The file's name (`File.name`), shown with the image. */
       fileName: z.optional(
         z.string().check(
+          // Checked as sent, then trimmed: the document's limits and patterns apply to what a client sends.
           maxChars(MAX_FILE_NAME_LENGTH),
-          z.trim(),
-          z.minLength(1, { error: 'A file name is not blank.', abort: true }),
+          z.regex(/\S/, { error: 'A file name is not blank.', abort: true }),
           // Anchored, with disjoint classes: linear time on any input.
           z.regex(/^\s*[^\s\p{Cc}][^\p{Cc}]*$/u, 'A file name has no control characters.'),
+          z.trim(),
           z.meta({ description: 'The file name (File.name), shown with the image; no control characters' }),
         ),
       ),
