@@ -16,10 +16,23 @@
  * maxConcurrency). Each route has `budgetMs`; a route interrupted before its 300 runs FAILS (fast-check's
  * interruptAfterTimeLimit with failOnInterrupt), so it never passes on fewer. Shrinking a failure is limited to
  * `shrinks` steps. Replay: `FUZZ_SEED=<seed> FUZZ_PATH=<path>` (both printed on failure) with `-t <OperationId>`.
+ * Seeds: `npm test` uses a fixed seed ({@link defaultSeed}), so a run is repeatable and main stays green unless the
+ * code changes; `FUZZ_SEED=random` explores with fresh seeds (do that before a release, and turn what it finds into
+ * fixes), `FUZZ_SEED=<n>` replays one.
  * Triage: `FUZZ_SURVEY=1` runs every route to the end and fails once per route with every distinct finding.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+/** The seed of every route's property in `npm test`; `FUZZ_SEED=random` for fresh ones, `FUZZ_SEED=<n>` for one. */
+const defaultSeed = 20261201;
+const fuzzSeed =
+  process.env.FUZZ_SEED === 'random'
+    ? undefined
+    : process.env.FUZZ_SEED
+      ? Number(process.env.FUZZ_SEED)
+      : defaultSeed;
+
 import { openApiDocument } from '../support/contract.ts';
 import {
   type Account,
@@ -377,7 +390,7 @@ describe.concurrent('contract fuzz: 300 generated requests per route', () => {
           {
             numRuns: runs,
             plugins: [fc.interruptAfterTimeLimit(budgetMs, { failOnInterrupt: true })],
-            ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
+            ...(fuzzSeed === undefined ? {} : { seed: fuzzSeed }),
             ...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}),
           },
         );
