@@ -263,7 +263,11 @@ describe('notifications under provider faults', () => {
         'the final failed row',
         90_000,
       );
-      expect(failedRow).toMatchObject({ attempts: 4, error: expect.stringMatching(/ServiceUnavailable/) });
+      // Four receives; each one that reached SES is an attempt. A receive that found the delivery still held by a
+      // slow earlier invocation (its visibility ran out on a loaded machine) retries without an attempt.
+      expect(failedRow).toMatchObject({ error: expect.stringMatching(/ServiceUnavailable/) });
+      expect(failedRow.attempts).toBeGreaterThanOrEqual(3);
+      expect(failedRow.attempts).toBeLessThanOrEqual(4);
 
       const dead = await eventually(
         async () => {
@@ -325,7 +329,8 @@ describe('notifications under provider faults', () => {
       const poison = list.items.find((item) => item.kind === 'record');
       return poison ? { list, poison } : undefined;
     }, 'the poison record in the dead-letter queue');
-    expect(dead.list.approximateNumberOfMessages).toBe(1);
+    // The poison record is the only record dead-lettered (a delivery of an earlier test may still be on its way out).
+    expect(dead.list.items.filter((item) => item.kind === 'record')).toHaveLength(1);
     expect(dead.poison).toMatchObject({
       eventName: 'INSERT',
       reason: expect.stringMatching(/UnreadableRecordError/),
