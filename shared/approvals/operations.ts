@@ -6,12 +6,14 @@
  * approved content last changed decides nothing (`changed`), nor does a form posted from a page that showed an
  * older version of the ticket (`stale`).
  */
+
 import { type ApprovalItem, approvalKey } from '#shared/approvals/approval.entity.ts';
 import { hashApprovalToken, looksLikeApprovalToken } from '#shared/approvals/token.ts';
 import { getItem, queryPage, transactWrite } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
 import { canApprove } from '#shared/roles/roles.ts';
 import { auditEventsOf, findTicket, ticketChangeWrites } from '#shared/tickets/operations.ts';
+import { approvedContentFields } from '#shared/tickets/policy.ts';
 import { type TicketItem, ticketKey } from '#shared/tickets/ticket.entity.ts';
 import { type TicketEventItem, ticketEventKey } from '#shared/tickets/ticket-event.entity.ts';
 import { findUser } from '#shared/users/profiles.ts';
@@ -41,16 +43,7 @@ export type LinkState =
     };
 
 /** The fields whose changes an approver is shown: the approved content and the assignee (not comments, status). */
-const shownFields: ReadonlySet<string> = /* @__PURE__ */ new Set([
-  'title',
-  'description',
-  'type',
-  'priority',
-  'category',
-  'tags',
-  'approverId',
-  'assigneeId',
-]);
+const shownFields: ReadonlySet<string> = /* @__PURE__ */ new Set([...approvedContentFields, 'assigneeId']);
 
 /** How many of a ticket's latest audit events are read to show what changed (one Query, newest first). */
 export const shownChangesLimit = 50;
