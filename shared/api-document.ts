@@ -5,8 +5,12 @@
  */
 import { approvalResponses } from '#shared/approvals/responses.ts';
 import { commentResponses } from '#shared/comments/responses.ts';
+import { customerResponses } from '#shared/customers/responses.ts';
 import { imageResponses } from '#shared/images/responses.ts';
+import { macroResponses } from '#shared/macros/responses.ts';
+import { messageResponses } from '#shared/messages/responses.ts';
 import { notificationResponses } from '#shared/notifications/responses.ts';
+import { opticsResponses } from '#shared/optics/responses.ts';
 import { mergeResponses, type OpenApiDocument, openApiDocument } from '#shared/platform/openapi.ts';
 import { platformResponses } from '#shared/platform/responses.ts';
 import { roleResponses } from '#shared/roles/responses.ts';
@@ -26,6 +30,10 @@ export function apiDocument(): OpenApiDocument {
       imageResponses,
       approvalResponses,
       notificationResponses,
+      customerResponses,
+      macroResponses,
+      messageResponses,
+      opticsResponses,
     ),
   });
 }

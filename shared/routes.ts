@@ -4,8 +4,12 @@
  */
 import { approvalRoutes } from '#shared/approvals/routes.ts';
 import { commentRoutes } from '#shared/comments/routes.ts';
+import { customerRoutes } from '#shared/customers/routes.ts';
 import { imageRoutes } from '#shared/images/routes.ts';
+import { macroRoutes } from '#shared/macros/routes.ts';
+import { messageRoutes } from '#shared/messages/routes.ts';
 import { notificationRoutes } from '#shared/notifications/routes.ts';
+import { opticsRoutes } from '#shared/optics/routes.ts';
 import type { Route } from '#shared/platform/route-table.ts';
 import { platformRoutes } from '#shared/platform/routes.ts';
 import { roleRoutes } from '#shared/roles/routes.ts';
@@ -21,4 +25,8 @@ export const routes: readonly Route[] = [
   ...imageRoutes,
   ...approvalRoutes,
   ...notificationRoutes,
+  ...customerRoutes,
+  ...macroRoutes,
+  ...messageRoutes,
+  ...opticsRoutes,
 ];

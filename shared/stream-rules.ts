@@ -5,11 +5,15 @@
  */
 import { approvalStreamRules } from '#shared/approvals/stream-rules.ts';
 import { commentStreamRules } from '#shared/comments/stream-rules.ts';
+import { messageStreamRules } from '#shared/messages/stream-rules.ts';
 import type { StreamRule } from '#shared/notifications/intents.ts';
+import { opticsStreamRules } from '#shared/optics/stream-rules.ts';
 import { ticketStreamRules } from '#shared/tickets/stream-rules.ts';
 
 export const streamRules: readonly StreamRule[] = [
   ...approvalStreamRules,
   ...ticketStreamRules,
   ...commentStreamRules,
+  ...messageStreamRules,
+  ...opticsStreamRules,
 ];

@@ -798,6 +798,12 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
       token: tokens.admin,
       json: { max: 10 },
     }),
+    // ── bench: customers ──
+    // ── bench: macros ──
+    // ── bench: messages ──
+    // ── bench: images (issue 10) ──
+    // ── bench: optics ──
+    // ── bench: notification log ──
   };
   return {
     measurements: others.flat(),

@@ -96,6 +96,10 @@ export const globalSecondaryIndexes = [
   },
   // Comments (shared/comments/comment.entity.ts): an author's comments, newest first (keys only).
   { indexName: 'gsi11', partitionKey: 'gsi11pk', sortKey: 'gsi11sk', projection: commentProjection },
+  // A second generic keys-only index for the workspace and operations features (customers, macros, direct
+  // messages, optics): each entity file says which access pattern its gsi12 keys serve; pages read the keys, then
+  // BatchGetItem the items. Only one index is added per deployment (CloudFormation creates one GSI per update).
+  { indexName: 'gsi12', partitionKey: 'gsi12pk', sortKey: 'gsi12sk', projection: [] },
 ] as const;
 
 /** Stream view type: the notifier needs both images to see a status transition. */

@@ -311,6 +311,12 @@ const matrix: Record<string, Row> = {
       }),
     expect: same(404),
   },
+  // ── rows: customers ──
+  // ── rows: macros ──
+  // ── rows: messages ──
+  // ── rows: images (issue 10) ──
+  // ── rows: optics ──
+  // ── rows: notification log ──
 };
 
 const accounts = inject('demoAccounts');

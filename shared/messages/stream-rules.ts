@@ -1,0 +1,4 @@
+/** Messages notifications (being built; see the feature's issue). */
+import type { StreamRule } from '#shared/notifications/intents.ts';
+
+export const messageStreamRules: readonly StreamRule[] = [];

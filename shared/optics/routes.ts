@@ -1,0 +1,4 @@
+/** Optics routes (being built; see the feature's issue). */
+import type { Route } from '#shared/platform/route-table.ts';
+
+export const opticsRoutes = [] as const satisfies readonly Route[];
