@@ -10,6 +10,8 @@
  *   smsSenderId             optional SNS SMS sender id, passed to the notifier as SMS_SENDER_ID
  *   approvalLinkTtlSeconds  lifetime of approval links, default 259200 (3 days)
  *   apiRateLimit, apiBurstLimit  HTTP API stage throttling, default 50 rps / 100 burst
+ *   wafRateLimit            requests per client IP per 5 minutes at the edge WAF, default 1000
+ *   approvalRequestsPerRequesterPerHour, smsPerRecipientPerDay  send quotas, default 10 and 50
  * See lib/deploy-config.ts and docs/architecture.md.
  */
 import { buildApp } from '../lib/app.ts';

@@ -67,8 +67,42 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a requester account (a privileged field such as role is a 400 naming it; a password breaking a rule is a 400 naming the rule). An email that has an account gets the same answer and its owner a mail instead */
+        /** Create a requester account, unconfirmed until POST /auth/confirm with the mailed code (role or a broken password rule: 400 naming it). A taken email gets the same answer, its owner a notice (one an hour) */
         post: operations["SignUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the email of a new account with the 6-digit code mailed at sign-up; log in next. A wrong or expired code is a 422 on /code (the same for an unknown or confirmed address) */
+        post: operations["ConfirmSignUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/confirm/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail a new confirmation code to an address that signed up and is not confirmed yet (one a minute per address: 429 before); the same 204 for any address, so it tells nobody who has an account */
+        post: operations["ResendConfirmationCode"];
         delete?: never;
         options?: never;
         head?: never;
@@ -84,7 +118,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange email and password for Cognito tokens; 409 { challenge: NEW_PASSWORD_REQUIRED, session } for a temporary password (answer with POST /auth/password); 401 for a wrong password or a disabled account */
+        /** Email and password for Cognito tokens; 409 { challenge: NEW_PASSWORD_REQUIRED, session } for a temporary password (then POST /auth/password); 401 wrong password or disabled; 403 unconfirmed email */
         post: operations["LogIn"];
         delete?: never;
         options?: never;
@@ -154,6 +188,40 @@ export interface paths {
         get: operations["GetMe"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/phone/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a 6-digit code by SMS to your phone number (valid 10 minutes; one a minute, within the SMS quota of the number: 429). 409 without a number or when it is verified already */
+        post: operations["RequestPhoneCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/phone/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify your phone number with the SMS code: SMS (with smsOptIn) reach it from now on. A wrong, expired or used-up code (5 tries) is a 422 on /code */
+        post: operations["VerifyPhone"];
         delete?: never;
         options?: never;
         head?: never;
@@ -262,7 +330,7 @@ export interface paths {
         };
         /**
          * Tickets visible to the caller, newest first, with filters
-         * @description Filters: status, priority, type, requesterId, assigneeId, mine, assigned. Served: no filter; one of status, priority, type; or one person (requesterId or mine, assigneeId or assigned) with any other filter. Without canViewAll every list is of the caller’s own tickets (no person filter: those they opened), so any combination of status, priority and type is served; naming another person is a 403. With canViewAll, two or more of status, priority and type without a person, or mine=true with another requesterId (assigned=true with another assigneeId), is a 422 naming the supported combinations; so is a cursor from another list.
+         * @description Filters: status, priority, type, requesterId, assigneeId, mine, assigned. Served: no filter; one of status, priority, type; or one person (requesterId or mine, assigneeId or assigned) with any other filter. Without canViewAll every list is of the caller’s own tickets (no person filter: those they opened), so any combination of status, priority and type is served; naming another person is a 403. With canViewAll, two or more of status, priority and type without a person, or mine=true with another requesterId (assigned=true with another assigneeId), is a 422 naming the supported combinations; so is a cursor from another list. customerId: that customer’s tickets (one the caller may see, else 422), newest first, with no other filter.
          */
         get: operations["ListTickets"];
         put?: never;
@@ -290,7 +358,7 @@ export interface paths {
         delete: operations["DeleteTicket"];
         options?: never;
         head?: never;
-        /** Change status, fields or the assignee of a ticket (If-Match: 412 when stale) */
+        /** Change status, fields or the assignee of a ticket (If-Match: 412 when stale; required to approve or reject, 428 without) */
         patch: operations["UpdateTicket"];
         trace?: never;
     };
@@ -391,13 +459,53 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A ticket's images that passed the upload check, oldest first, with fresh short-lived URLs */
+        get: operations["ListImages"];
         put?: never;
         /**
          * Presigned POST for an image upload
-         * @description Records a pending image of the ticket and answers a presigned POST: the browser posts the file with it straight to S3 (multipart/form-data, every field as given, the file last). The image shows on the ticket (`GET /tickets/{ticketId}`, `images`) once its bytes are found to be an allowed image type; an image never uploaded expires an hour after its POST does, and its key is never accepted again. 409 on a closed or canceled ticket, and on one that holds 50 images (pending, ready or rejected) or 20 requested and not uploaded yet (`maxImages`, `maxPendingImages`); 415 for a content type that is not image/jpeg, image/png, image/gif or image/webp (`allowed` lists them); 413 when the declared `size` is over 10 MiB (`maxBytes`).
+         * @description Records a pending image of the ticket and answers a presigned POST: the browser posts the file with it straight to S3 (multipart/form-data, every field as given, the file last). The image shows on the ticket (`GET /tickets/{ticketId}`, `images`) once its bytes are found to be an allowed image type; an image never uploaded expires an hour after its POST does, and its key is never accepted again; `Location` names the image (`GET /tickets/{ticketId}/images/{imageId}`: its status while it is checked). Optional `caption`. 409 on a closed or canceled ticket, and on one that holds 50 images (pending, ready or rejected) or 20 requested and not uploaded yet (`maxImages`, `maxPendingImages`); 415 for a content type that is not image/jpeg, image/png, image/gif or image/webp (`allowed` lists them); 413 when the declared `size` is over 10 MiB (`maxBytes`).
          */
         post: operations["CreateImageUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticketId}/images/{imageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One image of a ticket in any status (what an upload’s Location names), with a URL once ready */
+        get: operations["GetImage"];
+        put?: never;
+        post?: never;
+        /** Delete an image and its stored object (its uploader, or canEditAll) */
+        delete: operations["DeleteImage"];
+        options?: never;
+        head?: never;
+        /** Set or remove the caption of an image (its uploader, or canEditAll) */
+        patch: operations["UpdateImage"];
+        trace?: never;
+    };
+    "/tickets/{ticketId}/images/{imageId}/replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Presigned POST for a new image that replaces a ready one once its bytes pass the check
+         * @description Records a pending replacement (a new image id, `replaces` the old one) and answers its presigned POST, as `POST /tickets/{ticketId}/images` does. The replaced image stays on the ticket until the replacement’s bytes pass the check; then it is removed (object and item) and the replacement shows instead. A rejected or never uploaded replacement leaves it in place. The caption carries over unless one is given. Its uploader or canEditAll (else 403); 409 when the image is not ready (`imageStatus`), on a closed or canceled ticket, or a full one; 415 and 413 as for an upload.
+         */
+        post: operations["ReplaceImage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -419,7 +527,7 @@ export interface paths {
         put?: never;
         /**
          * Approve or reject through an approval link
-         * @description The confirmation page's form: `decision=approve` (a `reason` is optional) or `decision=reject` with a `reason`. Moves the ticket to approved or rejected and uses up the link; the requester is notified. A form without a decision, or a rejection without a reason, re-shows the confirmation page with the message (400). A decision binds to the version the page showed: when the ticket changed since (`version` is not its version now), nothing is decided and the confirmation page is shown again with what changed, old → new, and the current version (409). A link that cannot be used answers the page that says why, as GET does (403, 404, 409, 410); of two concurrent decisions one wins, the other gets 409. Only application/x-www-form-urlencoded is accepted (415 otherwise, as problem+json).
+         * @description The confirmation page's form: `decision=approve` (a `reason` is optional) or `decision=reject` with a `reason`. Moves the ticket to approved or rejected and uses up the link; the requester is notified. A form without a decision, a rejection without a reason, or a form without the `version` the page showed (required) decides nothing and re-shows the confirmation page with the message (400). A decision binds to the version the page showed: when the ticket changed since (`version` is not its version now), nothing is decided and the confirmation page is shown again with what changed, old → new, and the current version (409). A link that cannot be used answers the page that says why, as GET does (403, 404, 409, 410); of two concurrent decisions one wins, the other gets 409. Only application/x-www-form-urlencoded is accepted (415 otherwise, as problem+json).
          */
         post: operations["DecideApproval"];
         delete?: never;
@@ -468,6 +576,280 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tickets/{ticketId}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket's notification log, newest first: each email and SMS with its status (agents and admins) */
+        get: operations["ListTicketNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notification log rows of one status across tickets, newest first (`status=failed`: what to retry) */
+        get: operations["ListNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/{notificationId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed notification again (a new attempt, logged as its own row linked to the first)
+         * @description Puts the failed delivery back on the delivery queue, on its channel only, to the same person. The sender delivers it like any message: counted against the send quotas (over one, the new row says `skipped`), sent once however often the queue delivers it, an approval request only while the ticket still waits for that approver (with a new link). The new row (`notificationId` of the answer) names the first attempt in `retryOf`; the failed row names the retry in `retriedAs`. A row is retried once: if the retry fails too, retry its row.
+         */
+        post: operations["RetryNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers: mine (newest first), another owner’s or every owner’s (canViewAll), or by email or name prefix
+         * @description No filter: the caller’s customers, newest first. `ownerId`: that owner’s (another owner’s needs canViewAll, else 403). `all=true`: every owner’s, newest first (canViewAll, else 403). `email` or `name`: the caller’s (or `ownerId`’s) customers whose email (case ignored) or name (case and accents ignored) starts so, by email or by name. Not served (422): `email` with `name`, `all=true` with `ownerId`, `email` or `name`; a cursor of another list.
+         */
+        get: operations["ListCustomers"];
+        put?: never;
+        /** Add a customer (a contact of the caller) */
+        post: operations["CreateCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer with a page of its tickets, newest first */
+        get: operations["GetCustomer"];
+        put?: never;
+        post?: never;
+        /** Delete a customer (its owner, or canDeleteAll; force=true unlinks its tickets; If-Match: 412 when stale) */
+        delete: operations["DeleteCustomer"];
+        options?: never;
+        head?: never;
+        /** Change a customer (its owner, or canEditAll; If-Match: 412 when stale) */
+        patch: operations["UpdateCustomer"];
+        trace?: never;
+    };
+    "/macros": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The macros the caller may apply: their personal ones by name, then every shared one by name */
+        get: operations["ListMacros"];
+        put?: never;
+        /** Create a macro: a reply text and actions, personal (default) or shared */
+        post: operations["CreateMacro"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/macros/{macroId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A macro (404 for another agent’s personal macro) */
+        get: operations["GetMacro"];
+        put?: never;
+        post?: never;
+        /** Delete a macro: its owner (personal) or any agent (shared); If-Match: 412 when stale */
+        delete: operations["DeleteMacro"];
+        options?: never;
+        head?: never;
+        /** Change a macro: its owner (personal) or any agent (shared); If-Match: 412 when stale */
+        patch: operations["UpdateMacro"];
+        trace?: never;
+    };
+    "/tickets/{ticketId}/macros/{macroId}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a macro to a ticket: its actions and its reply in one transaction, all or nothing (If-Match of the ticket: 412 when stale) */
+        post: operations["ApplyMacro"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{userId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The messages between me and a user, newest first; reading marks them read */
+        get: operations["ListMessages"];
+        put?: never;
+        /** Send a direct message to a user */
+        post: operations["SendMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My conversations, most recent first, each with the other person, the last message and my unread count */
+        get: operations["ListConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a direct message (its sender only): both then see it as deleted */
+        delete: operations["DeleteMessage"];
+        options?: never;
+        head?: never;
+        /** Edit a direct message's text (its sender only) */
+        patch: operations["UpdateMessage"];
+        trace?: never;
+    };
+    "/optics/parts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The optics parts one may request, plus Other (with a description) */
+        get: operations["GetOpticsParts"];
+        /** Replace the list of allowed optics parts (admins) */
+        put: operations["ReplaceOpticsParts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/optics/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Optics requests, newest first: one’s own; every request for admins; `status=` filters */
+        get: operations["ListOpticsRequests"];
+        put?: never;
+        /** Request optics parts (anyone signed in); the admins are alerted by email */
+        post: operations["CreateOpticsRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/optics/requests/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An optics request with its audit trail (its requester and admins) */
+        get: operations["GetOpticsRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/optics/requests/{requestId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Approve, deny (with a reason) or archive an optics request (admins); the requester is told
+         * @description Actions by status: `pending` → `approve` (approved), `deny` (denied, `reason` required), `archive`; `approved` and `denied` → `archive`; `archived` → none. Another action is a 409 `invalid-transition` with `allowed`. Each change is an event of the request; an approval or denial is mailed to the requester.
+         */
+        patch: operations["ChangeOpticsStatus"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -494,12 +876,12 @@ export interface components {
              * @description The problem type: /problems/<slug> (a relative URI reference)
              * @enum {string}
              */
-            type: "/problems/validation-error" | "/problems/malformed-request" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not-found" | "/problems/conflict" | "/problems/invalid-transition" | "/problems/precondition-failed" | "/problems/unsupported-media-type" | "/problems/payload-too-large" | "/problems/too-many-requests" | "/problems/idempotency-key-reused" | "/problems/unprocessable-content" | "/problems/internal-error";
+            type: "/problems/validation-error" | "/problems/malformed-request" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/account-not-confirmed" | "/problems/not-found" | "/problems/conflict" | "/problems/invalid-transition" | "/problems/precondition-failed" | "/problems/precondition-required" | "/problems/unsupported-media-type" | "/problems/payload-too-large" | "/problems/too-many-requests" | "/problems/idempotency-key-reused" | "/problems/unprocessable-content" | "/problems/internal-error";
             /**
              * @description The title of the problem type (the same for every occurrence)
              * @enum {string}
              */
-            title: "Your request is not valid" | "Your request could not be read" | "Authentication is required" | "You may not do this" | "Not found" | "Conflict" | "This status change is not allowed" | "The resource has changed since you read it" | "Unsupported media type" | "Payload too large" | "Too many requests" | "Idempotency-Key reused with another request" | "Your request cannot be carried out" | "Internal server error";
+            title: "Your request is not valid" | "Your request could not be read" | "Authentication is required" | "You may not do this" | "Confirm your email address first" | "Not found" | "Conflict" | "This status change is not allowed" | "The resource has changed since you read it" | "Say which version you act on (If-Match)" | "Unsupported media type" | "Payload too large" | "Too many requests" | "Idempotency-Key reused with another request" | "Your request cannot be carried out" | "Internal server error";
             /** Format: int32 */
             status: number;
             detail?: string;
@@ -550,6 +932,14 @@ export interface components {
              */
             role: "requester";
         };
+        ConfirmSignUpRequest: {
+            email: string;
+            /** @description The code in the mail "Your verification code" */
+            code: string;
+        };
+        ResendCodeRequest: {
+            email: string;
+        };
         LogInRequest: {
             email: string;
             password: string;
@@ -592,6 +982,10 @@ export interface components {
             name: string | null;
             phone: string | null;
             smsOptIn: boolean;
+            /** @description The phone number was verified with an SMS code (POST /me/phone/code, then POST /me/phone/verify); no SMS goes to it before. False without a number */
+            phoneVerified: boolean;
+            /** @description Mailed a digest of direct messages that wait unread (PATCH /users/{userId} to change) */
+            messageEmails: boolean;
             /** @description A role name (built-in: admin, agent, requester) */
             role: string;
             permissions: components["schemas"]["Permissions"];
@@ -617,6 +1011,53 @@ export interface components {
             canAssignTickets: boolean;
             /** @description Open tickets */
             canCreateTickets: boolean;
+        };
+        PhoneCodeSendRequest: Record<string, never>;
+        /** @description An SMS code is on its way to your number */
+        PhoneCodeSent: {
+            /** @description The number the code was sent to */
+            phone: string;
+            /**
+             * Format: date-time
+             * @description Until when the code is valid (ISO 8601, UTC): 10 minutes
+             */
+            expiresAt: string;
+        };
+        PhoneCodeRequest: {
+            /** @description The code in the SMS (valid 10 minutes) */
+            code: string;
+        };
+        /** @description A user: profile, role and account state */
+        User: {
+            /** @description A user id (Cognito sub) */
+            userId: string;
+            name: string;
+            email: string;
+            /** @description A role name (built-in: admin, agent, requester) */
+            role: string;
+            /**
+             * Format: int32
+             * @description Tickets this user opened
+             */
+            ticketsCount: number;
+            /** @description A disabled user can neither sign in nor call the API */
+            disabled: boolean;
+            /**
+             * Format: date-time
+             * @description When the account was created (ISO 8601, UTC)
+             */
+            createdAt: string;
+            /** @description E.164 number for SMS; null when none */
+            phone: string | null;
+            /** @description Agreed to SMS (sent only with a phone number too) */
+            smsOptIn: boolean;
+            /** @description The phone number was verified with an SMS code (POST /me/phone/code, then POST /me/phone/verify); no SMS goes to it before. False without a number */
+            phoneVerified: boolean;
+            /**
+             * Format: date-time
+             * @description When the profile last changed; createdAt until then (ISO 8601, UTC)
+             */
+            updatedAt: string;
         };
         CreateUserRequest: {
             email: string;
@@ -651,6 +1092,8 @@ export interface components {
             phone: string | null;
             /** @description Agreed to SMS (sent only with a phone number too) */
             smsOptIn: boolean;
+            /** @description The phone number was verified with an SMS code (POST /me/phone/code, then POST /me/phone/verify); no SMS goes to it before. False without a number */
+            phoneVerified: boolean;
             /**
              * Format: date-time
              * @description When the profile last changed; createdAt until then (ISO 8601, UTC)
@@ -709,6 +1152,8 @@ export interface components {
             phone: string | null;
             /** @description Agreed to SMS (sent only with a phone number too) */
             smsOptIn: boolean;
+            /** @description The phone number was verified with an SMS code (POST /me/phone/code, then POST /me/phone/verify); no SMS goes to it before. False without a number */
+            phoneVerified: boolean;
             /**
              * Format: date-time
              * @description When the profile last changed; createdAt until then (ISO 8601, UTC)
@@ -778,42 +1223,13 @@ export interface components {
             email?: string;
             phone?: string | null;
             smsOptIn?: boolean;
+            messageEmails?: boolean;
             /** @description A new password: 12 to 256 characters, meeting every rule below (the user pool policy and the common-password list) */
             password?: string & (unknown & unknown & unknown & unknown & unknown & unknown);
             currentPassword?: string;
             /** @description A role name (built-in: admin, agent, requester) */
             role?: string;
             disabled?: boolean;
-        };
-        /** @description A user: profile, role and account state */
-        User: {
-            /** @description A user id (Cognito sub) */
-            userId: string;
-            name: string;
-            email: string;
-            /** @description A role name (built-in: admin, agent, requester) */
-            role: string;
-            /**
-             * Format: int32
-             * @description Tickets this user opened
-             */
-            ticketsCount: number;
-            /** @description A disabled user can neither sign in nor call the API */
-            disabled: boolean;
-            /**
-             * Format: date-time
-             * @description When the account was created (ISO 8601, UTC)
-             */
-            createdAt: string;
-            /** @description E.164 number for SMS; null when none */
-            phone: string | null;
-            /** @description Agreed to SMS (sent only with a phone number too) */
-            smsOptIn: boolean;
-            /**
-             * Format: date-time
-             * @description When the profile last changed; createdAt until then (ISO 8601, UTC)
-             */
-            updatedAt: string;
         };
         ReplaceUserRequest: {
             name: string;
@@ -934,6 +1350,7 @@ export interface components {
             tags?: string[];
             /** @description A user id (Cognito sub) */
             approverId?: string;
+            customerId?: string;
         };
         /** @description A ticket, its people embedded (null when it names nobody); `tags` is always an array */
         Ticket: {
@@ -963,6 +1380,7 @@ export interface components {
              */
             createdAt: string;
             description: string;
+            customerId: string | null;
             decision: {
                 /** @description Who decided */
                 by: string | null;
@@ -1013,6 +1431,7 @@ export interface components {
              */
             createdAt: string;
             description: string;
+            customerId: string | null;
             decision: {
                 /** @description Who decided */
                 by: string | null;
@@ -1080,6 +1499,8 @@ export interface components {
             size: number;
             /** @description The file name given when the upload was requested (no control characters) */
             fileName?: string;
+            /** @description Text shown with the image, at most 500 characters */
+            caption?: string;
             /**
              * Format: date-time
              * @description When the upload was requested
@@ -1087,7 +1508,7 @@ export interface components {
             createdAt: string;
             /**
              * Format: uri
-             * @description Presigned GET URL serving the image as `contentType`, inline, named `fileName`; it stops working at `urlExpiresAt` (5 minutes): read the ticket again for a fresh one
+             * @description Presigned GET URL serving the image as `contentType`, inline, named `fileName`; it stops working at `urlExpiresAt` (5 minutes): read the image again for a fresh one
              */
             url: string;
             /**
@@ -1113,6 +1534,7 @@ export interface components {
             category?: string;
             tags?: string[];
             assigneeId?: string | null;
+            customerId?: string | null;
         } | {
             /** @enum {string} */
             status?: "open" | "in_progress" | "pending" | "unresolved" | "resolved" | "closed" | "canceled" | "pending_approval" | "approved" | "fulfilled";
@@ -1128,6 +1550,7 @@ export interface components {
             category?: string;
             tags?: string[];
             assigneeId?: string | null;
+            customerId?: string | null;
         };
         /** @description Every editable field: one left out goes back to its default (type question, priority medium) or to empty (no category, no tags, unassigned). `status` moves the ticket only when sent; a rejection (`status: rejected`) requires a `reason`. */
         ReplaceTicketRequest: {
@@ -1149,6 +1572,7 @@ export interface components {
             /** @default [] */
             tags?: string[];
             assigneeId?: string | null;
+            customerId?: string | null;
         } | {
             /** @enum {string} */
             status?: "open" | "in_progress" | "pending" | "unresolved" | "resolved" | "closed" | "canceled" | "pending_approval" | "approved" | "fulfilled";
@@ -1167,6 +1591,7 @@ export interface components {
             /** @default [] */
             tags?: string[];
             assigneeId?: string | null;
+            customerId?: string | null;
         };
         TakeTicketRequest: Record<string, never>;
         /** @description A page of the audit trail, oldest first (at most `limit`; fewer for requesters, who do not see events about internal notes) */
@@ -1190,11 +1615,16 @@ export interface components {
              * @description The changed field; `created` for the creation (`to` the initial status); `comment.edited` and `comment.deleted` for a comment (`from` its id)
              * @enum {string}
              */
-            field: "created" | "status" | "title" | "description" | "type" | "priority" | "category" | "tags" | "assigneeId" | "decisionReason" | "comment.edited" | "comment.deleted";
+            field: "created" | "status" | "title" | "description" | "type" | "priority" | "category" | "tags" | "assigneeId" | "customerId" | "decisionReason" | "comment.edited" | "comment.deleted" | "comment.added";
             from: string | null;
             to: string | null;
             /** @description About an internal note: shown to agents only */
             internal: boolean;
+            macro: {
+                /** @description The macro */
+                macroId: string;
+                name: string;
+            } | null;
         };
         CreateCommentRequest: {
             body: string;
@@ -1220,6 +1650,8 @@ export interface components {
             contentType: string;
             /** @description The file name (File.name), shown with the image; no control characters */
             fileName?: string & (unknown & unknown);
+            /** @description Text shown with the image, at most 500 characters */
+            caption?: string;
             /**
              * Format: int64
              * @description The file size (File.size), bytes; over 10 MiB answers 413
@@ -1236,6 +1668,8 @@ export interface components {
              */
             status: "pending";
             upload: components["schemas"]["PresignedPost"];
+            /** @description A replacement: the image it removes once its own bytes pass the check (until then that one stays) */
+            replaces?: string;
             /**
              * Format: int32
              * @description Largest file the form accepts, bytes: always 10485760 (10 MiB)
@@ -1259,21 +1693,74 @@ export interface components {
              */
             expiresAt: string;
         };
+        /** @description Images that passed the upload check, oldest first, each with a fresh 5-minute URL; a page may hold fewer than `limit` (pending and rejected images are read and left out) */
+        ImagePage: {
+            items: components["schemas"]["TicketImage"][];
+            nextCursor: string | null;
+        };
+        /** @description An image of a ticket in any status; `contentType`, `size`, `url` and `urlExpiresAt` only when `ready` */
+        ImageDetails: {
+            /** @description A ULID */
+            imageId: string;
+            /**
+             * @description `pending` until its bytes are uploaded and checked; then `ready` (shown on the ticket) or `rejected`
+             * @enum {string}
+             */
+            status: "pending" | "ready" | "rejected";
+            /** @description Who asked for it */
+            uploaderId: string;
+            /** @description The file name given when the upload was requested (no control characters) */
+            fileName?: string;
+            /** @description Text shown with the image, at most 500 characters */
+            caption?: string;
+            /** @description The image this replacement removes once it is ready */
+            replaces?: string;
+            /** @description Why the bytes were refused */
+            rejectionReason?: string;
+            /**
+             * Format: date-time
+             * @description When the upload was requested
+             */
+            createdAt: string;
+            /**
+             * @description The type found from the bytes (magic number), whatever the upload declared
+             * @enum {string}
+             */
+            contentType?: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
+            /**
+             * Format: int32
+             * @description Bytes, at most 10 MiB
+             */
+            size?: number;
+            /**
+             * Format: uri
+             * @description Presigned GET URL serving the image as `contentType`, inline, named `fileName`; it stops working at `urlExpiresAt` (5 minutes): read the image again for a fresh one
+             */
+            url?: string;
+            /**
+             * Format: date-time
+             * @description When `url` stops working
+             */
+            urlExpiresAt?: string;
+        };
+        UpdateImageRequest: {
+            caption: string | null;
+        };
         /** @description The approval form: approve (a reason is optional) or reject (a reason is required) */
         DecideApprovalRequest: {
             /** @constant */
             decision: "approve";
             /** @description Why, optional; shown to the requester */
             reason?: string;
-            /** @description The ticket version the confirmation page showed (hidden field): when the ticket has changed since, nothing is decided and the page is shown again with the changes (409) */
-            version?: string;
+            /** @description The ticket version the confirmation page showed (hidden field; required: without it nothing is decided and the page is shown again, 400). When the ticket has changed since, nothing is decided and the page is shown again with the changes (409) */
+            version: string;
         } | {
             /** @constant */
             decision: "reject";
             /** @description Why, required: not blank; shown to the requester */
             reason: string;
-            /** @description The ticket version the confirmation page showed (hidden field): when the ticket has changed since, nothing is decided and the page is shown again with the changes (409) */
-            version?: string;
+            /** @description The ticket version the confirmation page showed (hidden field; required: without it nothing is decided and the page is shown again, 400). When the ticket has changed since, nothing is decided and the page is shown again with the changes (409) */
+            version: string;
         };
         /** @description A look at the delivery dead-letter queue; nothing consumed */
         DeadLetterList: {
@@ -1298,7 +1785,7 @@ export interface components {
             /** @constant */
             kind: "intent";
             /** @enum {string} */
-            type: "approval_requested" | "approval_decided" | "status_changed" | "assigned" | "agent_response" | "requester_reply";
+            type: "approval_requested" | "approval_decided" | "status_changed" | "assigned" | "agent_response" | "requester_reply" | "message_digest";
             /** @description The ticket the notification is about */
             ticketId: string;
             /** @description Who it is for: requester, assignee, or a user id */
@@ -1359,6 +1846,433 @@ export interface components {
              * @description The dead-letter queue's ApproximateNumberOfMessages afterwards: call again while it is above 0
              */
             remaining: number;
+        };
+        /** @description A page of the notification log, newest first */
+        NotificationLogPage: {
+            items: components["schemas"]["NotificationLogEntry"][];
+            nextCursor: string | null;
+        };
+        /** @description One delivery of the notification log: one message on one channel to one person */
+        NotificationLogEntry: {
+            /** @description The row (a ULID of when the message was planned) */
+            notificationId: string;
+            /** @description The ticket it is about */
+            ticketId: string;
+            /**
+             * @description email (SES) or sms (SNS)
+             * @enum {string}
+             */
+            channel: "email" | "sms";
+            /** @description The user told */
+            recipientId: string;
+            recipient: string | null;
+            /** @enum {string} */
+            type: "approval_requested" | "approval_decided" | "status_changed" | "assigned" | "agent_response" | "requester_reply" | "message_digest";
+            /**
+             * @description sent, failed, skipped (final); retrying while a transient failure waits for its next attempt
+             * @enum {string}
+             */
+            status: "sent" | "failed" | "skipped" | "retrying";
+            error: string | null;
+            providerMessageId: string | null;
+            /**
+             * Format: int64
+             * @description Sends tried so far
+             */
+            attempts: number;
+            nextAttemptAt: string | null;
+            /**
+             * Format: date-time
+             * @description The last attempt
+             */
+            at: string;
+            retryOf: string | null;
+            retriedAs: string | null;
+        };
+        RetryNotificationRequest: Record<string, never>;
+        /** @description A retry on the delivery queue */
+        RetryQueued: {
+            /** @description The new row the sender writes for this attempt */
+            notificationId: string;
+            /** @description The first attempt */
+            retryOf: string;
+            /** @description The ticket */
+            ticketId: string;
+            /**
+             * @description email (SES) or sms (SNS)
+             * @enum {string}
+             */
+            channel: "email" | "sms";
+            /** @enum {string} */
+            type: "approval_requested" | "approval_decided" | "status_changed" | "assigned" | "agent_response" | "requester_reply" | "message_digest";
+            recipientId: string;
+            /** @constant */
+            status: "queued";
+            /**
+             * Format: date-time
+             * @description When it was queued (the new message’s planned time)
+             */
+            queuedAt: string;
+        };
+        CreateCustomerRequest: {
+            name: string;
+            email: string;
+            /** @description An E.164 phone number, e.g. +15555550100 */
+            phone?: string;
+            company?: string;
+            notes?: string;
+        };
+        /** @description An agent’s contact */
+        Customer: {
+            /** @description The customer id */
+            customerId: string;
+            /** @description The agent whose contact it is (who created it) */
+            ownerId: string;
+            name: string;
+            /** @description Lower-cased; unique per owner */
+            email: string;
+            phone: string | null;
+            company: string | null;
+            notes: string | null;
+            /**
+             * Format: int64
+             * @description Tickets linked to the customer
+             */
+            ticketCount: number;
+            /**
+             * Format: date-time
+             * @description When the customer was added
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the customer or its ticket links last changed
+             */
+            updatedAt: string;
+            /**
+             * Format: int64
+             * @description Starts at 1, +1 per change; the ETag is "<customerId>.<version>"
+             */
+            version: number;
+        };
+        /** @description A page of customers: newest first, or by email or name for a search */
+        CustomerPage: {
+            items: components["schemas"]["Customer"][];
+            nextCursor: string | null;
+        };
+        /** @description A customer with a page of its tickets */
+        CustomerWithTickets: {
+            /** @description The customer id */
+            customerId: string;
+            /** @description The agent whose contact it is (who created it) */
+            ownerId: string;
+            name: string;
+            /** @description Lower-cased; unique per owner */
+            email: string;
+            phone: string | null;
+            company: string | null;
+            notes: string | null;
+            /**
+             * Format: int64
+             * @description Tickets linked to the customer
+             */
+            ticketCount: number;
+            /**
+             * Format: date-time
+             * @description When the customer was added
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the customer or its ticket links last changed
+             */
+            updatedAt: string;
+            /**
+             * Format: int64
+             * @description Starts at 1, +1 per change; the ETag is "<customerId>.<version>"
+             */
+            version: number;
+            /** @description Its tickets the caller may see, newest first (at most `limit`) */
+            tickets: components["schemas"]["TicketSummary"][];
+            ticketsNextCursor: string | null;
+        };
+        /** @description The fields to change, at least one; null clears phone, company or notes. */
+        UpdateCustomerRequest: {
+            name?: string;
+            email?: string;
+            phone?: string | null;
+            company?: string | null;
+            notes?: string | null;
+        };
+        CreateMacroRequest: {
+            name: string;
+            description?: string;
+            /** @description The reply text; it may use the placeholders {{requester.name}}, {{ticket.number}} and {{agent.name}}, filled in as plain text when the macro is applied (any other {{...}} is a 400) */
+            body?: string;
+            /**
+             * @default personal
+             * @enum {string}
+             */
+            availability?: "personal" | "shared";
+            actions: components["schemas"]["MacroActions"];
+        };
+        /** @description What applying the macro does, in one transaction: set status, priority, type, assignee; add tags; post the body as a response or an internal note. At least one. */
+        MacroActions: {
+            /** @enum {string} */
+            status?: "open" | "in_progress" | "pending" | "unresolved" | "resolved" | "closed" | "canceled" | "pending_approval" | "approved" | "fulfilled";
+            priority?: components["schemas"]["TicketPriority"];
+            type?: components["schemas"]["TicketType"];
+            assignee?: {
+                /** @constant */
+                to: "me";
+            } | {
+                /** @constant */
+                to: "user";
+                /** @description A user id (Cognito sub) */
+                userId: string;
+            } | {
+                /** @constant */
+                to: "nobody";
+            };
+            addTags?: string[];
+            /** @enum {string} */
+            reply?: "response" | "note";
+        };
+        /** @description A canned reply that also acts on the ticket it is applied to */
+        Macro: {
+            /** @description The macro id */
+            macroId: string;
+            /** @description A user id (Cognito sub) */
+            ownerId: string;
+            name: string;
+            description: string | null;
+            body: string | null;
+            /**
+             * @description personal: its owner's alone; shared: every agent sees and applies it
+             * @enum {string}
+             */
+            availability: "personal" | "shared";
+            actions: components["schemas"]["MacroActions"];
+            /**
+             * Format: date-time
+             * @description When the macro was created
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it last changed
+             */
+            updatedAt: string;
+            /**
+             * Format: int64
+             * @description Starts at 1, +1 per change; the ETag is "<macroId>.<version>"
+             */
+            version: number;
+        };
+        /** @description A page of macros: the caller’s personal ones by name, then the shared ones by name */
+        MacroPage: {
+            items: components["schemas"]["Macro"][];
+            nextCursor: string | null;
+        };
+        /** @description The fields to change, at least one; `actions` replaces every action; null removes a field */
+        UpdateMacroRequest: {
+            name?: string;
+            description?: string | null;
+            body?: string | null;
+            /** @enum {string} */
+            availability?: "personal" | "shared";
+            actions?: components["schemas"]["MacroActions"];
+        };
+        ApplyMacroRequest: Record<string, never>;
+        MessageRequest: {
+            body: string;
+        };
+        /** @description A direct message between two users */
+        DirectMessage: {
+            /** @description The message id (sorts by sending time) */
+            messageId: string;
+            /** @description A user id (Cognito sub) */
+            senderId: string;
+            /** @description A user id (Cognito sub) */
+            recipientId: string;
+            body: string | null;
+            /**
+             * Format: date-time
+             * @description When it was sent
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it last changed
+             */
+            updatedAt: string;
+            editedAt: string | null;
+            deletedAt: string | null;
+        };
+        /** @description A page of messages, newest first */
+        DirectMessagePage: {
+            items: components["schemas"]["DirectMessage"][];
+            nextCursor: string | null;
+        };
+        /** @description A page of conversations, most recent first */
+        ConversationPage: {
+            items: components["schemas"]["Conversation"][];
+            nextCursor: string | null;
+        };
+        /** @description A conversation of the caller: the other person, its last message, the caller’s unread count */
+        Conversation: {
+            /** @description A user id (Cognito sub) */
+            userId: string;
+            with: components["schemas"]["Person"];
+            lastMessage: components["schemas"]["DirectMessage"] | null;
+            /**
+             * Format: date-time
+             * @description When the last message was sent
+             */
+            lastMessageAt: string;
+            /**
+             * Format: int32
+             * @description Messages the caller has not read yet
+             */
+            unread: number;
+        };
+        /** @description The optics parts one may request, plus Other */
+        OpticsParts: {
+            /** @description The allowed parts, as admins listed them */
+            parts: string[];
+            /**
+             * @description Always offered besides: needs a description
+             * @constant
+             */
+            other: "Other";
+            /**
+             * Format: int64
+             * @description 0 while the default list applies; +1 per edit
+             */
+            version: number;
+            updatedAt: string | null;
+        };
+        ReplaceOpticsPartsRequest: {
+            /** @description The allowed parts, 1-100, each once; `Other` is always offered besides */
+            parts: string[];
+        };
+        CreateOpticsRequestRequest: {
+            /** @description A part of GET /optics/parts, or `Other` (then `description` is required) */
+            part: string;
+            /** @description What is needed, for `Other` */
+            description?: string;
+            /**
+             * Format: int32
+             * @description How many, 1-1000
+             */
+            quantity: number;
+            /**
+             * Format: date
+             * @description When the parts are needed (YYYY-MM-DD), today or later
+             */
+            neededBy?: string;
+            /** @description Anything else, up to 2,000 */
+            notes?: string;
+        };
+        /** @description An optics request with its audit trail */
+        OpticsRequestDetail: {
+            /** @description The request */
+            requestId: string;
+            /** @description A user id (Cognito sub) */
+            requesterId: string;
+            /** @description The part, or Other */
+            part: string;
+            description: string | null;
+            /** Format: int32 */
+            quantity: number;
+            neededBy: string | null;
+            notes: string | null;
+            /** @enum {string} */
+            status: "pending" | "approved" | "denied" | "archived";
+            decisionReason: string | null;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it was requested
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description The last change
+             */
+            updatedAt: string;
+            /** @description The audit trail, oldest first */
+            events: components["schemas"]["OpticsEvent"][];
+        };
+        /** @description A change of an optics request: who, when, from → to */
+        OpticsEvent: {
+            /** @description The event */
+            eventId: string;
+            /** @description A user id (Cognito sub) */
+            actorId: string;
+            /** @enum {string} */
+            action: "create" | "approve" | "deny" | "archive";
+            from: ("pending" | "approved" | "denied" | "archived") | null;
+            /** @enum {string} */
+            to: "pending" | "approved" | "denied" | "archived";
+            reason: string | null;
+            /**
+             * Format: date-time
+             * @description When
+             */
+            at: string;
+        };
+        /** @description Optics requests, newest first (a filtered page of one’s own may hold fewer than `limit`) */
+        OpticsRequestPage: {
+            items: components["schemas"]["OpticsRequest"][];
+            nextCursor: string | null;
+        };
+        /** @description An optics request */
+        OpticsRequest: {
+            /** @description The request */
+            requestId: string;
+            /** @description A user id (Cognito sub) */
+            requesterId: string;
+            /** @description The part, or Other */
+            part: string;
+            description: string | null;
+            /** Format: int32 */
+            quantity: number;
+            neededBy: string | null;
+            notes: string | null;
+            /** @enum {string} */
+            status: "pending" | "approved" | "denied" | "archived";
+            decisionReason: string | null;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it was requested
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description The last change
+             */
+            updatedAt: string;
+        };
+        /** @description `approve` or `deny` a pending request (deny with a reason), `archive` any but an archived one */
+        ChangeOpticsStatusRequest: {
+            /** @constant */
+            action: "approve";
+            /** @description A note for the requester */
+            reason?: string;
+        } | {
+            /** @constant */
+            action: "deny";
+            /** @description Why (the requester is told) */
+            reason: string;
+        } | {
+            /** @constant */
+            action: "archive";
+            /** @description A note for the audit trail */
+            reason?: string;
         };
     };
     responses: never;
@@ -1657,7 +2571,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The account: userId, email, name and role requester; Location is /me. Log in next. The same answer for an email that already has an account (nothing is created; the owner is mailed), so it tells nobody who has one */
+            /** @description The account: userId, email, name and role requester; Location is /me. Confirm the email next (the code is in the mail), then log in. The same answer for an email that already has an account (nothing is created; the owner is mailed), so it tells nobody who has one */
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
@@ -1806,6 +2720,296 @@ export interface operations {
             };
         };
     };
+    ConfirmSignUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "sam@example.com",
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ConfirmSignUpRequest"];
+            };
+        };
+        responses: {
+            /** @description Confirmed: the account signs in now */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ResendConfirmationCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "sam@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResendCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description A new code is on its way if the address waits for one */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     LogIn: {
         parameters: {
             query?: never;
@@ -1890,7 +3094,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description You may not do this (/problems/forbidden) */
+            /** @description You may not do this; Confirm your email address first (/problems/forbidden, /problems/account-not-confirmed) */
             403: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -1907,7 +3111,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/forbidden";
+                        type?: "/problems/forbidden" | "/problems/account-not-confirmed";
                         /** @constant */
                         status?: 403;
                     };
@@ -2609,6 +3813,8 @@ export interface operations {
                      *       "name": "Sam Requester",
                      *       "phone": null,
                      *       "smsOptIn": false,
+                     *       "phoneVerified": false,
+                     *       "messageEmails": true,
                      *       "role": "requester",
                      *       "permissions": {
                      *         "canViewAll": false,
@@ -2652,6 +3858,420 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    RequestPhoneCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["PhoneCodeSendRequest"];
+            };
+        };
+        responses: {
+            /** @description The code is on its way: the number and until when the code is valid */
+            202: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "phone": "+15555550111",
+                     *       "expiresAt": "2024-05-03T11:30:31.004Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PhoneCodeSent"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    VerifyPhone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PhoneCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description Your profile, phoneVerified true */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "userId": "3c59dc04-8e91-4a7b-b2b4-6f1d0c2e7a55",
+                     *       "name": "Sam Requester",
+                     *       "email": "sam@example.com",
+                     *       "role": "requester",
+                     *       "ticketsCount": 3,
+                     *       "disabled": false,
+                     *       "createdAt": "2024-04-22T08:30:00.000Z",
+                     *       "phone": "+15555550111",
+                     *       "smsOptIn": true,
+                     *       "phoneVerified": true,
+                     *       "updatedAt": "2024-05-03T11:21:02.310Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
                 };
             };
             /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
@@ -2967,6 +4587,7 @@ export interface operations {
                      *       "createdAt": "2024-05-01T10:00:05.700Z",
                      *       "phone": "+15555550142",
                      *       "smsOptIn": true,
+                     *       "phoneVerified": false,
                      *       "updatedAt": "2024-05-01T10:00:05.700Z",
                      *       "temporaryPassword": "q7K-mX2p!Rf9tZ#a"
                      *     }
@@ -3209,6 +4830,7 @@ export interface operations {
                      *       "createdAt": "2024-04-22T08:30:00.000Z",
                      *       "phone": null,
                      *       "smsOptIn": false,
+                     *       "phoneVerified": false,
                      *       "updatedAt": "2024-05-02T16:45:12.318Z",
                      *       "createdTickets": {
                      *         "items": [
@@ -3428,6 +5050,7 @@ export interface operations {
                      *       "createdAt": "2024-04-22T08:30:00.000Z",
                      *       "phone": null,
                      *       "smsOptIn": false,
+                     *       "phoneVerified": false,
                      *       "updatedAt": "2024-05-03T11:22:09.517Z"
                      *     }
                      */
@@ -3905,6 +5528,7 @@ export interface operations {
                      *       "createdAt": "2024-04-22T08:30:00.000Z",
                      *       "phone": "+15555550111",
                      *       "smsOptIn": true,
+                     *       "phoneVerified": false,
                      *       "updatedAt": "2024-05-03T11:20:31.004Z"
                      *     }
                      */
@@ -5744,6 +7368,8 @@ export interface operations {
                 mine?: "true" | "false";
                 /** @description `true`: tickets assigned to the caller (assigneeId = the caller) */
                 assigned?: "true" | "false";
+                /** @description Tickets linked to this customer (one the caller may see, else 422), newest first; no other filter with it */
+                customerId?: string;
             };
             header?: never;
             path?: never;
@@ -6044,6 +7670,7 @@ export interface operations {
                      *       ],
                      *       "createdAt": "2026-12-01T08:30:12.345Z",
                      *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "customerId": null,
                      *       "decision": null,
                      *       "updatedAt": "2026-12-01T08:30:12.345Z",
                      *       "version": 1
@@ -6305,6 +7932,7 @@ export interface operations {
                      *       ],
                      *       "createdAt": "2026-12-01T08:30:12.345Z",
                      *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "customerId": null,
                      *       "decision": null,
                      *       "updatedAt": "2026-12-01T08:40:01.500Z",
                      *       "version": 3,
@@ -6526,7 +8154,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The ticket after the replacement, people embedded. ETag of the new version. Errors as PATCH. */
+            /** @description The ticket after the replacement, people embedded. ETag of the new version. Errors as PATCH (an approval decision without If-Match: 428). */
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
@@ -6562,6 +8190,7 @@ export interface operations {
                      *       ],
                      *       "createdAt": "2026-12-01T08:30:12.345Z",
                      *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "customerId": null,
                      *       "decision": null,
                      *       "updatedAt": "2026-12-01T08:45:00.000Z",
                      *       "version": 4
@@ -6757,6 +8386,29 @@ export interface operations {
                         type?: "/problems/unprocessable-content";
                         /** @constant */
                         status?: 422;
+                    };
+                };
+            };
+            /** @description Say which version you act on (If-Match) (/problems/precondition-required) */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-required",
+                     *       "title": "Say which version you act on (If-Match)",
+                     *       "status": 428,
+                     *       "detail": "Send If-Match with the ETag of the version you decide on (read the resource first)."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/precondition-required";
+                        /** @constant */
+                        status?: 428;
                     };
                 };
             };
@@ -7072,7 +8724,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The ticket after the change (as it was when nothing differs), people embedded. ETag of the new version. 403 for a field, the assignee (canAssignTickets) or a status move the caller may not make; 409 invalid-transition with `allowed`, or conflict when the content is frozen (closed or canceled: for everyone; after an approval decision: the approved content for everyone; after a decision or once work started: for the requester); 422 for an assignee who is not an agent or admin. An edit of the content while pending_approval sends the approval request again (new links; older ones decide nothing). */
+            /** @description The ticket after the change (as it was when nothing differs), people embedded. ETag of the new version. 403 for a field, the assignee (canAssignTickets) or a status move the caller may not make; 409 invalid-transition with `allowed`, or conflict when the content is frozen (closed or canceled: for everyone; after an approval decision: the approved content for everyone; after a decision or once work started: for the requester); 422 for an assignee who is not an agent or admin, or a customerId the caller may not see (changing it needs canManageTickets, else 403). An edit of the content while pending_approval sends the approval request again (new links; older ones decide nothing). An approval decision (status approved or rejected) binds to the version the approver read: without If-Match (or with `*`) it is a 428 precondition-required, after the permission and lifecycle checks. */
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
@@ -7109,6 +8761,7 @@ export interface operations {
                      *       ],
                      *       "createdAt": "2026-12-01T08:30:12.345Z",
                      *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "customerId": null,
                      *       "decision": null,
                      *       "updatedAt": "2026-12-01T08:45:00.000Z",
                      *       "version": 4
@@ -7307,6 +8960,29 @@ export interface operations {
                     };
                 };
             };
+            /** @description Say which version you act on (If-Match) (/problems/precondition-required) */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-required",
+                     *       "title": "Say which version you act on (If-Match)",
+                     *       "status": 428,
+                     *       "detail": "Send If-Match with the ETag of the version you decide on (read the resource first)."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/precondition-required";
+                        /** @constant */
+                        status?: 428;
+                    };
+                };
+            };
             /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
             429: {
                 headers: {
@@ -7424,6 +9100,7 @@ export interface operations {
                      *       ],
                      *       "createdAt": "2026-12-01T08:30:12.345Z",
                      *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "customerId": null,
                      *       "decision": null,
                      *       "updatedAt": "2026-12-01T08:40:01.500Z",
                      *       "version": 2
@@ -7696,7 +9373,8 @@ export interface operations {
                      *           "field": "created",
                      *           "from": null,
                      *           "to": "open",
-                     *           "internal": false
+                     *           "internal": false,
+                     *           "macro": null
                      *         },
                      *         {
                      *           "eventId": "01JDQ9B0C1D2E3F4G5H6J7K8M9",
@@ -7710,7 +9388,8 @@ export interface operations {
                      *           "field": "assigneeId",
                      *           "from": null,
                      *           "to": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
-                     *           "internal": false
+                     *           "internal": false,
+                     *           "macro": null
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -9790,6 +11469,206 @@ export interface operations {
             };
         };
     };
+    ListImages: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor }: ready images, oldest first, each with a presigned GET URL valid 5 minutes (read again for fresh ones). A page may hold fewer than `limit`: pending and rejected images are read and left out. 404 when the ticket is not the caller’s to see; 422 for a cursor of another list. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "imageId": "01JDQ9A7B8C9D0E1F2G3H4J5K6",
+                     *           "contentType": "image/png",
+                     *           "size": 48213,
+                     *           "fileName": "broken-screen.png",
+                     *           "caption": "The crack runs from the top left corner",
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "url": "https://helpdesk-images-123456789012.s3.eu-west-1.amazonaws.com/tickets/01JDQ8Z3M4N5P6Q7R8S9T0V1W2/images/01JDQ9A7B8C9D0E1F2G3H4J5K6?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
+                     *           "urlExpiresAt": "2026-12-01T09:40:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImagePage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     CreateImageUpload: {
         parameters: {
             query?: never;
@@ -9899,6 +11778,941 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Payload too large (/problems/payload-too-large) */
+            413: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "Too large."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/payload-too-large";
+                        /** @constant */
+                        status?: 413;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with another request (/problems/idempotency-key-reused) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused with another request",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used with a different request."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/idempotency-key-reused";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    GetImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+                imageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image: `pending` until its bytes are uploaded and checked, then `ready` (with `contentType`, `size` and a 5-minute `url`) or `rejected` (with `rejectionReason`). 404 when the ticket is not the caller’s to see, or the image does not exist, was deleted, or was never uploaded in time. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "imageId": "01JDQ9A7B8C9D0E1F2G3H4J5K6",
+                     *       "contentType": "image/png",
+                     *       "size": 48213,
+                     *       "fileName": "broken-screen.png",
+                     *       "caption": "The crack runs from the top left corner",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "url": "https://helpdesk-images-123456789012.s3.eu-west-1.amazonaws.com/tickets/01JDQ8Z3M4N5P6Q7R8S9T0V1W2/images/01JDQ9A7B8C9D0E1F2G3H4J5K6?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
+                     *       "urlExpiresAt": "2026-12-01T09:40:00.000Z",
+                     *       "status": "ready",
+                     *       "uploaderId": "5f1c3a9e-8b7d-4e2f-9a6c-1d0b2e3f4a5b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImageDetails"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    DeleteImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+                imageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted: hidden at once, its object and item removed, its place on the ticket given back; an upload to a deleted pending image’s form is deleted too. Its uploader or canEditAll (else 403); 404 as GET; 409 on a closed or canceled ticket (except for canDeleteAll). A 500 leaves the image hidden: repeat the DELETE. */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    UpdateImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+                imageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "caption": "The crack runs from the top left corner"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateImageRequest"];
+            };
+        };
+        responses: {
+            /** @description The image with its new caption (`null` removes it; at most 500 characters). Its uploader or canEditAll (else 403); 404 as GET; 409 on a closed or canceled ticket. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "imageId": "01JDQ9A7B8C9D0E1F2G3H4J5K6",
+                     *       "contentType": "image/png",
+                     *       "size": 48213,
+                     *       "fileName": "broken-screen.png",
+                     *       "caption": "The crack runs from the top left corner",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "url": "https://helpdesk-images-123456789012.s3.eu-west-1.amazonaws.com/tickets/01JDQ8Z3M4N5P6Q7R8S9T0V1W2/images/01JDQ9A7B8C9D0E1F2G3H4J5K6?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
+                     *       "urlExpiresAt": "2026-12-01T09:40:00.000Z",
+                     *       "status": "ready",
+                     *       "uploaderId": "5f1c3a9e-8b7d-4e2f-9a6c-1d0b2e3f4a5b"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImageDetails"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ReplaceImage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key within 24 h returns the first response (header idempotency-replayed: true) instead of creating again; the same key with another body answers 422, while the first is still running 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                ticketId: string;
+                imageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "contentType": "image/jpeg",
+                 *       "fileName": "broken-screen-2.jpg"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateImageUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description The pending replacement `{ imageId, status, upload, replaces, maxBytes }` */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "idempotency-replayed": components["headers"]["Idempotency-Replayed"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "imageId": "01JDQ9B1C2D3E4F5G6H7J8K9M0",
+                     *       "status": "pending",
+                     *       "upload": {
+                     *         "url": "https://helpdesk-images-123456789012.s3.eu-west-1.amazonaws.com/",
+                     *         "fields": {
+                     *           "Content-Type": "image/jpeg",
+                     *           "bucket": "helpdesk-images-123456789012",
+                     *           "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+                     *           "X-Amz-Credential": "ASIAEXAMPLEKEYID1234/20261201/eu-west-1/s3/aws4_request",
+                     *           "X-Amz-Date": "20261201T094500Z",
+                     *           "X-Amz-Security-Token": "IQoJb3JpZ2luX2VjEXAMPLEsessiontoken",
+                     *           "key": "tickets/01JDQ8Z3M4N5P6Q7R8S9T0V1W2/images/01JDQ9B1C2D3E4F5G6H7J8K9M0",
+                     *           "Policy": "eyJleHBpcmF0aW9uIjoiMjAyNi0xMi0wMVQwOTo1MDowMFoiLCJjb25kaXRpb25zIjpbXX0=",
+                     *           "X-Amz-Signature": "7e672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d8"
+                     *         },
+                     *         "expiresAt": "2026-12-01T09:50:00Z"
+                     *       },
+                     *       "replaces": "01JDQ9A7B8C9D0E1F2G3H4J5K6",
+                     *       "maxBytes": 10485760
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImageUpload"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
                 };
             };
             /** @description Not found (/problems/not-found) */
@@ -10243,7 +13057,8 @@ export interface operations {
                 /**
                  * @example {
                  *       "decision": "reject",
-                 *       "reason": "Use the spare stock in room 4"
+                 *       "reason": "Use the spare stock in room 4",
+                 *       "version": "3"
                  *     }
                  */
                 "application/x-www-form-urlencoded": components["schemas"]["DecideApprovalRequest"];
@@ -10712,6 +13527,5750 @@ export interface operations {
                         type?: "/problems/forbidden";
                         /** @constant */
                         status?: 403;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ListTicketNotifications: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor }, newest first: one row per delivery (one message on one channel to one person) with channel, recipient, type, status (`sent`, `failed`, `skipped`; `retrying` while a transient failure waits), error, provider message id, attempts and time; a retry names the first attempt (`retryOf`). 403 without canManageTickets; 404 when the ticket is not the caller’s to see; 422 for a cursor of another list. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "notificationId": "01JDQ9F1G2H3J4K5M6N7P8Q9R0",
+                     *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "channel": "email",
+                     *           "recipientId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
+                     *           "recipient": "agent@example.com",
+                     *           "type": "approval_requested",
+                     *           "status": "sent",
+                     *           "error": null,
+                     *           "providerMessageId": "0100019384c2f1aa-5e1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d-000000",
+                     *           "attempts": 1,
+                     *           "nextAttemptAt": null,
+                     *           "at": "2026-12-01T09:12:40.031Z",
+                     *           "retryOf": "01JDQ9C4D5E6F7G8H9J0K1M2N3",
+                     *           "retriedAs": null
+                     *         },
+                     *         {
+                     *           "notificationId": "01JDQ9C4D5E6F7G8H9J0K1M2N3",
+                     *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "channel": "email",
+                     *           "recipientId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
+                     *           "recipient": "agent@example.com",
+                     *           "type": "approval_requested",
+                     *           "status": "failed",
+                     *           "error": "MessageRejected: Email address is not verified.",
+                     *           "providerMessageId": null,
+                     *           "attempts": 1,
+                     *           "nextAttemptAt": null,
+                     *           "at": "2026-12-01T08:40:02.118Z",
+                     *           "retryOf": null,
+                     *           "retriedAs": "01JDQ9F1G2H3J4K5M6N7P8Q9R0"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationLogPage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ListNotifications: {
+        parameters: {
+            query: {
+                /** @description The rows of this status */
+                status: "sent" | "failed" | "skipped" | "retrying";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor }, newest first, the rows whose status is `status` now (a page may hold fewer than `limit` when rows changed status meanwhile). 422 for a cursor of another list. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "notificationId": "01JDQ9C4D5E6F7G8H9J0K1M2N3",
+                     *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "channel": "email",
+                     *           "recipientId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
+                     *           "recipient": "agent@example.com",
+                     *           "type": "approval_requested",
+                     *           "status": "failed",
+                     *           "error": "MessageRejected: Email address is not verified.",
+                     *           "providerMessageId": null,
+                     *           "attempts": 1,
+                     *           "nextAttemptAt": null,
+                     *           "at": "2026-12-01T08:40:02.118Z",
+                     *           "retryOf": null,
+                     *           "retriedAs": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationLogPage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    RetryNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notificationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["RetryNotificationRequest"];
+            };
+        };
+        responses: {
+            /** @description Queued: the id of the new row the sender writes when it sends. 404 for an unknown id; 409 when the row is not `failed` (sent, skipped, retrying: `notificationStatus` says which) or was retried already. */
+            202: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "notificationId": "01JDQ9F1G2H3J4K5M6N7P8Q9R0",
+                     *       "retryOf": "01JDQ9C4D5E6F7G8H9J0K1M2N3",
+                     *       "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *       "channel": "email",
+                     *       "type": "approval_requested",
+                     *       "recipientId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
+                     *       "status": "queued",
+                     *       "queuedAt": "2026-12-01T09:12:39.500Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RetryQueued"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ListCustomers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description A user id (Cognito sub) */
+                ownerId?: string;
+                /** @description `true`: every owner’s customers, newest first (canViewAll) */
+                all?: "true" | "false";
+                /** @description Customers whose email starts so (case does not matter), by email */
+                email?: string;
+                /** @description Customers whose name starts so (case and accents do not matter), by name */
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "customerId": "01JDC5TMR00000000000000001",
+                     *           "ownerId": "b1f0c2de-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                     *           "name": "John Anderson",
+                     *           "email": "john@acme.example",
+                     *           "phone": "+15555550100",
+                     *           "company": "Acme Corp",
+                     *           "notes": "Prefers email; office on floor 2.",
+                     *           "ticketCount": 1,
+                     *           "createdAt": "2026-12-01T08:00:00.000Z",
+                     *           "updatedAt": "2026-12-01T08:30:12.345Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CustomerPage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    CreateCustomer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key within 24 h returns the first response (header idempotency-replayed: true) instead of creating again; the same key with another body answers 422, while the first is still running 409. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "John Anderson",
+                 *       "email": "John@Acme.example",
+                 *       "phone": "+15555550100",
+                 *       "company": "Acme Corp",
+                 *       "notes": "Prefers email; office on floor 2."
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateCustomerRequest"];
+            };
+        };
+        responses: {
+            /** @description The customer, owned by the caller, with Location /customers/{customerId} and ETag. 409 when another customer of the caller has the email (compared lower-cased; `existingCustomerId` names it); two owners may each have the same person. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "idempotency-replayed": components["headers"]["Idempotency-Replayed"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "customerId": "01JDC5TMR00000000000000001",
+                     *       "ownerId": "b1f0c2de-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                     *       "name": "John Anderson",
+                     *       "email": "john@acme.example",
+                     *       "phone": "+15555550100",
+                     *       "company": "Acme Corp",
+                     *       "notes": "Prefers email; office on floor 2.",
+                     *       "ticketCount": 0,
+                     *       "createdAt": "2026-12-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-12-01T08:00:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with another request (/problems/idempotency-key-reused) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused with another request",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used with a different request."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/idempotency-key-reused";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    GetCustomer: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer with `tickets` (a page of at most `limit` of its tickets the caller may see, newest first) and `ticketsNextCursor` (send it as `cursor` here, or to GET /tickets?customerId=). ETag. 404 unless the caller owns it or has canViewAll; 422 for a cursor of another list. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "customerId": "01JDC5TMR00000000000000001",
+                     *       "ownerId": "b1f0c2de-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                     *       "name": "John Anderson",
+                     *       "email": "john@acme.example",
+                     *       "phone": "+15555550100",
+                     *       "company": "Acme Corp",
+                     *       "notes": "Prefers email; office on floor 2.",
+                     *       "ticketCount": 1,
+                     *       "createdAt": "2026-12-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-12-01T08:30:12.345Z",
+                     *       "version": 1,
+                     *       "tickets": [
+                     *         {
+                     *           "ticketId": "01JD8X5E7Q3M2N4P6R8T0V2W4Y",
+                     *           "number": 1042,
+                     *           "title": "Printer on floor 2 jams",
+                     *           "type": "incident",
+                     *           "priority": "urgent",
+                     *           "status": "open",
+                     *           "requesterId": "b1f0c2de-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                     *           "assigneeId": null,
+                     *           "approverId": null,
+                     *           "requester": {
+                     *             "userId": "b1f0c2de-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                     *             "name": "Sam Support",
+                     *             "email": "sam.support@example.com"
+                     *           },
+                     *           "assignee": null,
+                     *           "approver": null,
+                     *           "category": "hardware",
+                     *           "tags": [],
+                     *           "createdAt": "2026-12-01T08:30:12.345Z"
+                     *         }
+                     *       ],
+                     *       "ticketsNextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CustomerWithTickets"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    DeleteCustomer: {
+        parameters: {
+            query?: {
+                /** @description `true`: unlink the customer’s tickets, then delete it (canDeleteAll); else 409 while it has tickets */
+                force?: "true" | "false";
+            };
+            header?: {
+                /** @description The ETag of the resource as last read ("<id>.<version>"), or *: the change is made only if the resource is still at that version (412 otherwise, also for an ETag of another resource). */
+                "if-match"?: string;
+            };
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with its email free again for its owner. 404 as GET; 403 for neither owner nor canDeleteAll, and for force=true without canDeleteAll; 409 while tickets are linked to it (`ticketCount`) unless force=true, which unlinks them (up to 300 per request, each page of 25 in one transaction; beyond that a 409 says how many remain: send it again). The tickets and their history stay. */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description The resource has changed since you read it (/problems/precondition-failed) */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "The resource has changed since you read it",
+                     *       "status": 412,
+                     *       "detail": "Read the resource again and retry with its current version."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/precondition-failed";
+                        /** @constant */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    UpdateCustomer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the resource as last read ("<id>.<version>"), or *: the change is made only if the resource is still at that version (412 otherwise, also for an ETag of another resource). */
+                "if-match"?: string;
+            };
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "company": "Acme Corporation",
+                 *       "notes": null
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateCustomerRequest"];
+            };
+        };
+        responses: {
+            /** @description The customer after the change, ETag of the new version. 404 as GET; 403 for neither owner nor canEditAll; 409 when another customer of the same owner has the new email (`existingCustomerId`). */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "customerId": "01JDC5TMR00000000000000001",
+                     *       "ownerId": "b1f0c2de-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                     *       "name": "John Anderson",
+                     *       "email": "john@acme.example",
+                     *       "phone": "+15555550100",
+                     *       "company": "Acme Corporation",
+                     *       "notes": null,
+                     *       "ticketCount": 1,
+                     *       "createdAt": "2026-12-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-12-01T08:30:12.345Z",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description The resource has changed since you read it (/problems/precondition-failed) */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "The resource has changed since you read it",
+                     *       "status": 412,
+                     *       "detail": "Read the resource again and retry with its current version."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/precondition-failed";
+                        /** @constant */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ListMacros: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor }; 422 for a cursor of another list */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "macroId": "01JDQA1B2C3D4E5F6G7H8J9K0M",
+                     *           "ownerId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *           "name": "Waiting for the requester",
+                     *           "description": "Ask for details, set pending and take the ticket",
+                     *           "body": "Hello {{requester.name}}, could you send a photo of the error on ticket #{{ticket.number}}? {{agent.name}}",
+                     *           "availability": "shared",
+                     *           "actions": {
+                     *             "status": "pending",
+                     *             "assignee": {
+                     *               "to": "me"
+                     *             },
+                     *             "addTags": [
+                     *               "needs-info"
+                     *             ],
+                     *             "reply": "response"
+                     *           },
+                     *           "createdAt": "2026-12-01T08:00:00.000Z",
+                     *           "updatedAt": "2026-12-01T08:00:00.000Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MacroPage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    CreateMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Waiting for the requester",
+                 *       "description": "Ask for details, set pending and take the ticket",
+                 *       "body": "Hello {{requester.name}}, could you send a photo of the error on ticket #{{ticket.number}}? {{agent.name}}",
+                 *       "availability": "shared",
+                 *       "actions": {
+                 *         "status": "pending",
+                 *         "assignee": {
+                 *           "to": "me"
+                 *         },
+                 *         "addTags": [
+                 *           "needs-info"
+                 *         ],
+                 *         "reply": "response"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateMacroRequest"];
+            };
+        };
+        responses: {
+            /** @description The macro, owned by the caller. Location /macros/{macroId}, ETag. 400 for an unknown {{placeholder}} in the body; 422 for a reply action without a body. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "macroId": "01JDQA1B2C3D4E5F6G7H8J9K0M",
+                     *       "ownerId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *       "name": "Waiting for the requester",
+                     *       "description": "Ask for details, set pending and take the ticket",
+                     *       "body": "Hello {{requester.name}}, could you send a photo of the error on ticket #{{ticket.number}}? {{agent.name}}",
+                     *       "availability": "shared",
+                     *       "actions": {
+                     *         "status": "pending",
+                     *         "assignee": {
+                     *           "to": "me"
+                     *         },
+                     *         "addTags": [
+                     *           "needs-info"
+                     *         ],
+                     *         "reply": "response"
+                     *       },
+                     *       "createdAt": "2026-12-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-12-01T08:00:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Macro"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    GetMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                macroId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The macro. ETag. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "macroId": "01JDQA1B2C3D4E5F6G7H8J9K0M",
+                     *       "ownerId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *       "name": "Waiting for the requester",
+                     *       "description": "Ask for details, set pending and take the ticket",
+                     *       "body": "Hello {{requester.name}}, could you send a photo of the error on ticket #{{ticket.number}}? {{agent.name}}",
+                     *       "availability": "shared",
+                     *       "actions": {
+                     *         "status": "pending",
+                     *         "assignee": {
+                     *           "to": "me"
+                     *         },
+                     *         "addTags": [
+                     *           "needs-info"
+                     *         ],
+                     *         "reply": "response"
+                     *       },
+                     *       "createdAt": "2026-12-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-12-01T08:00:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Macro"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    DeleteMacro: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the resource as last read ("<id>.<version>"), or *: the change is made only if the resource is still at that version (412 otherwise, also for an ETag of another resource). */
+                "if-match"?: string;
+            };
+            path: {
+                macroId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; what it did to tickets stays (their audit trails name it as it was) */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description The resource has changed since you read it (/problems/precondition-failed) */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "The resource has changed since you read it",
+                     *       "status": 412,
+                     *       "detail": "Read the resource again and retry with its current version."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/precondition-failed";
+                        /** @constant */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    UpdateMacro: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the resource as last read ("<id>.<version>"), or *: the change is made only if the resource is still at that version (412 otherwise, also for an ETag of another resource). */
+                "if-match"?: string;
+            };
+            path: {
+                macroId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Waiting for a photo"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateMacroRequest"];
+            };
+        };
+        responses: {
+            /** @description The macro after the change. ETag of the new version. 400 for an unknown {{placeholder}}; 422 for a reply action without a body; 404 for another agent’s personal macro. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "macroId": "01JDQA1B2C3D4E5F6G7H8J9K0M",
+                     *       "ownerId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *       "name": "Waiting for a photo",
+                     *       "description": "Ask for details, set pending and take the ticket",
+                     *       "body": "Hello {{requester.name}}, could you send a photo of the error on ticket #{{ticket.number}}? {{agent.name}}",
+                     *       "availability": "shared",
+                     *       "actions": {
+                     *         "status": "pending",
+                     *         "assignee": {
+                     *           "to": "me"
+                     *         },
+                     *         "addTags": [
+                     *           "needs-info"
+                     *         ],
+                     *         "reply": "response"
+                     *       },
+                     *       "createdAt": "2026-12-01T08:00:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:00:00.000Z",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Macro"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description The resource has changed since you read it (/problems/precondition-failed) */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "The resource has changed since you read it",
+                     *       "status": 412,
+                     *       "detail": "Read the resource again and retry with its current version."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/precondition-failed";
+                        /** @constant */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ApplyMacro: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the resource as last read ("<id>.<version>"), or *: the change is made only if the resource is still at that version (412 otherwise, also for an ETag of another resource). */
+                "if-match"?: string;
+            };
+            path: {
+                ticketId: string;
+                macroId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["ApplyMacroRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket after the macro (people embedded), with the ETag of its new version. Each change is an audit event naming the macro; the reply is posted with its placeholders filled in. 404 for a ticket or macro the caller may not see; 409 invalid-transition (with `allowed`) for a status the lifecycle forbids, or conflict (frozen content, closed ticket, 1,000 comments); 422 for an assignee who may not be assigned, more than 20 tags, or a reply too long once filled in; 428 for a macro that approves, applied without If-Match (an approval decision binds to the version read). Nothing changes on any refusal. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *       "number": 1042,
+                     *       "title": "Printer on floor 2 jams",
+                     *       "type": "incident",
+                     *       "priority": "urgent",
+                     *       "status": "pending",
+                     *       "requesterId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *       "assigneeId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *       "approverId": null,
+                     *       "requester": {
+                     *         "userId": "3f0c2a7e-5b1d-4c8a-9e6f-2d7b8a1c4e90",
+                     *         "name": "Rita Requester",
+                     *         "email": "rita@example.com"
+                     *       },
+                     *       "assignee": {
+                     *         "userId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *         "name": "Sam Support",
+                     *         "email": "sam.support@example.com"
+                     *       },
+                     *       "approver": null,
+                     *       "category": "hardware",
+                     *       "tags": [
+                     *         "printer",
+                     *         "needs-info"
+                     *       ],
+                     *       "createdAt": "2026-12-01T08:30:12.345Z",
+                     *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "customerId": null,
+                     *       "decision": null,
+                     *       "updatedAt": "2026-12-01T08:41:05.120Z",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict; This status change is not allowed (/problems/conflict, /problems/invalid-transition) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict" | "/problems/invalid-transition";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description The resource has changed since you read it (/problems/precondition-failed) */
+            412: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "The resource has changed since you read it",
+                     *       "status": 412,
+                     *       "detail": "Read the resource again and retry with its current version."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/precondition-failed";
+                        /** @constant */
+                        status?: 412;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Say which version you act on (If-Match) (/problems/precondition-required) */
+            428: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-required",
+                     *       "title": "Say which version you act on (If-Match)",
+                     *       "status": 428,
+                     *       "detail": "Send If-Match with the ETag of the version you decide on (read the resource first)."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/precondition-required";
+                        /** @constant */
+                        status?: 428;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ListMessages: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A user id (Cognito sub) */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor }, newest first; empty when the two never wrote to each other. Reading sets the caller’s unread count of the conversation to 0. A deleted message shows with body null and deletedAt. 422 for a cursor of another list. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "messageId": "01JDQA1B2C3D4E5F6G7H8J9K0M",
+                     *           "senderId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *           "recipientId": "5d2e7a91-3b4c-4f6d-8e1a-9c0b2d3e4f5a",
+                     *           "body": "Could you take ticket 1042 this afternoon? The requester is in your building.",
+                     *           "createdAt": "2026-12-01T09:12:30.500Z",
+                     *           "updatedAt": "2026-12-01T09:12:30.500Z",
+                     *           "editedAt": null,
+                     *           "deletedAt": null
+                     *         },
+                     *         {
+                     *           "messageId": "01JDQA0Z9Y8X7W6V5T4S3R2Q1P",
+                     *           "senderId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *           "recipientId": "5d2e7a91-3b4c-4f6d-8e1a-9c0b2d3e4f5a",
+                     *           "body": null,
+                     *           "createdAt": "2026-12-01T09:10:00.000Z",
+                     *           "updatedAt": "2026-12-01T09:11:00.000Z",
+                     *           "editedAt": null,
+                     *           "deletedAt": "2026-12-01T09:11:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "eyJwIjoiMDFKRFE4WjNNNE41UDZRN1I4UzlUMFYxVzIiLCJzIjoibWVzc2FnZXMifQ.c2lnbmF0dXJl"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DirectMessagePage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    SendMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key within 24 h returns the first response (header idempotency-replayed: true) instead of creating again; the same key with another body answers 422, while the first is still running 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description A user id (Cognito sub) */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "Could you take ticket 1042 this afternoon? The requester is in your building."
+                 *     }
+                 */
+                "application/json": components["schemas"]["MessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The message, and Location /messages/{messageId}; the recipient’s unread count grows by one. Agents and admins (canManageTickets) may message anyone; others only the assignee of one of their tickets, or someone who wrote to them first: 404 for anyone else, as for a user who does not exist. 422 for oneself, and for a disabled user (a disabled user receives nothing). */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "idempotency-replayed": components["headers"]["Idempotency-Replayed"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "messageId": "01JDQA1B2C3D4E5F6G7H8J9K0M",
+                     *       "senderId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *       "recipientId": "5d2e7a91-3b4c-4f6d-8e1a-9c0b2d3e4f5a",
+                     *       "body": "Could you take ticket 1042 this afternoon? The requester is in your building.",
+                     *       "createdAt": "2026-12-01T09:12:30.500Z",
+                     *       "updatedAt": "2026-12-01T09:12:30.500Z",
+                     *       "editedAt": null,
+                     *       "deletedAt": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DirectMessage"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with another request; Your request cannot be carried out (/problems/idempotency-key-reused, /problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused with another request",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used with a different request."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/idempotency-key-reused" | "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ListConversations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor }: the caller’s conversations, the one with the latest message first; each with the other person, the last message (deleted: body null) and the caller’s unread count. 422 for a cursor of another list. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "userId": "5d2e7a91-3b4c-4f6d-8e1a-9c0b2d3e4f5a",
+                     *           "with": {
+                     *             "userId": "5d2e7a91-3b4c-4f6d-8e1a-9c0b2d3e4f5a",
+                     *             "name": "Ada Agent",
+                     *             "email": "ada.agent@example.com"
+                     *           },
+                     *           "lastMessage": {
+                     *             "messageId": "01JDQA1B2C3D4E5F6G7H8J9K0M",
+                     *             "senderId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *             "recipientId": "5d2e7a91-3b4c-4f6d-8e1a-9c0b2d3e4f5a",
+                     *             "body": "Could you take ticket 1042 this afternoon? The requester is in your building.",
+                     *             "createdAt": "2026-12-01T09:12:30.500Z",
+                     *             "updatedAt": "2026-12-01T09:12:30.500Z",
+                     *             "editedAt": null,
+                     *             "deletedAt": null
+                     *           },
+                     *           "lastMessageAt": "2026-12-01T09:12:30.500Z",
+                     *           "unread": 0
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConversationPage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    DeleteMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted: its body is gone and both participants see it with deletedAt; deleting it again changes nothing. 404 unless the caller sent or received it; 403 for its recipient. */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    UpdateMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "Could you take ticket 1042 this afternoon? The requester is on floor 3 of your building."
+                 *     }
+                 */
+                "application/json": components["schemas"]["MessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The edited message (editedAt set). 404 unless the caller sent or received it; 403 for its recipient; 409 once deleted, or when it changed at the same time. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "messageId": "01JDQA1B2C3D4E5F6G7H8J9K0M",
+                     *       "senderId": "8b6d4f2a-1c3e-4a5b-9d7f-0e2c4a6b8d1f",
+                     *       "recipientId": "5d2e7a91-3b4c-4f6d-8e1a-9c0b2d3e4f5a",
+                     *       "body": "Could you take ticket 1042 this afternoon? The requester is on floor 3 of your building.",
+                     *       "createdAt": "2026-12-01T09:12:30.500Z",
+                     *       "updatedAt": "2026-12-01T09:13:02.010Z",
+                     *       "editedAt": "2026-12-01T09:13:02.010Z",
+                     *       "deletedAt": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DirectMessage"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    GetOpticsParts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The allowed parts (the default list until an admin edits it) and `Other` */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "parts": [
+                     *         "SFP 1G SX 850 nm (MMF)",
+                     *         "SFP 1G LX 1310 nm (SMF)",
+                     *         "SFP+ 10G SR 850 nm (MMF)",
+                     *         "SFP+ 10G LR 1310 nm (SMF)",
+                     *         "SFP28 25G SR 850 nm (MMF)",
+                     *         "QSFP+ 40G SR4 (MMF, MPO)",
+                     *         "QSFP28 100G SR4 (MMF, MPO)",
+                     *         "QSFP28 100G LR4 (SMF, LC)",
+                     *         "SFP+ 10G DAC 3 m",
+                     *         "LC-LC OM4 duplex patch cable 3 m"
+                     *       ],
+                     *       "other": "Other",
+                     *       "version": 0,
+                     *       "updatedAt": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpticsParts"];
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ReplaceOpticsParts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parts": [
+                 *         "SFP+ 10G SR 850 nm (MMF)",
+                 *         "QSFP28 100G LR4 (SMF, LC)"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReplaceOpticsPartsRequest"];
+            };
+        };
+        responses: {
+            /** @description The new list. Requests made before keep the part they named. 409 when another edit came in at the same time. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "parts": [
+                     *         "SFP+ 10G SR 850 nm (MMF)",
+                     *         "QSFP28 100G LR4 (SMF, LC)"
+                     *       ],
+                     *       "other": "Other",
+                     *       "version": 1,
+                     *       "updatedAt": "2026-12-01T08:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpticsParts"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ListOpticsRequests: {
+        parameters: {
+            query?: {
+                /** @description Only requests in this status */
+                status?: "pending" | "approved" | "denied" | "archived";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor }, newest first. Admins (canManageUsers): every request, or those of `status`. Others: their own; with `status`, a page keeps those of `limit` requests read that are in it (it may hold fewer, even none, with a nextCursor). 422 for a cursor of another list. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "requestId": "01JDQAB2C3D4E5F6G7H8J9K0M1",
+                     *           "requesterId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
+                     *           "part": "SFP+ 10G LR 1310 nm (SMF)",
+                     *           "description": null,
+                     *           "quantity": 4,
+                     *           "neededBy": "2026-12-15",
+                     *           "notes": "For the new core switch in room 12",
+                     *           "status": "approved",
+                     *           "decisionReason": null,
+                     *           "decidedBy": "2b9d0c41-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
+                     *           "decidedAt": "2026-12-01T10:00:00.000Z",
+                     *           "createdAt": "2026-12-01T09:00:00.000Z",
+                     *           "updatedAt": "2026-12-01T10:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpticsRequestPage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    CreateOpticsRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "part": "SFP+ 10G LR 1310 nm (SMF)",
+                 *       "quantity": 4,
+                 *       "neededBy": "2026-12-15",
+                 *       "notes": "For the new core switch in room 12"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateOpticsRequestRequest"];
+            };
+        };
+        responses: {
+            /** @description The request, `pending`, with its first event, and Location /optics/requests/{requestId}. 422 for a part not on the list, `Other` without a description, a description with a listed part, or a `neededBy` in the past. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requestId": "01JDQAB2C3D4E5F6G7H8J9K0M1",
+                     *       "requesterId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
+                     *       "part": "SFP+ 10G LR 1310 nm (SMF)",
+                     *       "description": null,
+                     *       "quantity": 4,
+                     *       "neededBy": "2026-12-15",
+                     *       "notes": "For the new core switch in room 12",
+                     *       "status": "pending",
+                     *       "decisionReason": null,
+                     *       "decidedBy": null,
+                     *       "decidedAt": null,
+                     *       "createdAt": "2026-12-01T09:00:00.000Z",
+                     *       "updatedAt": "2026-12-01T09:00:00.000Z",
+                     *       "events": [
+                     *         {
+                     *           "eventId": "01JDQAB2C3D4E5F6G7H8J9K0M2",
+                     *           "actorId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
+                     *           "action": "create",
+                     *           "from": null,
+                     *           "to": "pending",
+                     *           "reason": null,
+                     *           "at": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpticsRequestDetail"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    GetOpticsRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request and its events, oldest first. 404 when it is not the caller’s to see. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requestId": "01JDQAB2C3D4E5F6G7H8J9K0M1",
+                     *       "requesterId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
+                     *       "part": "SFP+ 10G LR 1310 nm (SMF)",
+                     *       "description": null,
+                     *       "quantity": 4,
+                     *       "neededBy": "2026-12-15",
+                     *       "notes": "For the new core switch in room 12",
+                     *       "status": "approved",
+                     *       "decisionReason": null,
+                     *       "decidedBy": "2b9d0c41-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
+                     *       "decidedAt": "2026-12-01T10:00:00.000Z",
+                     *       "createdAt": "2026-12-01T09:00:00.000Z",
+                     *       "updatedAt": "2026-12-01T10:00:00.000Z",
+                     *       "events": [
+                     *         {
+                     *           "eventId": "01JDQAB2C3D4E5F6G7H8J9K0M2",
+                     *           "actorId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
+                     *           "action": "create",
+                     *           "from": null,
+                     *           "to": "pending",
+                     *           "reason": null,
+                     *           "at": "2026-12-01T09:00:00.000Z"
+                     *         },
+                     *         {
+                     *           "eventId": "01JDQCD2C3D4E5F6G7H8J9K0M3",
+                     *           "actorId": "2b9d0c41-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
+                     *           "action": "approve",
+                     *           "from": "pending",
+                     *           "to": "approved",
+                     *           "reason": null,
+                     *           "at": "2026-12-01T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpticsRequestDetail"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ChangeOpticsStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "action": "approve"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChangeOpticsStatusRequest"];
+            };
+        };
+        responses: {
+            /** @description The request with its audit trail. 409 `invalid-transition` (with `allowed`), or `conflict` when it changed meanwhile. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requestId": "01JDQAB2C3D4E5F6G7H8J9K0M1",
+                     *       "requesterId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
+                     *       "part": "SFP+ 10G LR 1310 nm (SMF)",
+                     *       "description": null,
+                     *       "quantity": 4,
+                     *       "neededBy": "2026-12-15",
+                     *       "notes": "For the new core switch in room 12",
+                     *       "status": "approved",
+                     *       "decisionReason": null,
+                     *       "decidedBy": "2b9d0c41-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
+                     *       "decidedAt": "2026-12-01T10:00:00.000Z",
+                     *       "createdAt": "2026-12-01T09:00:00.000Z",
+                     *       "updatedAt": "2026-12-01T10:00:00.000Z",
+                     *       "events": [
+                     *         {
+                     *           "eventId": "01JDQAB2C3D4E5F6G7H8J9K0M2",
+                     *           "actorId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
+                     *           "action": "create",
+                     *           "from": null,
+                     *           "to": "pending",
+                     *           "reason": null,
+                     *           "at": "2026-12-01T09:00:00.000Z"
+                     *         },
+                     *         {
+                     *           "eventId": "01JDQCD2C3D4E5F6G7H8J9K0M3",
+                     *           "actorId": "2b9d0c41-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
+                     *           "action": "approve",
+                     *           "from": "pending",
+                     *           "to": "approved",
+                     *           "reason": null,
+                     *           "at": "2026-12-01T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpticsRequestDetail"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Conflict; This status change is not allowed (/problems/conflict, /problems/invalid-transition) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict" | "/problems/invalid-transition";
+                        /** @constant */
+                        status?: 409;
                     };
                 };
             };

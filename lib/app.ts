@@ -2,7 +2,12 @@
  * Builds the whole app (one stage's stacks) so that bin/app.ts and the infrastructure tests construct exactly the
  * same thing. Stacks, in dependency order:
  *
- *   data -> auth -> images (needs data) -> api (needs data, images, auth) -> notifications (needs data, api)
+ *   data -> auth -> images (needs data) -> api (needs data, images, auth) -> edge (needs api, waf)
+ *   (api holds one nested stack per feature with that feature's routes: lib/stacks/api-routes-stack.ts)
+ *   -> notifications (needs data, edge)
+ *
+ * The waf stack is always in us-east-1 (a web ACL for CloudFront must be); every other stack is in the configured
+ * region.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,8 +18,10 @@ import { type DeployConfig, readDeployConfig } from './deploy-config.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { AuthStack } from './stacks/auth-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
+import { EdgeStack } from './stacks/edge-stack.ts';
 import { ImagesStack } from './stacks/images-stack.ts';
 import { NotificationsStack } from './stacks/notifications-stack.ts';
+import { cloudFrontWafRegion, WafStack } from './stacks/waf-stack.ts';
 
 export interface BuildAppOptions {
   /** Extra context (e.g. `{ 'aws:cdk:bundling-stacks': [] }` in tests); the CLI's context wins over it. */
@@ -34,6 +41,10 @@ export interface HelpdeskApp {
   readonly auth: AuthStack;
   readonly images: ImagesStack;
   readonly api: ApiStack;
+  /** The web ACL of the distribution, in us-east-1. */
+  readonly waf: WafStack;
+  /** The CloudFront distribution in front of the API: the API's public URL. */
+  readonly edge: EdgeStack;
   readonly notifications: NotificationsStack;
 }
 
@@ -69,6 +80,7 @@ export function buildApp(options: BuildAppOptions = {}): HelpdeskApp {
     ...common,
     stackName: name('auth'),
     description: 'Help desk: Cognito user pool',
+    mailConfigurationSetName: data.mailConfigurationSet.configurationSetName,
   });
   const images = new ImagesStack(app, 'Images', {
     ...common,
@@ -80,7 +92,7 @@ export function buildApp(options: BuildAppOptions = {}): HelpdeskApp {
   const api = new ApiStack(app, 'Api', {
     ...common,
     stackName: name('api'),
-    description: 'Help desk: HTTP API and one function per route',
+    description: 'Help desk: HTTP API, stage and authorizer; one nested stack of route functions per feature',
     table: data.table,
     imagesBucket: images.bucket,
     imagesBucketArnExportName: images.bucketArnExportName,
@@ -91,6 +103,19 @@ export function buildApp(options: BuildAppOptions = {}): HelpdeskApp {
     alarmTopic: data.alarmTopic,
   });
   api.addStackDependency(images, 'imports the images bucket ARN export by name');
+  const waf = new WafStack(app, 'Waf', {
+    ...common,
+    env: { account: config.account, region: cloudFrontWafRegion },
+    stackName: name('waf'),
+    description: 'Help desk: AWS WAF web ACL of the API distribution (CloudFront scope, us-east-1)',
+  });
+  const edge = new EdgeStack(app, 'Edge', {
+    ...common,
+    stackName: name('edge'),
+    description: 'Help desk: CloudFront distribution with AWS WAF in front of the HTTP API',
+    apiId: api.api.apiId,
+    webAclArn: waf.webAclArn,
+  });
   const notifications = new NotificationsStack(app, 'Notifications', {
     ...common,
     stackName: name('notifications'),
@@ -98,12 +123,13 @@ export function buildApp(options: BuildAppOptions = {}): HelpdeskApp {
     table: data.table,
     deliveryQueue: data.deliveryQueue,
     deliveryDeadLetterQueue: data.deliveryDeadLetterQueue,
-    publicApiUrl: api.url,
+    publicApiUrl: edge.url,
     imagesBucket: images.bucket,
     imagesBucketArnExportName: images.bucketArnExportName,
     alarmTopic: data.alarmTopic,
+    mailConfigurationSetName: data.mailConfigurationSet.configurationSetName,
   });
   notifications.addStackDependency(images, 'imports the images bucket ARN export by name');
 
-  return { app, config, data, auth, images, api, notifications };
+  return { app, config, data, auth, images, api, waf, edge, notifications };
 }

@@ -23,12 +23,16 @@
  * | `apiLatencyP99Ms`        | alarm when the API's p99 latency exceeds this many ms (5-minute periods)  | `3000`                   |
  * | `smsMonthlySpendLimitUsd`| SNS account SMS spend limit (USD/month) set at deploy; alarm at 80%       | `1` (the AWS default)    |
  * | `alarmEmail`             | address subscribed to the operator alarms topic (dead letters waiting)   | unset (topic only)       |
+ * | `wafRateLimit`           | requests one IP may make in 5 minutes before the edge WAF answers 429     | `1000`                   |
+ * | `approvalRequestsPerRequesterPerHour` | send quota: approval requests one requester may cause per hour | `10`               |
+ * | `smsPerRecipientPerDay`  | send quota: SMS one recipient may get per UTC day                        | `50`                     |
  *
  * No setting triggers a context lookup: synth works offline and without AWS credentials.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { type QuotaName, quotas } from '#shared/notifications/quotas.ts';
 
 export interface DeployConfig {
   /** Stage name, lower-case letters and digits; part of every stack name. */
@@ -61,6 +65,16 @@ export interface DeployConfig {
   readonly smsMonthlySpendLimitUsd: number;
   /** Subscribed by email to the operator alarms topic, if set (the subscriber confirms by mail). */
   readonly alarmEmail: string | undefined;
+  /**
+   * Requests one client IP may make in {@link wafRateWindowSeconds} before the edge WAF's rate-based rule answers
+   * 429 (AWS WAF `RateBasedStatement.Limit`, 10 to 2,000,000,000).
+   */
+  readonly wafRateLimit: number;
+  /**
+   * Limits of the quotas on paid sends (`shared/notifications/quotas.ts`), handed to the sender as the quotas'
+   * environment variables. Context keys are the quota names.
+   */
+  readonly sendQuotas: Readonly<Record<QuotaName, number>>;
   /** RETAIN in prod, DESTROY elsewhere. */
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention: RetentionDays;
@@ -72,6 +86,9 @@ export interface ThrottleLimits {
   /** Burst (token bucket size). */
   readonly burstLimit: number;
 }
+
+/** The window of the edge WAF's rate-based rule, seconds (`EvaluationWindowSec`: 60, 120, 300 or 600). */
+export const wafRateWindowSeconds = 300;
 
 /** Routes with their own, tighter limits (`routeThrottleClass` in lib/stacks/api-stack.ts says which). */
 export type RouteThrottleClass = 'auth' | 'signUp' | 'approval' | 'upload';
@@ -87,6 +104,7 @@ export const defaults = {
   apiErrorRatePercent: 5,
   apiLatencyP99Ms: 3000,
   smsMonthlySpendLimitUsd: 1,
+  wafRateLimit: 1000,
   routeThrottles: {
     auth: { rateLimit: 10, burstLimit: 20 },
     signUp: { rateLimit: 2, burstLimit: 5 },
@@ -183,6 +201,17 @@ export function readDeployConfig(scope: Construct): DeployConfig {
     throw new Error(`Context apiErrorRatePercent must be 1-100, got ${apiErrorRatePercent}`);
   }
 
+  const wafRateLimit = positiveInt('wafRateLimit', ctx('wafRateLimit'), defaults.wafRateLimit);
+  if (wafRateLimit < 10 || wafRateLimit > 2_000_000_000) {
+    throw new Error(
+      `Context wafRateLimit must be 10 to 2000000000 (AWS WAF rate-based rule), got ${wafRateLimit}`,
+    );
+  }
+  const quotaNames = Object.keys(quotas) as QuotaName[];
+  const sendQuotas = Object.fromEntries(
+    quotaNames.map((name) => [name, positiveInt(name, ctx(name), quotas[name].defaultLimit)]),
+  ) as Record<QuotaName, number>;
+
   return {
     stage,
     isProd,
@@ -212,6 +241,8 @@ export function readDeployConfig(scope: Construct): DeployConfig {
       defaults.smsMonthlySpendLimitUsd,
     ),
     alarmEmail,
+    wafRateLimit,
+    sendQuotas,
     removalPolicy: isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     logRetention: isProd ? RetentionDays.SIX_MONTHS : RetentionDays.ONE_MONTH,
   };

@@ -2,7 +2,7 @@
  * `POST /approvals/{token}` (public; the link is the credential): the form on the confirmation page posts
  * `decision=approve|reject` and `reason` (required to reject). Moves the ticket to `approved` or `rejected`; the
  * stream notifier then tells the requester. Answers HTML pages: 200 the result; 400 the confirmation page again
- * with the form's first issue (no decision, no reason to reject); 409 the confirmation page again, with what
+ * with the form's first issue (no decision, no reason to reject, no `version`: nothing is decided without it); 409 the confirmation page again, with what
  * changed, when the form's `version` is not the ticket's any more (nothing decided); 403, 404, 409 or 410 the page
  * of a link that cannot be used (`linkProblemStatus`; 409 with what changed for a superseded link). A body that is
  * not a form is refused with 415 problem+json.

@@ -1,11 +1,13 @@
 /**
- * `POST /auth/signup` (public): a requester creates their own account, then logs in with `/auth/login`.
+ * `POST /auth/signup` (public): a requester creates their own account, unconfirmed: Cognito mails a code to the
+ * address, `POST /auth/confirm` confirms it, then the requester logs in with `/auth/login`.
  * Answers 201 with the account (`NewAccount`) and `Location: /me`; 400 with field errors (one per password rule);
  * 422 when Cognito refuses the password or an attribute.
  *
  * An email that has an account gets the very same answer (status, headers, body shape: the `userId` is then a
- * random one that names no account), and its owner a mail instead: sign-up does not tell who has an account
- * (docs/security.md, "Identity"). Nothing is created or changed for that email.
+ * random one that names no account), and its owner a mail instead (at most one an hour per address:
+ * `sendSignUpNotice`): sign-up does not tell who has an account (docs/security.md, "Identity"). Nothing is
+ * created or changed for that email.
  */
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod/mini';

@@ -6,11 +6,13 @@
  * the policies carry no wildcard at all. The SQS grants name each queue by its ARN, with only the actions the
  * operation calls. `docs:read` names one object by its full key.
  */
+import { Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, type IGrantable, type IRole, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { IMAGE_KEY_PREFIX } from '#shared/images/object-key.ts';
-import type { Grant } from '#shared/platform/route-table.ts';
+import type { Grant, Route } from '#shared/platform/route-table.ts';
 import { globalSecondaryIndexes } from '#shared/platform/table.ts';
 
 /** Every image object lives under this key prefix (`tickets/<ticketId>/images/<imageId>`). */
@@ -151,6 +153,15 @@ export function applyGrants(grantee: IGrantable, grants: readonly Grant[], targe
           }),
         );
         break;
+      case 'images:delete':
+        grantee.grantPrincipal.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'ImagesDelete',
+            actions: ['s3:DeleteObject'],
+            resources: [targets.imageObjectsArn],
+          }),
+        );
+        break;
       case 'userPool:admin':
         grantee.grantPrincipal.addToPrincipalPolicy(
           new PolicyStatement({
@@ -175,6 +186,15 @@ export function applyGrants(grantee: IGrantable, grants: readonly Grant[], targe
             sid: 'DeadLettersInspect',
             actions: [...deadLetterInspectActions],
             resources: [targets.deliveryDeadLetterQueue.queueArn],
+          }),
+        );
+        break;
+      case 'deliveries:send':
+        grantee.grantPrincipal.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'DeliveriesSend',
+            actions: [...deliveryRedriveActions],
+            resources: [targets.deliveryQueue.queueArn],
           }),
         );
         break;
@@ -212,10 +232,77 @@ export function applyGrants(grantee: IGrantable, grants: readonly Grant[], targe
           }),
         );
         break;
+      case 'sms:send': {
+        // As the notification sender's (notifications-stack.ts): SMS to a phone number has no resource ARN, so
+        // "*", with an explicit Deny on every SNS ARN (topics, endpoints), in a policy of its own so that the
+        // acknowledgement covers exactly this statement.
+        const role = grantee.grantPrincipal as IRole;
+        const policy = new Policy(role, 'SmsPublish', {
+          statements: [
+            new PolicyStatement({ sid: 'PublishSms', actions: ['sns:Publish'], resources: ['*'] }),
+            new PolicyStatement({
+              sid: 'NoTopicOrEndpointPublish',
+              effect: Effect.DENY,
+              actions: ['sns:Publish'],
+              resources: [`arn:${Stack.of(role).partition}:sns:*:*:*`],
+            }),
+          ],
+        });
+        role.attachInlinePolicy(policy);
+        Validations.of(policy).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'sns:Publish straight to a phone number (an SMS code) has no resource ARN to scope to; IAM requires "*". ' +
+            'The policy holds only this one action, and denies it explicitly on every SNS topic and endpoint ARN.',
+        });
+        break;
+      }
       default: {
         const unknown: never = grant;
         throw new Error(`Unknown grant ${String(unknown)}`);
       }
     }
   }
+}
+
+/** The one action a function needs to read a secret at run time (`shared/platform/secrets.ts`). */
+export const secretReadActions = ['secretsmanager:GetSecretValue'] as const;
+
+/**
+ * Routes that use the cursor key although their query takes no `cursor`, by route id, with what for. Kept by
+ * `test/infra/api.test.ts`, which finds the routes whose bundles hold the cursor code.
+ */
+export const cursorKeyRoutesWithoutCursorQuery: Readonly<Record<string, string>> = {
+  LogIn: 'MACs the password-change session it may answer with (shared/users/tokens.ts)',
+  SetNewPassword: 'checks the MAC of that session',
+  GetTicket: 'answers the first page of the ticket thread with a cursor for the next',
+  GetCustomer: 'answers a first page with a cursor for the next',
+};
+
+/**
+ * Whether a route's function seals or opens cursors (`shared/platform/cursor.ts`), so it gets the cursor key
+ * secret's ARN and may read the secret: its query schema has a `cursor` field, or it is listed in
+ * {@link cursorKeyRoutesWithoutCursorQuery}. `test/infra/api.test.ts` checks this against the bundles: exactly
+ * these functions' bundles hold the cursor code.
+ */
+export function usesCursorKey(route: Pick<Route, 'id' | 'query'>): boolean {
+  if (route.id in cursorKeyRoutesWithoutCursorQuery) return true;
+  type Def = { shape?: Record<string, unknown>; in?: { _zod?: { def?: Def } } };
+  let def = (route.query as { _zod?: { def?: Def } } | undefined)?._zod?.def;
+  // A refined or piped object schema keeps its object in `in`.
+  while (def && !def.shape && def.in) def = def.in._zod?.def;
+  return def?.shape !== undefined && 'cursor' in def.shape;
+}
+
+/**
+ * `secretsmanager:GetSecretValue` on one secret, by its full ARN (no DescribeSecret, no other secret). The secret
+ * is encrypted with the AWS managed key `aws/secretsmanager`, whose key policy lets Secrets Manager decrypt for any
+ * principal of the account that may read the secret, so no KMS statement is needed ("Secret encryption and
+ * decryption in AWS Secrets Manager"); a customer managed key would need `kms:Decrypt` with
+ * `kms:ViaService = secretsmanager.<region>.amazonaws.com` here.
+ */
+export function grantSecretRead(grantee: IGrantable, secret: ISecret, sid: string): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({ sid, actions: [...secretReadActions], resources: [secret.secretArn] }),
+  );
 }

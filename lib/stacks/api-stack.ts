@@ -1,9 +1,15 @@
 /**
  * API: the HTTP API, one Lambda function per route row (`shared/routes.ts`), each with least-privilege
  * IAM built from the row's `grants`, the Cognito JWT authorizer on every route that is not `public`, and the secret that
- * signs pagination cursors. The delivery queues come from the data stack; only the dead-letter routes
+ * keys pagination cursors (read at run time by the routes that page). The delivery queues come from the data stack; only the dead-letter routes
  * (`deliveries:*` grants) see them. The docs assets bucket (`lib/constructs/docs-assets.ts`) holds the script of
  * the API reference page; only `GET /docs` (`docs:read`) may read it.
+ *
+ * Where the resources live: this stack holds the HTTP API, its `$default` stage, the JWT authorizer, the access
+ * logs, the cursor key, the docs assets, the `$default` (not found) route and the API alarms; each feature's routes
+ * (functions, integrations, permissions, routes, function alarms) are a nested stack of it, one per
+ * `functions/<feature>/` folder (`ApiRoutesStack`, api-routes-stack.ts, says why), so no stack nears
+ * CloudFormation's 500 resources as routes are added.
  *
  * What API Gateway answers itself, and why it stays as it is:
  * - No route for a request: the `$default` route sends every request no row matches to one small function that
@@ -21,8 +27,9 @@
  * or that cost us per call (Cognito sign-ups, presigned uploads) get their own, tighter bucket in the stage's
  * `RouteSettings`, keyed by route key ("Throttle requests to your HTTP APIs", API Gateway developer guide:
  * route-level limits override the stage's for that route). These limits are per route, for all clients together:
- * HTTP APIs have neither usage plans nor AWS WAF association (REST API features), so a per-client limit would need
- * a REST API or CloudFront with WAF in front; the per-route bucket bounds the damage one flood does to the rest.
+ * HTTP APIs have neither usage plans nor AWS WAF association (REST API features): the per-client limit is the WAF
+ * rate rule on the CloudFront distribution in front (`edge-stack.ts`, `waf-stack.ts`); the per-route bucket bounds
+ * the damage one flood does to the rest.
  */
 import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -30,15 +37,14 @@ import {
   type CfnStage,
   CorsHttpMethod,
   HttpApi,
-  HttpMethod,
+  HttpAuthorizer,
+  HttpAuthorizerType,
   HttpNoneAuthorizer,
   HttpRoute,
   HttpRouteKey,
   HttpStage,
-  type IHttpRouteAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -50,13 +56,14 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { isPublicRoute, type Route } from '#shared/platform/route-table.ts';
+import type { Route } from '#shared/platform/route-table.ts';
 import { notFoundFallback } from '#shared/platform/routes.ts';
 import { routes } from '#shared/routes.ts';
 import { DocsAssets } from '../constructs/docs-assets.ts';
-import { applyGrants, imageKeyPrefix, imageObjectsArn } from '../constructs/grants.ts';
+import { imageObjectsArn } from '../constructs/grants.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import type { DeployConfig, RouteThrottleClass } from '../deploy-config.ts';
+import { ApiRoutesStack, routesByFeature, routesStackId } from './api-routes-stack.ts';
 
 /**
  * Why each public route has no authorizer (cdk-nag AwsSolutions-APIG4). A new public route must be added here:
@@ -70,6 +77,12 @@ export const publicRouteReasons: Record<string, string> = {
     'only the reference viewer script.',
   SignUp:
     'Self sign-up creates the account, so the caller has no token yet; Cognito and the function validate input.',
+  ConfirmSignUp:
+    'Sign-up confirmation must work before the user can sign in: the caller has no token yet; the code mailed to ' +
+    'the address (the credential, checked by Cognito) confirms it.',
+  ResendConfirmationCode:
+    'Sign-up confirmation must work before the user can sign in: the caller has no token yet; Cognito mails the ' +
+    'new code only to the address of the unconfirmed account.',
   LogIn: 'Exchanges email and password for tokens, so the caller has no token yet.',
   RefreshTokens: 'Exchanges a refresh token (the credential, checked by Cognito) for new tokens.',
   SetNewPassword:
@@ -93,7 +106,9 @@ export function routeThrottleClass(
   if (route.method === 'POST' && route.path === '/auth/signup') return 'signUp';
   if (route.path.startsWith('/auth/')) return 'auth';
   if (route.path.startsWith('/approvals/')) return 'approval';
-  if (route.method === 'POST' && /^\/tickets\/\{ticketId\}\/images$/.test(route.path)) return 'upload';
+  // Presigned uploads: an image, or an image's replacement.
+  const presignsUpload = /^\/tickets\/\{ticketId\}\/images(\/\{imageId\}\/replace)?$/;
+  if (route.method === 'POST' && presignsUpload.test(route.path)) return 'upload';
   return undefined;
 }
 
@@ -119,9 +134,15 @@ export interface ApiStackProps extends StackProps {
 export class ApiStack extends Stack {
   readonly api: HttpApi;
   readonly stage: HttpStage;
-  /** Base URL of the API (`https://<id>.execute-api.<region>.amazonaws.com/`). */
+  /**
+   * Base URL of the HTTP API itself (`https://<id>.execute-api.<region>.amazonaws.com/`): the CloudFront origin.
+   * Clients and approval links use `EdgeStack.url`.
+   */
   readonly url: string;
+  /** Each route's function, by route id (they live in the feature nested stacks, `routeStacks`). */
   readonly functions: ReadonlyMap<string, ServiceFunction>;
+  /** The nested stack of each feature's routes (`functions/<feature>/`), by feature. */
+  readonly routeStacks: ReadonlyMap<string, ApiRoutesStack>;
   readonly cursorSigningKey: Secret;
   /** The bucket of the API reference page's script. */
   readonly docsAssets: DocsAssets;
@@ -185,29 +206,40 @@ export class ApiStack extends Stack {
     });
     this.url = this.stage.url;
 
-    // HMAC key for opaque pagination cursors. Handed to the functions as a CloudFormation dynamic reference
-    // (resolved at deploy time into the function configuration) because shared/config.ts reads it from
-    // CURSOR_SIGNING_KEY; only functions that read the table receive it.
+    // The key of the opaque pagination cursors. Read at run time (shared/platform/cursor.ts, secrets.ts) by the
+    // functions of the routes that page with cursors, which get its ARN (not its value) and GetSecretValue on it.
     this.cursorSigningKey = new Secret(this, 'CursorSigningKey', {
-      description: 'HMAC key for pagination cursors of the help desk API',
+      description: 'Key of the pagination cursors of the help desk API (read at run time)',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: config.removalPolicy,
     });
     Validations.of(this.cursorSigningKey).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The key only authenticates opaque pagination cursors (tamper check); every query is still authorized ' +
-        'from the caller token. Automatic rotation would not reach the functions (the value is resolved at ' +
-        'deploy time) and would invalidate cursors in flight; rotate by putting a new value and redeploying.',
+        'The key only seals opaque pagination cursors; every query is still authorized from the caller token. ' +
+        'Rotation is manual (put a new value: the functions read it within 5 minutes, and cursors sealed with the ' +
+        'previous version still open, docs/security.md); a rotation Lambda would add a function and a schedule ' +
+        'for a key whose leak reveals only list positions.',
     });
 
-    const jwt = new HttpUserPoolAuthorizer('CognitoAuthorizer', userPool, {
-      userPoolClients: [userPoolClient],
+    // The Cognito JWT authorizer, created here (not by the first route that binds an `HttpUserPoolAuthorizer`,
+    // which would put it in that route's nested stack) and shared by every feature's routes.
+    const cognitoAuthorizer = new HttpAuthorizer(this, 'CognitoAuthorizer', {
+      httpApi: this.api,
+      authorizerName: 'CognitoAuthorizer',
+      type: HttpAuthorizerType.JWT,
+      identitySource: ['$request.header.Authorization'],
+      jwtAudience: [userPoolClient.userPoolClientId],
+      jwtIssuer: `https://cognito-idp.${this.region}.amazonaws.com/${userPool.userPoolId}`,
+    });
+    const jwt = HttpAuthorizer.fromHttpAuthorizerAttributes(this, 'CognitoAuthorizerRef', {
+      authorizerId: cognitoAuthorizer.authorizerId,
+      authorizerType: HttpAuthorizerType.JWT,
     });
     const none = new HttpNoneAuthorizer();
 
     // Explicitly named import (not an automatic reference): gives the `<ARN>/tickets/*` resources a stable
-    // string, used by the acknowledgements below.
+    // string, used by the acknowledgements of the routes' functions.
     const imagesBucketArn = Fn.importValue(props.imagesBucketArnExportName);
     this.docsAssets = new DocsAssets(this, 'DocsAssets', { config });
     const grantTargets = {
@@ -223,91 +255,50 @@ export class ApiStack extends Stack {
       ),
     };
 
+    // Each feature's routes (function, integration, permission, route, alarms) in a nested stack of their own
+    // (api-routes-stack.ts says why): this stack keeps the API, its stage, authorizer and shared pieces.
     const functions = new Map<string, ServiceFunction>();
+    const routeStacks = new Map<string, ApiRoutesStack>();
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
-    for (const route of routes as readonly Route[]) {
-      const grants = route.grants;
-      const readsTable = grants.includes('table:read');
-      const writesTable = grants.includes('table:write');
-      const usesImages = grants.includes('images:read') || grants.includes('images:upload');
-      const usesDeliveries = grants.includes('deliveries:inspect') || grants.includes('deliveries:redrive');
-      const readsDocs = grants.includes('docs:read');
-      const sendsMail = grants.includes('mail:send');
-
-      const fn = new ServiceFunction(this, route.id, {
-        entry: route.entry,
-        description: `${route.method} ${route.path}: ${route.summary}`,
+    for (const [feature, featureRoutes] of routesByFeature(routes as readonly Route[])) {
+      const routeStack = new ApiRoutesStack(this, routesStackId(feature), {
+        feature,
+        routes: featureRoutes,
         config,
-        alarmTopic: props.alarmTopic,
-        environment: {
-          // Public identifiers (they are in every token anyway); the auth routes call Cognito with them.
-          USER_POOL_ID: userPool.userPoolId,
-          USER_POOL_CLIENT_ID: userPoolClient.userPoolClientId,
-          ...(readsTable || writesTable ? { TABLE_NAME: table.tableName } : {}),
-          ...(usesImages ? { IMAGES_BUCKET: imagesBucket.bucketName } : {}),
-          ...(readsTable ? { CURSOR_SIGNING_KEY: this.cursorSigningKey.secretValue.unsafeUnwrap() } : {}),
-          ...(usesDeliveries
-            ? {
-                DELIVERY_QUEUE_URL: deliveryQueue.queueUrl,
-                DELIVERY_DEAD_LETTER_QUEUE_URL: deliveryDeadLetterQueue.queueUrl,
-              }
-            : {}),
-          ...(sendsMail ? { MAIL_FROM: config.mailFrom } : {}),
-          // The deployed bucket's name: the function waits until the script is in place.
-          ...(readsDocs
-            ? {
-                DOCS_BUCKET: this.docsAssets.deployedBucket.bucketName,
-                DOCS_SCRIPT_KEY: this.docsAssets.scriptKey,
-              }
-            : {}),
-        },
-      });
-      applyGrants(fn.role, grants, grantTargets);
-      if (usesImages) {
-        Validations.of(fn).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${props.imagesBucketArnExportName}/${imageKeyPrefix}*]`,
-          reason:
-            'Image keys are tickets/<ticketId>/images/<imageId>, created at runtime; the grant is limited to that ' +
-            'prefix and to the single action the route needs (GetObject to presign reads, PutObject to presign ' +
-            'uploads).',
-        });
-      }
-      functions.set(route.id, fn);
-
-      const isPublic = isPublicRoute(route);
-      const authorizer: IHttpRouteAuthorizer = isPublic ? none : jwt;
-      const httpRoute = new HttpRoute(this, `${route.id}Route`, {
         httpApi: this.api,
-        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
-        integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
-        authorizer,
+        jwtAuthorizer: jwt,
+        noAuthorizer: none,
+        publicRouteReasons,
+        table,
+        imagesBucket,
+        imagesBucketArnExportName: props.imagesBucketArnExportName,
+        userPool,
+        userPoolClient,
+        deliveryQueue,
+        deliveryDeadLetterQueue,
+        cursorSigningKey: this.cursorSigningKey,
+        docsBucketName: this.docsAssets.deployedBucket.bucketName,
+        docsScriptKey: this.docsAssets.scriptKey,
+        grantTargets,
+        alarmTopic: props.alarmTopic,
       });
-      const throttleClass = routeThrottleClass(route);
-      if (throttleClass) {
+      routeStacks.set(feature, routeStack);
+      for (const [id, fn] of routeStack.functions) functions.set(id, fn);
+      for (const route of featureRoutes) {
+        const throttleClass = routeThrottleClass(route);
+        if (!throttleClass) continue;
         const limits = config.routeThrottles[throttleClass];
         routeSettings[`${route.method} ${route.path}`] = {
           ThrottlingRateLimit: limits.rateLimit,
           ThrottlingBurstLimit: limits.burstLimit,
         };
         // A stage's route settings name an existing route key: CloudFormation fails the stage otherwise, so the
-        // stage is created (or updated) after the routes it throttles.
-        this.stage.node.addDependency(httpRoute);
-      }
-      if (isPublic) {
-        const reason = publicRouteReasons[route.id];
-        if (!reason) {
-          throw new Error(
-            `Route ${route.id} (${route.method} ${route.path}) is public but has no reason in publicRouteReasons ` +
-              '(lib/stacks/api-stack.ts)',
-          );
-        }
-        Validations.of(httpRoute).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason: `Public by design: ${reason}`,
-        });
+        // stage is created (or updated) after the routes it throttles (a DependsOn on their nested stack).
+        this.stage.node.addDependency(routeStack.httpRoutes.get(route.id) as HttpRoute);
       }
     }
     this.functions = functions;
+    this.routeStacks = routeStacks;
     // Per-route limits (see the file comment); the L2 HttpStage only sets the stage-wide default.
     (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
 

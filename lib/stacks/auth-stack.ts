@@ -3,6 +3,11 @@
  *
  * Requesters sign up alone (self sign-up); agents and admins are made by an admin (group membership). The
  * API's JWT authorizer trusts this pool's issuer and this client id.
+ *
+ * Cognito's own mails (verification codes, temporary passwords, password resets) go through SES from the deploy
+ * config's `mailFrom` with the service's configuration set (Data stack), not through Cognito's default sender,
+ * which is capped at 50 mails a day per account ("Email settings for Amazon Cognito user pools", Cognito developer
+ * guide). The identity must be verified in SES in the stack's region, like the notifier's.
  */
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
@@ -11,6 +16,7 @@ import {
   Mfa,
   UserPool,
   type UserPoolClient,
+  UserPoolEmail,
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
@@ -30,6 +36,8 @@ export const groupSettings: Readonly<Record<RoleName, { precedence: number; desc
 
 export interface AuthStackProps extends StackProps {
   readonly config: DeployConfig;
+  /** Name of the SES configuration set of every mail the service sends (`DataStack.mailConfigurationSet`). */
+  readonly mailConfigurationSetName: string;
 }
 
 export class AuthStack extends Stack {
@@ -63,6 +71,11 @@ export class AuthStack extends Stack {
       mfa: Mfa.OFF,
       featurePlan: FeaturePlan.ESSENTIALS,
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      email: UserPoolEmail.withSES({
+        fromEmail: config.mailFrom,
+        fromName: 'Help desk',
+        configurationSetName: props.mailConfigurationSetName,
+      }),
       deletionProtection: config.isProd,
       removalPolicy: config.removalPolicy,
     });

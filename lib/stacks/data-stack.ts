@@ -14,11 +14,18 @@
  * `alias/aws/sns`, whose key policy cannot grant `cloudwatch.amazonaws.com` (Amazon SNS developer guide, "Enabling
  * compatibility between event sources from AWS services and encrypted topics"); the key and the topic policy let
  * only CloudWatch alarms of this account in.
+ *
+ * And the SES configuration set every mail of the service is sent with (the notifier's sender and Cognito's own
+ * mails): it adds BOUNCE and COMPLAINT to the suppression list for its sends, so an address that hard-bounced or
+ * complained gets no more mail from us even if the account-level list were off ("Using the Amazon SES
+ * account-level suppression list" and `SuppressionOptions`, SES developer guide), and publishes reputation metrics
+ * for its sends. Here because two stacks (auth, notifications) use it and both already depend on this one.
  */
 import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -46,6 +53,8 @@ export class DataStack extends Stack {
   readonly deliveryDeadLetterQueue: Queue;
   /** Where every alarm goes (`alarmEmail` subscribes to it). */
   readonly alarmTopic: Topic;
+  /** The SES configuration set of every mail the service sends (suppression of bounces and complaints). */
+  readonly mailConfigurationSet: ConfigurationSet;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -131,8 +140,16 @@ export class DataStack extends Stack {
     );
     if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
 
+    this.mailConfigurationSet = new ConfigurationSet(this, 'MailConfiguration', {
+      configurationSetName: `helpdesk-${config.stage}`,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      reputationMetrics: true,
+      sendingEnabled: true,
+    });
+
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'DeliveryQueueUrl', { value: this.deliveryQueue.queueUrl });
     new CfnOutput(this, 'DeliveryDeadLetterQueueUrl', { value: this.deliveryDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'MailConfigurationSet', { value: this.mailConfigurationSet.configurationSetName });
   }
 }

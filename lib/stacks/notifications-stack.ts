@@ -27,6 +27,7 @@ import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from '
 import type { Construct } from 'constructs';
 import { deliveryQueueSettings } from '#shared/notifications/delivery-queue.ts';
 import { streamFilterPatterns } from '#shared/notifications/plan.ts';
+import { type QuotaName, quotas } from '#shared/notifications/quotas.ts';
 import { notifierSource, senderSource } from '#shared/notifications/routes.ts';
 import { ticketRemovedDelivery, ticketRemovedFilter, ticketRemovedSource } from '#shared/tickets/routes.ts';
 import { grantTableRead, grantTableWrite, imageKeyPrefix, imageObjectsArn } from '../constructs/grants.ts';
@@ -65,6 +66,8 @@ export interface NotificationsStackProps extends StackProps {
   readonly imagesBucketArnExportName: string;
   /** The operator alarms topic (`DataStack.alarmTopic`). */
   readonly alarmTopic: ITopic;
+  /** Name of the SES configuration set every mail is sent with (`DataStack.mailConfigurationSet`). */
+  readonly mailConfigurationSetName: string;
 }
 
 /** SES reputation levels at which AWS reviews an account (fractions, as the metrics report them). */
@@ -284,6 +287,14 @@ export class NotificationsStack extends Stack {
         TABLE_NAME: table.tableName,
         PUBLIC_API_URL: props.publicApiUrl,
         MAIL_FROM: config.mailFrom,
+        SES_CONFIGURATION_SET: props.mailConfigurationSetName,
+        // The send quotas' limits, each under the variable its quota reads (shared/notifications/quotas.ts).
+        ...Object.fromEntries(
+          Object.entries(config.sendQuotas).map(([name, limit]) => [
+            quotas[name as QuotaName].env,
+            String(limit),
+          ]),
+        ),
         APPROVAL_LINK_TTL_SECONDS: String(config.approvalLinkTtlSeconds),
         ...(config.smsSenderId ? { SMS_SENDER_ID: config.smsSenderId } : {}),
         ...queueEnvironment,
@@ -299,15 +310,24 @@ export class NotificationsStack extends Stack {
     // Bodies that are not delivery messages, and redriven records that still cannot be planned.
     deliveryDeadLetterQueue.grantSendMessages(role);
 
-    // SES authorizes against the sending identity: the address itself or its verified domain.
+    // SES authorizes a send against the sending identity (the address itself or its verified domain) and, when the
+    // send names one, against the configuration set ("Actions, resources, and condition keys for Amazon SES":
+    // SendEmail's resource types are identity and configuration-set).
     const domain = config.mailFrom.split('@')[1] ?? config.mailFrom;
     role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'SendEmail',
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [config.mailFrom, domain].map((identity) =>
-          this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
-        ),
+        resources: [
+          ...[config.mailFrom, domain].map((identity) =>
+            this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+          ),
+          this.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: props.mailConfigurationSetName,
+          }),
+        ],
       }),
     );
 

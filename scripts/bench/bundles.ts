@@ -174,7 +174,7 @@ const importEnvironment = {
   IMAGES_BUCKET: 'bench',
   USER_POOL_ID: 'us-east-1_bench',
   USER_POOL_CLIENT_ID: 'bench',
-  CURSOR_SIGNING_KEY: 'bench-cursor-key',
+  CURSOR_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:bench-cursor-key-AbCdEf',
   PUBLIC_API_URL: 'https://api.example.com',
   MAIL_FROM: 'helpdesk@example.com',
   APPROVAL_LINK_TTL_SECONDS: '259200',

@@ -406,7 +406,12 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
   await measureRoute('GET /approvals/{token}', showApproval, { request: 'GET /approvals/{token}' });
   await measureRoute(
     'POST /approvals/{token} (approve)',
-    (i) => ({ method: 'POST', path: links[i] as string, form: { decision: 'approve', reason: '' } }),
+    // `version`: the page's hidden field (required); these tickets are fresh, at version 1.
+    (i) => ({
+      method: 'POST',
+      path: links[i] as string,
+      form: { decision: 'approve', reason: '', version: '1' },
+    }),
     { request: 'POST /approvals/{token}' },
     { notifierLabel: 'stream notifier, per approval decision (email + SMS to the requester)' },
   );
@@ -553,6 +558,19 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
         },
         201,
         'POST /auth/signup',
+      );
+      // A self sign-up signs in once confirmed: the code Cognito mailed (locally in the SES emulator's store).
+      const store = (await (await fetch(context.stack.sesStoreUrl)).json()) as {
+        emails: { destination: { to: string[] }; body: { text?: string } }[];
+      };
+      const code = store.emails
+        .filter((mail) => mail.destination.to.some((to) => to.includes(email)))
+        .map((mail) => mail.body.text?.match(/verification code is (\d{6})/)?.[1])
+        .findLast((found) => found !== undefined);
+      await setUp(
+        { method: 'POST', path: '/auth/confirm', json: { email, code } },
+        204,
+        'POST /auth/confirm',
       );
       const session = await setUp(
         { method: 'POST', path: '/auth/login', json: { email, password: 'Bench-pass-1' } },
@@ -746,11 +764,58 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
   others.splice(at, 0, ...groups.filter(isListing));
 
   let timedSignUps = 0;
+  // A fresh pending optics request of the requester, for the optics reads and decisions.
+  const benchOpticsRequest = async (i: number) =>
+    (
+      await setUp(
+        {
+          method: 'POST',
+          path: '/optics/requests',
+          token: tokens.requester,
+          json: { part: 'Other', description: `Bench optic to decide ${i}`, quantity: 1 },
+        },
+        201,
+        'POST /optics/requests',
+      )
+    ).requestId as string;
+  /** A fresh customer of the agent, made through the API before the timed request. */
+  const benchCustomer = async () =>
+    (
+      need(
+        await http({
+          method: 'POST',
+          path: '/customers',
+          token: tokens.agent,
+          json: { name: 'Bench Customer', email: `bench-customer-${serial++}-${randomUUID()}@example.com` },
+        }),
+        201,
+        'POST /customers',
+      ).body as { customerId: string }
+    ).customerId;
   const handlerRequests: HandlerRequests = {
     GetHealth: () => ({ method: 'GET', path: '/health' }),
     GetOpenApi: () => ({ method: 'GET', path: '/openapi.json' }),
     GetDocs: () => ({ method: 'GET', path: '/docs' }),
     SignUp: () => signUp(1000 + timedSignUps++),
+    // A code nobody was sent (422) and a fresh address each time (204, no cooldown hit): the handlers' whole path.
+    ConfirmSignUp: (i) => ({
+      method: 'POST',
+      path: '/auth/confirm',
+      json: { email: `bench-confirm-${runId}-${i}@example.com`, code: '123456' },
+    }),
+    ResendConfirmationCode: (i) => ({
+      method: 'POST',
+      path: '/auth/confirm/resend',
+      json: { email: `bench-resend-${runId}-${i}@example.com` },
+    }),
+    // The demo agent's number is verified: 409 after the profile read, no SMS.
+    RequestPhoneCode: () => ({ method: 'POST', path: '/me/phone/code', json: {}, token: tokens.agent }),
+    VerifyPhone: () => ({
+      method: 'POST',
+      path: '/me/phone/verify',
+      json: { code: '123456' },
+      token: tokens.agent,
+    }),
     LogIn: logIn,
     RefreshTokens: refresh,
     GetMe: me,
@@ -798,12 +863,185 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
       token: tokens.admin,
       json: { max: 10 },
     }),
-    // ── bench: customers ──
-    // ── bench: macros ──
-    // ── bench: messages ──
-    // ── bench: images (issue 10) ──
-    // ── bench: optics ──
-    // ── bench: notification log ──
+    CreateCustomer: () => ({
+      method: 'POST',
+      path: '/customers',
+      token: tokens.agent,
+      json: {
+        name: `Bench Customer ${serial}`,
+        email: `bench-customer-${serial++}-${randomUUID()}@example.com`,
+      },
+    }),
+    ListCustomers: () => ({ method: 'GET', path: '/customers?limit=25', token: tokens.agent }),
+    GetCustomer: async () => ({
+      method: 'GET',
+      path: `/customers/${await benchCustomer()}`,
+      token: tokens.agent,
+    }),
+    UpdateCustomer: async () => ({
+      method: 'PATCH',
+      path: `/customers/${await benchCustomer()}`,
+      token: tokens.agent,
+      json: { notes: `Bench note ${serial++}` },
+    }),
+    DeleteCustomer: async () => ({
+      method: 'DELETE',
+      path: `/customers/${await benchCustomer()}`,
+      token: tokens.agent,
+    }),
+    CreateMacro: () => ({
+      method: 'POST',
+      path: '/macros',
+      token: tokens.agent,
+      json: { name: `Bench macro ${serial++}`, body: 'Hello {{requester.name}}', actions: { reply: 'note' } },
+    }),
+    ListMacros: () => ({ method: 'GET', path: '/macros?limit=25', token: tokens.agent }),
+    GetMacro: async () => ({
+      method: 'GET',
+      path: `/macros/${(await setUp({ method: 'POST', path: '/macros', token: tokens.agent, json: { name: `Bench macro ${serial++}`, actions: { priority: 'low' } } }, 201, 'POST /macros')).macroId}`,
+      token: tokens.agent,
+    }),
+    UpdateMacro: async () => ({
+      method: 'PATCH',
+      path: `/macros/${(await setUp({ method: 'POST', path: '/macros', token: tokens.agent, json: { name: `Bench macro ${serial++}`, actions: { priority: 'low' } } }, 201, 'POST /macros')).macroId}`,
+      token: tokens.agent,
+      json: { name: `Bench renamed ${serial++}` },
+    }),
+    DeleteMacro: async () => ({
+      method: 'DELETE',
+      path: `/macros/${(await setUp({ method: 'POST', path: '/macros', token: tokens.agent, json: { name: `Bench macro ${serial++}`, actions: { priority: 'low' } } }, 201, 'POST /macros')).macroId}`,
+      token: tokens.agent,
+    }),
+    ApplyMacro: async () => ({
+      method: 'POST',
+      path: `/tickets/${await freshTicket()}/macros/${(await setUp({ method: 'POST', path: '/macros', token: tokens.agent, json: { name: `Bench macro ${serial++}`, body: 'Hello {{requester.name}}', actions: { reply: 'response', status: 'pending', priority: 'high' } } }, 201, 'POST /macros')).macroId}/apply`,
+      token: tokens.agent,
+      json: {},
+    }),
+    // The agent writes to the requester (anyone for canManageTickets); edits and deletes act on a fresh message.
+    SendMessage: () => ({
+      method: 'POST',
+      path: `/conversations/${context.requester.userId}/messages`,
+      token: tokens.agent,
+      json: { body: `Bench message ${serial++}` },
+    }),
+    ListConversations: () => ({ method: 'GET', path: '/conversations?limit=25', token: tokens.requester }),
+    ListMessages: () => ({
+      method: 'GET',
+      path: `/conversations/${context.agent.userId}/messages?limit=25`,
+      token: tokens.requester,
+    }),
+    UpdateMessage: async () => ({
+      method: 'PATCH',
+      path: `/messages/${(await setUp({ method: 'POST', path: `/conversations/${context.requester.userId}/messages`, token: tokens.agent, json: { body: `Bench message ${serial++}` } }, 201, 'POST /conversations/{userId}/messages')).messageId}`,
+      token: tokens.agent,
+      json: { body: `Bench edited ${serial++}` },
+    }),
+    DeleteMessage: async () => ({
+      method: 'DELETE',
+      path: `/messages/${(await setUp({ method: 'POST', path: `/conversations/${context.requester.userId}/messages`, token: tokens.agent, json: { body: `Bench message ${serial++}` } }, 201, 'POST /conversations/{userId}/messages')).messageId}`,
+      token: tokens.agent,
+    }),
+    ListImages: () => ({
+      method: 'GET',
+      path: `/tickets/${thread.ticketId}/images?limit=25`,
+      token: tokens.requester,
+    }),
+    GetImage: () => ({
+      method: 'GET',
+      path: `/tickets/${thread.ticketId}/images/${asked.body.imageId}`,
+      token: tokens.requester,
+    }),
+    UpdateImage: (i) => ({
+      method: 'PATCH',
+      path: `/tickets/${thread.ticketId}/images/${asked.body.imageId}`,
+      token: tokens.requester,
+      json: { caption: `Caption ${i}` },
+    }),
+    // Each delete and replace on an image of its own, on a ticket of its own (caps on one ticket).
+    DeleteImage: async () => {
+      const { ticketId } = await newTicket('Bench image delete');
+      const pending = need(
+        await http({
+          method: 'POST',
+          path: `/tickets/${ticketId}/images`,
+          token: tokens.requester,
+          json: { contentType: 'image/png' },
+        }),
+        201,
+        'image upload request',
+      );
+      return {
+        method: 'DELETE',
+        path: `/tickets/${ticketId}/images/${pending.body.imageId}`,
+        token: tokens.requester,
+      };
+    },
+    ReplaceImage: async () => {
+      const { ticketId } = await newTicket('Bench image replace');
+      const pending = need(
+        await http({
+          method: 'POST',
+          path: `/tickets/${ticketId}/images`,
+          token: tokens.requester,
+          json: { contentType: 'image/png' },
+        }),
+        201,
+        'image upload request',
+      );
+      await uploadImage(pending.body.upload, png);
+      await stack.drained(60_000);
+      return {
+        method: 'POST',
+        path: `/tickets/${ticketId}/images/${pending.body.imageId}/replace`,
+        token: tokens.requester,
+        json: { contentType: 'image/png' },
+      };
+    },
+    GetOpticsParts: () => ({ method: 'GET', path: '/optics/parts', token: tokens.requester }),
+    ReplaceOpticsParts: () => ({
+      method: 'PUT',
+      path: '/optics/parts',
+      token: tokens.admin,
+      json: {
+        parts: ['SFP+ 10G SR 850 nm (MMF)', 'SFP+ 10G LR 1310 nm (SMF)', 'QSFP28 100G SR4 (MMF, MPO)'],
+      },
+    }),
+    CreateOpticsRequest: (i) => ({
+      method: 'POST',
+      path: '/optics/requests',
+      token: tokens.requester,
+      json: { part: 'Other', description: `Bench optic ${i}`, quantity: 2 },
+    }),
+    ListOpticsRequests: () => ({ method: 'GET', path: '/optics/requests?limit=25', token: tokens.admin }),
+    GetOpticsRequest: async (i) => ({
+      method: 'GET',
+      path: `/optics/requests/${await benchOpticsRequest(i)}`,
+      token: tokens.requester,
+    }),
+    ChangeOpticsStatus: async (i) => ({
+      method: 'PATCH',
+      path: `/optics/requests/${await benchOpticsRequest(i)}/status`,
+      token: tokens.admin,
+      json: { action: 'approve' },
+    }),
+    ListTicketNotifications: () => ({
+      method: 'GET',
+      path: `/tickets/${changing.ticketId}/notifications?limit=25`,
+      token: tokens.agent,
+    }),
+    ListNotifications: () => ({
+      method: 'GET',
+      path: '/notifications?status=failed&limit=25',
+      token: tokens.admin,
+    }),
+    // An id no row has: the lookup (gsi11 Query) and the 404, without sending anything.
+    RetryNotification: () => ({
+      method: 'POST',
+      path: '/notifications/01JDQ8Z3M4N5P6Q7R8S9T0V1W2/retry',
+      token: tokens.admin,
+      json: {},
+    }),
   };
   return {
     measurements: others.flat(),

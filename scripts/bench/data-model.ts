@@ -38,6 +38,8 @@ export function readAccessPatterns(markdown = readFileSync(dataModelFile, 'utf8'
   if (header < 0) return [];
   const rows: AccessPattern[] = [];
   for (const line of lines.slice(header + 2)) {
+    // The features' marker comments (`<!-- access patterns: ... -->`) sit between rows of the table.
+    if (line.startsWith('<!--')) continue;
     if (!line.startsWith('|')) break;
     const cells = line
       .split(/(?<!\\)\|/)

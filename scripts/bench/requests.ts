@@ -455,7 +455,8 @@ async function main(): Promise<void> {
             make: (i) => ({
               method: 'POST',
               path: links[i] as string,
-              form: { decision: 'approve', reason: '' },
+              // `version`: the page's hidden field (required); the bench's tickets are fresh, at version 1.
+              form: { decision: 'approve', reason: '', version: '1' },
             }),
           },
         ];
@@ -479,7 +480,7 @@ async function main(): Promise<void> {
               DecideApproval: (i) => ({
                 method: 'POST',
                 path: handlerLinks[i + 1] as string,
-                form: { decision: 'approve', reason: '' },
+                form: { decision: 'approve', reason: '', version: '1' },
               }),
             },
             invoker,

@@ -43,6 +43,8 @@ export interface LocalDeliverySettings {
   readonly isolatedSender: boolean;
   /** Quotas on paid sends (`shared/notifications/quotas.ts`); unset: the deployed defaults. */
   readonly quotas?: LocalQuotas | undefined;
+  /** How long the direct messages' unread digest waits (`deliveryDelaySeconds`); unset: the deployed 300 s. */
+  readonly messageDigestDelaySeconds?: number | undefined;
 }
 
 /** The sender's quota limits, each optional (unset: the quota's default). */
@@ -135,6 +137,7 @@ export async function startLocalDeliveries(input: {
       DELIVERY_DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
       ...scheduleEnvironment(settings),
       ...quotaEnvironment(settings.quotas),
+      MESSAGE_DIGEST_DELAY_SECONDS: String(settings.messageDigestDelaySeconds ?? ''),
     },
     poller: undefined,
   };

@@ -12,7 +12,10 @@ export interface DemoAccount {
   readonly email: string;
   readonly name: string;
   readonly role: RoleName;
-  /** E.164 number that receives SMS (opted in), visible in the local SMS log. */
+  /**
+   * E.164 number that receives SMS (opted in, and seeded verified by `provisionAccount`: no SMS code round), visible in
+   * the local SMS log.
+   */
   readonly phone?: string;
 }
 
@@ -28,7 +31,8 @@ export interface SeededAccount extends DemoAccount {
 }
 
 /**
- * Creates the demo accounts unless they exist. Needs the stack's environment on `process.env` (the shared
+ * Creates the demo accounts unless they exist: confirmed (an admin's `AdminCreateUser` with `email_verified`, no
+ * code) and with verified phone numbers, so they sign in and get mail and SMS at once. Needs the stack's environment on `process.env` (the shared
  * clients read it), so call it after `startLocalStack`.
  */
 export async function seedDemoAccounts(): Promise<SeededAccount[]> {
@@ -46,5 +50,8 @@ export async function seedDemoAccounts(): Promise<SeededAccount[]> {
     });
     seeded.push({ ...account, userId, password: demoPassword });
   }
+  // The demo data's optics parts list (shared/optics/optics.entity.ts), unless one is stored already.
+  const { seedOpticsParts } = await import('#shared/optics/operations.ts');
+  await seedOpticsParts();
   return seeded;
 }

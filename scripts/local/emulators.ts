@@ -1,5 +1,5 @@
 /**
- * The emulators of the local stack: DynamoDB Local, cognito-local and the SES emulator as child processes,
+ * The emulators of the local stack: DynamoDB Local, cognito-local (`cognito-local.mjs`) and the SES emulator as child processes,
  * s3rver and the SNS endpoint in-process. `startEmulators` returns once each one answers.
  */
 import path from 'node:path';
@@ -62,13 +62,18 @@ function startDynamoDbLocal(settings: EmulatorSettings): ServiceProcess {
   });
 }
 
+/**
+ * cognito-local through `cognito-local.mjs`: its own server plus the confirmation codes mailed through the SES
+ * emulator (straight to it, not through the fault proxy: Cognito's mail is not the service's) and
+ * `ResendConfirmationCode`.
+ */
 function startCognitoLocal(settings: EmulatorSettings): ServiceProcess {
   return startProcess({
     name: 'cognito',
-    command: path.join(repoRoot, 'node_modules', '.bin', 'cognito-local'),
-    args: [],
+    command: process.execPath,
+    args: [path.join(repoRoot, 'scripts', 'local', 'cognito-local.mjs')],
     cwd: path.join(settings.stateDir, 'cognito'),
-    env: { ...process.env, PORT: String(settings.ports.cognito) },
+    env: { ...process.env, PORT: String(settings.ports.cognito), COGNITO_LOCAL_SES_URL: settings.urls.ses },
     log: settings.childLog,
   });
 }

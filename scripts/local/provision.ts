@@ -335,7 +335,10 @@ export async function ensureUserPool(
   return { userPoolId, userPoolClientId };
 }
 
-/** The HMAC key for pagination cursors: random per state directory, kept across restarts. */
+/**
+ * The value of the local cursor key secret (served by `secrets-endpoint.ts`, read by the handlers at run time):
+ * random per state directory, kept across restarts.
+ */
 export function cursorSigningKey(stateDir: string): string {
   const persisted = readPersisted(stateDir);
   if (persisted.cursorSigningKey) return persisted.cursorSigningKey;
@@ -420,7 +423,8 @@ export function applicationEnvironment(values: {
   userPoolId: string;
   userPoolClientId: string;
   apiUrl: string;
-  cursorSigningKey: string;
+  /** ARN of the cursor key secret on the local Secrets Manager endpoint. */
+  cursorSecretArn: string;
   docsBucket: string;
   docsScriptKey: string;
 }): Record<string, string> {
@@ -432,7 +436,7 @@ export function applicationEnvironment(values: {
     USER_POOL_CLIENT_ID: values.userPoolClientId,
     PUBLIC_API_URL: values.apiUrl,
     MAIL_FROM: localMailFrom,
-    CURSOR_SIGNING_KEY: values.cursorSigningKey,
+    CURSOR_SECRET_ARN: values.cursorSecretArn,
     DOCS_BUCKET: values.docsBucket,
     DOCS_SCRIPT_KEY: values.docsScriptKey,
   };

@@ -10,6 +10,7 @@
  * | aws-ses-v2-local 2.10 | node child process, web inbox at `/`            | SES                              |
  * | s3rver 3.7            | in-process                                      | S3 (+ event notifications)       |
  * | sns-endpoint.ts       | in-process                                      | SNS `Publish` to phone numbers   |
+ * | secrets-endpoint.ts   | in-process, any free port                       | Secrets Manager (the cursor key) |
  * | fauxqs 1.9 (sqs.ts)   | in-process                                      | SQS (delivery queues)            |
  * | fault-proxy.ts        | in-process, in front of SES and SNS             | (fault injection for tests)      |
  * | gateway.ts            | in-process; handlers imported into this process | API Gateway HTTP API + Lambda    |
@@ -61,6 +62,7 @@ import {
   localRegion,
   sdkEnvironment,
 } from './provision.ts';
+import { startSecretsEndpoint } from './secrets-endpoint.ts';
 import { takeStateLock } from './state-lock.ts';
 import { createTeardown, type Teardown } from './teardown.ts';
 
@@ -264,15 +266,20 @@ async function provisionResources(
     ensureUserPool(emulators.cognito, setup.stateDir),
     ensureDocsScript(setup.urls.s3, localDocsBucket),
   ]);
+  // The secrets the handlers read at run time (shared/platform/secrets.ts), on an in-process endpoint.
+  const secrets = await startSecretsEndpoint(localRegion);
+  setup.teardown.add(() => secrets.close());
+  const cursorSecret = secrets.create('helpdesk-local/cursor-key', cursorSigningKey(setup.stateDir));
   const env = {
     ...sdkEnvironment(setup.ports),
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
     ...applicationEnvironment({
       tableName: setup.tableName,
       bucket: setup.bucket,
       userPoolId,
       userPoolClientId,
       apiUrl: setup.urls.api,
-      cursorSigningKey: cursorSigningKey(setup.stateDir),
+      cursorSecretArn: cursorSecret.arn,
       docsBucket: localDocsBucket,
       docsScriptKey: docs.key,
     }),

@@ -130,16 +130,16 @@ export type DecisionResult =
 
 /**
  * Decide through a link. Single-use: of two concurrent posts, one wins and the other sees `used`.
- * @param shownVersion the ticket version the confirmation page showed (its hidden `version` field); when the ticket
- *   is at another version now, nothing is decided (`stale`, with what changed since). A form without it (not
- *   posted from the page) is decided against the ticket as it is.
+ * @param shownVersion the ticket version the confirmation page showed (its hidden `version` field, required by the
+ *   form's schema); when the ticket is at another version now, nothing is decided (`stale`, with what changed
+ *   since). A decision is never made against the ticket as it happens to be.
  * @returns the ticket after the decision, or why nothing was decided
  */
 export async function decideWithLink(
   token: string,
   decision: Decision,
   reason: string | undefined,
-  shownVersion?: number,
+  shownVersion: number,
 ): Promise<DecisionResult> {
   const nowSeconds = Math.floor(Date.now() / 1000);
   const state = await inspectLink(token, nowSeconds);
@@ -148,7 +148,7 @@ export async function decideWithLink(
     return { ok: false, problem, ...(ticket ? { ticket } : {}), ...(changes ? { changes } : {}) };
   }
   const { approval, ticket } = state;
-  if (shownVersion !== undefined && shownVersion !== ticket.version) {
+  if (shownVersion !== ticket.version) {
     const changes = await changesSince(ticket.ticketId, { version: shownVersion });
     return { ok: false, problem: 'stale', ticket, changes };
   }

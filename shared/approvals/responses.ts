@@ -14,6 +14,7 @@ export const approvalResponses: RouteResponses<(typeof approvalRoutes)[number]> 
     request: {
       decision: 'reject',
       reason: 'Use the spare stock in room 4',
+      version: '3',
     } satisfies z.input<typeof DecideApprovalBody>,
   }),
 };

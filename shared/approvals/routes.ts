@@ -41,7 +41,8 @@ export const decideApprovalRoute = {
   description:
     "The confirmation page's form: `decision=approve` (a `reason` is optional) or `decision=reject` with a " +
     '`reason`. Moves the ticket to approved or rejected and uses up the link; the requester is notified. A form ' +
-    'without a decision, or a rejection without a reason, re-shows the confirmation page with the message (400). ' +
+    'without a decision, a rejection without a reason, or a form without the `version` the page showed (required) ' +
+    'decides nothing and re-shows the confirmation page with the message (400). ' +
     'A decision binds to the version the page showed: when the ticket changed since (`version` is not its ' +
     'version now), nothing is decided and the confirmation page is shown again with what changed, old → new, ' +
     'and the current version (409). A link that cannot be used answers the page that says why, as GET does ' +

@@ -42,32 +42,34 @@ export const versionInvalid = 'This page is out of date: review the request and 
 
 /**
  * `version`: the ticket version the confirmation page showed (a hidden field, a positive integer as text),
- * decoded to a number. Optional: a form posted without it is decided against the ticket as it is.
+ * decoded to a number. Required (issue 9): a decision binds to the version the approver saw, so a form without it
+ * (not posted from the page) decides nothing and re-shows the page (400), which carries the version.
  */
 const shownVersion = () =>
-  z.optional(
-    z
-      .codec(
-        z.string().check(z.maxLength(10, versionInvalid), z.regex(/^[1-9][0-9]{0,9}$/, versionInvalid)),
-        z.number(),
-        {
-          decode: (text) => Number(text),
-          encode: (value) => String(value),
-        },
-      )
-      .check(
-        z.meta({
-          description:
-            'The ticket version the confirmation page showed (hidden field): when the ticket has changed since, ' +
-            'nothing is decided and the page is shown again with the changes (409)',
-        }),
-      ),
-  );
+  z
+    .codec(
+      z
+        .string({ error: versionInvalid })
+        .check(z.maxLength(10, versionInvalid), z.regex(/^[1-9][0-9]{0,9}$/, versionInvalid)),
+      z.number(),
+      {
+        decode: (text) => Number(text),
+        encode: (value) => String(value),
+      },
+    )
+    .check(
+      z.meta({
+        description:
+          'The ticket version the confirmation page showed (hidden field; required: without it nothing is ' +
+          'decided and the page is shown again, 400). When the ticket has changed since, nothing is decided and ' +
+          'the page is shown again with the changes (409)',
+      }),
+    );
 
 /**
  * The confirmation page's form (`application/x-www-form-urlencoded`): `decision=approve` with an optional
  * `reason`, or `decision=reject` with a `reason` that is not blank (trimmed; at most 1000 characters); `version`,
- * the ticket version the page showed. Fields other than these are ignored (the form is a browser's). A form that
+ * the ticket version the page showed (required). Fields other than these are ignored (the form is a browser's). A form that
  * breaks these rules re-shows the confirmation page with the first issue's message (400).
  */
 export const DecideApprovalBody = /* @__PURE__ */ defineSchema(() =>

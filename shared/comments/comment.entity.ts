@@ -37,6 +37,13 @@ export interface CommentItem {
   readonly editedAt?: string | undefined;
   /** Only on the synthesised description message ({@link descriptionMessage}); never stored. */
   readonly isDescription?: true | undefined;
+  /** The macro that posted it (`shared/macros/`), named as it was then; absent for a comment written by hand. */
+  readonly macro?: { readonly macroId: string; readonly name: string } | undefined;
+  /**
+   * The status change the same macro application made, when the comment's mail tells of it too (a response): the
+   * requester gets one mail for the combined change (`stream-rules.ts`).
+   */
+  readonly statusChange?: { readonly from: string; readonly to: string } | undefined;
 }
 
 export const commentEntity = 'comment';

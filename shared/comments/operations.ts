@@ -86,29 +86,11 @@ export async function addComment(
   ticket: TicketItem,
   input: z.output<typeof CreateCommentBody>,
 ): Promise<CommentItem> {
-  const kind = commentKindFor(actor, input.internal);
-  if (!kind) throw new NotAllowed('Only agents can write internal notes.');
-  if (frozenStatuses.has(ticket.status)) throw frozenTicket(ticket.status);
-  const now = nowIso();
-  const comment: CommentItem = {
-    ticketId: ticket.ticketId,
-    commentId: newCommentId(ticket.ticketId),
-    authorId: actor.userId,
-    kind,
-    body: input.body,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const { comment, ticketChanges } = newComment(actor, ticket, input);
+  const { condition: underCap, ...changes } = ticketChanges;
   const writes = [
     { put: commentRecord(comment), condition: itemIsNew },
-    {
-      update: ticketKey(ticket.ticketId),
-      changes: {
-        ...(kind === 'response' ? { set: { agentResponded: true } } : {}),
-        add: { commentCount: 1 },
-      },
-      condition: both(ticketNotFrozen(), counterUnder('commentCount', MAX_COMMENTS_PER_TICKET)),
-    },
+    { update: ticketKey(ticket.ticketId), changes, condition: both(ticketNotFrozen(), underCap) },
   ] as const;
   for (let attempt = 1; ; attempt++) {
     const result = await transactWrite(writes);
@@ -129,6 +111,44 @@ export async function addComment(
     }
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
   }
+}
+
+/**
+ * A new comment of the actor on a ticket they can see, and what it does to the ticket item (`ADD commentCount 1`,
+ * `SET agentResponded` for a response) under which condition (the count under {@link MAX_COMMENTS_PER_TICKET}),
+ * without writing anything: {@link addComment} writes it, and a macro writes it together with its ticket change in
+ * one transaction (`shared/macros/operations.ts`).
+ * @throws NotAllowed (a requester writing an internal note); Conflict (closed or canceled ticket)
+ */
+export function newComment(
+  actor: Actor,
+  ticket: TicketItem,
+  input: z.output<typeof CreateCommentBody>,
+): {
+  comment: CommentItem;
+  ticketChanges: { set?: { agentResponded: true }; add: { commentCount: 1 }; condition: Condition };
+} {
+  const kind = commentKindFor(actor, input.internal);
+  if (!kind) throw new NotAllowed('Only agents can write internal notes.');
+  if (frozenStatuses.has(ticket.status)) throw frozenTicket(ticket.status);
+  const now = nowIso();
+  const comment: CommentItem = {
+    ticketId: ticket.ticketId,
+    commentId: newCommentId(ticket.ticketId),
+    authorId: actor.userId,
+    kind,
+    body: input.body,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return {
+    comment,
+    ticketChanges: {
+      ...(kind === 'response' ? { set: { agentResponded: true } } : {}),
+      add: { commentCount: 1 },
+      condition: counterUnder('commentCount', MAX_COMMENTS_PER_TICKET),
+    },
+  };
 }
 
 /** How often a comment's transaction is tried when other transactions on the ticket item cancel it. */
@@ -184,7 +204,7 @@ export async function listComments(
   const { ticketId } = ticket;
   const scope = commentsScope(actor, ticketId);
   // The position is the id of the last message shown: the ticket id once only the description was shown.
-  const after = decodeCursor(page.cursor, scope);
+  const after = await decodeCursor(page.cursor, scope);
   const first = after === undefined;
   const budget = first ? page.limit - 1 : page.limit;
   const [description, { items, lastKey }] = await Promise.all([
@@ -204,7 +224,7 @@ export async function listComments(
       ...(description ? [description] : []),
       ...read.filter((comment) => canSeeComment(actor, comment)),
     ],
-    nextCursor: more ? encodeCursor(read.at(-1)?.commentId ?? ticketId, scope) : null,
+    nextCursor: more ? await encodeCursor(read.at(-1)?.commentId ?? ticketId, scope) : null,
   };
 }
 
@@ -379,7 +399,7 @@ async function ticketCommentsNewestFirst(
   if (!ticket || !canSeeTicket(actor, ticket)) throw new TicketNotFound();
   const scope = `comments:${ticketId}:newest:${notes}`;
   // The position is the id of the last comment shown; the ticket id when only the description is left.
-  const after = decodeCursor(page.cursor, scope);
+  const after = await decodeCursor(page.cursor, scope);
   const description = descriptionMessage(ticket);
   if (after === ticketId) return { items: [description], nextCursor: null };
   const { items, lastKey } = await queryPage<CommentItem>({
@@ -391,10 +411,10 @@ async function ticketCommentsNewestFirst(
   });
   const shown = items.filter((comment) => canSeeComment(actor, comment));
   if (lastKey !== undefined) {
-    return { items: shown, nextCursor: encodeCursor(items.at(-1)?.commentId ?? ticketId, scope) };
+    return { items: shown, nextCursor: await encodeCursor(items.at(-1)?.commentId ?? ticketId, scope) };
   }
   if (items.length < page.limit) return { items: [...shown, description], nextCursor: null };
-  return { items: shown, nextCursor: encodeCursor(ticketId, scope) };
+  return { items: shown, nextCursor: await encodeCursor(ticketId, scope) };
 }
 
 async function authorComments(
@@ -405,7 +425,7 @@ async function authorComments(
 ): Promise<CommentPage> {
   const scope = `comments:author:${authorId}:${actor.permissions.canViewAll ? 'every' : actor.userId}:${notes}`;
   // The position is the gsi11 sort key of the last comment read: `<createdAt>#<commentId>`.
-  const after = decodeCursor(page.cursor, scope);
+  const after = await decodeCursor(page.cursor, scope);
   const partition = authorCommentsPartition(authorId);
   // gsi11 holds the keys only (`commentProjection`): the comments come from one BatchGetItem.
   const { items: entries, lastKey } = await queryPage<ItemKey & { gsi11sk: string }>({
@@ -433,5 +453,5 @@ async function authorComments(
     .filter((comment): comment is CommentItem & ItemKey => comment !== undefined)
     .filter((comment) => canSeeComment(actor, comment) && seen.has(comment.ticketId));
   const last = entries.at(-1);
-  return { items: visible, nextCursor: lastKey && last ? encodeCursor(last.gsi11sk, scope) : null };
+  return { items: visible, nextCursor: lastKey && last ? await encodeCursor(last.gsi11sk, scope) : null };
 }

@@ -22,6 +22,7 @@ import {
 import {
   attributesEqual,
   both,
+  deleteItem,
   getItem,
   itemExists,
   transactWrite,
@@ -64,6 +65,13 @@ export interface ImageRecords {
   ): Promise<boolean>;
   /** Mark the image rejected, if its status is still `expected`. @returns false when the status had changed */
   markRejected(ref: ImageObjectRef, reason: string, size: number, expected: CheckedStatus): Promise<boolean>;
+  /**
+   * Mark the image `deleting` (hidden from every read) and give its places in the ticket's counters back, if its
+   * status is still the one read. @returns false when the status had changed
+   */
+  retire(image: ImageItem): Promise<boolean>;
+  /** Delete the image item (after its object); deleting a missing item succeeds. */
+  remove(ref: ImageObjectRef): Promise<void>;
 }
 
 export interface ImageCheckPorts {
@@ -79,6 +87,8 @@ export interface ImageCheckPorts {
  * - `orphan-deleted`: no image item exists for the key (never requested, or its ticket was deleted); the object
  *   was deleted.
  * - `rejected-object-deleted`: the image was rejected before; whatever was uploaded again was deleted.
+ * - `deleted-object-deleted`: the image is being deleted (`DELETE`, or superseded by a replacement): its key is
+ *   never accepted again, the object was deleted.
  * - `expired-deleted`: the image is a pending one past its `expiresAt` (never uploaded in time; the TTL may not
  *   have deleted its item yet): its key is never accepted again, the object was deleted.
  * - `object-missing`: there is no object any more (deleted after the event); nothing to check.
@@ -89,6 +99,7 @@ export type ImageCheckOutcome =
   | 'unchanged'
   | 'orphan-deleted'
   | 'rejected-object-deleted'
+  | 'deleted-object-deleted'
   | 'expired-deleted'
   | 'object-missing';
 
@@ -122,6 +133,10 @@ export async function checkUploadedImage(
       await objects.delete(key);
       return 'rejected-object-deleted';
     }
+    if (image.status === 'deleting') {
+      await objects.delete(key);
+      return 'deleted-object-deleted';
+    }
     if (pendingImageExpired(image, Math.floor(Date.now() / 1000))) {
       await objects.delete(key);
       return 'expired-deleted';
@@ -143,10 +158,15 @@ export async function checkUploadedImage(
         image.contentType === verdict.contentType &&
         image.size === object.size
       ) {
+        // A redelivered event finishes what a failed first run of a replacement left undone.
+        if (image.replaces) await removeReplaced(ref, image.replaces, ports);
         return 'unchanged';
       }
       const found = { contentType: verdict.contentType, size: object.size };
-      if (await records.markReady(ref, found, image.status)) return 'ready';
+      if (await records.markReady(ref, found, image.status)) {
+        if (image.replaces) await removeReplaced(ref, image.replaces, ports);
+        return 'ready';
+      }
     } else {
       if (await records.markRejected(ref, verdict.reason, object.size, image.status)) {
         await objects.delete(key);
@@ -155,6 +175,40 @@ export async function checkUploadedImage(
     }
   }
   throw new ImageCheckConflict(`Image ${ref.ticketId}/${ref.imageId} kept changing during its check.`);
+}
+
+/**
+ * Remove an image: mark it `deleting` in DynamoDB (conditioned on the status read; its places in the ticket's
+ * counters given back in the same transaction), then delete its object, then its item. In this order because the
+ * first write is the one that can be refused (a concurrent check or delete): once it holds, the image is hidden
+ * from every read, any upload to its key is deleted by the check (`deleted-object-deleted`), and what is left
+ * when S3 or the last DynamoDB write fails is a hidden `deleting` item that the next attempt finishes (a retried
+ * `DELETE`, or the redelivered S3 event of a replacement); deleting the ticket removes both in any case. Deleting
+ * the object first would instead show a ready image whose URL fails, if the DynamoDB write then failed.
+ * @param image the item as read; one already `deleting` is only finished
+ * @returns false when the image's status changed since it was read (read it again and decide anew)
+ * @throws S3 or DynamoDB errors as they are
+ */
+export async function removeImage(image: ImageItem, ports: ImageCheckPorts): Promise<boolean> {
+  if (image.status !== 'deleting' && !(await ports.records.retire(image))) return false;
+  await ports.objects.delete(imageObjectKey(image.ticketId, image.imageId));
+  await ports.records.remove(image);
+  return true;
+}
+
+/**
+ * A replacement passed the check: remove the image it supersedes (any status: gone already is fine). Runs after
+ * the replacement is marked ready, so the ticket never shows neither of them.
+ * @throws ImageCheckConflict when the replaced image kept changing
+ */
+async function removeReplaced(ref: ImageObjectRef, replaced: string, ports: ImageCheckPorts): Promise<void> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const old = await ports.records.get({ ticketId: ref.ticketId, imageId: replaced });
+    if (!old || (await removeImage(old, ports))) return;
+  }
+  throw new ImageCheckConflict(
+    `Image ${ref.ticketId}/${replaced} kept changing while it was being replaced.`,
+  );
 }
 
 /**
@@ -202,6 +256,32 @@ export function awsImagePorts(): ImageCheckPorts {
         { set: { status: 'rejected', rejectionReason: reason, size, expiresAt: undefined } },
         expected,
       ),
+    async retire(image) {
+      const key = imageKey(image.ticketId, image.imageId);
+      const changes: Update = { set: { status: 'deleting', expiresAt: undefined } };
+      const condition = both(itemExists, attributesEqual({ status: image.status }));
+      // Every image but a `deleting` one holds a place in `imageCount`; a pending one also in `pendingImageCount`.
+      const add: Record<string, number> =
+        image.status === 'pending' ? { imageCount: -1, pendingImageCount: -1 } : { imageCount: -1 };
+      for (let attempt = 1; ; attempt++) {
+        const result = await transactWrite([
+          { update: key, changes, condition },
+          { update: ticketKey(image.ticketId), changes: { add }, condition: itemExists },
+        ]);
+        if (result.ok) return true;
+        if (result.reasons[0] === 'ConditionalCheckFailed') return false;
+        // The ticket is gone (deleted; its cleanup removes the images): the image item alone.
+        if (result.reasons[1] === 'ConditionalCheckFailed') {
+          return (await updateItem(key, changes, { condition })) !== false;
+        }
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new Error(
+            `Image ${image.ticketId}/${image.imageId} not retired: ${result.reasons.join(', ')}`,
+          );
+        }
+      }
+    },
+    remove: (ref) => deleteItem(imageKey(ref.ticketId, ref.imageId)),
   };
   return { objects, records };
 }

@@ -11,8 +11,12 @@ export interface ImageItem {
   readonly imageId: string;
   /** S3 object key: `tickets/<ticketId>/images/<imageId>`. */
   readonly objectKey: string;
-  /** `pending` until the object-created check; then `ready` or `rejected`. */
-  readonly status: 'pending' | 'ready' | 'rejected';
+  /**
+   * `pending` until the object-created check; then `ready` or `rejected`. `deleting`: deleted (by `DELETE`, or
+   * superseded by a replacement that passed the check), hidden from every read and holding no place in the
+   * counters; its object is being deleted, then the item (`shared/images/removal.ts`).
+   */
+  readonly status: 'pending' | 'ready' | 'rejected' | 'deleting';
   /** The content type the client declared when asking for the upload. */
   readonly declaredContentType: string;
   /** The content type found from the bytes (magic number). */
@@ -21,6 +25,13 @@ export interface ImageItem {
   readonly size?: number | undefined;
   readonly fileName?: string | undefined;
   readonly rejectionReason?: string | undefined;
+  /** Optional text shown with the image, at most `MAX_CAPTION_LENGTH` characters (code points). */
+  readonly caption?: string | undefined;
+  /**
+   * A replacement (`POST .../images/{imageId}/replace`): the image it supersedes once its own bytes pass the check;
+   * until then the replaced image stays as it is, and a rejected replacement leaves it in place.
+   */
+  readonly replaces?: string | undefined;
   readonly uploaderId: string;
   /** ISO 8601. */
   readonly createdAt: string;

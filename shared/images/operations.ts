@@ -2,8 +2,11 @@
  * Image operations: plain values in, domain errors out (see `shared/tickets/operations.ts`).
  */
 import { ulid } from 'ulid';
+import { awsImagePorts, removeImage } from '#shared/images/check-upload.ts';
+import { ImageNotFound } from '#shared/images/errors.ts';
 import { type ImageItem, imageKey, imagePrefix, imageRecord } from '#shared/images/image.entity.ts';
 import { imageObjectKey } from '#shared/images/object-key.ts';
+import { checkImageChange, type ImageChange } from '#shared/images/policy.ts';
 import { createImageUpload, type ImageUpload } from '#shared/images/presign.ts';
 import {
   allowedImageTypes,
@@ -31,10 +34,11 @@ import {
   updateItem,
 } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
-import { Conflict, TooLarge, UnsupportedType } from '#shared/platform/errors.ts';
+import { Conflict, NotAllowed, TooLarge, UnsupportedType } from '#shared/platform/errors.ts';
 import type { Actor } from '#shared/roles/actor.ts';
 import { TicketNotFound } from '#shared/tickets/errors.ts';
 import type { TicketStatus } from '#shared/tickets/lifecycle.ts';
+import { findVisibleTicket } from '#shared/tickets/operations.ts';
 import { type TicketItem, ticketKey } from '#shared/tickets/ticket.entity.ts';
 
 /** An image just recorded: its upload is yet to come. */
@@ -54,7 +58,23 @@ export async function requestImageUpload(
   input: CreateImageUploadBody,
 ): Promise<{ image: PendingImage; upload: ImageUpload }> {
   if (!ticketAcceptsImages(ticket.status)) throw closedTicket(ticket.status);
-  const { contentType, fileName, size } = input;
+  const contentType = declaredImageType(input);
+  const { fileName, caption } = input;
+  return startImageUpload({
+    ticketId: ticket.ticketId,
+    uploaderId: actor.userId,
+    contentType,
+    fileName,
+    caption,
+  });
+}
+
+/**
+ * The declared type, when it is an allowed image type and the declared size is within the limit.
+ * @throws UnsupportedType (with `allowed`); TooLarge (with `maxBytes`)
+ */
+function declaredImageType(input: CreateImageUploadBody): ImageContentType {
+  const { contentType, size } = input;
   if (!isAllowedImageType(contentType)) {
     throw new UnsupportedType(`Images must be one of ${allowedImageTypes.join(', ')}.`, {
       allowed: allowedImageTypes,
@@ -63,7 +83,129 @@ export async function requestImageUpload(
   if (size !== undefined && size > MAX_IMAGE_BYTES) {
     throw new TooLarge(`Images may have at most ${MAX_IMAGE_BYTES} bytes.`, { maxBytes: MAX_IMAGE_BYTES });
   }
-  return startImageUpload({ ticketId: ticket.ticketId, uploaderId: actor.userId, contentType, fileName });
+  return contentType;
+}
+
+/**
+ * An image of a ticket the actor can see. Both reads in parallel, the image strongly consistent (it may have been
+ * requested or changed a moment ago); the ticket's visibility is decided first, so an id on a ticket the actor
+ * cannot see is the ticket's 404 whatever the image.
+ * @param options.deleting also answer an image being deleted (`DELETE` finishes one whose first attempt failed)
+ * @throws TicketNotFound (as `findVisibleTicket`); ImageNotFound (no such image on this ticket, one being
+ *   deleted, or a requested image never uploaded in time)
+ */
+export async function findVisibleImage(
+  actor: Actor,
+  ticketId: string,
+  imageId: string,
+  options: { readonly deleting?: boolean } = {},
+): Promise<{ ticket: TicketItem; image: ImageItem }> {
+  const [ticket, image] = await Promise.all([
+    findVisibleTicket(actor, ticketId),
+    getItem<ImageItem>(imageKey(ticketId, imageId), { consistent: true }),
+  ]);
+  if (
+    !image ||
+    (image.status === 'deleting' && !options.deleting) ||
+    pendingImageExpired(image, epochSeconds(Date.now()))
+  ) {
+    throw new ImageNotFound();
+  }
+  return { ticket, image };
+}
+
+/** @throws NotAllowed (not the uploader, no `canEditAll`); Conflict (a closed or canceled ticket) */
+function assertImageChange(actor: Actor, ticket: TicketItem, image: ImageItem, change: ImageChange): void {
+  const check = checkImageChange(actor, image, ticket.status, change);
+  if (check.ok) return;
+  if (check.refusal === 'not-allowed') throw new NotAllowed(check.reason);
+  throw new Conflict(check.reason, { ticketStatus: ticket.status, statusesWithoutImages });
+}
+
+/**
+ * Delete an image: its uploader, or `canEditAll` (`checkImageChange`; on a closed or canceled ticket only
+ * `canDeleteAll`). The item is marked `deleting` in a conditional transaction that gives its places in the
+ * ticket's counters back, then the object is deleted, then the item (`removeImage`: why this order). An image
+ * already `deleting` (an earlier attempt failed after its first write) is finished. Deleting a pending image also
+ * voids its presigned POST: an upload to its key is deleted by the check.
+ * @param image as read by {@link findVisibleImage} with `deleting`
+ * @throws NotAllowed; Conflict (a frozen ticket, or an image that kept changing); S3 or DynamoDB errors (500: the
+ *   image is hidden already, and a retried `DELETE` finishes it)
+ */
+export async function deleteImage(actor: Actor, ticket: TicketItem, image: ImageItem): Promise<void> {
+  assertImageChange(actor, ticket, image, 'delete');
+  const ports = awsImagePorts();
+  let current: ImageItem | undefined = image;
+  for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+    if (await removeImage(current, ports)) return;
+    // Its status changed since the read (an upload check, another delete): decide again on what it is now.
+    current = await ports.records.get(image);
+    if (!current) return;
+  }
+  throw new Conflict('The image kept changing at the same time; retry.');
+}
+
+/**
+ * Ask for a replacement of a ready image: a new pending image that `replaces` it, with its own presigned POST
+ * (the same rules, caps and expiry as any upload request: {@link startImageUpload}). The replaced image stays as
+ * it is until the replacement's bytes pass the object-created check, which then removes it (`check-upload.ts`);
+ * a rejected or never uploaded replacement leaves it in place. The caption carries over unless one is given.
+ * @throws NotAllowed; Conflict (a frozen ticket; an image that is not `ready`, with `imageStatus`; a full ticket);
+ *   UnsupportedType; TooLarge
+ */
+export async function requestImageReplacement(
+  actor: Actor,
+  ticket: TicketItem,
+  image: ImageItem,
+  input: CreateImageUploadBody,
+): Promise<{ image: PendingImage; upload: ImageUpload }> {
+  assertImageChange(actor, ticket, image, 'replace');
+  if (image.status !== 'ready') {
+    throw new Conflict(
+      `Only an image that passed the upload check can be replaced; this one is ${image.status}.`,
+      {
+        imageStatus: image.status,
+      },
+    );
+  }
+  const contentType = declaredImageType(input);
+  return startImageUpload({
+    ticketId: ticket.ticketId,
+    uploaderId: actor.userId,
+    contentType,
+    fileName: input.fileName,
+    caption: input.caption ?? image.caption,
+    replaces: image.imageId,
+  });
+}
+
+/**
+ * Set or remove (`null`) an image's caption: its uploader, or `canEditAll`; any status but `deleting` (a pending
+ * image's caption shows once it is ready). One UpdateItem conditioned on the image not being deleted meanwhile.
+ * @returns the image as it is now
+ * @throws NotAllowed; Conflict (a frozen ticket); ImageNotFound (deleted meanwhile)
+ */
+export async function captionImage(
+  actor: Actor,
+  ticket: TicketItem,
+  image: ImageItem,
+  caption: string | null,
+): Promise<ImageItem> {
+  assertImageChange(actor, ticket, image, 'caption');
+  const updated = await updateItem<ImageItem>(
+    imageKey(ticket.ticketId, image.imageId),
+    { set: { caption: caption ?? undefined } },
+    {
+      condition: both(itemExists, {
+        expression: '#captionStatus <> :deleting',
+        names: { '#captionStatus': 'status' },
+        values: { ':deleting': 'deleting' },
+      }),
+      returnNew: true,
+    },
+  );
+  if (!updated) throw new ImageNotFound();
+  return updated;
 }
 
 /**
@@ -87,6 +229,9 @@ export async function startImageUpload(input: {
   readonly uploaderId: string;
   readonly contentType: ImageContentType;
   readonly fileName?: string | undefined;
+  readonly caption?: string | undefined;
+  /** The image this one replaces once its bytes pass the check. */
+  readonly replaces?: string | undefined;
 }): Promise<{ image: PendingImage; upload: ImageUpload }> {
   const imageId = ulid();
   const upload = await createImageUpload({
@@ -102,6 +247,8 @@ export async function startImageUpload(input: {
     status: 'pending',
     declaredContentType: input.contentType,
     fileName: input.fileName,
+    caption: input.caption,
+    replaces: input.replaces,
     uploaderId: input.uploaderId,
     createdAt,
     expiresAt: epochSeconds(Date.parse(createdAt)) + PENDING_IMAGE_TTL_SECONDS,
@@ -183,7 +330,8 @@ export async function recountImages(ticketId: string, seen: ImageCounters): Prom
   // Not every item read: leave the counters as they are (they may only be too high, never too low).
   if (startKey) return;
   const now = epochSeconds(Date.now());
-  const live = images.filter((image) => !pendingImageExpired(image, now));
+  // An image being deleted holds no place: its removal gave it back.
+  const live = images.filter((image) => !pendingImageExpired(image, now) && image.status !== 'deleting');
   const expired = images.filter((image) => pendingImageExpired(image, now));
   await updateItem(
     ticketKey(ticketId),

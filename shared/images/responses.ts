@@ -6,10 +6,17 @@
  * {@link ImageView} is also the shape of each image a ticket read returns (`GET /tickets/{ticketId}`, `images`).
  */
 import * as z from 'zod/mini';
+import { nextCursor } from '#shared/comments/responses.ts';
 import type { imageRoutes } from '#shared/images/routes.ts';
-import { allowedImageTypes, MAX_FILE_NAME_LENGTH, MAX_IMAGE_BYTES } from '#shared/images/rules.ts';
-import type { CreateImageUploadBody } from '#shared/images/schemas.ts';
+import {
+  allowedImageTypes,
+  MAX_CAPTION_LENGTH,
+  MAX_FILE_NAME_LENGTH,
+  MAX_IMAGE_BYTES,
+} from '#shared/images/rules.ts';
+import type { CreateImageUploadBody, UpdateImageBody } from '#shared/images/schemas.ts';
 import { documented, type RouteResponses } from '#shared/platform/route-table.ts';
+import { maxChars } from '#shared/platform/text.ts';
 
 /** An image id: a ULID (26 Crockford base32 characters). */
 const imageId = () =>
@@ -24,38 +31,63 @@ const isoTime = (description: string) => z.iso.datetime().check(z.maxLength(30),
  */
 const MAX_URL_LENGTH = 8192;
 
+/** A caption as the API shows it. */
+const caption = () =>
+  z
+    .string()
+    .check(
+      z.minLength(1),
+      maxChars(MAX_CAPTION_LENGTH),
+      z.meta({ description: `Text shown with the image, at most ${MAX_CAPTION_LENGTH} characters` }),
+    );
+
+/** The file name as the API shows it. */
+const fileName = () =>
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(MAX_FILE_NAME_LENGTH),
+    z.regex(/^[^\p{Cc}]+$/u),
+    z.meta({
+      description: 'The file name given when the upload was requested (no control characters)',
+    }),
+  );
+
+/** The verified type of an image. */
+const contentType = () =>
+  z.enum(allowedImageTypes).check(
+    z.meta({
+      description: 'The type found from the bytes (magic number), whatever the upload declared',
+    }),
+  );
+
+/** An image's size. */
+const size = () =>
+  z
+    .number()
+    .check(z.int(), z.gte(1), z.lte(MAX_IMAGE_BYTES), z.meta({ description: 'Bytes, at most 10 MiB' }));
+
+/** A presigned GET URL of an image. */
+const url = () =>
+  z.url().check(
+    z.maxLength(MAX_URL_LENGTH),
+    z.meta({
+      description:
+        'Presigned GET URL serving the image as `contentType`, inline, named `fileName`; it stops working at ' +
+        '`urlExpiresAt` (5 minutes): read the image again for a fresh one',
+    }),
+  );
+
 /** One image of a ticket as the API shows it: only `ready` images, each with a short-lived GET URL. */
 export const ImageView = /* @__PURE__ */ (() =>
   z
     .object({
       imageId: imageId(),
-      contentType: z.enum(allowedImageTypes).check(
-        z.meta({
-          description: 'The type found from the bytes (magic number), whatever the upload declared',
-        }),
-      ),
-      size: z
-        .number()
-        .check(z.int(), z.gte(1), z.lte(MAX_IMAGE_BYTES), z.meta({ description: 'Bytes, at most 10 MiB' })),
-      fileName: z.optional(
-        z.string().check(
-          z.minLength(1),
-          z.maxLength(MAX_FILE_NAME_LENGTH),
-          z.regex(/^[^\p{Cc}]+$/u),
-          z.meta({
-            description: 'The file name given when the upload was requested (no control characters)',
-          }),
-        ),
-      ),
+      contentType: contentType(),
+      size: size(),
+      fileName: z.optional(fileName()),
+      caption: z.optional(caption()),
       createdAt: isoTime('When the upload was requested'),
-      url: z.url().check(
-        z.maxLength(MAX_URL_LENGTH),
-        z.meta({
-          description:
-            'Presigned GET URL serving the image as `contentType`, inline, named `fileName`; it stops working at ' +
-            '`urlExpiresAt` (5 minutes): read the ticket again for a fresh one',
-        }),
-      ),
+      url: url(),
       urlExpiresAt: isoTime('When `url` stops working'),
     })
     .check(
@@ -116,6 +148,14 @@ export const ImageUploadView = /* @__PURE__ */ (() =>
         }),
       ),
       upload: PresignedPostView,
+      replaces: z.optional(
+        imageId().check(
+          z.meta({
+            description:
+              'A replacement: the image it removes once its own bytes pass the check (until then that one stays)',
+          }),
+        ),
+      ),
       maxBytes: z
         .number()
         .check(
@@ -127,10 +167,121 @@ export const ImageUploadView = /* @__PURE__ */ (() =>
     })
     .check(z.meta({ id: 'ImageUpload', description: 'An image waiting for its upload' })))();
 
+/**
+ * One image of a ticket in any status (`GET`/`PATCH /tickets/{ticketId}/images/{imageId}`): what the `Location` of
+ * an upload request names, to follow its check.
+ */
+export const ImageDetailsView = /* @__PURE__ */ (() =>
+  z
+    .object({
+      imageId: imageId(),
+      status: z.enum(['pending', 'ready', 'rejected']).check(
+        z.meta({
+          description:
+            '`pending` until its bytes are uploaded and checked; then `ready` (shown on the ticket) or `rejected`',
+        }),
+      ),
+      uploaderId: z
+        .string()
+        .check(
+          z.minLength(1),
+          z.maxLength(128),
+          z.regex(/^[\w-]+$/),
+          z.meta({ description: 'Who asked for it' }),
+        ),
+      fileName: z.optional(fileName()),
+      caption: z.optional(caption()),
+      replaces: z.optional(
+        imageId().check(z.meta({ description: 'The image this replacement removes once it is ready' })),
+      ),
+      rejectionReason: z.optional(
+        z
+          .string()
+          .check(z.minLength(1), z.maxLength(1000), z.meta({ description: 'Why the bytes were refused' })),
+      ),
+      createdAt: isoTime('When the upload was requested'),
+      contentType: z.optional(contentType()),
+      size: z.optional(size()),
+      url: z.optional(url()),
+      urlExpiresAt: z.optional(isoTime('When `url` stops working')),
+    })
+    .check(
+      z.meta({
+        id: 'ImageDetails',
+        description:
+          'An image of a ticket in any status; `contentType`, `size`, `url` and `urlExpiresAt` only when `ready`',
+      }),
+    ))();
+
+/** `GET /tickets/{ticketId}/images`: a page of the ticket's ready images. */
+export const ImagePageView = /* @__PURE__ */ (() =>
+  z
+    .object({
+      items: z.array(ImageView).check(z.maxLength(100)),
+      nextCursor: nextCursor(),
+    })
+    .check(
+      z.meta({
+        id: 'ImagePage',
+        description:
+          'Images that passed the upload check, oldest first, each with a fresh 5-minute URL; a page may hold ' +
+          'fewer than `limit` (pending and rejected images are read and left out)',
+      }),
+    ))();
+
 const exampleImageId = '01JDQ9A7B8C9D0E1F2G3H4J5K6';
 const exampleTicketId = '01JDQ8Z3M4N5P6Q7R8S9T0V1W2';
 
+const exampleReady = {
+  imageId: exampleImageId,
+  contentType: 'image/png' as const,
+  size: 48_213,
+  fileName: 'broken-screen.png',
+  caption: 'The crack runs from the top left corner',
+  createdAt: '2026-12-01T09:30:00.000Z',
+  url: `https://helpdesk-images-123456789012.s3.eu-west-1.amazonaws.com/tickets/${exampleTicketId}/images/${exampleImageId}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7`,
+  urlExpiresAt: '2026-12-01T09:40:00.000Z',
+};
+const exampleDetails = {
+  ...exampleReady,
+  status: 'ready' as const,
+  uploaderId: '5f1c3a9e-8b7d-4e2f-9a6c-1d0b2e3f4a5b',
+};
+
 export const imageResponses: RouteResponses<(typeof imageRoutes)[number]> = {
+  ListImages: documented(ImagePageView, { example: { items: [exampleReady], nextCursor: null } }),
+  GetImage: documented(ImageDetailsView, { example: exampleDetails }),
+  UpdateImage: documented(ImageDetailsView, {
+    request: { caption: 'The crack runs from the top left corner' } satisfies z.input<typeof UpdateImageBody>,
+    example: exampleDetails,
+  }),
+  DeleteImage: documented(undefined),
+  ReplaceImage: documented(ImageUploadView, {
+    request: { contentType: 'image/jpeg', fileName: 'broken-screen-2.jpg' } satisfies z.input<
+      typeof CreateImageUploadBody
+    >,
+    example: {
+      imageId: '01JDQ9B1C2D3E4F5G6H7J8K9M0',
+      status: 'pending',
+      upload: {
+        url: 'https://helpdesk-images-123456789012.s3.eu-west-1.amazonaws.com/',
+        fields: {
+          'Content-Type': 'image/jpeg',
+          bucket: 'helpdesk-images-123456789012',
+          'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+          'X-Amz-Credential': 'ASIAEXAMPLEKEYID1234/20261201/eu-west-1/s3/aws4_request',
+          'X-Amz-Date': '20261201T094500Z',
+          'X-Amz-Security-Token': 'IQoJb3JpZ2luX2VjEXAMPLEsessiontoken',
+          key: `tickets/${exampleTicketId}/images/01JDQ9B1C2D3E4F5G6H7J8K9M0`,
+          Policy: 'eyJleHBpcmF0aW9uIjoiMjAyNi0xMi0wMVQwOTo1MDowMFoiLCJjb25kaXRpb25zIjpbXX0=',
+          'X-Amz-Signature': '7e672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d8',
+        },
+        expiresAt: '2026-12-01T09:50:00Z',
+      },
+      replaces: exampleImageId,
+      maxBytes: MAX_IMAGE_BYTES,
+    },
+  }),
   CreateImageUpload: documented(ImageUploadView, {
     request: {
       contentType: 'image/png',

@@ -60,6 +60,9 @@ export const INSPECTED_BYTES = 4100;
 /** Longest accepted file name, characters. */
 export const MAX_FILE_NAME_LENGTH = 255;
 
+/** Longest caption of an image, characters (Unicode code points, `shared/platform/text.ts`). */
+export const MAX_CAPTION_LENGTH = 500;
+
 /** Whether a string is one of {@link allowedImageTypes}. */
 export function isAllowedImageType(value: string): value is ImageContentType {
   return (allowedImageTypes as readonly string[]).includes(value);

@@ -3,12 +3,26 @@
  * only those its route uses (`shared/platform/schemas.ts`).
  */
 import * as z from 'zod/mini';
-import { MAX_FILE_NAME_LENGTH } from '#shared/images/rules.ts';
-import { defineSchema } from '#shared/platform/schemas.ts';
+import { MAX_CAPTION_LENGTH, MAX_FILE_NAME_LENGTH } from '#shared/images/rules.ts';
+import { defineSchema, Ulid } from '#shared/platform/schemas.ts';
 import { maxChars } from '#shared/platform/text.ts';
 
 /** Largest `size` a request may declare, bytes: 5 TiB, the largest object S3 stores. Over 10 MiB is a 413. */
 const MAX_DECLARED_SIZE = 5 * 1024 ** 4;
+
+/**
+ * A caption: free text of 1 to {@link MAX_CAPTION_LENGTH} characters (code points, counted as sent), not blank;
+ * trimmed.
+ */
+const caption = () =>
+  z
+    .string()
+    .check(
+      maxChars(MAX_CAPTION_LENGTH),
+      z.regex(/\S/, { error: 'A caption is not blank.', abort: true }),
+      z.trim(),
+      z.meta({ description: `Text shown with the image, at most ${MAX_CAPTION_LENGTH} characters` }),
+    );
 
 /**
  * The body. `contentType` is checked against the allowed image types by the route (415 with the list), not
@@ -42,6 +56,8 @@ export const CreateImageUploadBody = /* @__PURE__ */ defineSchema(() =>
           z.meta({ description: 'The file name (File.name), shown with the image; no control characters' }),
         ),
       ),
+      /** Text shown with the image; the uploader may change it later (`PATCH`). */
+      caption: z.optional(caption()),
       /** The file's size in bytes (`File.size`). */
       size: z.optional(
         z
@@ -59,3 +75,17 @@ export const CreateImageUploadBody = /* @__PURE__ */ defineSchema(() =>
 export type CreateImageUploadInput = z.output<typeof CreateImageUploadBody>;
 /** The same type as {@link CreateImageUploadInput} (the name `shared/images/operations.ts` uses). */
 export type CreateImageUploadBody = CreateImageUploadInput;
+
+/** `{ticketId}` and `{imageId}` of an image's path. */
+export const ImageParams = /* @__PURE__ */ defineSchema(() => z.object({ ticketId: Ulid, imageId: Ulid }));
+export type ImageParamsInput = z.output<typeof ImageParams>;
+
+/** `PATCH /tickets/{ticketId}/images/{imageId}`: the new caption, or `null` to remove it. */
+export const UpdateImageBody = /* @__PURE__ */ defineSchema(() =>
+  z
+    .strictObject({
+      caption: z.nullable(caption()),
+    })
+    .check(z.meta({ id: 'UpdateImageRequest' })),
+);
+export type UpdateImageInput = z.output<typeof UpdateImageBody>;

@@ -5,7 +5,7 @@
 import type * as z from 'zod/mini';
 import type { ImageItem } from '#shared/images/image.entity.ts';
 import { presignedImageUrl } from '#shared/images/presign.ts';
-import type { ImageView as ImageViewSchema } from '#shared/images/responses.ts';
+import type { ImageDetailsView, ImageView as ImageViewSchema } from '#shared/images/responses.ts';
 import { isAllowedImageType } from '#shared/images/rules.ts';
 
 /**
@@ -42,10 +42,38 @@ export async function imageViews(images: readonly ImageItem[]): Promise<ImageVie
         contentType,
         size,
         ...(image.fileName ? { fileName: image.fileName } : {}),
+        ...(image.caption ? { caption: image.caption } : {}),
         createdAt: image.createdAt,
         url,
         urlExpiresAt: expiresAt,
       };
     }),
   );
+}
+
+/**
+ * One image in any status but `deleting` (`ImageDetails`: `GET`/`PATCH /tickets/{ticketId}/images/{imageId}`):
+ * its status, the uploader, the caption, `replaces` for a replacement, the rejection reason of a rejected one, and
+ * for a `ready` one its type, size and a presigned GET URL.
+ * @throws Error when the URL cannot be signed (as {@link imageViews}), or for a `deleting` image (never shown)
+ */
+export async function imageDetailsView(image: ImageItem): Promise<z.output<typeof ImageDetailsView>> {
+  const { status } = image;
+  if (status === 'deleting') throw new Error(`Image ${image.imageId} is being deleted; it is not shown.`);
+  const [shown] = await imageViews([image]);
+  return {
+    imageId: image.imageId,
+    status,
+    uploaderId: image.uploaderId,
+    ...(image.fileName ? { fileName: image.fileName } : {}),
+    ...(image.caption ? { caption: image.caption } : {}),
+    ...(image.replaces ? { replaces: image.replaces } : {}),
+    ...(image.status === 'rejected' && image.rejectionReason
+      ? { rejectionReason: image.rejectionReason }
+      : {}),
+    createdAt: image.createdAt,
+    ...(shown
+      ? { contentType: shown.contentType, size: shown.size, url: shown.url, urlExpiresAt: shown.urlExpiresAt }
+      : {}),
+  };
 }

@@ -7,11 +7,16 @@
  */
 
 import { approvalKey, approvalRecord } from '#shared/approvals/approval.entity.ts';
+import { deliverDigest } from '#shared/messages/digest.ts';
 import { emailChannel } from '#shared/notifications/channels/email.ts';
 import { smsChannel } from '#shared/notifications/channels/sms.ts';
 import { deliverOnce } from '#shared/notifications/idempotency.ts';
 import type { TicketSummary } from '#shared/notifications/intents.ts';
-import { notificationEntity, notificationKey } from '#shared/notifications/notification.entity.ts';
+import {
+  notificationEntity,
+  notificationIndexKeys,
+  notificationKey,
+} from '#shared/notifications/notification.entity.ts';
 import { type QuotaCounterItem, quotaCounterKey } from '#shared/notifications/quota-counter.entity.ts';
 import type { QuotaCounter } from '#shared/notifications/quotas.ts';
 import type { SenderDependencies } from '#shared/notifications/sender.ts';
@@ -62,6 +67,8 @@ export function awsSenderDependencies(): SenderDependencies {
         email: user.email,
         phone: user.phone,
         smsOptIn: user.smsOptIn,
+        phoneVerified: user.phoneVerified,
+        emailVerified: user.emailVerified,
       };
     },
     async findTicket(ticketId): Promise<TicketSummary | undefined> {
@@ -94,11 +101,18 @@ export function awsSenderDependencies(): SenderDependencies {
     async recordNotification(entry, { countAttempt }) {
       const { ticketId, notificationId, ...fields } = entry;
       await updateItem(notificationKey(ticketId, notificationId), {
-        set: { ...fields, ticketId, notificationId, entityType: notificationEntity },
+        set: {
+          ...fields,
+          ...notificationIndexKeys(notificationId, fields.status),
+          ticketId,
+          notificationId,
+          entityType: notificationEntity,
+        },
         ...(countAttempt ? { add: { attempts: 1 } } : {}),
       });
     },
     channels: { email: emailChannel(), sms: smsChannel() },
+    digest: (planned) => deliverDigest(planned, emailChannel()),
     once: (key, attempt) => deliverOnce()(key, attempt),
     countQuota: countQuotaInTable,
     linkSettings: () => ({

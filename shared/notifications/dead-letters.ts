@@ -79,7 +79,8 @@ function summarise(message: Message, messageId: string): DeadLetter {
       ...envelope,
       kind: 'intent',
       type: body.intent.type,
-      ticketId: clipId(body.intent.ticketId),
+      // A direct messages' digest belongs to no ticket.
+      ticketId: clipId(body.intent.ticketId ?? 'none (direct messages)'),
       recipient: clipId(typeof recipient === 'string' ? recipient : recipient.userId),
       eventId: clipId(body.eventId),
     };

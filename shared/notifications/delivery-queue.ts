@@ -9,7 +9,11 @@
  * {@link deliveryQueueSettings.maxReceiveCount} receives ("Using dead-letter queues in Amazon SQS").
  */
 import type { DynamoDBRecord } from 'aws-lambda';
-import { type NotificationIntent, notificationTypes } from '#shared/notifications/intents.ts';
+import {
+  type ChannelName,
+  type NotificationIntent,
+  notificationTypes,
+} from '#shared/notifications/intents.ts';
 
 /** The deployed settings (CDK reads them; the functions read the same values from their environment). */
 export const deliveryQueueSettings = {
@@ -33,7 +37,25 @@ export const deliveryQueueSettings = {
   retentionSeconds: 4 * 24 * 3600,
   /** How long the dead-letter queue keeps a message (the SQS maximum). */
   deadLetterRetentionSeconds: 14 * 24 * 3600,
+  /**
+   * How long a direct messages' unread digest waits on the queue before the sender sees it (SQS `DelaySeconds`, at
+   * most 900): the "few minutes" a message must wait unread before its recipient is mailed.
+   */
+  messageDigestDelaySeconds: 300,
 } as const;
+
+/**
+ * The `DelaySeconds` of a message on the delivery queue: the unread digest's delay for a direct messages' digest
+ * (`MESSAGE_DIGEST_DELAY_SECONDS`, the local stack shortens it for tests; else
+ * {@link deliveryQueueSettings.messageDigestDelaySeconds}, at most SQS's 900), 0 for every other message.
+ */
+export function deliveryDelaySeconds(message: DeliveryMessage, env: NodeJS.ProcessEnv = process.env): number {
+  if (message.kind !== 'intent' || message.intent.type !== 'message_digest') return 0;
+  return Math.min(
+    900,
+    positive(env.MESSAGE_DIGEST_DELAY_SECONDS, deliveryQueueSettings.messageDigestDelaySeconds),
+  );
+}
 
 /** The retry schedule as the sender reads it: from its environment, else the deployed defaults. */
 export interface RetrySchedule {
@@ -90,6 +112,10 @@ export type DeliveryMessage =
       /** ISO 8601: when the notifier planned it (the stream record's time when known). */
       readonly plannedAt: string;
       readonly intent: NotificationIntent;
+      /** A retry of a failed delivery (`shared/notifications/log.ts`): the first attempt's log row. */
+      readonly retryOf?: string | undefined;
+      /** A retry: the one channel to send again. */
+      readonly channel?: ChannelName | undefined;
     }
   | {
       readonly kind: 'record';
@@ -119,7 +145,8 @@ function deliveryMessageProblems(json: unknown): string[] {
   const intent = json.intent;
   if (!isObject(intent)) return [...problems, 'intent'];
   if (!(notificationTypes as readonly unknown[]).includes(intent.type)) problems.push('intent.type');
-  if (!isText(intent.ticketId)) problems.push('intent.ticketId');
+  // Every intent but the direct messages' digest is about a ticket.
+  if (intent.type !== 'message_digest' && !isText(intent.ticketId)) problems.push('intent.ticketId');
   const recipient = intent.recipient;
   if (
     !(

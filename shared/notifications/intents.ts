@@ -14,6 +14,7 @@ export const notificationTypes = [
   'assigned',
   'agent_response',
   'requester_reply',
+  'message_digest',
 ] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 
@@ -55,8 +56,27 @@ interface IntentBase {
   readonly sms: boolean;
 }
 
+/**
+ * The unread digest of direct messages (`shared/messages/digest.ts`): one email to a user about the messages they
+ * have not read, planned when their mailbox's `unmailedSince` appears and delivered after a delay. It belongs to no
+ * ticket; the sender hands it to the digest's own delivery (`SenderDependencies.digest`).
+ */
+export interface MessageDigestIntent {
+  readonly type: 'message_digest';
+  readonly ticketId?: undefined;
+  readonly ticket?: undefined;
+  readonly recipient: { readonly userId: string };
+  readonly actorId?: undefined;
+  readonly sms?: false;
+  /** The mailbox's `unmailedSince` it was planned for: a later marker (or none) means it is stale. */
+  readonly since: string;
+}
+
 /** One message to one person, as decided from one stream record. Email is always among its channels. */
-export type NotificationIntent =
+export type NotificationIntent = TicketIntent | MessageDigestIntent;
+
+/** A message about a ticket. */
+export type TicketIntent =
   | (IntentBase & { readonly type: 'approval_requested' })
   | (IntentBase & {
       readonly type: 'approval_decided';

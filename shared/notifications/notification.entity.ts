@@ -5,6 +5,11 @@
  * queue gave up, with `attempts`). `retrying` is the only non-final status: a transient failure, tried again at
  * `nextAttemptAt`.
  * `pk = TICKET#<ticketId>`, `sk = NOTIFICATION#<notificationId>`.
+ *
+ * Index keys ({@link notificationIndexKeys}; `docs/data-model.md`, "The notification log"): gsi12 (keys only)
+ * `NOTIFICATIONS#<status>` / `<notificationId>`: the rows of one status, newest first (`GET /notifications?status=`);
+ * each write of the row writes the status it has now, so the entry moves with it. A row by its id alone
+ * (`POST /notifications/{id}/retry`) is the one entry with that sort key in the four status partitions.
  */
 export interface NotificationItem {
   readonly ticketId: string;
@@ -27,6 +32,17 @@ export interface NotificationItem {
   readonly sourceEventId?: string | undefined;
   /** ISO 8601 time of the last attempt. */
   readonly at: string;
+  /**
+   * A retry's first attempt: the row a retry (`POST /notifications/{id}/retry`) sent again, at the root. Written by
+   * the retry with the new row (`retrying` until the sender's attempt), which the sender's writes leave in place.
+   */
+  readonly retryOf?: string | undefined;
+  /** On a `failed` row only: the intent as JSON, what a retry sends again (with the ticket read anew). */
+  readonly intent?: string | undefined;
+  /** On a retried row: the id of the retry's row (a row is retried once; retry the new one if it fails too). */
+  readonly retriedAs?: string | undefined;
+  /** ISO 8601: when the retry was asked for (the retry's planned time). */
+  readonly retriedAt?: string | undefined;
 }
 
 export const notificationEntity = 'notification';
@@ -37,9 +53,19 @@ export const notificationKey = (ticketId: string, notificationId: string) => ({
   sk: `NOTIFICATION#${notificationId}`,
 });
 
+/** The index keys of a log row with this status (gsi12: rows by status, newest first). */
+export const notificationIndexKeys = (notificationId: string, status: string) => ({
+  gsi12pk: `NOTIFICATIONS#${status}`,
+  gsi12sk: notificationId,
+});
+
+/** The partition of the log rows of one status (gsi12). */
+export const notificationStatusPartition = (status: string) => notificationIndexKeys('', status).gsi12pk;
+
 /** The stored item of a log row. */
 export const notificationRecord = (entry: NotificationItem) => ({
   ...entry,
   ...notificationKey(entry.ticketId, entry.notificationId),
+  ...notificationIndexKeys(entry.notificationId, entry.status),
   entityType: notificationEntity,
 });

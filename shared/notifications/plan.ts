@@ -97,6 +97,13 @@ export interface RecipientContact {
   /** E.164 phone number. */
   readonly phone?: string | undefined;
   readonly smsOptIn?: boolean | undefined;
+  /**
+   * `false` until the number was verified with an SMS code: no SMS before (the sender skips, with the reason).
+   * Absent on profiles written before phone verification (counted as verified).
+   */
+  readonly phoneVerified?: boolean | undefined;
+  /** `false` until a self sign-up confirmed its email: nothing is sent to such an account (skipped). */
+  readonly emailVerified?: boolean | undefined;
 }
 
 /**

@@ -4,7 +4,7 @@
  * IAM: `sqs:SendMessage` on the delivery queue (notifier) and on its dead-letter queue (notifier, sender);
  * `sqs:ChangeMessageVisibility` on the delivery queue (sender; part of consuming it).
  */
-import type { DeliveryMessage } from '#shared/notifications/delivery-queue.ts';
+import { type DeliveryMessage, deliveryDelaySeconds } from '#shared/notifications/delivery-queue.ts';
 import { config } from '#shared/platform/config.ts';
 import { sqsRequest } from '#shared/platform/sqs-requests.ts';
 
@@ -52,21 +52,30 @@ export function batchesOf(bodies: readonly string[]): string[][] {
  * @throws Error naming the failed entries; SQS client errors
  */
 export async function enqueueDeliveries(messages: readonly DeliveryMessage[]): Promise<void> {
-  for (const batch of batchesOf(messages.map(sqsJson))) {
-    const result = await sqsRequest<{ Failed?: Array<{ Code?: string; Message?: string }> }>(
-      'SendMessageBatch',
-      {
-        QueueUrl: config.deliveryQueueUrl,
-        Entries: batch.map((body, index) => ({ Id: String(index), MessageBody: body })),
-      },
-    );
-    const failed = result.Failed ?? [];
-    if (failed.length > 0)
-      throw new Error(
-        `SendMessageBatch failed for ${failed.length} of ${batch.length}: ${failed
-          .map((entry) => `${entry.Code}: ${entry.Message}`)
-          .join('; ')}`,
+  // Messages that wait on the queue (the direct messages' unread digest) go in batches of their own.
+  const delays = new Set(messages.map((message) => deliveryDelaySeconds(message)));
+  for (const delay of delays) {
+    const bodies = messages.filter((message) => deliveryDelaySeconds(message) === delay).map(sqsJson);
+    for (const batch of batchesOf(bodies)) {
+      const result = await sqsRequest<{ Failed?: Array<{ Code?: string; Message?: string }> }>(
+        'SendMessageBatch',
+        {
+          QueueUrl: config.deliveryQueueUrl,
+          Entries: batch.map((body, index) => ({
+            Id: String(index),
+            MessageBody: body,
+            ...(delay > 0 ? { DelaySeconds: delay } : {}),
+          })),
+        },
       );
+      const failed = result.Failed ?? [];
+      if (failed.length > 0)
+        throw new Error(
+          `SendMessageBatch failed for ${failed.length} of ${batch.length}: ${failed
+            .map((entry) => `${entry.Code}: ${entry.Message}`)
+            .join('; ')}`,
+        );
+    }
   }
 }
 

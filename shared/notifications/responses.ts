@@ -12,6 +12,7 @@ import type { notificationRoutes } from '#shared/notifications/routes.ts';
 import {
   deadLetterListLimits,
   deadLetterTextLimits,
+  notificationStatuses,
   type RedriveDeadLettersBody,
   redriveLimits,
 } from '#shared/notifications/schemas.ts';
@@ -140,7 +141,143 @@ export const RedriveResultView = /* @__PURE__ */ (() =>
       }),
     ))();
 
+const ulidOf = (description: string) =>
+  z.string().check(z.length(26), z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/), z.meta({ description }));
+const timeOf = (description: string) => z.iso.datetime().check(z.maxLength(30), z.meta({ description }));
+const channel = () => z.enum(['email', 'sms']).check(z.meta({ description: 'email (SES) or sms (SNS)' }));
+
+/** One row of the notification log: one delivery, however many attempts it took (`notification.entity.ts`). */
+export const NotificationLogEntryView = /* @__PURE__ */ (() =>
+  z
+    .object({
+      notificationId: ulidOf('The row (a ULID of when the message was planned)'),
+      ticketId: ulidOf('The ticket it is about'),
+      channel: channel(),
+      recipientId: z
+        .string()
+        .check(z.minLength(1), z.maxLength(128), z.meta({ description: 'The user told' })),
+      recipient: z.nullable(
+        z
+          .string()
+          .check(
+            z.maxLength(254),
+            z.meta({ description: 'The email address or E.164 number used; null when none could be' }),
+          ),
+      ),
+      type: z.enum(notificationTypes),
+      status: z.enum(notificationStatuses).check(
+        z.meta({
+          description:
+            'sent, failed, skipped (final); retrying while a transient failure waits for its next attempt',
+        }),
+      ),
+      error: z.nullable(
+        z
+          .string()
+          .check(z.maxLength(1000), z.meta({ description: 'Why it failed, was skipped or is retrying' })),
+      ),
+      providerMessageId: z.nullable(
+        z.string().check(z.maxLength(200), z.meta({ description: 'SES or SNS message id, when sent' })),
+      ),
+      attempts: z.number().check(z.int(), z.gte(0), z.meta({ description: 'Sends tried so far' })),
+      nextAttemptAt: z.nullable(timeOf('When a retrying delivery is tried again; null otherwise')),
+      at: timeOf('The last attempt'),
+      retryOf: z.nullable(ulidOf('A retry: the first attempt it sends again; null otherwise')),
+      retriedAs: z.nullable(ulidOf('A retried row: the row of its retry; null otherwise')),
+    })
+    .check(
+      z.meta({
+        id: 'NotificationLogEntry',
+        description: 'One delivery of the notification log: one message on one channel to one person',
+      }),
+    ))();
+
+/** A page of the notification log. */
+export const NotificationLogPageView = /* @__PURE__ */ (() =>
+  z
+    .object({
+      items: z.array(NotificationLogEntryView).check(z.maxLength(100)),
+      nextCursor: z.nullable(
+        z.string().check(
+          z.minLength(3),
+          z.maxLength(2048),
+          z.regex(/^[\w-]+\.[\w-]+$/),
+          z.meta({
+            description: 'Opaque cursor of the next page (send it as `cursor`); null on the last page',
+          }),
+        ),
+      ),
+    })
+    .check(
+      z.meta({ id: 'NotificationLogPage', description: 'A page of the notification log, newest first' }),
+    ))();
+
+/** `POST /notifications/{notificationId}/retry`: what was queued. */
+export const RetryQueuedView = /* @__PURE__ */ (() =>
+  z
+    .object({
+      notificationId: ulidOf('The new row the sender writes for this attempt'),
+      retryOf: ulidOf('The first attempt'),
+      ticketId: ulidOf('The ticket'),
+      channel: channel(),
+      type: z.enum(notificationTypes),
+      recipientId: z.string().check(z.minLength(1), z.maxLength(128)),
+      status: z.literal('queued'),
+      queuedAt: timeOf('When it was queued (the new message’s planned time)'),
+    })
+    .check(z.meta({ id: 'RetryQueued', description: 'A retry on the delivery queue' })))();
+
+const logEntryExample = {
+  notificationId: '01JDQ9C4D5E6F7G8H9J0K1M2N3',
+  ticketId: '01JDQ8Z3M4N5P6Q7R8S9T0V1W2',
+  channel: 'email',
+  recipientId: '7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44',
+  recipient: 'agent@example.com',
+  type: 'approval_requested',
+  status: 'failed',
+  error: 'MessageRejected: Email address is not verified.',
+  providerMessageId: null,
+  attempts: 1,
+  nextAttemptAt: null,
+  at: '2026-12-01T08:40:02.118Z',
+  retryOf: null,
+  retriedAs: null,
+} as const satisfies z.output<typeof NotificationLogEntryView>;
+
 export const notificationResponses: RouteResponses<(typeof notificationRoutes)[number]> = {
+  ListTicketNotifications: documented(NotificationLogPageView, {
+    example: {
+      items: [
+        {
+          ...logEntryExample,
+          notificationId: '01JDQ9F1G2H3J4K5M6N7P8Q9R0',
+          status: 'sent',
+          error: null,
+          providerMessageId: '0100019384c2f1aa-5e1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d-000000',
+          at: '2026-12-01T09:12:40.031Z',
+          retryOf: logEntryExample.notificationId,
+        },
+        { ...logEntryExample, retriedAs: '01JDQ9F1G2H3J4K5M6N7P8Q9R0' },
+      ],
+      nextCursor: null,
+    },
+  }),
+  ListNotifications: documented(NotificationLogPageView, {
+    example: { items: [logEntryExample], nextCursor: null },
+  }),
+  RetryNotification: documented(RetryQueuedView, {
+    request: {},
+    example: {
+      notificationId: '01JDQ9F1G2H3J4K5M6N7P8Q9R0',
+      retryOf: logEntryExample.notificationId,
+      ticketId: logEntryExample.ticketId,
+      channel: 'email',
+      type: 'approval_requested',
+      recipientId: logEntryExample.recipientId,
+      status: 'queued',
+      queuedAt: '2026-12-01T09:12:39.500Z',
+    },
+  }),
   ListDeadLetters: documented(DeadLetterListView, {
     example: {
       approximateNumberOfMessages: 3,

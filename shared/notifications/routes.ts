@@ -2,8 +2,16 @@
  * Notifications: the functions the table's stream and the delivery queue start, and the admin routes over the
  * delivery dead-letter queue (`shared/notifications/dead-letters.ts`).
  */
-import { DeadLetterListQuery, RedriveDeadLettersBody } from '#shared/notifications/schemas.ts';
+import {
+  DeadLetterListQuery,
+  NotificationListQuery,
+  NotificationParams,
+  RedriveDeadLettersBody,
+  RetryNotificationBody,
+} from '#shared/notifications/schemas.ts';
 import type { EventSource, Route } from '#shared/platform/route-table.ts';
+import { ListQuery } from '#shared/platform/schemas.ts';
+import { TicketParams } from '#shared/tickets/schemas.ts';
 
 /** DynamoDB stream consumer: sends the emails and SMS the features' stream rules call for. */
 export const notifierSource = {
@@ -62,5 +70,78 @@ export const redriveDeadLettersRoute = {
   grants: ['table:read', 'deliveries:redrive'],
 } as const satisfies Route;
 
+export const listTicketNotificationsRoute = {
+  id: 'ListTicketNotifications',
+  method: 'GET',
+  path: '/tickets/{ticketId}/notifications',
+  entry: 'functions/notifications/list-for-ticket.ts',
+  permission: 'canManageTickets',
+  summary:
+    "A ticket's notification log, newest first: each email and SMS with its status (agents and admins)",
+  params: TicketParams,
+  query: ListQuery,
+  success: {
+    status: 200,
+    description:
+      '{ items, nextCursor }, newest first: one row per delivery (one message on one channel to one person) with ' +
+      'channel, recipient, type, status (`sent`, `failed`, `skipped`; `retrying` while a transient failure ' +
+      'waits), error, provider message id, attempts and time; a retry names the first attempt (`retryOf`). 403 ' +
+      'without canManageTickets; 404 when the ticket is not the caller’s to see; 422 for a cursor of another list.',
+  },
+  problems: ['unprocessable-content'],
+  grants: ['table:read'],
+} as const satisfies Route;
+
+export const listNotificationsRoute = {
+  id: 'ListNotifications',
+  method: 'GET',
+  path: '/notifications',
+  entry: 'functions/notifications/list.ts',
+  permission: 'canManageUsers',
+  summary:
+    'Notification log rows of one status across tickets, newest first (`status=failed`: what to retry)',
+  query: NotificationListQuery,
+  success: {
+    status: 200,
+    description:
+      '{ items, nextCursor }, newest first, the rows whose status is `status` now (a page may hold fewer than ' +
+      '`limit` when rows changed status meanwhile). 422 for a cursor of another list.',
+  },
+  problems: ['unprocessable-content'],
+  grants: ['table:read'],
+} as const satisfies Route;
+
+export const retryNotificationRoute = {
+  id: 'RetryNotification',
+  method: 'POST',
+  path: '/notifications/{notificationId}/retry',
+  entry: 'functions/notifications/retry.ts',
+  permission: 'canManageUsers',
+  summary: 'Send a failed notification again (a new attempt, logged as its own row linked to the first)',
+  description:
+    'Puts the failed delivery back on the delivery queue, on its channel only, to the same person. The sender ' +
+    'delivers it like any message: counted against the send quotas (over one, the new row says `skipped`), sent ' +
+    'once however often the queue delivers it, an approval request only while the ticket still waits for that ' +
+    'approver (with a new link). The new row (`notificationId` of the answer) names the first attempt in ' +
+    '`retryOf`; the failed row names the retry in `retriedAs`. A row is retried once: if the retry fails too, ' +
+    'retry its row.',
+  params: NotificationParams,
+  body: RetryNotificationBody,
+  success: {
+    status: 202,
+    description:
+      'Queued: the id of the new row the sender writes when it sends. 404 for an unknown id; 409 when the row ' +
+      'is not `failed` (sent, skipped, retrying: `notificationStatus` says which) or was retried already.',
+  },
+  problems: ['conflict'],
+  grants: ['table:read', 'table:write', 'deliveries:send'],
+} as const satisfies Route;
+
 /** Every route of this feature, for `shared/routes.ts`. */
-export const notificationRoutes = [listDeadLettersRoute, redriveDeadLettersRoute] as const;
+export const notificationRoutes = [
+  listDeadLettersRoute,
+  redriveDeadLettersRoute,
+  listTicketNotificationsRoute,
+  listNotificationsRoute,
+  retryNotificationRoute,
+] as const;

@@ -6,7 +6,7 @@
  * schemas are in `shared/notifications/responses.ts`.
  */
 import * as z from 'zod/mini';
-import { defineSchema } from '#shared/platform/schemas.ts';
+import { defineSchema, Ulid } from '#shared/platform/schemas.ts';
 
 /** Bounds of `?limit=` (a peek reads at most 10 messages per ReceiveMessage call). */
 export const deadLetterListLimits = { min: 1, max: 50, default: 10 } as const;
@@ -56,3 +56,31 @@ export const RedriveDeadLettersBody = /* @__PURE__ */ defineSchema(() =>
     .check(z.meta({ id: 'RedriveDeadLettersRequest' })),
 );
 export type RedriveDeadLettersInput = z.output<typeof RedriveDeadLettersBody>;
+
+/** Final statuses of a delivery, and `retrying` while a transient failure waits (`notification.entity.ts`). */
+export const notificationStatuses = ['sent', 'failed', 'skipped', 'retrying'] as const;
+
+/**
+ * `GET /notifications?status=&limit=&cursor=`: the notification log rows of one status (required: each status is
+ * one index partition), newest first, a page of at most `limit` (1-100, default 25).
+ */
+export const NotificationListQuery = /* @__PURE__ */ defineSchema(() =>
+  z.object({
+    status: z.enum(notificationStatuses).check(z.meta({ description: 'The rows of this status' })),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+    cursor: z.optional(
+      z
+        .string()
+        .check(z.maxLength(2048), z.regex(/^[\w-]+\.[\w-]+$/, 'Expected a cursor from a previous page')),
+    ),
+  }),
+);
+export type NotificationListInput = z.output<typeof NotificationListQuery>;
+
+/** `{notificationId}`: a notification log row's id (a ULID). */
+export const NotificationParams = /* @__PURE__ */ defineSchema(() => z.object({ notificationId: Ulid }));
+
+/** `POST /notifications/{notificationId}/retry` takes no fields: `{}` (or no body). */
+export const RetryNotificationBody = /* @__PURE__ */ defineSchema(() =>
+  z.strictObject({}).check(z.meta({ id: 'RetryNotificationRequest' })),
+);

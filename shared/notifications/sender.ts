@@ -26,6 +26,7 @@ import type {
   ChannelName,
   NotificationIntent,
   NotificationType,
+  TicketIntent,
   TicketSummary,
 } from '#shared/notifications/intents.ts';
 import type { NotificationItem } from '#shared/notifications/notification.entity.ts';
@@ -50,6 +51,18 @@ import { logger } from '#shared/platform/logger.ts';
 export interface RecipientProfile extends RecipientContact {
   readonly userId: string;
   readonly name?: string | undefined;
+}
+
+/**
+ * Why a recipient's address on a channel is not one to send to yet, or `undefined`: nothing but the verification
+ * goes to an account whose email was never confirmed (self sign-up before `POST /auth/confirm`), and no SMS to a
+ * number whose owner has not sent back its code (`shared/users/phone-verification.ts`). Logged as `skipped`.
+ */
+export function unverifiedAddress(recipient: RecipientProfile, channel: ChannelName): string | undefined {
+  if (recipient.emailVerified === false) return 'The recipient has not confirmed their email address yet.';
+  if (channel === 'sms' && recipient.phoneVerified === false)
+    return 'The recipient phone number is not verified.';
+  return undefined;
 }
 
 /** A new approval link's stored half (the token itself is only ever in the messages). */
@@ -87,6 +100,11 @@ export interface SenderDependencies {
    * paid send, after the address checks: approval requests per requester, SMS per recipient.
    */
   countQuota?: QuotaCounter;
+  /**
+   * Delivers the direct messages' unread digest (`message_digest`, `shared/messages/digest.ts`), which belongs to no
+   * ticket; without it a digest sends nothing.
+   */
+  digest?: ((planned: PlannedIntent) => Promise<void>) | undefined;
   /** Read when a link is made. */
   linkSettings(): { readonly publicApiUrl: string; readonly approvalLinkTtlSeconds: number };
   now?: () => Date;
@@ -133,6 +151,10 @@ export interface PlannedIntent {
   /** ISO 8601: when it was planned; the time part of the log rows' ids. */
   readonly plannedAt: string;
   readonly intent: NotificationIntent;
+  /** A retry (`POST /notifications/{id}/retry`, which writes the new row's link to the first attempt itself). */
+  readonly retryOf?: string | undefined;
+  /** A retry: only this channel is sent again. */
+  readonly channel?: ChannelName | undefined;
 }
 
 /** A transient provider failure inside a delivery: releases the idempotency key so that a retry sends again. */
@@ -227,7 +249,7 @@ export function createSender(deps: SenderDependencies) {
   const now = () => (deps.now ?? (() => new Date()))();
 
   async function factsFor(
-    intent: NotificationIntent,
+    intent: TicketIntent,
     ticket: TicketSummary,
     link: ApprovalLinkIssuer | undefined,
   ): Promise<MessageFacts> {
@@ -296,6 +318,8 @@ export function createSender(deps: SenderDependencies) {
       nextAttemptAt: fields.nextAttemptAt,
       sourceEventId: context.eventId,
       at: fields.at,
+      // What a retry of a failed delivery sends again (`shared/notifications/log.ts`).
+      intent: fields.status === 'failed' ? JSON.stringify(context.intent) : undefined,
     };
   }
 
@@ -351,6 +375,8 @@ export function createSender(deps: SenderDependencies) {
     if (context.stale) return outcome({ ...base, status: 'skipped', error: context.stale });
     if (!recipient)
       return outcome({ ...base, status: 'skipped', error: 'The recipient has no user profile.' });
+    const unverified = unverifiedAddress(recipient, channel.name);
+    if (unverified) return outcome({ ...base, status: 'skipped', error: unverified });
     const problem = channel.addressProblem(address);
     if (problem) return outcome({ ...base, status: 'skipped', error: problem });
     // Final like a bad address: over a quota now stays over it for this message (its window is fixed).
@@ -386,6 +412,11 @@ export function createSender(deps: SenderDependencies) {
     const { eventId, intent } = planned;
     const deliveries: Array<IntentReport['deliveries'][number]> = [];
     const retry: Array<{ key: string; error: string }> = [];
+    // The direct messages' unread digest belongs to no ticket: it has its own delivery.
+    if (intent.type === 'message_digest') {
+      await deps.digest?.(planned);
+      return { deliveries, retry };
+    }
 
     let ticket = intent.ticket ?? (await deps.findTicket(intent.ticketId));
     if (!ticket) {
@@ -417,6 +448,7 @@ export function createSender(deps: SenderDependencies) {
     };
 
     for (const channel of channelsFor(intent, recipient)) {
+      if (planned.channel && channel !== planned.channel) continue;
       const key = deliveryKey(eventId, channel, recipientId, intent.type);
       const context: DeliveryContext = {
         eventId,

@@ -23,8 +23,12 @@ export interface Config {
   readonly mailFrom: string;
   /** Lifetime of an approval link, seconds (`APPROVAL_LINK_TTL_SECONDS`, default 259200 = 3 days). */
   readonly approvalLinkTtlSeconds: number;
-  /** HMAC key for pagination cursors (`CURSOR_SIGNING_KEY`). */
-  readonly cursorSigningKey: string;
+  /**
+   * ARN of the Secrets Manager secret whose value keys the pagination cursors (`CURSOR_SECRET_ARN`): the address
+   * of the secret, not the secret; only the listing functions have it and may read the secret
+   * (`shared/platform/cursor.ts`, `shared/platform/secrets.ts`).
+   */
+  readonly cursorSecretArn: string;
   /** Optional SNS SMS sender id, 1-11 alphanumerics (`SMS_SENDER_ID`); `undefined` when unset. */
   readonly smsSenderId: string | undefined;
   /** URL of the SQS queue of planned notifications (`DELIVERY_QUEUE_URL`). */
@@ -69,8 +73,8 @@ export const config: Config = {
   get approvalLinkTtlSeconds() {
     return Number(process.env.APPROVAL_LINK_TTL_SECONDS ?? 259_200);
   },
-  get cursorSigningKey() {
-    return required('CURSOR_SIGNING_KEY');
+  get cursorSecretArn() {
+    return required('CURSOR_SECRET_ARN');
   },
   get smsSenderId() {
     return process.env.SMS_SENDER_ID || undefined;

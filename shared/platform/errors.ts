@@ -19,9 +19,11 @@ export type DomainErrorKind =
   | 'invalid-input'
   | 'not-authenticated'
   | 'not-allowed'
+  | 'not-confirmed'
   | 'not-found'
   | 'conflict'
   | 'invalid-transition'
+  | 'version-required'
   | 'version-conflict'
   | 'unsupported-type'
   | 'too-large'
@@ -64,6 +66,15 @@ export class NotAllowed extends DomainError {
 }
 
 /**
+ * The account exists and the password is right, but its email address was never confirmed (the code Cognito
+ * mailed at sign-up): no tokens until it is.
+ */
+export class NotConfirmed extends DomainError {
+  override readonly name: string = 'NotConfirmed';
+  readonly kind = 'not-confirmed' as const;
+}
+
+/**
  * The object does not exist, or the actor may not see it: both get the same answer, so ids cannot be probed.
  * @param what the object, capitalised ("The ticket")
  */
@@ -88,6 +99,21 @@ export class VersionConflict extends DomainError {
   readonly kind = 'version-conflict' as const;
 
   constructor(message = 'Read the resource again and retry with its current version.') {
+    super(message);
+  }
+}
+
+/**
+ * The change must name the version it was made against and did not (no `If-Match`, or `*`): an approval decision
+ * binds to the version the approver saw (docs/lifecycle.md), so it is never made against whatever the object is now.
+ */
+export class VersionRequired extends DomainError {
+  override readonly name: string = 'VersionRequired';
+  readonly kind = 'version-required' as const;
+
+  constructor(
+    message = 'Send If-Match with the ETag of the version you decide on (read the resource first).',
+  ) {
     super(message);
   }
 }

@@ -191,7 +191,15 @@ const tagOfFolder: Record<string, { name: string; description: string }> = {
   comments: { name: 'Comments', description: 'Public replies and internal notes on tickets' },
   images: { name: 'Images', description: 'Ticket images, uploaded by presigned POST' },
   approvals: { name: 'Approval links', description: 'The pages an approval link in an email or SMS opens' },
-  notifications: { name: 'Notifications', description: 'Deliveries that failed for good, and their redrive' },
+  notifications: {
+    name: 'Notifications',
+    description:
+      'The notification log, retries of failed sends, deliveries that failed for good and their redrive',
+  },
+  optics: { name: 'Optics', description: 'Optics parts and requests for them, approved by admins' },
+  macros: { name: 'Macros', description: 'Canned replies that act on the ticket they are applied to' },
+  customers: { name: 'Customers', description: 'An agent’s contacts, and the tickets linked to them' },
+  messages: { name: 'Direct messages', description: 'Conversations between two users, unread counts' },
 };
 
 export interface OpenApiParameter {
@@ -483,10 +491,12 @@ const problemStatus: Record<ProblemSlug, number> = {
   'malformed-request': 400,
   unauthorized: 401,
   forbidden: 403,
+  'account-not-confirmed': 403,
   'not-found': 404,
   conflict: 409,
   'invalid-transition': 409,
   'precondition-failed': 412,
+  'precondition-required': 428,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'idempotency-key-reused': 422,
@@ -531,10 +541,13 @@ const exampleDetail: Partial<Record<ProblemSlug, string>> = {
   'malformed-request': 'The body is not valid JSON.',
   unauthorized: 'Sign in and send the access token as a Bearer token.',
   forbidden: 'Your role may not do this.',
+  'account-not-confirmed': 'Confirm your email address with the code we mailed you (POST /auth/confirm).',
   'not-found': 'The ticket was not found.',
   conflict: 'The request conflicts with the current state.',
   'invalid-transition': 'This status change is not allowed.',
   'precondition-failed': 'Read the resource again and retry with its current version.',
+  'precondition-required':
+    'Send If-Match with the ETag of the version you decide on (read the resource first).',
   'payload-too-large': 'Too large.',
   'unsupported-media-type': 'Send application/json, not text/plain.',
   'idempotency-key-reused': 'This Idempotency-Key was used with a different request.',

@@ -18,7 +18,8 @@ export type RoutePermission = 'public' | 'signed-in' | PermissionFlag;
 
 /**
  * `table:read` / `table:write`: the table and its indexes; `images:read`: GetObject under `tickets/`
- * (presigned GET URLs); `images:upload`: PutObject under `tickets/` (presigned POST);
+ * (presigned GET URLs); `images:upload`: PutObject under `tickets/` (presigned POST); `images:delete`:
+ * DeleteObject under `tickets/` (deleting an image);
  * `userPool:admin`: AdminConfirmSignUp, AdminAddUserToGroup, AdminGetUser and AdminDeleteUser (undoing a failed
  * sign-up) on the user pool; `userPool:manage`: what user administration does on the pool (AdminCreateUser,
  * AdminDeleteUser undoing a failed creation, AdminGetUser, AdminUpdateUserAttributes, AdminAddUserToGroup,
@@ -26,25 +27,31 @@ export type RoutePermission = 'public' | 'signed-in' | PermissionFlag;
  * RespondToAuthChallenge, RevokeToken, ChangePassword) take no IAM permission.
  * `deliveries:inspect`: ReceiveMessage and GetQueueAttributes on the delivery dead-letter queue (a peek: receives
  * with visibility timeout 0); `deliveries:redrive`: ReceiveMessage, DeleteMessage and GetQueueAttributes on the
- * dead-letter queue and SendMessage on the delivery queue (the batch calls take the single-message actions). Both
- * also set `DELIVERY_QUEUE_URL` and `DELIVERY_DEAD_LETTER_QUEUE_URL`.
+ * dead-letter queue and SendMessage on the delivery queue (the batch calls take the single-message actions);
+ * `deliveries:send`: SendMessage on the delivery queue only (retrying one logged notification). All three also set
+ * `DELIVERY_QUEUE_URL` and `DELIVERY_DEAD_LETTER_QUEUE_URL`.
  * `docs:read`: GetObject on the one object of the docs assets bucket that holds the API reference page's script
  * (Scalar's browser bundle), to presign its GET URL; sets `DOCS_BUCKET` and `DOCS_SCRIPT_KEY`.
  * `mail:send`: `ses:SendEmail` on the sender identity (the `MAIL_FROM` address and its domain) and sets `MAIL_FROM`:
  * for a mail a route sends itself rather than through the delivery queue (the sign-up notice to an address's
  * owner).
+ * `sms:send`: `sns:Publish` to phone numbers (no resource ARN: `*`, with an explicit Deny on every topic), for an
+ * SMS a route sends itself (the code that verifies a phone number).
  */
 export type Grant =
   | 'table:read'
   | 'table:write'
   | 'images:read'
   | 'images:upload'
+  | 'images:delete'
   | 'userPool:admin'
   | 'userPool:manage'
   | 'deliveries:inspect'
   | 'deliveries:redrive'
+  | 'deliveries:send'
   | 'docs:read'
-  | 'mail:send';
+  | 'mail:send'
+  | 'sms:send';
 
 /**
  * Response headers a route sets on success: `etag` (the strong ETag of a versioned resource, for `If-Match`),

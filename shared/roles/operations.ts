@@ -53,7 +53,7 @@ export async function listRoles(page: {
   limit: number;
   cursor?: string | undefined;
 }): Promise<Page<RoleDefinition>> {
-  const after = decodeCursor(page.cursor, listScope);
+  const after = await decodeCursor(page.cursor, listScope);
   const { items, lastKey } = await queryPage<RoleItem>({
     partition: rolesPartition,
     limit: page.limit,
@@ -62,7 +62,7 @@ export async function listRoles(page: {
   const builtIns = after === undefined ? roleNames.map(builtInRole) : [];
   return {
     items: [...builtIns, ...items.map(customRole)],
-    nextCursor: lastKey ? encodeCursor(String(lastKey.sk), listScope) : null,
+    nextCursor: lastKey ? await encodeCursor(String(lastKey.sk), listScope) : null,
   };
 }
 

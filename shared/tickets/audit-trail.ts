@@ -35,7 +35,7 @@ export async function listTicketEvents(
   const [ticket, events] = await Promise.allSettled([
     findTicket(ticketId),
     (async () => {
-      const after = decodeCursor(page.cursor, scope);
+      const after = await decodeCursor(page.cursor, scope);
       return queryPage<TicketEventItem>({
         partition: { pk: ticketEventKey(ticketId, '').pk },
         beginsWith: ['sk', ticketEventPrefix],
@@ -50,6 +50,8 @@ export async function listTicketEvents(
   const { items, lastKey } = events.value;
   return {
     items: items.filter((event) => canSeeTicketEvent(actor, event)),
-    nextCursor: lastKey ? encodeCursor(String(lastKey.sk).slice(ticketEventPrefix.length), scope) : null,
+    nextCursor: lastKey
+      ? await encodeCursor(String(lastKey.sk).slice(ticketEventPrefix.length), scope)
+      : null,
   };
 }

@@ -22,6 +22,7 @@ import { decodeCursor, encodeCursor } from '#shared/platform/cursor.ts';
 import { queryPage } from '#shared/platform/db.ts';
 import { InvalidInput, NotAllowed } from '#shared/platform/errors.ts';
 import type { Actor } from '#shared/roles/actor.ts';
+import { listCustomerTickets } from '#shared/tickets/customer-tickets.ts';
 import type { Priority, TicketStatus, TicketType } from '#shared/tickets/lifecycle.ts';
 import {
   allTicketsPartition,
@@ -46,6 +47,8 @@ export interface TicketFilters {
   readonly mine?: boolean | undefined;
   /** Tickets assigned to the actor: `assigneeId` = the actor. */
   readonly assigned?: boolean | undefined;
+  /** Tickets linked to this customer (`customer-tickets.ts`, gsi12); no other filter with it. */
+  readonly customerId?: string | undefined;
 }
 
 /** The summary fields a list may be narrowed by, with the value each must have. */
@@ -216,10 +219,9 @@ export async function readListPage(
 ): Promise<Page<TicketSummary>> {
   const { partitions, match, scope } = plan;
   const filtered = Object.keys(match).length > 0;
-  const positions = (page.cursor ? JSON.parse(decodeCursor(page.cursor, scope) as string) : {}) as Record<
-    string,
-    string | null
-  >;
+  const positions = (
+    page.cursor ? JSON.parse((await decodeCursor(page.cursor, scope)) as string) : {}
+  ) as Record<string, string | null>;
   type Summary = TicketSummary & Record<string, string>;
   const reads = await Promise.all(
     partitions.map(async (list, n) => {
@@ -257,7 +259,7 @@ export async function readListPage(
     Object.keys(next).length < partitions.length || Object.values(next).some((value) => value !== null);
   return {
     items: merged.map(({ item }) => item),
-    nextCursor: more ? encodeCursor(JSON.stringify(next), scope) : null,
+    nextCursor: more ? await encodeCursor(JSON.stringify(next), scope) : null,
   };
 }
 
@@ -272,5 +274,6 @@ export function listTickets(
   page: { limit: number; cursor?: string | undefined },
   filters: TicketFilters = {},
 ): Promise<Page<TicketSummary>> {
+  if (filters.customerId !== undefined) return listCustomerTickets(actor, filters, page);
   return readListPage(listPlan(actor, filters), page);
 }

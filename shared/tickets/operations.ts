@@ -9,9 +9,17 @@ import { ulid } from 'ulid';
 import type * as z from 'zod';
 import type { CommentItem } from '#shared/comments/comment.entity.ts';
 import { listComments } from '#shared/comments/operations.ts';
+import {
+  customerLinkWrites,
+  linkableCustomer,
+  linkRefused,
+  unknownCustomer,
+} from '#shared/customers/links.ts';
 import { type ImageItem, imagePrefix } from '#shared/images/image.entity.ts';
 import {
   attributesEqual,
+  both,
+  type Condition,
   getItem,
   itemExists,
   itemIsNew,
@@ -20,7 +28,13 @@ import {
   transactWrite,
 } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
-import { Conflict, InvalidInput, NotAllowed, VersionConflict } from '#shared/platform/errors.ts';
+import {
+  Conflict,
+  InvalidInput,
+  NotAllowed,
+  VersionConflict,
+  VersionRequired,
+} from '#shared/platform/errors.ts';
 import { logger } from '#shared/platform/logger.ts';
 import type { Actor } from '#shared/roles/actor.ts';
 import { canApprove } from '#shared/roles/roles.ts';
@@ -63,6 +77,7 @@ export async function openTicket(
   input: z.output<typeof CreateTicketBody>,
 ): Promise<TicketItem> {
   if (!actor.permissions.canCreateTickets) throw new NotAllowed('Your role may not create tickets.');
+  if (input.customerId) await linkableCustomer(actor, input.customerId);
   if (input.approverId) {
     const approver = input.approverId === actor.userId ? undefined : await findUser(input.approverId);
     if (!approver || approver.disabled || !canApprove(approver.role)) {
@@ -86,6 +101,7 @@ export async function openTicket(
     status: initialStatus(input.approverId),
     requesterId: actor.userId,
     approverId: input.approverId,
+    customerId: input.customerId,
     category: input.category,
     tags: input.tags && input.tags.length > 0 ? input.tags : undefined,
     agentResponded: false,
@@ -107,7 +123,10 @@ export async function openTicket(
         at: now,
       }),
     },
+    // The customer's ticketCount, conditioned on the customer existing (`shared/customers/links.ts`).
+    ...customerLinkWrites(undefined, input.customerId),
   ]);
+  if (!created.ok && linkRefused(created.reasons, 3)) throw unknownCustomer('/customerId');
   if (!created.ok)
     throw new Error(`Ticket ${ticket.ticketId} could not be created: ${created.reasons.join(', ')}`);
   return ticket;
@@ -204,13 +223,19 @@ export function ticketChangeWrites(
   ticket: TicketItem,
   set: Partial<TicketItem>,
   events: readonly TicketEventItem[],
+  /** What else the same update does to the ticket item (a macro's reply: `ADD commentCount`), and its condition. */
+  extra: { readonly add?: Readonly<Record<string, number>>; readonly condition?: Condition } = {},
 ): TransactionWrite[] {
   const indexKeys = ticketIndexKeyChanges(ticket, { ...ticket, ...set });
+  const unchanged = attributesEqual({ version: ticket.version });
   return [
     {
       update: ticketKey(ticket.ticketId),
-      changes: { set: { ...set, ...indexKeys, version: ticket.version + 1 } },
-      condition: attributesEqual({ version: ticket.version }),
+      changes: {
+        set: { ...set, ...indexKeys, version: ticket.version + 1 },
+        ...(extra.add ? { add: extra.add } : {}),
+      },
+      condition: extra.condition ? both(unchanged, extra.condition) : unchanged,
     },
     ...events.map((event) => ({ put: ticketEventRecord(event) })),
   ];
@@ -229,6 +254,8 @@ export interface TicketChange {
   readonly fields: Partial<Record<EditableField, unknown>>;
   /** The new assignee; `null` unassigns; `undefined` leaves the assignee as it is. */
   readonly assigneeId?: string | null | undefined;
+  /** The customer the ticket is for; `null` unlinks; `undefined` leaves it as it is. Needs `canManageTickets`. */
+  readonly customerId?: string | null | undefined;
 }
 
 /** Whether two field values are the same (missing, null and an empty list are all "empty"). */
@@ -261,7 +288,8 @@ async function checkAssignee(assigneeId: string): Promise<void> {
  * @param expectedVersion the version the client last read (from `If-Match`), if it sent one
  * @param options `assigneeChecked`: the caller already knows the assignee may work tickets (taking a ticket)
  * @returns the ticket after the change (unchanged when nothing differs)
- * @throws VersionConflict (stale `expectedVersion`, or a concurrent change when one was given); NotAllowed (a
+ * @throws VersionRequired (an approval decision without `expectedVersion`, see {@link requireDecisionVersion});
+ *   VersionConflict (stale `expectedVersion`, or a concurrent change when one was given); NotAllowed (a
  *   field or the assignee the actor may not change); TransitionNotAllowed with `allowed`; InvalidInput (rejecting
  *   without a reason, an assignee who is not an agent or admin); Conflict (the content is frozen in this status for
  *   this actor, see `contentFrozenReason`; the assignee of a closed or canceled ticket, `assignmentFrozenReason`;
@@ -276,8 +304,53 @@ export async function applyTicketChange(
   options: { assigneeChecked?: boolean } = {},
 ): Promise<TicketItem> {
   if (expectedVersion !== undefined && expectedVersion !== ticket.version) throw new VersionConflict();
+  const { set, events, at } = await planTicketChange(actor, ticket, change, options);
+  requireDecisionVersion(set, expectedVersion);
+  if (events.length === 0) return ticket;
+  set.updatedAt = at;
+  const changeWrites = ticketChangeWrites(ticket, set, events);
+  const links = 'customerId' in set ? customerLinkWrites(ticket.customerId, set.customerId) : [];
+  const result = await transactWrite([...changeWrites, ...links]);
+  if (!result.ok) {
+    if (linkRefused(result.reasons, changeWrites.length)) throw unknownCustomer('/customerId');
+    if (expectedVersion !== undefined) throw new VersionConflict();
+    throw new Conflict('The ticket changed while you were editing it; read it again and retry.');
+  }
+  return { ...ticket, ...set, version: ticket.version + 1 };
+}
+
+/**
+ * An approval decision (a change to `approved` or `rejected`) binds to the version the decider saw, so it needs
+ * that version (`If-Match`), checked after the decider's permission and the lifecycle (a caller who may not decide
+ * learns that first). Every other change may omit it (then it applies to the ticket as it is).
+ * @param set the change's new values ({@link planTicketChange})
+ * @param expectedVersion the version the client read, if it sent one (`*` sends none)
+ * @throws VersionRequired (428) for a decision without a version
+ */
+export function requireDecisionVersion(set: TicketSet, expectedVersion: number | undefined): void {
+  if (expectedVersion === undefined && (set.status === 'approved' || set.status === 'rejected')) {
+    throw new VersionRequired();
+  }
+}
+
+/** The new values of a ticket change's fields, as {@link planTicketChange} computes them. */
+export type TicketSet = { -readonly [K in keyof TicketItem]?: TicketItem[K] };
+
+/**
+ * What a change does to a ticket, without writing it: the rules of {@link applyTicketChange} (permissions by field,
+ * frozen content, the assignee, the lifecycle), the new values (`set`) and the audit events, at the instant `at`.
+ * A macro composes it with other writes in one transaction (`shared/macros/operations.ts`).
+ * @returns `events` empty when nothing differs
+ * @throws as {@link applyTicketChange}, but never VersionConflict (the caller compares versions)
+ */
+export async function planTicketChange(
+  actor: Actor,
+  ticket: TicketItem,
+  change: TicketChange,
+  options: { assigneeChecked?: boolean } = {},
+): Promise<{ set: TicketSet; events: TicketEventItem[]; at: string }> {
   const now = nowIso();
-  const set: { -readonly [K in keyof TicketItem]?: TicketItem[K] } = {};
+  const set: TicketSet = {};
   const frozen = contentFrozenReason(actor, ticket);
   for (const field of editableFields) {
     if (!(field in change.fields)) continue;
@@ -296,6 +369,11 @@ export async function applyTicketChange(
     if (assignmentFrozen) throw new Conflict(assignmentFrozen, { ticketStatus: ticket.status });
     if (change.assigneeId !== null && !options.assigneeChecked) await checkAssignee(change.assigneeId);
     set.assigneeId = change.assigneeId ?? undefined;
+  }
+  if (change.customerId !== undefined && (change.customerId ?? undefined) !== ticket.customerId) {
+    if (!actor.permissions.canManageTickets) throw new NotAllowed('Only agents link tickets to customers.');
+    if (change.customerId !== null) await linkableCustomer(actor, change.customerId);
+    set.customerId = change.customerId ?? undefined;
   }
   // An edit of the content an approver is asked to approve re-sends the request with the new content (new links;
   // links made before this instant decide nothing: `inspectLink` in `shared/approvals/operations.ts`).
@@ -319,15 +397,7 @@ export async function applyTicketChange(
       if (reason) set.decisionReason = reason;
     }
   }
-  const events = auditEventsOf(ticket, set, actor.userId, now);
-  if (events.length === 0) return ticket;
-  set.updatedAt = now;
-  const result = await transactWrite(ticketChangeWrites(ticket, set, events));
-  if (!result.ok) {
-    if (expectedVersion !== undefined) throw new VersionConflict();
-    throw new Conflict('The ticket changed while you were editing it; read it again and retry.');
-  }
-  return { ...ticket, ...set, version: ticket.version + 1 };
+  return { set, events: auditEventsOf(ticket, set, actor.userId, now), at: now };
 }
 
 /**
@@ -340,7 +410,7 @@ export function changeTicket(
   changes: UpdateTicketInput,
   expectedVersion: number | undefined,
 ): Promise<TicketItem> {
-  const { status, reason, assigneeId, ...fields } = changes;
+  const { status, reason, assigneeId, customerId, ...fields } = changes;
   return applyTicketChange(
     actor,
     ticket,
@@ -348,6 +418,7 @@ export function changeTicket(
       status,
       reason,
       assigneeId,
+      customerId,
       fields: Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
     },
     expectedVersion,
@@ -366,11 +437,17 @@ export function replaceTicket(
   body: ReplaceTicketInput,
   expectedVersion: number | undefined,
 ): Promise<TicketItem> {
-  const { status, reason, assigneeId, ...fields } = body;
+  const { status, reason, assigneeId, customerId, ...fields } = body;
   return applyTicketChange(
     actor,
     ticket,
-    { status, reason, assigneeId: assigneeId ?? null, fields: { category: undefined, ...fields } },
+    {
+      status,
+      reason,
+      assigneeId: assigneeId ?? null,
+      customerId: customerId ?? null,
+      fields: { category: undefined, ...fields },
+    },
     expectedVersion,
   );
 }
@@ -421,6 +498,7 @@ export async function deleteTicket(
   const result = await transactWrite([
     { delete: ticketKey(ticket.ticketId), condition: attributesEqual({ version: ticket.version }) },
     { update: userKey(ticket.requesterId), changes: { add: { ticketsCount: -1 } }, condition: itemExists },
+    ...customerLinkWrites(ticket.customerId, undefined),
   ]);
   if (!result.ok) {
     const [ticketReason] = result.reasons;

@@ -64,6 +64,9 @@ export const TicketSummaryView = /* @__PURE__ */ (() =>
 const ticketShape = {
   ...summaryShape,
   description: z.string().check(z.minLength(1), z.maxLength(10_000)),
+  customerId: z.nullable(
+    ulid('The customer the ticket is for (GET /customers/{customerId}); null when none'),
+  ),
   decision: z.nullable(
     z
       .object({
@@ -169,6 +172,18 @@ export const TicketEventView = /* @__PURE__ */ (() =>
           ),
       ),
       internal: z.boolean().check(z.meta({ description: 'About an internal note: shown to agents only' })),
+      macro: z.nullable(
+        z
+          .object({
+            macroId: ulid('The macro'),
+            name: z.string().check(z.minLength(1), z.maxLength(100)),
+          })
+          .check(
+            z.meta({
+              description: 'The macro whose application made this change (its name then); null otherwise',
+            }),
+          ),
+      ),
     })
     .check(
       z.meta({ id: 'TicketEvent', description: 'One change of a ticket: who, when, which field, from → to' }),
@@ -220,6 +235,7 @@ const opened = {
   tags: ['printer', 'floor-2'],
   createdAt: created,
   description: 'The printer on floor 2 shows error E-203 and jams on every page.',
+  customerId: null,
   decision: null,
   updatedAt: created,
   version: 1,
@@ -237,6 +253,7 @@ const taken = {
 
 const {
   description: _description,
+  customerId: _customerId,
   decision: _decision,
   updatedAt: _updatedAt,
   version: _version,
@@ -357,6 +374,7 @@ export const ticketResponses: RouteResponses<(typeof ticketRoutes)[number]> = {
           from: null,
           to: 'open',
           internal: false,
+          macro: null,
         },
         {
           eventId: '01JDQ9B0C1D2E3F4G5H6J7K8M9',
@@ -367,6 +385,7 @@ export const ticketResponses: RouteResponses<(typeof ticketRoutes)[number]> = {
           from: null,
           to: agent.userId,
           internal: false,
+          macro: null,
         },
       ],
       nextCursor: null,

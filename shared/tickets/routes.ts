@@ -43,7 +43,8 @@ export const listTicketsRoute = {
     'canViewAll every list is of the caller’s own tickets (no person filter: those they opened), so any ' +
     'combination of status, priority and type is served; naming another person is a 403. With canViewAll, two ' +
     'or more of status, priority and type without a person, or mine=true with another requesterId (assigned=true ' +
-    'with another assigneeId), is a 422 naming the supported combinations; so is a cursor from another list.',
+    'with another assigneeId), is a 422 naming the supported combinations; so is a cursor from another list. ' +
+    'customerId: that customer’s tickets (one the caller may see, else 422), newest first, with no other filter.',
   query: ListTicketsQuery,
   success: {
     status: 200,
@@ -78,7 +79,9 @@ export const updateTicketRoute = {
   path: '/tickets/{ticketId}',
   entry: 'functions/tickets/update.ts',
   permission: 'signed-in',
-  summary: 'Change status, fields or the assignee of a ticket (If-Match: 412 when stale)',
+  summary:
+    'Change status, fields or the assignee of a ticket (If-Match: 412 when stale; required to approve or reject, ' +
+    '428 without)',
   params: TicketParams,
   body: UpdateTicketBody,
   success: {
@@ -88,11 +91,14 @@ export const updateTicketRoute = {
       '403 for a field, the assignee (canAssignTickets) or a status move the caller may not make; 409 ' +
       'invalid-transition with `allowed`, or conflict when the content is frozen (closed or canceled: for ' +
       'everyone; after an approval decision: the approved content for everyone; after a decision or once work ' +
-      'started: for the requester); 422 for an assignee who is not an agent or admin. An edit of the content ' +
-      'while pending_approval sends the approval request again (new links; older ones decide nothing).',
+      'started: for the requester); 422 for an assignee who is not an agent or admin, or a customerId the caller ' +
+      'may not see (changing it needs canManageTickets, else 403). An edit of the content ' +
+      'while pending_approval sends the approval request again (new links; older ones decide nothing). An ' +
+      'approval decision (status approved or rejected) binds to the version the approver read: without If-Match ' +
+      '(or with `*`) it is a 428 precondition-required, after the permission and lifecycle checks.',
     headers: ['etag'],
   },
-  problems: ['forbidden', 'conflict', 'invalid-transition', 'unprocessable-content'],
+  problems: ['forbidden', 'conflict', 'invalid-transition', 'unprocessable-content', 'precondition-required'],
   ifMatch: true,
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
@@ -111,10 +117,11 @@ export const replaceTicketRoute = {
   success: {
     status: 200,
     description:
-      'The ticket after the replacement, people embedded. ETag of the new version. Errors as PATCH.',
+      'The ticket after the replacement, people embedded. ETag of the new version. Errors as PATCH (an approval ' +
+      'decision without If-Match: 428).',
     headers: ['etag'],
   },
-  problems: ['forbidden', 'conflict', 'invalid-transition', 'unprocessable-content'],
+  problems: ['forbidden', 'conflict', 'invalid-transition', 'unprocessable-content', 'precondition-required'],
   ifMatch: true,
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;

@@ -110,6 +110,8 @@ export const CreateTicketBody = /* @__PURE__ */ defineSchema(() =>
       tags: z.optional(tags()),
       /** The approver; the ticket then starts in `pending_approval`. */
       approverId: z.optional(UserId),
+      /** The customer the ticket is for: one the caller may see (agents' contacts), else 422. */
+      customerId: z.optional(Ulid),
     })
     .check(z.meta({ id: 'CreateTicketRequest' })),
 );
@@ -129,6 +131,8 @@ export const UpdateTicketBody = /* @__PURE__ */ defineSchema(() =>
     tags: z.optional(tags()),
     /** The agent or admin who works the ticket; `null` unassigns. Needs `canAssignTickets`. */
     assigneeId: z.optional(z.nullable(UserId)),
+    /** The customer the ticket is for (one the caller may see, else 422); `null` unlinks. Needs `canManageTickets`. */
+    customerId: z.optional(z.nullable(Ulid)),
   }).check(
     z.refine(
       (body) => Object.values(body).some((value) => value !== undefined),
@@ -161,6 +165,8 @@ export const ReplaceTicketBody = /* @__PURE__ */ defineSchema(() =>
     category: z.optional(z.nullable(trimmed(1, 100))),
     tags: z._default(tags(), []),
     assigneeId: z.optional(z.nullable(UserId)),
+    /** The customer the ticket is for; left out or `null`: none. Needs `canManageTickets` to change. */
+    customerId: z.optional(z.nullable(Ulid)),
   }).check(
     z.meta({
       id: 'ReplaceTicketRequest',
@@ -199,6 +205,14 @@ export const ListTicketsQuery = /* @__PURE__ */ defineSchema(() =>
     assigneeId: z.optional(UserId),
     mine: z.optional(queryFlag('`true`: tickets the caller opened (requesterId = the caller)')),
     assigned: z.optional(queryFlag('`true`: tickets assigned to the caller (assigneeId = the caller)')),
+    customerId: z.optional(
+      Ulid.check(
+        z.meta({
+          description:
+            'Tickets linked to this customer (one the caller may see, else 422), newest first; no other filter with it',
+        }),
+      ),
+    ),
   }),
 );
 export type ListTicketsInput = z.output<typeof ListTicketsQuery>;

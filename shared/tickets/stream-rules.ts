@@ -1,7 +1,8 @@
 /**
  * Ticket notifications, read from audit events (they carry the actor, which ticket images do not):
  * - a `status` change by someone other than the requester → `status_changed` to the requester (email). Decisions
- *   and the move into `pending_approval` are left to the approval rules;
+ *   and the move into `pending_approval` are left to the approval rules; a change a macro's response mails with it
+ *   (`mailedWith`, `shared/comments/stream-rules.ts`) sends nothing of its own;
  * - an `assigneeId` change → `assigned` to the new assignee (email), unless they assigned themself.
  */
 import * as z from 'zod/mini';
@@ -19,6 +20,7 @@ const TicketEventImage = /* @__PURE__ */ (() =>
     field: z.string(),
     from: z.optional(z.string()),
     to: z.optional(z.string()),
+    mailedWith: z.optional(z.string()),
   }))();
 
 function ticketEventIntents(event: z.infer<typeof TicketEventImage>): NotificationIntent[] {
@@ -26,6 +28,8 @@ function ticketEventIntents(event: z.infer<typeof TicketEventImage>): Notificati
   if (event.field === 'status' && event.from && event.to && event.from !== event.to) {
     if (event.to === 'pending_approval') return [];
     if (event.from === 'pending_approval' && isDecision(event.to)) return [];
+    // A macro's response tells of this change in its own mail: one mail to the requester for both.
+    if (event.mailedWith) return [];
     return [{ ...base, type: 'status_changed', recipient: 'requester', from: event.from, to: event.to }];
   }
   if (event.field === 'assigneeId' && event.to && event.to !== event.from && event.to !== event.actorId) {

@@ -17,12 +17,20 @@ export interface TicketEventItem {
    * not change the ticket item (comment edits and deletions) and on events written before it was recorded.
    */
   readonly version?: number | undefined;
+  /** The macro whose application made this change (`shared/macros/`), named as it was then; absent otherwise. */
+  readonly macro?: { readonly macroId: string; readonly name: string } | undefined;
+  /**
+   * The id of the comment whose mail also tells of this change (a macro's response with a status change): the
+   * requester gets one mail for the combined change, so this event's own mail is left out (`stream-rules.ts`).
+   */
+  readonly mailedWith?: string | undefined;
 }
 
 /**
  * What an audit event is about: `created` (the creation, `to` the initial status); a field a change sets (the
  * editable fields, `assigneeId`, `status`, `decisionReason`: `auditEventsOf` in `operations.ts`); or a comment's
- * edit or deletion (`from` its id: `shared/comments/operations.ts`).
+ * edit or deletion (`from` its id: `shared/comments/operations.ts`); `comment.added` (`to` its id) only for a macro's
+ * reply (`shared/macros/operations.ts`).
  */
 export const ticketEventFields = [
   'created',
@@ -34,9 +42,11 @@ export const ticketEventFields = [
   'category',
   'tags',
   'assigneeId',
+  'customerId',
   'decisionReason',
   'comment.edited',
   'comment.deleted',
+  'comment.added',
 ] as const;
 export type TicketEventField = (typeof ticketEventFields)[number];
 

@@ -11,7 +11,8 @@
  *   keys, so they are not in that index at all);
  * - every ticket with one status, priority or type, newest first: gsi7 `STATUS#<status>#<shard>`, gsi8
  *   `PRIORITY#<priority>#<shard>`, gsi9 `TYPE#<type>#<shard>`, sharded like gsi1 (a change of status, priority or
- *   type moves the ticket to another partition of that index).
+ *   type moves the ticket to another partition of that index);
+ * - a customer's tickets, newest first: gsi12 (keys only), partition `CUSTOMER#<customerId>`, linked tickets only.
  * All sort by `<createdAt>#<ticketId>` and project the summary (`listProjection` in `shared/platform/table.ts`).
  * {@link ticketIndexKeys} derives every index key from the ticket's fields; writers of a change set the keys it
  * alters ({@link ticketIndexKeyChanges}), so the indexes never disagree with the item.
@@ -34,6 +35,8 @@ export interface TicketItem {
   readonly approverId?: string | undefined;
   readonly category?: string | undefined;
   readonly tags?: readonly string[] | undefined;
+  /** The customer the ticket is for (`shared/customers/`): its `ticketCount` counts the link. */
+  readonly customerId?: string | undefined;
   /**
    * Comments ever posted on the ticket (a delete does not decrement it), kept by `shared/comments/operations.ts`;
    * absent before the first. A comment does not bump `version`.
@@ -98,6 +101,9 @@ export const typeTicketsPartition = (type: TicketType, shard: number) => ({
   gsi9pk: `TYPE#${type}#${shard}`,
 });
 
+/** The partition of a customer's tickets (gsi12, keys only): linked tickets only. */
+export const customerTicketsPartition = (customerId: string) => ({ gsi12pk: `CUSTOMER#${customerId}` });
+
 /** The list sort key: newest first when read descending. */
 const listSortKey = (ticket: Pick<TicketItem, 'createdAt' | 'ticketId'>) =>
   `${ticket.createdAt}#${ticket.ticketId}`;
@@ -122,6 +128,10 @@ export function ticketIndexKeys(ticket: TicketItem): Record<string, string | und
     gsi8sk: sortKey,
     ...typeTicketsPartition(ticket.type, shard),
     gsi9sk: sortKey,
+    // A customer's tickets (gsi12, keys only): sparse, like gsi3.
+    ...(ticket.customerId
+      ? { ...customerTicketsPartition(ticket.customerId), gsi12sk: sortKey }
+      : { gsi12pk: undefined, gsi12sk: undefined }),
   };
 }
 

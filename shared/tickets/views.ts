@@ -72,6 +72,7 @@ export function ticketView(ticket: TicketItem, people: People): z.output<typeof 
   return {
     ...ticketSummaryView(ticket, people),
     description: ticket.description,
+    customerId: ticket.customerId ?? null,
     decision:
       ticket.status === 'approved' || ticket.status === 'rejected' || ticket.decidedAt
         ? {
@@ -99,5 +100,6 @@ export function ticketEventView(event: TicketEventItem, people: People): z.outpu
     from: event.from ?? null,
     to: event.to ?? null,
     internal: event.internal === true,
+    macro: event.macro ? { macroId: event.macro.macroId, name: event.macro.name } : null,
   };
 }

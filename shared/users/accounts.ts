@@ -9,7 +9,6 @@
 import { randomInt } from 'node:crypto';
 import {
   AdminAddUserToGroupCommand,
-  AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
@@ -19,11 +18,13 @@ import {
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   ChangePasswordCommand,
+  ConfirmSignUpCommand,
+  ResendConfirmationCodeCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoClient } from '#shared/platform/aws-clients.ts';
 import { config } from '#shared/platform/config.ts';
-import { getItem, putItem } from '#shared/platform/db.ts';
+import { getItem, putItem, updateItem } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
 import { isBuiltInRole, type RoleName, signUpRole } from '#shared/roles/roles.ts';
 import { accountError } from '#shared/users/cognito-errors.ts';
@@ -48,8 +49,10 @@ export type SignUpOutcome =
 
 /**
  * Self sign-up of a requester (requesters register themselves; nobody signs up into another role): Cognito
- * `SignUp`, then `AdminConfirmSignUp` (no email code round trip), group `requester`, and the profile item. If any
- * step after `SignUp` fails, the Cognito user is deleted again so that the email can sign up once more.
+ * `SignUp`, which leaves the account unconfirmed and mails a code to the address (the pool auto-verifies email),
+ * then group `requester` and the profile item with `emailVerified: false` (and `phoneVerified: false` with a phone
+ * number). The account signs in only after `POST /auth/confirm` ({@link confirmAccount}). If any step after
+ * `SignUp` fails, the Cognito user is deleted again so that the email can sign up once more.
  *
  * An email that has an account (`UsernameExistsException`, `AliasExistsException` from `SignUp`) creates nothing
  * and changes nothing: the outcome says `created: false`, and the route mails the owner (`signup-notice.ts`) and
@@ -84,9 +87,8 @@ async function createRequester(account: NewAccount): Promise<UserItem> {
   );
   const userId = signUp.UserSub as string;
   try {
-    await cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: poolId(), Username: username }));
     await addToRoleGroup(userId, signUpRole);
-    const profile = newProfile(userId, account, signUpRole);
+    const profile = { ...newProfile(userId, account, signUpRole), emailVerified: false };
     await putItem(userRecord(profile));
     return profile;
   } catch (error) {
@@ -107,11 +109,76 @@ function newProfile(
     name: account.name,
     role,
     phone: account.phone,
+    ...(account.phone ? { phoneVerified: false } : {}),
     smsOptIn: account.smsOptIn ?? false,
     ticketsCount: 0,
     disabled: false,
     createdAt: nowIso(),
   };
+}
+
+/**
+ * Confirm a self sign-up with the code Cognito mailed (`ConfirmSignUp`), then mark the profile's email verified
+ * (`AdminGetUser` for the user id, one UpdateItem). The profile is also marked at the next sign-in, should this
+ * last step fail ({@link markEmailVerified}).
+ * @throws InvalidInput on `/code` for a wrong or expired code, an unknown address or one confirmed already (one
+ *   answer for all, so the route reveals no account); RateLimited
+ */
+export async function confirmAccount(email: string, code: string): Promise<void> {
+  const username = email.toLowerCase();
+  await cognitoClient()
+    .send(
+      new ConfirmSignUpCommand({
+        ClientId: config.userPoolClientId,
+        Username: username,
+        ConfirmationCode: code,
+      }),
+    )
+    .catch((error: unknown) => {
+      throw accountError(error, 'confirm');
+    });
+  const userId = await accountOfEmail(username);
+  if (userId) await markEmailVerified(userId);
+}
+
+/** Set `emailVerified: true` on a profile that has `false` (no write otherwise; nothing for a missing profile). */
+export async function markEmailVerified(userId: string): Promise<void> {
+  await updateItem(
+    userKey(userId),
+    { set: { emailVerified: true } },
+    {
+      condition: {
+        expression: 'attribute_exists(pk) AND #emailVerified = :false',
+        names: { '#emailVerified': 'emailVerified' },
+        values: { ':false': false },
+      },
+    },
+  );
+}
+
+/**
+ * Mail a new confirmation code to an address that signed up and is not confirmed yet (`ResendConfirmationCode`).
+ * Answers alike for an unknown address and a confirmed account (nothing is sent), so the route reveals no account.
+ * @throws RateLimited when Cognito says too many
+ */
+export async function resendConfirmationCode(email: string): Promise<void> {
+  try {
+    await cognitoClient().send(
+      new ResendConfirmationCodeCommand({ ClientId: config.userPoolClientId, Username: email.toLowerCase() }),
+    );
+  } catch (error) {
+    const name = errorName(error);
+    if (name === 'LimitExceededException' || name === 'TooManyRequestsException')
+      throw accountError(error, 'signup');
+    // UserNotFoundException, InvalidParameterException (confirmed already): nothing to send, the same answer.
+    if (
+      name === 'UserNotFoundException' ||
+      name === 'InvalidParameterException' ||
+      name === 'NotAuthorizedException'
+    )
+      return;
+    throw error;
+  }
 }
 
 /**
@@ -294,7 +361,11 @@ export async function provisionAccount(
   }
   await addToRoleGroup(userId, account.role);
   const existing = await getItem<UserItem>(userKey(userId), { consistent: true });
-  const profile = newProfile(userId, account, account.role);
+  // Seeded accounts' numbers count as verified (the demo SMS go to the local SNS log).
+  const profile = {
+    ...newProfile(userId, account, account.role),
+    ...(account.phone ? { phoneVerified: true } : {}),
+  };
   await putItem(
     userRecord({
       ...profile,

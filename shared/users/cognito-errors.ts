@@ -7,8 +7,8 @@
 import {
   Conflict,
   InvalidInput,
-  NotAllowed,
   NotAuthenticated,
+  NotConfirmed,
   RateLimited,
 } from '#shared/platform/errors.ts';
 
@@ -20,7 +20,8 @@ export type AccountOperation =
   | 'update'
   | 'password'
   | 'challenge'
-  | 'revoke';
+  | 'revoke'
+  | 'confirm';
 
 /** The domain error for a Cognito error, or the error itself when it is not the client's doing. */
 export function accountError(error: unknown, operation: AccountOperation): unknown {
@@ -28,6 +29,29 @@ export function accountError(error: unknown, operation: AccountOperation): unkno
   const message = (error as { message?: string } | undefined)?.message ?? '';
   if (name === 'UsernameExistsException' || name === 'AliasExistsException')
     return new Conflict('An account with this email exists.');
+  if (operation === 'confirm') {
+    // ConfirmSignUp: a wrong code, an expired one, an unknown address and an account confirmed already (AWS:
+    // NotAuthorizedException; cognito-local: ExpiredCodeException) all answer alike, so a code round reveals no account.
+    if (
+      name === 'TooManyRequestsException' ||
+      name === 'LimitExceededException' ||
+      name === 'TooManyFailedAttemptsException'
+    )
+      return new RateLimited('Too many attempts; wait and retry.');
+    if (
+      name === 'CodeMismatchException' ||
+      name === 'ExpiredCodeException' ||
+      name === 'UserNotFoundException' ||
+      name === 'NotAuthorizedException'
+    )
+      return new InvalidInput([
+        {
+          in: 'body',
+          pointer: '/code',
+          detail: 'The code is wrong or expired; ask for a new one with POST /auth/confirm/resend.',
+        },
+      ]);
+  }
   if (
     operation === 'password' &&
     (name === 'NotAuthorizedException' || name === 'InvalidPasswordException')
@@ -63,7 +87,10 @@ export function accountError(error: unknown, operation: AccountOperation): unkno
   }
   if (name === 'CodeMismatchException' || name === 'ExpiredCodeException')
     return new NotAuthenticated('The session expired; log in again.');
-  if (name === 'UserNotConfirmedException') return new NotAllowed('This account is not confirmed.');
+  if (name === 'UserNotConfirmedException')
+    return new NotConfirmed(
+      'This account is not confirmed yet: send the code we mailed to POST /auth/confirm (a new one: POST /auth/confirm/resend).',
+    );
   if (name === 'TooManyRequestsException' || name === 'LimitExceededException')
     return new RateLimited('Too many attempts; wait and retry.');
   return error;

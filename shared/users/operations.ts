@@ -138,10 +138,9 @@ async function mergedPage(
   page: { limit: number; cursor?: string | undefined },
   scope: string,
 ): Promise<Page<IndexedItem>> {
-  const positions = (page.cursor ? JSON.parse(decodeCursor(page.cursor, scope) as string) : {}) as Record<
-    string,
-    Record<string, unknown> | null
-  >;
+  const positions = (
+    page.cursor ? JSON.parse((await decodeCursor(page.cursor, scope)) as string) : {}
+  ) as Record<string, Record<string, unknown> | null>;
   const reads = await Promise.all(
     list.partitions.map(async (partition, n) => {
       const position = positions[n];
@@ -188,7 +187,7 @@ async function mergedPage(
     Object.keys(next).length < list.partitions.length || Object.values(next).some((p) => p !== null);
   return {
     items: merged.map(({ item }) => item),
-    nextCursor: more ? encodeCursor(JSON.stringify(next), scope) : null,
+    nextCursor: more ? await encodeCursor(JSON.stringify(next), scope) : null,
   };
 }
 
@@ -294,6 +293,8 @@ export async function createUser(
     name: input.name,
     role: input.role,
     phone: input.phone,
+    // A number is verified by its owner (an SMS code), never by whoever typed it in.
+    ...(input.phone ? { phoneVerified: false } : {}),
     smsOptIn: input.smsOptIn ?? false,
     ticketsCount: 0,
     disabled: false,
@@ -315,9 +316,14 @@ export async function createUser(
 
 /** The profile fields a change sets (`phone: null` removes it). */
 type ProfileChanges = {
-  -readonly [K in 'name' | 'email' | 'phone' | 'smsOptIn' | 'role' | 'disabled']?: K extends 'phone'
-    ? string | null
-    : UserItem[K];
+  -readonly [K in
+    | 'name'
+    | 'email'
+    | 'phone'
+    | 'smsOptIn'
+    | 'messageEmails'
+    | 'role'
+    | 'disabled']?: K extends 'phone' ? string | null : UserItem[K];
 };
 
 /** The condition that the fields the index keys and role counts derive from are still as read. */
@@ -354,15 +360,18 @@ export async function changeUser(
 ): Promise<UserItem> {
   const changes: ProfileChanges = {};
   const sent = { ...input, ...(options.replace && input.phone === undefined ? { phone: null } : {}) };
-  for (const field of ['name', 'email', 'phone', 'smsOptIn', 'role', 'disabled'] as const) {
-    const value = sent[field];
+  for (const field of ['name', 'email', 'phone', 'smsOptIn', 'messageEmails', 'role', 'disabled'] as const) {
+    const value =
+      field === 'messageEmails' ? ('messageEmails' in sent ? sent.messageEmails : undefined) : sent[field];
     if (value === undefined) continue;
     const current =
       field === 'phone'
         ? (target.phone ?? null)
         : field === 'disabled'
           ? target.disabled === true
-          : target[field];
+          : field === 'messageEmails'
+            ? target.messageEmails !== false
+            : target[field];
     const normalized = field === 'email' && typeof value === 'string' ? value.toLowerCase() : value;
     const unchanged = normalized === current;
     // A role or disabled state sent as it is needs no permission (a PUT of one's own profile may carry them);
@@ -401,7 +410,9 @@ export async function changeUser(
   const now = nowIso();
   const set: Record<string, unknown> = {
     ...changes,
-    ...(changes.phone === null ? { phone: undefined } : {}),
+    ...(changes.phone === null ? { phone: undefined, phoneVerified: undefined } : {}),
+    // A new number gets no SMS until its owner sends back the code (`phone-verification.ts`).
+    ...(typeof changes.phone === 'string' ? { phoneVerified: false } : {}),
     ...(changes.disabled === true ? { sessionsRevokedAt: now } : {}),
     updatedAt: now,
   };

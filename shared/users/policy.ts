@@ -15,7 +15,7 @@ export const canListUsers = (actor: Actor) =>
 export const canSeeUser = (actor: Actor, userId: string) => actor.userId === userId || canListUsers(actor);
 
 /** Fields of a profile: what each needs. */
-const ownOrManager = new Set(['name', 'email', 'phone', 'smsOptIn']);
+const ownOrManager = new Set(['name', 'email', 'phone', 'smsOptIn', 'messageEmails']);
 const ownOnly = new Set(['password', 'currentPassword']);
 const managerOnly = new Set(['role', 'disabled']);
 

@@ -16,14 +16,18 @@ import { RoleName } from '#shared/roles/schemas.ts';
 import { TicketSummaryView } from '#shared/tickets/responses.ts';
 import type { userRoutes } from '#shared/users/routes.ts';
 import {
+  type ConfirmSignUpBody,
   type CreateUserBody,
   e164,
   email,
   type LogInBody,
   type LogOutBody,
   type NewPasswordBody,
+  type PhoneCodeBody,
+  type PhoneCodeSendBody,
   type RefreshBody,
   type ReplaceUserBody,
+  type ResendCodeBody,
   type SignUpBody,
   type UpdateUserBody,
 } from '#shared/users/schemas.ts';
@@ -61,6 +65,16 @@ const jwt = (description: string) =>
       z.meta({ description }),
     );
 
+/** Whether the phone number was verified with an SMS code; SMS go only to a verified number. */
+const phoneVerified = () =>
+  z.boolean().check(
+    z.meta({
+      description:
+        'The phone number was verified with an SMS code (POST /me/phone/code, then POST /me/phone/verify); ' +
+        'no SMS goes to it before. False without a number',
+    }),
+  );
+
 /** What every user list shows of a user (`userSummaryView`). */
 const summaryShape = {
   userId: UserId,
@@ -87,6 +101,7 @@ const userShape = {
   ...summaryShape,
   phone: z.nullable(e164()).check(z.meta({ description: 'E.164 number for SMS; null when none' })),
   smsOptIn: z.boolean().check(z.meta({ description: 'Agreed to SMS (sent only with a phone number too)' })),
+  phoneVerified: phoneVerified(),
   updatedAt: isoTime('When the profile last changed; createdAt until then (ISO 8601, UTC)'),
 };
 
@@ -166,6 +181,13 @@ export const MeView = /* @__PURE__ */ (() =>
       name: z.nullable(name()),
       phone: z.nullable(e164()),
       smsOptIn: z.boolean(),
+      phoneVerified: phoneVerified(),
+      messageEmails: z.boolean().check(
+        z.meta({
+          description:
+            'Mailed a digest of direct messages that wait unread (PATCH /users/{userId} to change)',
+        }),
+      ),
       role: RoleName,
       permissions: PermissionsView,
       ticketsCount: ticketsCount(),
@@ -177,6 +199,15 @@ export const MeView = /* @__PURE__ */ (() =>
           'The caller: profile, role and its flags (email and name null only if the profile vanished meanwhile)',
       }),
     ))();
+
+/** `POST /me/phone/code`: where the code went and until when it is valid. */
+export const PhoneCodeSentView = /* @__PURE__ */ (() =>
+  z
+    .object({
+      phone: e164().check(z.meta({ description: 'The number the code was sent to' })),
+      expiresAt: isoTime('Until when the code is valid (ISO 8601, UTC): 10 minutes'),
+    })
+    .check(z.meta({ id: 'PhoneCodeSent', description: 'An SMS code is on its way to your number' })))();
 
 /** `GET /users`: a page of users. */
 export const UserPageView = /* @__PURE__ */ (() =>
@@ -233,6 +264,7 @@ const nora = {
   createdAt: '2024-05-01T10:00:05.700Z',
   phone: '+15555550142',
   smsOptIn: true,
+  phoneVerified: false,
   updatedAt: '2024-05-01T10:00:05.700Z',
 } satisfies z.output<typeof UserView>;
 
@@ -246,12 +278,14 @@ const sam = {
   createdAt: '2024-04-22T08:30:00.000Z',
   phone: null,
   smsOptIn: false,
+  phoneVerified: false,
   updatedAt: '2024-05-02T16:45:12.318Z',
 } satisfies z.output<typeof UserView>;
 
 const summaryOf = ({
   phone: _phone,
   smsOptIn: _smsOptIn,
+  phoneVerified: _phoneVerified,
   updatedAt: _updatedAt,
   ...summary
 }: z.output<typeof UserView>): z.output<typeof UserSummaryView> => summary;
@@ -293,6 +327,26 @@ export const userResponses: RouteResponses<(typeof userRoutes)[number]> = {
     } satisfies z.input<typeof SignUpBody>,
     example: { userId: sam.userId, email: sam.email, name: sam.name, role: signUpRole },
   }),
+  ConfirmSignUp: documented(undefined, {
+    request: { email: 'sam@example.com', code: '123456' } satisfies z.input<typeof ConfirmSignUpBody>,
+  }),
+  ResendConfirmationCode: documented(undefined, {
+    request: { email: 'sam@example.com' } satisfies z.input<typeof ResendCodeBody>,
+  }),
+  RequestPhoneCode: documented(PhoneCodeSentView, {
+    request: {} satisfies z.input<typeof PhoneCodeSendBody>,
+    example: { phone: '+15555550111', expiresAt: '2024-05-03T11:30:31.004Z' },
+  }),
+  VerifyPhone: documented(UserView, {
+    request: { code: '123456' } satisfies z.input<typeof PhoneCodeBody>,
+    example: {
+      ...sam,
+      phone: '+15555550111',
+      smsOptIn: true,
+      phoneVerified: true,
+      updatedAt: '2024-05-03T11:21:02.310Z',
+    },
+  }),
   LogIn: documented(TokensView, {
     request: { email: 'sam@example.com', password: 'Str0ng-pass-word' } satisfies z.input<typeof LogInBody>,
     example: tokens,
@@ -322,6 +376,8 @@ export const userResponses: RouteResponses<(typeof userRoutes)[number]> = {
       name: sam.name,
       phone: null,
       smsOptIn: false,
+      phoneVerified: false,
+      messageEmails: true,
       role: 'requester',
       permissions: builtInRoles.requester,
       ticketsCount: 3,

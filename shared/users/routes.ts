@@ -5,13 +5,17 @@
 import type { Route } from '#shared/platform/route-table.ts';
 import {
   ApproversQuery,
+  ConfirmSignUpBody,
   CreateUserBody,
   ListUsersQuery,
   LogInBody,
   LogOutBody,
   NewPasswordBody,
+  PhoneCodeBody,
+  PhoneCodeSendBody,
   RefreshBody,
   ReplaceUserBody,
+  ResendCodeBody,
   SignUpBody,
   UpdateUserBody,
   UserParams,
@@ -24,18 +28,81 @@ export const signUpRoute = {
   entry: 'functions/users/signup.ts',
   permission: 'public',
   summary:
-    'Create a requester account (a privileged field such as role is a 400 naming it; a password breaking a rule ' +
-    'is a 400 naming the rule). An email that has an account gets the same answer and its owner a mail instead',
+    'Create a requester account, unconfirmed until POST /auth/confirm with the mailed code (role or a broken ' +
+    'password rule: 400 naming it). A taken email gets the same answer, its owner a notice (one an hour)',
   body: SignUpBody,
   success: {
     status: 201,
     description:
-      'The account: userId, email, name and role requester; Location is /me. Log in next. The same answer for an ' +
-      'email that already has an account (nothing is created; the owner is mailed), so it tells nobody who has one',
+      'The account: userId, email, name and role requester; Location is /me. Confirm the email next (the code ' +
+      'is in the mail), then log in. The same answer for an email that already has an account (nothing is ' +
+      'created; the owner is mailed), so it tells nobody who has one',
     headers: ['location'],
   },
   problems: ['unprocessable-content'],
   grants: ['userPool:admin', 'table:write', 'mail:send'],
+} as const satisfies Route;
+
+export const confirmSignUpRoute = {
+  id: 'ConfirmSignUp',
+  method: 'POST',
+  path: '/auth/confirm',
+  entry: 'functions/users/confirm.ts',
+  permission: 'public',
+  summary:
+    'Confirm the email of a new account with the 6-digit code mailed at sign-up; log in next. A wrong or expired ' +
+    'code is a 422 on /code (the same for an unknown or confirmed address)',
+  body: ConfirmSignUpBody,
+  success: { status: 204, description: 'Confirmed: the account signs in now' },
+  problems: ['unprocessable-content'],
+  grants: ['userPool:admin', 'table:write'],
+} as const satisfies Route;
+
+export const resendConfirmationCodeRoute = {
+  id: 'ResendConfirmationCode',
+  method: 'POST',
+  path: '/auth/confirm/resend',
+  entry: 'functions/users/resend-code.ts',
+  permission: 'public',
+  summary:
+    'Mail a new confirmation code to an address that signed up and is not confirmed yet (one a minute per ' +
+    'address: 429 before); the same 204 for any address, so it tells nobody who has an account',
+  body: ResendCodeBody,
+  success: { status: 204, description: 'A new code is on its way if the address waits for one' },
+  grants: ['table:write'],
+} as const satisfies Route;
+
+export const requestPhoneCodeRoute = {
+  id: 'RequestPhoneCode',
+  method: 'POST',
+  path: '/me/phone/code',
+  entry: 'functions/users/phone-code.ts',
+  permission: 'signed-in',
+  summary:
+    'Send a 6-digit code by SMS to your phone number (valid 10 minutes; one a minute, within the SMS quota of ' +
+    'the number: 429). 409 without a number or when it is verified already',
+  body: PhoneCodeSendBody,
+  success: {
+    status: 202,
+    description: 'The code is on its way: the number and until when the code is valid',
+  },
+  problems: ['conflict'],
+  grants: ['table:read', 'table:write', 'sms:send'],
+} as const satisfies Route;
+
+export const verifyPhoneRoute = {
+  id: 'VerifyPhone',
+  method: 'POST',
+  path: '/me/phone/verify',
+  entry: 'functions/users/verify-phone.ts',
+  permission: 'signed-in',
+  summary:
+    'Verify your phone number with the SMS code: SMS (with smsOptIn) reach it from now on. A wrong, expired or ' +
+    'used-up code (5 tries) is a 422 on /code',
+  body: PhoneCodeBody,
+  success: { status: 200, description: 'Your profile, phoneVerified true' },
+  problems: ['conflict', 'unprocessable-content'],
+  grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 
 export const logInRoute = {
@@ -45,15 +112,15 @@ export const logInRoute = {
   entry: 'functions/users/login.ts',
   permission: 'public',
   summary:
-    'Exchange email and password for Cognito tokens; 409 { challenge: NEW_PASSWORD_REQUIRED, session } for a ' +
-    'temporary password (answer with POST /auth/password); 401 for a wrong password or a disabled account',
+    'Email and password for Cognito tokens; 409 { challenge: NEW_PASSWORD_REQUIRED, session } for a temporary ' +
+    'password (then POST /auth/password); 401 wrong password or disabled; 403 unconfirmed email',
   body: LogInBody,
   success: {
     status: 200,
     description: 'Tokens: accessToken (send it as a Bearer token), idToken, refreshToken, expiresIn seconds',
   },
-  problems: ['unauthorized', 'forbidden', 'conflict'],
-  grants: ['table:read'],
+  problems: ['unauthorized', 'forbidden', 'account-not-confirmed', 'conflict'],
+  grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 
 export const setNewPasswordRoute = {
@@ -226,11 +293,15 @@ export const listApproversRoute = {
 /** Every route of this feature, for `shared/routes.ts`. */
 export const userRoutes = [
   signUpRoute,
+  confirmSignUpRoute,
+  resendConfirmationCodeRoute,
   logInRoute,
   setNewPasswordRoute,
   refreshTokensRoute,
   logOutRoute,
   getMeRoute,
+  requestPhoneCodeRoute,
+  verifyPhoneRoute,
   createUserRoute,
   listUsersRoute,
   getUserRoute,

@@ -139,6 +139,36 @@ export const SignUpBody = /* @__PURE__ */ defineSchema(() =>
 );
 export type SignUpInput = z.output<typeof SignUpBody>;
 
+/** A 6-digit code (the one Cognito mails at sign-up, or the SMS code of a phone number). */
+const sixDigitCode = (description: string) =>
+  z
+    .string()
+    .check(z.maxLength(6), z.regex(/^[0-9]{6}$/, 'Expected the 6-digit code'), z.meta({ description }));
+
+/** `POST /auth/confirm`: the address signed up with and the code Cognito mailed to it. */
+export const ConfirmSignUpBody = /* @__PURE__ */ defineSchema(() =>
+  z
+    .strictObject({ email: email(), code: sixDigitCode('The code in the mail "Your verification code"') })
+    .check(z.meta({ id: 'ConfirmSignUpRequest' })),
+);
+
+/** `POST /auth/confirm/resend`: the address to mail a new code to. */
+export const ResendCodeBody = /* @__PURE__ */ defineSchema(() =>
+  z.strictObject({ email: email() }).check(z.meta({ id: 'ResendCodeRequest' })),
+);
+
+/** `POST /me/phone/code`: nothing to send (`{}`): the code goes to the number of the caller's profile. */
+export const PhoneCodeSendBody = /* @__PURE__ */ defineSchema(() =>
+  z.strictObject({}).check(z.meta({ id: 'PhoneCodeSendRequest' })),
+);
+
+/** `POST /me/phone/verify`: the code of the SMS `POST /me/phone/code` sent. */
+export const PhoneCodeBody = /* @__PURE__ */ defineSchema(() =>
+  z
+    .strictObject({ code: sixDigitCode('The code in the SMS (valid 10 minutes)') })
+    .check(z.meta({ id: 'PhoneCodeRequest' })),
+);
+
 export const LogInBody = /* @__PURE__ */ defineSchema(() =>
   z.strictObject({ email: email(), password: anyPassword() }).check(z.meta({ id: 'LogInRequest' })),
 );
@@ -214,6 +244,8 @@ export const UpdateUserBody = /* @__PURE__ */ defineSchema(() =>
       email: z.optional(email()),
       phone: z.optional(z.nullable(e164())),
       smsOptIn: z.optional(z.boolean()),
+      /** The digest email of direct messages that wait unread (default true; false turns it off). */
+      messageEmails: z.optional(z.boolean()),
       password: z.optional(password()),
       currentPassword: z.optional(anyPassword()),
       role: z.optional(RoleName),

@@ -8,6 +8,7 @@ import { updateItem } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
 import { NotAuthenticated } from '#shared/platform/errors.ts';
 import type { Actor } from '#shared/roles/actor.ts';
+import { markEmailVerified } from '#shared/users/accounts.ts';
 import { findUser } from '#shared/users/profiles.ts';
 import {
   logIn,
@@ -19,13 +20,18 @@ import {
 } from '#shared/users/tokens.ts';
 import { userKey } from '#shared/users/user.entity.ts';
 
-/** Refuse the tokens of a disabled user (and revoke the refresh token just issued). */
+/**
+ * Refuse the tokens of a disabled user (and revoke the refresh token just issued). Cognito issued tokens, so the
+ * account is confirmed: a profile still saying `emailVerified: false` (the confirm route's last write failed) is
+ * marked now.
+ */
 async function checkEnabled(tokens: Tokens): Promise<Tokens> {
   const profile = await findUser(subjectOf(tokens.accessToken), { consistent: true });
   if (profile?.disabled) {
     if (tokens.refreshToken) await revokeRefreshToken(tokens.refreshToken).catch(() => undefined);
     throw new NotAuthenticated('This account is disabled.');
   }
+  if (profile?.emailVerified === false) await markEmailVerified(profile.userId);
   return tokens;
 }
 

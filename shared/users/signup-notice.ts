@@ -14,6 +14,7 @@ import { SendEmailCommand } from '@aws-sdk/client-ses';
 import { sesClient } from '#shared/platform/aws-clients.ts';
 import { config } from '#shared/platform/config.ts';
 import { logger } from '#shared/platform/logger.ts';
+import { takeCooldown } from '#shared/users/cooldown.entity.ts';
 
 /** Subject of the mail (the integration test looks for it). */
 export const signUpNoticeSubject = 'Someone tried to sign up with your address';
@@ -28,11 +29,16 @@ export function signUpNoticeText(email: string): string {
 }
 
 /**
- * Send the notice to the owner of `email`. Never throws: a failure (SES refusing, no `MAIL_FROM`) is logged, so
- * the sign-up's answer cannot depend on it.
+ * Send the notice to the owner of `email`, at most once per address per hour (the `signup-notice` cooldown: one
+ * conditional PutItem, no scan), so that sign-up cannot flood someone's inbox. Never throws: a failure (SES
+ * refusing, no `MAIL_FROM`, the cooldown write) is logged, so the sign-up's answer cannot depend on it.
  */
 export async function sendSignUpNotice(email: string): Promise<void> {
   try {
+    if (!(await takeCooldown('signup-notice', email))) {
+      logger.info('Sign-up notice skipped: one was sent to this address within the hour');
+      return;
+    }
     await sesClient().send(
       new SendEmailCommand({
         Source: config.mailFrom,

@@ -13,6 +13,7 @@ import {
 import type * as z from 'zod/mini';
 import { cognitoClient } from '#shared/platform/aws-clients.ts';
 import { config } from '#shared/platform/config.ts';
+import { cursorSecretValues } from '#shared/platform/cursor.ts';
 import { NotAuthenticated } from '#shared/platform/errors.ts';
 import { accountError } from '#shared/users/cognito-errors.ts';
 import { PasswordChangeRequired } from '#shared/users/errors.ts';
@@ -55,27 +56,32 @@ export function subjectOf(token: string): string {
 /**
  * The challenge session the API hands out: Cognito's session and the user name the answer must name
  * (`USER_ID_FOR_SRP`: with email sign-in Cognito wants the internal user name, not the email), as base64url JSON
- * with an HMAC-SHA256 (the cursor signing key), so a client cannot point a session at another user. Cognito binds
+ * with an HMAC-SHA256 keyed by the cursor key secret (read at run time, `cursorSecretValues`), so a client cannot point a session at another user. Cognito binds
  * its session to the user as well; cognito-local does not check it at all.
  */
-const sessionSignature = (payload: string) =>
-  createHmac('sha256', config.cursorSigningKey).update(`new-password:${payload}`).digest('base64url');
+const sessionSignature = (key: string, payload: string) =>
+  createHmac('sha256', key).update(`new-password:${payload}`).digest('base64url');
 
-const encodeSession = (username: string, session: string) => {
+const encodeSession = async (username: string, session: string) => {
+  const [key = ''] = await cursorSecretValues();
   const payload = Buffer.from(JSON.stringify({ u: username, s: session })).toString('base64url');
-  return `${payload}.${sessionSignature(payload)}`;
+  return `${payload}.${sessionSignature(key, payload)}`;
 };
 
-function decodeSession(session: string): { u: string; s: string } {
+async function decodeSession(session: string): Promise<{ u: string; s: string }> {
   const [payload = '', signature = ''] = session.split('.');
-  const expected = Buffer.from(sessionSignature(payload));
   const given = Buffer.from(signature);
-  if (expected.length === given.length && timingSafeEqual(expected, given)) {
-    const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-      u?: unknown;
-      s?: unknown;
-    };
-    if (typeof decoded.u === 'string' && typeof decoded.s === 'string') return { u: decoded.u, s: decoded.s };
+  // The current key, or the previous one for a session handed out just before a rotation.
+  for (const key of await cursorSecretValues()) {
+    const expected = Buffer.from(sessionSignature(key, payload));
+    if (expected.length === given.length && timingSafeEqual(expected, given)) {
+      const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+        u?: unknown;
+        s?: unknown;
+      };
+      if (typeof decoded.u === 'string' && typeof decoded.s === 'string')
+        return { u: decoded.u, s: decoded.s };
+    }
   }
   throw new NotAuthenticated('The session is not valid; log in again.');
 }
@@ -99,7 +105,7 @@ export async function logIn(email: string, password: string): Promise<Tokens> {
     });
   if (result.ChallengeName === 'NEW_PASSWORD_REQUIRED' && result.Session) {
     const username = result.ChallengeParameters?.USER_ID_FOR_SRP ?? email.toLowerCase();
-    throw new PasswordChangeRequired(encodeSession(username, result.Session));
+    throw new PasswordChangeRequired(await encodeSession(username, result.Session));
   }
   if (result.ChallengeName) throw new Error(`Unexpected Cognito challenge ${result.ChallengeName}`);
   return tokensOf(result.AuthenticationResult);
@@ -112,7 +118,7 @@ export async function logIn(email: string, password: string): Promise<Tokens> {
  *   `/newPassword` when the pool refuses it
  */
 export async function setNewPassword(session: string, newPassword: string): Promise<string> {
-  const { u: username, s: cognitoSession } = decodeSession(session);
+  const { u: username, s: cognitoSession } = await decodeSession(session);
   await cognitoClient()
     .send(
       new RespondToAuthChallengeCommand({

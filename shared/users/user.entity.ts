@@ -30,8 +30,26 @@ export interface UserItem {
   readonly ticketsCount?: number;
   /** E.164 phone number for SMS, e.g. `+15555550100`. */
   readonly phone?: string | undefined;
-  /** Whether the user agreed to receive SMS (sent only with a phone number and this consent). */
+  /** Whether the user agreed to receive SMS (sent only with a verified phone number and this consent). */
   readonly smsOptIn: boolean;
+  /**
+   * Whether the user gets the email digest of direct messages that wait unread (`shared/messages/digest.ts`);
+   * absent means yes (the default), `false` turns it off (`PATCH /users/{userId}`).
+   */
+  readonly messageEmails?: boolean | undefined;
+  /**
+   * `false` while the phone number awaits its SMS code (`POST /me/phone/verification`, then
+   * `POST /me/phone/verify`): no SMS goes to it until then. Setting or changing the number makes it `false`; absent
+   * without a phone number, and on profiles from before phone verification (counted as verified). Seeded accounts
+   * are `true`.
+   */
+  readonly phoneVerified?: boolean | undefined;
+  /**
+   * `false` from self sign-up until the email address is confirmed with the code Cognito mailed
+   * (`POST /auth/confirm`): the notifier sends such an account nothing. Absent (accounts an admin created, seeded
+   * ones, profiles from before) means confirmed.
+   */
+  readonly emailVerified?: boolean | undefined;
   /** A disabled user can neither sign in nor call the API; their tickets and comments stay. */
   readonly disabled?: boolean | undefined;
   /**

@@ -8,6 +8,10 @@ import type { Actor } from '#shared/roles/actor.ts';
 import type { ApproverView, MeView, UserSummaryView, UserView } from '#shared/users/responses.ts';
 import type { UserItem } from '#shared/users/user.entity.ts';
 
+/** Whether a profile has a phone number SMS may go to: one that is not awaiting its code (`phoneVerified: false`). */
+export const phoneIsVerified = (user: Pick<UserItem, 'phone' | 'phoneVerified'> | undefined) =>
+  Boolean(user?.phone) && user?.phoneVerified !== false;
+
 /** Tickets shown with a profile, per list; the rest through `GET /tickets?requesterId=` / `?assigneeId=`. */
 export const profileTicketsPage = 10;
 
@@ -22,6 +26,8 @@ export function meView(actor: Actor, profile: UserItem | undefined): z.output<ty
     name: profile?.name ?? null,
     phone: profile?.phone ?? null,
     smsOptIn: profile?.smsOptIn ?? false,
+    phoneVerified: phoneIsVerified(profile),
+    messageEmails: profile?.messageEmails !== false,
     role: actor.role,
     permissions: actor.permissions,
     ticketsCount: profile?.ticketsCount ?? 0,
@@ -53,6 +59,7 @@ export function userView(user: UserItem): z.output<typeof UserView> {
     ...userSummaryView(user),
     phone: user.phone ?? null,
     smsOptIn: user.smsOptIn,
+    phoneVerified: phoneIsVerified(user),
     updatedAt: user.updatedAt ?? user.createdAt,
   };
 }

@@ -1,4 +1,9 @@
+import { existsSync } from 'node:fs';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { isPublicRoute, type Route } from '#shared/platform/route-table.ts';
 import { routes } from '#shared/routes.ts';
@@ -6,8 +11,11 @@ import {
   deadLetterInspectActions,
   deadLetterRedriveActions,
   deliveryRedriveActions,
+  secretReadActions,
   userPoolManageActions,
+  usesCursorKey,
 } from '../../lib/constructs/grants.ts';
+import { routeFeature } from '../../lib/stacks/api-routes-stack.ts';
 import { routeThrottleClass } from '../../lib/stacks/api-stack.ts';
 import {
   actionsOf,
@@ -18,9 +26,57 @@ import {
   resourcesOf,
   statementsOfRole,
   templates,
+  withNestedStacks,
 } from './helpers.ts';
 
 const allRoutes = routes as readonly Route[];
+
+/** Variables whose names look like secrets but hold none, with what they hold. */
+const notSecrets: Readonly<Record<string, string>> = {
+  DOCS_SCRIPT_KEY: 'an S3 object key (the path of the API reference page’s script)',
+};
+const secretLookingName = /key|secret|token|passw|passphrase|credential|private|signing|salt|pepper/i;
+const dynamicSecretReference = /\{\{resolve:(secretsmanager|ssm-secure|ssm):/;
+
+/**
+ * Every environment variable of every AWS::Lambda::Function of these stacks that holds or names a secret: a
+ * CloudFormation dynamic reference (resolved into the function configuration at deploy time), a literal that looks
+ * like key material (24+ characters of one base64/hex alphabet, not a lower-case name), or a secret-looking name.
+ * The one secret-looking name allowed is `<NAME>_SECRET_ARN` holding the Ref (the ARN) of a Secrets Manager
+ * secret of the same stack: an address, whose value only a role with GetSecretValue on it can read.
+ */
+function scanFunctionEnvironments(stacks: readonly Stack[]): { functions: number; findings: string[] } {
+  const findings: string[] = [];
+  let functions = 0;
+  for (const each of stacks) {
+    // With its nested stacks, whose parameters read as the parent's values (a secret's Ref stays a secret's Ref).
+    const template = withNestedStacks(each);
+    const secrets = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+    const lambdas = template.findResources('AWS::Lambda::Function') as Record<
+      string,
+      { Properties: { Environment?: { Variables?: Record<string, unknown> } } }
+    >;
+    for (const [fn, resource] of Object.entries(lambdas)) {
+      functions += 1;
+      for (const [name, value] of Object.entries(resource.Properties.Environment?.Variables ?? {})) {
+        const where = `${each.node.id}/${fn}: ${name}`;
+        if (dynamicSecretReference.test(JSON.stringify(value))) findings.push(`${where} resolves a secret`);
+        if (
+          typeof value === 'string' &&
+          /^[A-Za-z0-9+/=_-]{24,}$/.test(value) &&
+          !/^[a-z0-9-]+$/.test(value)
+        ) {
+          findings.push(`${where} holds a key-like literal`);
+        }
+        if (!secretLookingName.test(name) || name in notSecrets) continue;
+        const ref = (value as { Ref?: unknown } | undefined)?.Ref;
+        const secretArn = name.endsWith('_SECRET_ARN') && typeof ref === 'string' && secrets.includes(ref);
+        if (!secretArn) findings.push(`${where} is named like a secret`);
+      }
+    }
+  }
+  return { functions, findings };
+}
 
 describe('api stack', () => {
   const built = buildTestApp({
@@ -164,7 +220,17 @@ describe('api stack', () => {
       .filter(([, r]) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey in settings)
       .map(([id]) => id);
     expect(routeIds).toHaveLength(throttled.length);
-    expect(stageEntry.DependsOn).toEqual(expect.arrayContaining(routeIds));
+    // Those routes live in their features' nested stacks: the stage depends on those stacks (CloudFormation creates
+    // a nested stack, routes included, before what depends on it).
+    const routeStackIds = throttled.map((route) =>
+      stack.getLogicalId(
+        defined(
+          defined(stack.routeStacks.get(routeFeature(route)), `stack of ${route.id}`).nestedStackResource,
+          `nested stack resource of ${route.id}`,
+        ) as Parameters<typeof stack.getLogicalId>[0],
+      ),
+    );
+    expect(stageEntry.DependsOn).toEqual(expect.arrayContaining([...new Set(routeStackIds)]));
   });
 
   it('uses the default route limits when none are configured', () => {
@@ -239,9 +305,15 @@ describe('api stack', () => {
       expect(actions.has('sqs:ReceiveMessage'), route.id).toBe(
         has('deliveries:inspect') || has('deliveries:redrive'),
       );
-      expect(actions.has('sqs:SendMessage'), route.id).toBe(has('deliveries:redrive'));
+      expect(actions.has('sqs:SendMessage'), route.id).toBe(
+        has('deliveries:redrive') || has('deliveries:send'),
+      );
       expect(actions.has('ses:SendEmail'), route.id).toBe(has('mail:send'));
-      const other = [...actions].filter((a) => !/^(dynamodb|s3|cognito-idp|sqs|ses):/.test(a));
+      expect(actions.has('sns:Publish'), route.id).toBe(has('sms:send'));
+      // secretsmanager: the cursor key, on the routes that use it (the secret test below).
+      const other = [...actions].filter(
+        (a) => !/^(dynamodb|s3|cognito-idp|sqs|ses|sns|secretsmanager):/.test(a),
+      );
       expect(other.sort(), route.id).toEqual([
         'logs:CreateLogStream',
         'logs:PutLogEvents',
@@ -249,6 +321,18 @@ describe('api stack', () => {
         'xray:PutTraceSegments',
       ]);
     }
+  });
+
+  it('lets the phone-code function publish SMS only: sns:Publish on * and an explicit Deny on every SNS ARN', () => {
+    const route = defined(
+      allRoutes.find((r) => r.id === 'RequestPhoneCode'),
+      'RequestPhoneCode route',
+    );
+    const sns = statements(route).filter((s) => actionsOf(s).some((a) => a.startsWith('sns:')));
+    expect(sns.map((s) => [s.Effect, actionsOf(s), JSON.stringify(resourcesOf(s))]).sort()).toEqual([
+      ['Allow', ['sns:Publish'], '["*"]'],
+      ['Deny', ['sns:Publish'], expect.stringContaining(':sns:*:*:*')],
+    ]);
   });
 
   it('scopes user pool administration to the pool and the sign-up actions (incl. its rollback)', () => {
@@ -321,6 +405,9 @@ describe('api stack', () => {
               { queue: 'deliveries', actions: [...deliveryRedriveActions].sort() },
             ]
           : []),
+        ...(has('deliveries:send')
+          ? [{ queue: 'deliveries', actions: [...deliveryRedriveActions].sort() }]
+          : []),
       ];
       expect([route.id, granted(route)]).toEqual([route.id, expected]);
     }
@@ -338,16 +425,16 @@ describe('api stack', () => {
     ).toEqual([
       ['ListDeadLetters', 'canManageUsers', ['deliveries:inspect']],
       ['RedriveDeadLetters', 'canManageUsers', ['deliveries:redrive']],
+      ['RetryNotification', 'canManageUsers', ['deliveries:send']],
     ]);
   });
 
-  it('passes the cursor key only to functions that read the table, and the config they need', () => {
+  it('passes each function the config it needs', () => {
     for (const route of allRoutes) {
       const variables = env(route);
       expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
       expect(variables.POWERTOOLS_SERVICE_NAME).toBe('helpdesk');
       expect(variables.USER_POOL_CLIENT_ID, route.id).toBeDefined();
-      expect('CURSOR_SIGNING_KEY' in variables, route.id).toBe(route.grants.includes('table:read'));
       expect('TABLE_NAME' in variables, route.id).toBe(route.grants.some((g) => g.startsWith('table:')));
       expect('IMAGES_BUCKET' in variables, route.id).toBe(route.grants.some((g) => g.startsWith('images:')));
       expect('DOCS_BUCKET' in variables, route.id).toBe(route.grants.includes('docs:read'));
@@ -364,12 +451,106 @@ describe('api stack', () => {
           new RegExp(`Ref${logicalId(built.data, built.data.deliveryDeadLetterQueue)}`),
         );
       }
-      if ('CURSOR_SIGNING_KEY' in variables) {
-        expect(JSON.stringify(variables.CURSOR_SIGNING_KEY)).toContain('{{resolve:secretsmanager:');
-      }
     }
-    api.hasResourceProperties('AWS::SecretsManager::Secret', {
-      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+  });
+
+  describe('secrets (docs/security.md, "Secrets")', () => {
+    const secretId = logicalId(stack, stack.cursorSigningKey);
+    const secretReads = (route: Route) =>
+      statements(route).filter((statement) =>
+        actionsOf(statement).some((a) => a.startsWith('secretsmanager:')),
+      );
+
+    it('gives the cursor key secret’s ARN, never its value, to the functions that use it, and GetSecretValue on it alone', () => {
+      const users = allRoutes.filter(usesCursorKey).map((route) => route.id);
+      expect(users).toEqual(expect.arrayContaining(['ListTickets', 'ListComments', 'ListUsers', 'LogIn']));
+      for (const route of allRoutes) {
+        const variables = env(route);
+        const uses = usesCursorKey(route);
+        expect('CURSOR_SECRET_ARN' in variables, route.id).toBe(uses);
+        expect('CURSOR_SIGNING_KEY' in variables, route.id).toBe(false);
+        const reads = secretReads(route);
+        if (!uses) {
+          expect(reads, route.id).toEqual([]);
+          continue;
+        }
+        // Ref of an AWS::SecretsManager::Secret is its ARN.
+        expect(variables.CURSOR_SECRET_ARN, route.id).toEqual({ Ref: secretId });
+        const statement = only(reads, `secretsmanager statement of ${route.id}`);
+        expect(actionsOf(statement), route.id).toEqual([...secretReadActions]);
+        expect(resourcesOf(statement), route.id).toEqual([{ Ref: secretId }]);
+        expect(statement.Effect ?? 'Allow').toBe('Allow');
+      }
+      expect(secretReadActions).toEqual(['secretsmanager:GetSecretValue']);
+      api.hasResourceProperties('AWS::SecretsManager::Secret', {
+        GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+      });
+      // The AWS managed key `aws/secretsmanager`: no KMS grant needed (a customer managed key would need one).
+      const secret = api.findResources('AWS::SecretsManager::Secret')[secretId] as {
+        Properties: Record<string, unknown>;
+      };
+      expect(secret.Properties.KmsKeyId).toBeUndefined();
+    });
+
+    it('gives the key to exactly the functions whose bundles seal or open cursors', async () => {
+      // The project's own modules only (packages external): what matters is whether cursor.ts code is bundled.
+      const bundled: string[] = [];
+      for (const route of allRoutes) {
+        if (!existsSync(route.entry)) continue;
+        const result = await build({
+          entryPoints: [route.entry],
+          bundle: true,
+          packages: 'external',
+          platform: 'node',
+          format: 'esm',
+          target: 'node20',
+          write: false,
+          metafile: true,
+          outfile: 'index.mjs',
+          logLevel: 'silent',
+        });
+        const output = Object.values(result.metafile.outputs)[0];
+        if ((output?.inputs['shared/platform/cursor.ts']?.bytesInOutput ?? 0) > 0) bundled.push(route.id);
+      }
+      const declared = allRoutes.filter((route) => existsSync(route.entry) && usesCursorKey(route));
+      // A route missing here: add it to cursorKeyRoutesWithoutCursorQuery (lib/constructs/grants.ts).
+      expect(bundled.sort()).toEqual(declared.map((route) => route.id).sort());
+    }, 120_000);
+
+    it('puts no secret and no secret reference in any function’s environment, in any stack', () => {
+      const stacks = built.app.node
+        .findAll()
+        .filter((construct): construct is Stack => Stack.isStack(construct) && !construct.nestedStackParent);
+      expect(stacks.length).toBeGreaterThanOrEqual(5);
+      const scanned = scanFunctionEnvironments(stacks);
+      expect(scanned.functions).toBeGreaterThan(allRoutes.length);
+      expect(scanned.findings).toEqual([]);
+    });
+
+    it('the scan refuses a resolved secret, a key-like literal and a secret-like name (what main had)', () => {
+      // Without CloudFormation's schema validation (as buildTestApp): it takes 20 s and is not what is tested.
+      const app = new App({ builtinCloudFormationValidation: false });
+      const probe = new Stack(app, 'Probe', { env: { account: '111111111111', region: 'us-east-1' } });
+      const key = new Secret(probe, 'Key');
+      new LambdaFunction(probe, 'Fn', {
+        runtime: Runtime.NODEJS_24_X,
+        handler: 'index.handler',
+        code: Code.fromInline('export const handler = async () => {};'),
+        environment: {
+          CURSOR_SIGNING_KEY: key.secretValue.unsafeUnwrap(), // main before issue 9
+          SETTING: 'q3J9x0Zk1mN4vB7cR2tY5wE8uI6oP0aS',
+          API_TOKEN: 'abc',
+          CURSOR_SECRET_ARN: key.secretArn, // allowed: an address
+          PLAIN: 'helpdesk-local-name',
+        },
+      });
+      const { findings } = scanFunctionEnvironments([probe]);
+      expect(findings.map((finding) => finding.replace(/^Probe\/\w+: /, '')).sort()).toEqual([
+        'API_TOKEN is named like a secret',
+        'CURSOR_SIGNING_KEY is named like a secret',
+        'CURSOR_SIGNING_KEY resolves a secret',
+        'SETTING holds a key-like literal',
+      ]);
     });
   });
 });

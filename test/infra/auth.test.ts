@@ -56,4 +56,23 @@ describe('auth stack', () => {
     const outputs = Object.keys(auth.findOutputs('*'));
     expect(outputs).toEqual(expect.arrayContaining(['UserPoolId', 'UserPoolClientId', 'Issuer']));
   });
+
+  it('sends Cognito’s own mails through SES from mailFrom, with the configuration set, not Cognito’s capped sender', () => {
+    const custom = templates(buildTestApp({ mailFrom: 'help@support.example.org', region: 'eu-west-1' }));
+    custom.auth.hasResourceProperties('AWS::Cognito::UserPool', {
+      EmailConfiguration: {
+        EmailSendingAccount: 'DEVELOPER',
+        From: 'Help desk <help@support.example.org>',
+        SourceArn: {
+          'Fn::Join': [
+            '',
+            ['arn:aws:ses:eu-west-1:', { Ref: 'AWS::AccountId' }, ':identity/help@support.example.org'],
+          ],
+        },
+        ConfigurationSet: {
+          'Fn::ImportValue': Match.stringLikeRegexp('^helpdesk-dev-data:ExportsOutputRefMailConfiguration'),
+        },
+      },
+    });
+  });
 });

@@ -19,6 +19,8 @@ describe('deployer settings', () => {
         apiErrorRatePercent: 5,
         apiLatencyP99Ms: 3000,
         smsMonthlySpendLimitUsd: 1,
+        wafRateLimit: 1000,
+        sendQuotas: { approvalRequestsPerRequesterPerHour: 10, smsPerRecipientPerDay: 50 },
         routeThrottles: {
           auth: { rateLimit: 10, burstLimit: 20 },
           signUp: { rateLimit: 2, burstLimit: 5 },
@@ -44,7 +46,21 @@ describe('deployer settings', () => {
     expect(prod.approvalLinkTtlSeconds).toBe(3600);
   });
 
+  it('reads the WAF rate and the send quotas', () => {
+    const config = read({
+      wafRateLimit: '300',
+      approvalRequestsPerRequesterPerHour: '3',
+      smsPerRecipientPerDay: 7,
+    });
+    expect(config.wafRateLimit).toBe(300);
+    expect(config.sendQuotas).toEqual({ approvalRequestsPerRequesterPerHour: 3, smsPerRecipientPerDay: 7 });
+  });
+
   it.each([
+    [{ wafRateLimit: 9 }, /wafRateLimit must be 10 to 2000000000/],
+    [{ wafRateLimit: 'lots' }, /wafRateLimit/],
+    [{ approvalRequestsPerRequesterPerHour: 0 }, /approvalRequestsPerRequesterPerHour/],
+    [{ smsPerRecipientPerDay: '2.5' }, /smsPerRecipientPerDay/],
     [{ corsOrigins: '*' }, /corsOrigins/],
     [{ corsOrigins: 'http://evil.example.org' }, /corsOrigins/],
     [{ corsOrigins: 'https://help.example.org/app' }, /corsOrigins/],

@@ -2,7 +2,7 @@
  * Builds the app exactly as bin/app.ts does (lib/app.ts), with bundling skipped so a synth takes well under a
  * second, and gives the tests CloudFormation templates and policy statements to look at.
  */
-import type { Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type BuildAppOptions, buildApp, type HelpdeskApp } from '../../lib/app.ts';
 
@@ -64,12 +64,74 @@ export function logicalId(stack: Stack, construct: { node: { defaultChild?: unkn
   return stack.getLogicalId(child as Parameters<Stack['getLogicalId']>[0]);
 }
 
+/** The nested stacks directly under `stack` (not theirs). */
+export function nestedStacksOf(stack: Stack): Stack[] {
+  return stack.node
+    .findAll()
+    .filter(
+      (construct): construct is Stack => Stack.isStack(construct) && construct.nestedStackParent === stack,
+    );
+}
+
+/** Every stack of the app, nested stacks included. */
+export function allStacks(built: HelpdeskApp): Stack[] {
+  return built.app.node.findAll().filter((construct): construct is Stack => Stack.isStack(construct));
+}
+
+/** `value` with every `{ Ref: <name> }` of a name in `parameters` replaced by the parameter's value. */
+function substituteParameters(value: unknown, parameters: Record<string, unknown>): unknown {
+  if (Array.isArray(value)) return value.map((item) => substituteParameters(item, parameters));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 1 && entries[0]?.[0] === 'Ref' && typeof entries[0][1] === 'string') {
+    const name = entries[0][1];
+    if (name in parameters) return parameters[name];
+  }
+  return Object.fromEntries(entries.map(([key, item]) => [key, substituteParameters(item, parameters)]));
+}
+
+/**
+ * One template of `stack` and, recursively, its nested stacks: the nested stacks' resources are added to the
+ * stack's own (their logical ids are those `stack.getLogicalId` gives their constructs, hence `logicalId(stack,
+ * construct)` finds them), and each reference to a nested stack's parameter is replaced by the value the parent
+ * passes it (`{ Ref: <secret> }` instead of `{ Ref: referencetoApi...Ref }`), so that a test reads a route's
+ * function as if it were in the stack itself. The `AWS::CloudFormation::Stack` resources stay too.
+ */
+export function withNestedStacks(stack: Stack): Template {
+  const merged = structuredClone(Template.fromStack(stack).toJSON()) as {
+    Resources: Record<string, { Properties?: { Parameters?: Record<string, unknown> } }>;
+  };
+  const addNested = (
+    parent: Stack,
+    parentResources: typeof merged.Resources,
+    into: typeof merged.Resources,
+  ) => {
+    for (const nested of nestedStacksOf(parent)) {
+      const resource = defined(nested.nestedStackResource, `${nested.node.path} nested stack resource`);
+      const own = parentResources[parent.getLogicalId(resource as Parameters<Stack['getLogicalId']>[0])];
+      const parameters = (own?.Properties?.Parameters ?? {}) as Record<string, unknown>;
+      const template = Template.fromStack(nested).toJSON() as { Resources: typeof merged.Resources };
+      const resources = substituteParameters(template.Resources, parameters) as typeof merged.Resources;
+      for (const [id, each] of Object.entries(resources)) {
+        if (id in into) throw new Error(`${nested.node.path}: logical id ${id} also in ${stack.node.path}`);
+        into[id] = each;
+      }
+      addNested(nested, resources, into);
+    }
+  };
+  addNested(stack, merged.Resources, merged.Resources);
+  return Template.fromJSON(merged);
+}
+
 export function templates(built: HelpdeskApp) {
   return {
     data: Template.fromStack(built.data),
     auth: Template.fromStack(built.auth),
     images: Template.fromStack(built.images),
-    api: Template.fromStack(built.api),
+    // The Api stack with its feature nested stacks merged in (see withNestedStacks).
+    api: withNestedStacks(built.api),
+    waf: Template.fromStack(built.waf),
+    edge: Template.fromStack(built.edge),
     notifications: Template.fromStack(built.notifications),
   };
 }

@@ -1,9 +1,14 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { imageUploadedSource } from '#shared/images/routes.ts';
+import type { Route } from '#shared/platform/route-table.ts';
+import { routes } from '#shared/routes.ts';
+import { routeThrottleClass } from '../../lib/stacks/api-stack.ts';
 import {
   actionsOf,
   buildTestApp,
+  defined,
   logicalId,
   only,
   resourcesOf,
@@ -101,6 +106,29 @@ describe('images stack', () => {
     expect(resourcesOf(statement)).toEqual([
       { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/tickets/*']] },
     ]);
+  });
+
+  it('lets only the image delete route delete objects among the routes, under tickets/ and nothing else', () => {
+    // A route's function may sit in a nested stack of the api stack: read the template of the role's own stack.
+    const s3Statements = (id: string) => {
+      const role = defined(built.api.functions.get(id), id).role as never;
+      const stack = Stack.of(role);
+      return statementsOfRole(Template.fromStack(stack), logicalId(stack, role)).filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('s3:')),
+      );
+    };
+    const deleters = (routes as readonly Route[]).filter((route) =>
+      s3Statements(route.id).some((statement) => actionsOf(statement).includes('s3:DeleteObject')),
+    );
+    expect(deleters.map((route) => route.id)).toEqual(['DeleteImage']);
+    const statement = only(s3Statements('DeleteImage'), 's3 statement of DeleteImage');
+    expect(actionsOf(statement)).toEqual(['s3:DeleteObject']);
+    expect(JSON.stringify(resourcesOf(statement))).toMatch(/\/tickets\/\*/);
+  });
+
+  it('throttles a replacement like an upload: both hand out presigned POSTs', () => {
+    const upload = (routes as readonly Route[]).filter((route) => routeThrottleClass(route) === 'upload');
+    expect(upload.map((route) => route.id).sort()).toEqual(['CreateImageUpload', 'ReplaceImage']);
   });
 
   it('sends verifier invocations that keep failing to an encrypted queue', () => {

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { quotaLimit, quotas } from '#shared/notifications/quotas.ts';
 import {
   actionsOf,
   buildTestApp,
@@ -15,9 +16,13 @@ describe('notifications stack', () => {
     mailFrom: 'help@support.example.org',
     smsSenderId: 'HelpDesk',
     alarmEmail: 'ops@support.example.org',
+    approvalRequestsPerRequesterPerHour: 4,
   });
   const notifications = templates(built).notifications;
   const data = templates(built).data;
+  const configurationSetExport = expect.stringMatching(
+    /^helpdesk-dev-data:ExportsOutputRefMailConfiguration/,
+  );
   const queueId = logicalId(built.notifications, built.notifications.deadLetterQueue);
   const roleId = logicalId(built.notifications, built.notifications.notifier.role as never);
   const statements = statementsOfRole(notifications, roleId);
@@ -68,9 +73,12 @@ describe('notifications stack', () => {
     });
   });
 
-  it('invokes the notifier only for tickets, comments and audit events, not for its own writes', () => {
+  it('invokes the notifier only for tickets, mailboxes (message digests), comments and audit events, not for its own writes', () => {
     expect(patternsOf(mappingOf(notifierId))).toEqual([
-      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entityType: { S: ['ticket'] } } } },
+      {
+        eventName: ['INSERT', 'MODIFY'],
+        dynamodb: { NewImage: { entityType: { S: ['mailbox', 'ticket'] } } },
+      },
       { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: ['comment', 'ticketEvent'] } } } },
     ]);
   });
@@ -169,14 +177,50 @@ describe('notifications stack', () => {
     });
   });
 
-  it('the sender may send email only as the configured identity (address or its domain)', () => {
+  it('the sender may send email only as the configured identity (address or its domain), with the configuration set', () => {
     const ses = senderStatements.filter((s) => actionsOf(s).some((a) => a.startsWith('ses:')));
     const statement = only(ses, 'ses statement');
     expect(actionsOf(statement).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
-    const identities = JSON.stringify(resourcesOf(statement));
+    const resources = resourcesOf(statement);
+    expect(resources).toHaveLength(3);
+    const identities = JSON.stringify(resources);
     expect(identities).toContain(':identity/help@support.example.org');
     expect(identities).toContain(':identity/support.example.org');
+    expect(resources).toContainEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:aws:ses:us-east-1:',
+          { Ref: 'AWS::AccountId' },
+          ':configuration-set/',
+          { 'Fn::ImportValue': configurationSetExport },
+        ],
+      ],
+    });
     expect(identities).not.toContain('*');
+  });
+
+  it('sends every mail with the configuration set that suppresses bounces and complaints', () => {
+    data.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      Name: 'helpdesk-dev',
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      ReputationOptions: { ReputationMetricsEnabled: true },
+      SendingOptions: { SendingEnabled: true },
+    });
+    expect(variablesOf(senderId).SES_CONFIGURATION_SET).toEqual({
+      'Fn::ImportValue': configurationSetExport,
+    });
+  });
+
+  it('hands the send quotas to the sender under the variables the quotas read, from the deploy settings', () => {
+    expect(variablesOf(senderId)).toMatchObject({
+      [quotas.approvalRequestsPerRequesterPerHour.env]: '4',
+      [quotas.smsPerRecipientPerDay.env]: String(quotas.smsPerRecipientPerDay.defaultLimit),
+    });
+    // The sender reads them back as configured.
+    const environment = variablesOf(senderId) as Record<string, string>;
+    expect(quotaLimit('approvalRequestsPerRequesterPerHour', environment)).toBe(4);
+    expect(quotaLimit('smsPerRecipientPerDay', environment)).toBe(50);
   });
 
   it('the sender may publish SMS (resource "*" is the only option) but to no topic or endpoint ARN', () => {
@@ -210,10 +254,10 @@ describe('notifications stack', () => {
     expect(actions).not.toContain('dynamodb:Scan');
   });
 
-  it('the sender gets the API URL for approval links, the sender address and the SMS sender id', () => {
+  it('the sender gets the public (CloudFront) API URL for approval links, the sender address and the SMS sender id', () => {
     expect(variablesOf(senderId)).toMatchObject({
       PUBLIC_API_URL: {
-        'Fn::Join': ['', expect.arrayContaining(['https://', expect.stringMatching(/execute-api/)])],
+        'Fn::Join': ['', ['https://', { 'Fn::ImportValue': expect.stringMatching(/-edge:.*DomainName/) }]],
       },
       MAIL_FROM: 'help@support.example.org',
       SMS_SENDER_ID: 'HelpDesk',

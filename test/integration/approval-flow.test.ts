@@ -32,9 +32,28 @@ const readTicket = async (session: Session, ticketId: string) =>
     'read a ticket',
   );
 
-/** `PATCH /tickets/{ticketId}` as `session`: the typed result (data or error, and the response). */
-const patchTicket = (session: Session, ticketId: string, body: Schema<'UpdateTicketRequest'>) =>
-  apiAs(session.token).PATCH('/tickets/{ticketId}', { params: { path: { ticketId } }, body });
+/**
+ * `PATCH /tickets/{ticketId}` as `session`: the typed result (data or error, and the response). `ifMatch`: the
+ * ETag sent (an approval decision needs one: 428 without).
+ */
+const patchTicket = (
+  session: Session,
+  ticketId: string,
+  body: Schema<'UpdateTicketRequest'>,
+  ifMatch?: string,
+) =>
+  apiAs(session.token).PATCH('/tickets/{ticketId}', {
+    params: { path: { ticketId }, ...(ifMatch ? { header: { 'if-match': ifMatch } } : {}) },
+    body,
+  });
+
+/** The ETag of a ticket as `session` reads it now (`"<ticketId>.<version>"`). */
+const etagOf = async (session: Session, ticketId: string) =>
+  `"${ticketId}.${(await readTicket(session, ticketId)).version}"`;
+
+/** The hidden `version` field of the confirmation page a link opens now. */
+const versionOnPage = async (link: string) =>
+  (await call(link)).text.match(/name="version" value="(\d+)"/)?.[1] ?? '';
 
 const accounts = inject('demoAccounts');
 
@@ -87,7 +106,9 @@ describe('approval by link', () => {
     expect((await call(link)).status).toBe(200);
     expect((await readTicket(requester, ticket.ticketId)).status).toBe('pending_approval');
 
-    const decided = await call(link, { form: { decision: 'approve', reason: '' } });
+    const decided = await call(link, {
+      form: { decision: 'approve', reason: '', version: await versionOnPage(link) },
+    });
     expect(decided.status).toBe(200);
     expect(decided.text).toMatch(/approved/);
 
@@ -139,7 +160,11 @@ describe('approval by link', () => {
     expect((await readTicket(requester, ticket.ticketId)).status).toBe('pending_approval');
 
     const rejected = await call(link, {
-      form: { decision: 'reject', reason: 'Use the spare stock in room 4' },
+      form: {
+        decision: 'reject',
+        reason: 'Use the spare stock in room 4',
+        version: await versionOnPage(link),
+      },
     });
     expect(rejected.status).toBe(200);
     expect(await readTicket(requester, ticket.ticketId)).toMatchObject({
@@ -204,7 +229,12 @@ describe('approval by link', () => {
     const byRequester = await patchTicket(requester, ticket.ticketId, { status: 'approved' });
     expect(byRequester.response.status).toBe(409);
     expect(byRequester.error).toMatchObject({ allowed: ['canceled'] });
-    const byApprover = await patchTicket(approver, ticket.ticketId, { status: 'approved' });
+    const byApprover = await patchTicket(
+      approver,
+      ticket.ticketId,
+      { status: 'approved' },
+      await etagOf(approver, ticket.ticketId),
+    );
     expect(byApprover.response.status).toBe(200);
     expect(byApprover.data?.status).toBe('approved');
 
@@ -261,7 +291,12 @@ describe('approvals that cannot be gamed', () => {
     const selfApproved = await patchTicket(admin, created.ticketId, { status: 'approved' });
     expect(selfApproved.response.status).toBe(409);
     expect(selfApproved.error).toMatchObject({ allowed: ['canceled'] });
-    const byApprover = await patchTicket(agent, created.ticketId, { status: 'approved' });
+    const byApprover = await patchTicket(
+      agent,
+      created.ticketId,
+      { status: 'approved' },
+      await etagOf(agent, created.ticketId),
+    );
     expect(byApprover.response.status).toBe(200);
   });
 });
@@ -280,7 +315,10 @@ describe('content frozen by status', () => {
     const edit = (session: Session, body: Schema<'UpdateTicketRequest'>) =>
       patchTicket(session, ticketId, body);
     expect((await edit(requester, { priority: 'high' })).response.status).toBe(200);
-    expect((await edit(agent, { status: 'approved' })).response.status).toBe(200);
+    const approve = { status: 'approved' } as const;
+    expect((await patchTicket(agent, ticketId, approve, await etagOf(agent, ticketId))).response.status).toBe(
+      200,
+    );
     const afterDecision = await edit(requester, { title: '40 laptops' });
     expect(afterDecision.response.status).toBe(409);
     expect(afterDecision.error).toMatchObject({ detail: expect.stringMatching(/frozen/) });

@@ -28,6 +28,24 @@ const patchTicket = (session: Session, ticketId: string, body: Schema<'UpdateTic
 const putTicket = (session: Session, ticketId: string, body: Schema<'ReplaceTicketRequest'>) =>
   apiAs(session.token).PUT('/tickets/{ticketId}', { params: { path: { ticketId } }, body });
 
+/** `PATCH` with `If-Match: <etag>`: how an approval decision is made through the API (428 without). */
+const patchIfMatch = (
+  session: Session,
+  ticketId: string,
+  body: Schema<'UpdateTicketRequest'>,
+  etag: string,
+) =>
+  apiAs(session.token).PATCH('/tickets/{ticketId}', {
+    params: { path: { ticketId }, header: { 'if-match': etag } },
+    body,
+  });
+
+/** The ETag of a ticket as `session` reads it now. */
+const etagNow = async (session: Session, ticketId: string) =>
+  (
+    await apiAs(session.token).GET('/tickets/{ticketId}', { params: { path: { ticketId } } })
+  ).response.headers.get('etag') ?? '';
+
 /** The hidden `version` field of a confirmation page. */
 const shownVersion = (page: string) => page.match(/name="version" value="(\d+)"/)?.[1];
 
@@ -55,7 +73,10 @@ describe('approved content is frozen', () => {
       priority: 'medium',
       approverId: agent.userId,
     });
-    expect((await patchTicket(agent, ticketId, { status: 'approved' })).response.status).toBe(200);
+    const approve = { status: 'approved' } as const;
+    expect(
+      (await patchIfMatch(agent, ticketId, approve, await etagNow(agent, ticketId))).response.status,
+    ).toBe(200);
 
     // The requester, through PATCH and PUT.
     const put = await putTicket(requester, ticketId, { title: '40 laptops', description: 'One mouse' });
@@ -274,5 +295,96 @@ describe('a decision binds to what the approver saw', () => {
     const decided = await call(link, { form: { decision: 'reject', reason: 'Not now', version: current } });
     expect(decided.status).toBe(200);
     expect((await readTicket(requester, ticket.ticketId)).status).toBe('rejected');
+  });
+});
+
+describe('a decision through the API names the version it decides on (If-Match)', () => {
+  it('answers 428 to an approval or rejection without If-Match (or with *), 412 to a stale one, and decides with the current one', async () => {
+    const requester = await newRequester('Decides by version');
+    const ticket = await createTicket(requester, {
+      title: 'Label printer',
+      description: 'For the store room',
+      type: 'request',
+      approverId: agent.userId,
+    });
+    const approve = { status: 'approved' } as const;
+    const reject = { status: 'rejected', reason: 'Not this quarter' } as const;
+    for (const [body, header] of [
+      [approve, undefined],
+      [reject, undefined],
+      [approve, '*'],
+    ] as const) {
+      const answer = await apiAs(agent.token).PATCH('/tickets/{ticketId}', {
+        params: {
+          path: { ticketId: ticket.ticketId },
+          ...(header ? { header: { 'if-match': header } } : {}),
+        },
+        body,
+      });
+      expect([body.status, header, answer.response.status]).toEqual([body.status, header, 428]);
+      expect(answer.error).toMatchObject({
+        type: '/problems/precondition-required',
+        status: 428,
+        detail: expect.stringMatching(/If-Match/),
+      });
+    }
+    // PUT decides the same way (status sent): 428 without If-Match.
+    const put = await putTicket(agent, ticket.ticketId, {
+      title: 'Label printer',
+      description: 'For the store room',
+      type: 'request',
+      status: 'approved',
+    });
+    expect(put.response.status).toBe(428);
+    expect(await readTicket(requester, ticket.ticketId)).toMatchObject({ status: 'pending_approval' });
+
+    // The permission and the lifecycle come first: the requester learns 409 (not theirs to decide), not 428.
+    const byRequester = await patchTicket(requester, ticket.ticketId, approve);
+    expect(byRequester.response.status).toBe(409);
+    // Other changes still need no If-Match (the convention of every other change: 412 only when sent and stale).
+    const seen = await etagNow(agent, ticket.ticketId);
+    expect((await patchTicket(agent, ticket.ticketId, { tags: ['printers'] })).response.status).toBe(200);
+    const stale = await patchIfMatch(agent, ticket.ticketId, approve, seen);
+    expect(stale.response.status).toBe(412);
+    expect(await readTicket(requester, ticket.ticketId)).toMatchObject({ status: 'pending_approval' });
+
+    const decided = await patchIfMatch(
+      agent,
+      ticket.ticketId,
+      approve,
+      await etagNow(agent, ticket.ticketId),
+    );
+    expect(decided.response.status).toBe(200);
+    expect(decided.data).toMatchObject({ status: 'approved', decision: { by: agent.userId } });
+  });
+
+  it('decides nothing from a form without the version the page showed: the page again (400), then the page’s version decides', async () => {
+    const requester = await newRequester('Form without version');
+    const ticket = await createTicket(requester, {
+      title: 'Standing desk',
+      description: 'For room 2',
+      type: 'request',
+      approverId: agent.userId,
+    });
+    const link = await linkFor(agent.email, ticket.number, 'Standing desk');
+    const withoutVersion: Record<string, string>[] = [
+      { decision: 'approve' },
+      { decision: 'approve', version: '' },
+    ];
+    for (const form of withoutVersion) {
+      const posted = await call(link, { form });
+      expect([form, posted.status, posted.headers.get('content-type')]).toEqual([
+        form,
+        400,
+        expect.stringMatching(/^text\/html/),
+      ]);
+      expect(posted.text).toMatch(/out of date/);
+      // The page shown again carries the version to decide on, and the link is still usable.
+      expect(shownVersion(posted.text)).toBe(String(ticket.version));
+      expect((await readTicket(requester, ticket.ticketId)).status).toBe('pending_approval');
+    }
+    const decided = await call(link, { form: { decision: 'approve', version: String(ticket.version) } });
+    expect(decided.status).toBe(200);
+    expect((await readTicket(requester, ticket.ticketId)).status).toBe('approved');
   });
 });

@@ -64,6 +64,14 @@ const allPermissions = (value: boolean) => ({
 /** A token that does not exist: the approval link rows answer 404 to everyone. */
 const unknownApproval = { params: { path: { token: 'A'.repeat(43) } }, parseAs: 'text' } as const;
 
+/** A fresh pending optics request of the owner. */
+async function opticsRequestOf(world: World): Promise<{ requestId: string }> {
+  const made = await apiAs(world.sessions.owner.token).POST('/optics/requests', {
+    body: { part: 'Other', description: 'Matrix optic', quantity: 2 },
+  });
+  return { requestId: ok(made, 'optics request').requestId };
+}
+
 const matrix: Record<string, Row> = {
   GetHealth: { request: (client) => client.GET('/health'), expect: same(200) },
   GetOpenApi: { request: (client) => client.GET('/openapi.json'), expect: same(200) },
@@ -74,6 +82,22 @@ const matrix: Record<string, Row> = {
         body: { email: `matrix-${randomUUID().slice(0, 8)}@example.com`, password: demoPassword, name: 'M' },
       }),
     expect: same(201),
+  },
+  ConfirmSignUp: {
+    // Well-formed, but no sign-up of that address waits for that code: 422 on /code for everyone.
+    request: (client) =>
+      client.POST('/auth/confirm', {
+        body: { email: `unconfirmed-${randomUUID().slice(0, 8)}@example.com`, code: '123456' },
+      }),
+    expect: same(422),
+  },
+  ResendConfirmationCode: {
+    // A fresh address each call (one code a minute per address): the same 204 whoever asks, whatever the address.
+    request: (client) =>
+      client.POST('/auth/confirm/resend', {
+        body: { email: `resend-${randomUUID().slice(0, 8)}@example.com` },
+      }),
+    expect: same(204),
   },
   LogIn: {
     request: (client, world) =>
@@ -109,6 +133,15 @@ const matrix: Record<string, Row> = {
   GetMe: {
     request: (client) => client.GET('/me'),
     expect: signedIn({ owner: 200, other: 200, agent: 200, admin: 200, viewer: 200 }),
+  },
+  RequestPhoneCode: {
+    // Nobody here has a number waiting for a code (no number, or the demo agent's, verified): 409, and no SMS.
+    request: (client) => client.POST('/me/phone/code', { body: {} }),
+    expect: signedIn({ owner: 409, other: 409, agent: 409, admin: 409, viewer: 409 }),
+  },
+  VerifyPhone: {
+    request: (client) => client.POST('/me/phone/verify', { body: { code: '123456' } }),
+    expect: signedIn({ owner: 409, other: 409, agent: 409, admin: 409, viewer: 409 }),
   },
   CreateUser: {
     request: (client) =>
@@ -307,17 +340,282 @@ const matrix: Record<string, Row> = {
       client.POST('/approvals/{token}', {
         ...unknownApproval,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: { decision: 'approve' },
+        body: { decision: 'approve', version: '1' },
       }),
     expect: same(404),
   },
-  // ── rows: customers ──
-  // ── rows: macros ──
-  // ── rows: messages ──
-  // ── rows: images (issue 10) ──
-  // ── rows: optics ──
-  // ── rows: notification log ──
+  CreateCustomer: {
+    request: (client) =>
+      client.POST('/customers', {
+        body: { name: 'Matrix Customer', email: `matrix-${randomUUID().slice(0, 8)}@example.com` },
+      }),
+    expect: signedIn({ owner: 403, other: 403, agent: 201, admin: 201, viewer: 403 }),
+  },
+  ListCustomers: {
+    request: (client) => client.GET('/customers', { params: { query: { limit: 5 } } }),
+    expect: signedIn({ owner: 403, other: 403, agent: 200, admin: 200, viewer: 403 }),
+  },
+  GetCustomer: {
+    // The admin's customer: the agent sees it through canViewAll.
+    request: async (client, world) =>
+      client.GET('/customers/{customerId}', { params: { path: await matrixCustomer(world) } }),
+    expect: signedIn({ owner: 403, other: 403, agent: 200, admin: 200, viewer: 403 }),
+  },
+  UpdateCustomer: {
+    // The agent edits the admin's customer through canEditAll.
+    request: async (client, world) =>
+      client.PATCH('/customers/{customerId}', {
+        params: { path: await matrixCustomer(world) },
+        body: { notes: 'Changed' },
+      }),
+    expect: signedIn({ owner: 403, other: 403, agent: 200, admin: 200, viewer: 403 }),
+  },
+  DeleteCustomer: {
+    // The agent has no canDeleteAll: the admin's customer is not theirs to delete.
+    request: async (client, world) =>
+      client.DELETE('/customers/{customerId}', { params: { path: await matrixCustomer(world) } }),
+    expect: signedIn({ owner: 403, other: 403, agent: 403, admin: 204, viewer: 403 }),
+  },
+  // Each row reads a fresh shared macro of the admin (every agent sees it); requesters and the viewer are refused
+  // before it is read.
+  CreateMacro: {
+    request: (client) =>
+      client.POST('/macros', { body: { name: 'Matrix macro', actions: { priority: 'low' } } }),
+    expect: signedIn({ owner: 403, other: 403, agent: 201, admin: 201, viewer: 403 }),
+  },
+  ListMacros: {
+    request: (client) => client.GET('/macros', { params: { query: { limit: 5 } } }),
+    expect: signedIn({ owner: 403, other: 403, agent: 200, admin: 200, viewer: 403 }),
+  },
+  GetMacro: {
+    request: async (client, world) => {
+      const macro = await apiAs(world.sessions.admin.token).POST('/macros', {
+        body: { name: 'Matrix shared', availability: 'shared', actions: { priority: 'low' } },
+      });
+      return client.GET('/macros/{macroId}', { params: { path: { macroId: ok(macro, 'macro').macroId } } });
+    },
+    expect: signedIn({ owner: 403, other: 403, agent: 200, admin: 200, viewer: 403 }),
+  },
+  UpdateMacro: {
+    request: async (client, world) => {
+      const macro = await apiAs(world.sessions.admin.token).POST('/macros', {
+        body: { name: 'Matrix shared', availability: 'shared', actions: { priority: 'low' } },
+      });
+      return client.PATCH('/macros/{macroId}', {
+        params: { path: { macroId: ok(macro, 'macro').macroId } },
+        body: { name: 'Matrix renamed' },
+      });
+    },
+    expect: signedIn({ owner: 403, other: 403, agent: 200, admin: 200, viewer: 403 }),
+  },
+  DeleteMacro: {
+    request: async (client, world) => {
+      const macro = await apiAs(world.sessions.admin.token).POST('/macros', {
+        body: { name: 'Matrix shared', availability: 'shared', actions: { priority: 'low' } },
+      });
+      return client.DELETE('/macros/{macroId}', {
+        params: { path: { macroId: ok(macro, 'macro').macroId } },
+      });
+    },
+    expect: signedIn({ owner: 403, other: 403, agent: 204, admin: 204, viewer: 403 }),
+  },
+  ApplyMacro: {
+    request: async (client, world) => {
+      const macro = await apiAs(world.sessions.admin.token).POST('/macros', {
+        body: { name: 'Matrix shared', availability: 'shared', actions: { priority: 'high' } },
+      });
+      return client.POST('/tickets/{ticketId}/macros/{macroId}/apply', {
+        params: { path: { ...(await world.ticket()), macroId: ok(macro, 'macro').macroId } },
+        body: {},
+      });
+    },
+    expect: signedIn({ owner: 403, other: 403, agent: 200, admin: 200, viewer: 403 }),
+  },
+  // A fresh requester receives: only agents and admins (canManageTickets) may write to someone who works none of
+  // their tickets; the others are told no such user exists.
+  SendMessage: {
+    request: async (client, world) =>
+      client.POST('/conversations/{userId}/messages', {
+        params: { path: { userId: (await world.user()).userId } },
+        body: { body: 'Matrix message' },
+      }),
+    expect: signedIn({ owner: 404, other: 404, agent: 201, admin: 201, viewer: 404 }),
+  },
+  ListConversations: {
+    request: (client) => client.GET('/conversations', { params: { query: { limit: 5 } } }),
+    expect: signedIn({ owner: 200, other: 200, agent: 200, admin: 200, viewer: 200 }),
+  },
+  ListMessages: {
+    // One's own conversation with the agent (empty for those who never wrote to each other).
+    request: (client, world) =>
+      client.GET('/conversations/{userId}/messages', {
+        params: { path: { userId: world.sessions.agent.userId }, query: { limit: 5 } },
+      }),
+    expect: signedIn({ owner: 200, other: 200, agent: 200, admin: 200, viewer: 200 }),
+  },
+  // A fresh message of the agent to the owner: the sender edits and deletes it, its recipient is refused (403),
+  // everyone else is told it does not exist (admins included: nobody reads others' messages).
+  UpdateMessage: {
+    request: async (client, world) =>
+      client.PATCH('/messages/{messageId}', {
+        params: { path: await matrixMessage(world) },
+        body: { body: 'Edited' },
+      }),
+    expect: signedIn({ owner: 403, other: 404, agent: 200, admin: 404, viewer: 404 }),
+  },
+  DeleteMessage: {
+    request: async (client, world) =>
+      client.DELETE('/messages/{messageId}', { params: { path: await matrixMessage(world) } }),
+    expect: signedIn({ owner: 403, other: 404, agent: 204, admin: 404, viewer: 404 }),
+  },
+  ListImages: {
+    request: async (client, world) =>
+      client.GET('/tickets/{ticketId}/images', { params: { path: await world.ticket() } }),
+    expect: signedIn({ owner: 200, other: 404, agent: 200, admin: 200, viewer: 200 }),
+  },
+  GetImage: {
+    // A fresh pending image of the owner's, on a fresh ticket of theirs.
+    request: async (client, world) => {
+      const path = await world.ticket();
+      const asked = await apiAs(world.sessions.owner.token).POST('/tickets/{ticketId}/images', {
+        params: { path },
+        body: { contentType: 'image/png' },
+      });
+      const imageId = ok(asked, 'image').imageId;
+      return client.GET('/tickets/{ticketId}/images/{imageId}', { params: { path: { ...path, imageId } } });
+    },
+    expect: signedIn({ owner: 200, other: 404, agent: 200, admin: 200, viewer: 200 }),
+  },
+  UpdateImage: {
+    request: async (client, world) => {
+      const path = await world.ticket();
+      const asked = await apiAs(world.sessions.owner.token).POST('/tickets/{ticketId}/images', {
+        params: { path },
+        body: { contentType: 'image/png' },
+      });
+      const imageId = ok(asked, 'image').imageId;
+      return client.PATCH('/tickets/{ticketId}/images/{imageId}', {
+        params: { path: { ...path, imageId } },
+        body: { caption: 'Captioned' },
+      });
+    },
+    // The uploader, or canEditAll; the viewer sees the ticket but may not change the owner's image.
+    expect: signedIn({ owner: 200, other: 404, agent: 200, admin: 200, viewer: 403 }),
+  },
+  DeleteImage: {
+    request: async (client, world) => {
+      const path = await world.ticket();
+      const asked = await apiAs(world.sessions.owner.token).POST('/tickets/{ticketId}/images', {
+        params: { path },
+        body: { contentType: 'image/png' },
+      });
+      const imageId = ok(asked, 'image').imageId;
+      return client.DELETE('/tickets/{ticketId}/images/{imageId}', {
+        params: { path: { ...path, imageId } },
+      });
+    },
+    expect: signedIn({ owner: 204, other: 404, agent: 204, admin: 204, viewer: 403 }),
+  },
+  ReplaceImage: {
+    // A ready image of the owner's: requested, posted to the bucket, checked.
+    request: async (client, world) => {
+      const path = await world.ticket();
+      const asked = await apiAs(world.sessions.owner.token).POST('/tickets/{ticketId}/images', {
+        params: { path },
+        body: { contentType: 'image/png' },
+      });
+      const { imageId, upload } = ok(asked, 'image');
+      const form = new FormData();
+      for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+      const png = Buffer.from(
+        '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+          '1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d2a1ae0000000049454e44ae426082',
+        'hex',
+      );
+      form.append('file', new Blob([png], { type: 'image/png' }), 'matrix.png');
+      await fetch(upload.url, { method: 'POST', body: form });
+      await fetch(inject('drainUrl'), { method: 'POST' });
+      return client.POST('/tickets/{ticketId}/images/{imageId}/replace', {
+        params: { path: { ...path, imageId } },
+        body: { contentType: 'image/png' },
+      });
+    },
+    expect: signedIn({ owner: 201, other: 404, agent: 201, admin: 201, viewer: 403 }),
+  },
+  GetOpticsParts: {
+    request: (client) => client.GET('/optics/parts'),
+    expect: signedIn({ owner: 200, other: 200, agent: 200, admin: 200, viewer: 200 }),
+  },
+  ReplaceOpticsParts: {
+    request: async (client, world) => {
+      // The list as it is (another test may be editing it): the call changes nothing but the version.
+      const current = await apiAs(world.sessions.admin.token).GET('/optics/parts');
+      return client.PUT('/optics/parts', {
+        body: { parts: current.data?.parts ?? ['SFP+ 10G SR 850 nm (MMF)'] },
+      });
+    },
+    expect: signedIn({ owner: 403, other: 403, agent: 403, admin: 200, viewer: 403 }),
+  },
+  CreateOpticsRequest: {
+    request: (client) =>
+      client.POST('/optics/requests', {
+        body: { part: 'Other', description: 'Matrix optic', quantity: 1 },
+      }),
+    expect: signedIn({ owner: 201, other: 201, agent: 201, admin: 201, viewer: 201 }),
+  },
+  ListOpticsRequests: {
+    request: (client) => client.GET('/optics/requests', { params: { query: { limit: 1 } } }),
+    expect: signedIn({ owner: 200, other: 200, agent: 200, admin: 200, viewer: 200 }),
+  },
+  GetOpticsRequest: {
+    request: async (client, world) =>
+      client.GET('/optics/requests/{requestId}', { params: { path: await opticsRequestOf(world) } }),
+    expect: signedIn({ owner: 200, other: 404, agent: 404, admin: 200, viewer: 404 }),
+  },
+  ChangeOpticsStatus: {
+    request: async (client, world) =>
+      client.PATCH('/optics/requests/{requestId}/status', {
+        params: { path: await opticsRequestOf(world) },
+        body: { action: 'approve' },
+      }),
+    expect: signedIn({ owner: 403, other: 403, agent: 403, admin: 200, viewer: 403 }),
+  },
+  ListTicketNotifications: {
+    request: async (client, world) =>
+      client.GET('/tickets/{ticketId}/notifications', { params: { path: await world.ticket() } }),
+    expect: signedIn({ owner: 403, other: 403, agent: 200, admin: 200, viewer: 403 }),
+  },
+  ListNotifications: {
+    request: (client) => client.GET('/notifications', { params: { query: { status: 'failed', limit: 1 } } }),
+    expect: signedIn({ owner: 403, other: 403, agent: 403, admin: 200, viewer: 403 }),
+  },
+  RetryNotification: {
+    // No row has this id: the admin gets past the permission to the 404.
+    request: (client) =>
+      client.POST('/notifications/{notificationId}/retry', {
+        params: { path: { notificationId: '01JDQ8Z3M4N5P6Q7R8S9T0V1W2' } },
+        body: {},
+      }),
+    expect: signedIn({ owner: 403, other: 403, agent: 403, admin: 404, viewer: 403 }),
+  },
 };
+
+/** A fresh direct message of the agent to the owner (the message rows). */
+async function matrixMessage(world: World): Promise<{ messageId: string }> {
+  const sent = await apiAs(world.sessions.agent.token).POST('/conversations/{userId}/messages', {
+    params: { path: { userId: world.sessions.owner.userId } },
+    body: { body: 'Matrix message' },
+  });
+  return { messageId: ok(sent, 'message').messageId };
+}
+
+/** A fresh customer of the admin (the customer rows). */
+async function matrixCustomer(world: World): Promise<{ customerId: string }> {
+  const made = await apiAs(world.sessions.admin.token).POST('/customers', {
+    body: { name: 'Matrix Customer', email: `matrix-${randomUUID().slice(0, 8)}@example.com` },
+  });
+  return { customerId: ok(made, 'customer').customerId };
+}
 
 const accounts = inject('demoAccounts');
 let world: World;

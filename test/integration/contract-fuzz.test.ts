@@ -91,6 +91,13 @@ interface Fixtures {
   rolesToDelete: string[];
   approvalTokens: string[];
   sessions: string[];
+  /** Shared macros of the fuzz admin: read and applied (adds a tag); changed; deleted (each route its own). */
+  macros: string[];
+  macrosToChange: string[];
+  macrosToDelete: string[];
+  /** The fuzz admin's customers: the customer routes' ids (their delete route gets its own). */
+  customers: string[];
+  customersToDelete: string[];
 }
 
 let fixtures: Fixtures;
@@ -156,6 +163,7 @@ beforeAll(async () => {
     ['UpdateTicket', 6],
     ['ReplaceTicket', 6],
     ['TakeTicket', 3],
+    ['ApplyMacro', 3],
   ] as const) {
     const titles = Array.from({ length: count }, (_, index) => `${route} ${index + 1}`);
     ticketPools[route] = (await inBatches(titles, 3, (title) => ticket(requester as Account, title))).map(
@@ -208,7 +216,41 @@ beforeAll(async () => {
     }),
   );
 
+  const customer = async (label: string) =>
+    (
+      await expectStatus(
+        `customer ${label}`,
+        201,
+        raw(apiUrl, '/customers', {
+          token: (admin as Account).token,
+          json: { name: `Fuzz ${label}`, email: `fuzz-${suffix}-${label}@example.com` },
+        }),
+      )
+    ).body.customerId as string;
+  const customers = [await customer('a'), await customer('b')];
+  const customersToDelete = [await customer('c'), await customer('d'), await customer('e')];
+
+  const macro = async (label: string) =>
+    (
+      await expectStatus(
+        `macro ${label}`,
+        201,
+        raw(apiUrl, '/macros', {
+          token: (admin as Account).token,
+          json: { name: `Fuzz ${label}`, availability: 'shared', actions: { addTags: ['fuzz-macro'] } },
+        }),
+      )
+    ).body.macroId as string;
+  const macros = [await macro('a'), await macro('b')];
+  const macrosToChange = [await macro('c'), await macro('d')];
+  const macrosToDelete = [await macro('e'), await macro('f'), await macro('g')];
+
   fixtures = {
+    macros,
+    macrosToChange,
+    macrosToDelete,
+    customers,
+    customersToDelete,
     callers: {
       admin: admin as Account,
       agent: agent as Account,
@@ -257,6 +299,16 @@ function hintsFor(operation: Operation, caller: string): Hints {
         return from(f.ticketPools[operation.id] ?? f.tickets);
       case 'commentId':
         return from(operation.id === 'DeleteComment' ? f.commentsToDelete : f.comments);
+      case 'macroId':
+        return from(
+          operation.id === 'DeleteMacro'
+            ? f.macrosToDelete
+            : operation.id === 'UpdateMacro'
+              ? f.macrosToChange
+              : f.macros,
+        );
+      case 'customerId':
+        return from(operation.id === 'DeleteCustomer' ? f.customersToDelete : f.customers);
       case 'userId':
         if (userRoutes.has(operation.id))
           return from([...f.victims.map((victim) => victim.userId), self?.userId ?? '']);

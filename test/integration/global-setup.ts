@@ -71,6 +71,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       // The suite sends the demo agent more approval SMS in a day than the deployed quota allows;
       // test/integration/send-quotas.test.ts sets small quotas itself (POST /_local/deliveries/quotas).
       quotas: { approvalRequestsPerRequesterPerHour: 1000, smsPerRecipientPerDay: 1000 },
+      // The direct messages' unread digest waits 3 s instead of 5 minutes (test/integration/messages.test.ts).
+      messageDigestDelaySeconds: 3,
     },
   });
   try {

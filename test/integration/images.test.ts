@@ -5,9 +5,11 @@
  */
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { imageKey } from '#shared/images/image.entity.ts';
+import { deleteItem, updateItem } from '#shared/platform/db.ts';
 import type { Schema } from '../../client/index.ts';
 import { pngBytes } from '../support/sample-images.ts';
-import { apiAs, newRequester, ok, type Session } from './support.ts';
+import { apiAs, logIn, newRequester, ok, type Session } from './support.ts';
 
 async function upload(
   target: { url: string; fields: Record<string, string> },
@@ -162,5 +164,330 @@ describe('ticket images', () => {
         }),
       ]);
     }
+  });
+});
+
+/** The ticket images of one session: ask, upload, drain, read. */
+function imagesOf(session: Session, ticketId: string) {
+  const client = apiAs(session.token);
+  const path = (imageId: string) => ({ path: { ticketId, imageId } });
+  return {
+    ask: (body: Schema<'CreateImageUploadRequest'> = { contentType: 'image/png' }) =>
+      client.POST('/tickets/{ticketId}/images', { params: { path: { ticketId } }, body }),
+    get: (imageId: string) => client.GET('/tickets/{ticketId}/images/{imageId}', { params: path(imageId) }),
+    caption: (imageId: string, caption: string | null) =>
+      client.PATCH('/tickets/{ticketId}/images/{imageId}', { params: path(imageId), body: { caption } }),
+    remove: (imageId: string) =>
+      client.DELETE('/tickets/{ticketId}/images/{imageId}', { params: path(imageId) }),
+    replace: (imageId: string, body: Schema<'CreateImageUploadRequest'> = { contentType: 'image/png' }) =>
+      client.POST('/tickets/{ticketId}/images/{imageId}/replace', { params: path(imageId), body }),
+    list: (query: { limit?: number; cursor?: string } = {}) =>
+      client.GET('/tickets/{ticketId}/images', { params: { path: { ticketId }, query } }),
+    ticket: async () =>
+      ok(await client.GET('/tickets/{ticketId}', { params: { path: { ticketId } } }), 'read the ticket'),
+    /** Ask for an upload and send good PNG bytes; drained, so the image is checked. */
+    async readyImage(body: Schema<'CreateImageUploadRequest'> = { contentType: 'image/png' }) {
+      const pending = ok(await this.ask(body), 'ask for an upload');
+      expect((await upload(pending.upload, pngBytes(), 'image/png')).status).toBeLessThan(300);
+      await drain();
+      return pending;
+    },
+  };
+}
+
+const objectExists = async (key: string) =>
+  s3.send(new HeadObjectCommand({ Bucket: inject('bucket'), Key: key })).then(
+    () => true,
+    (error: { name?: string }) => {
+      if (error.name === 'NotFound') return false;
+      throw error;
+    },
+  );
+
+describe('image captions, and the Location of an upload', () => {
+  let requester: Session;
+  let ticketId: string;
+
+  beforeAll(async () => {
+    requester = await newRequester('Cora Captioner');
+    ticketId = ok(
+      await apiAs(requester.token).POST('/tickets', { body: { title: 'Captions', description: 'Photos' } }),
+      'create a ticket',
+    ).ticketId;
+  });
+
+  it('names a served path in Location: the image, pending, then ready with its caption and a URL', async () => {
+    const mine = imagesOf(requester, ticketId);
+    const asked = await mine.ask({ contentType: 'image/png', caption: 'The printer tray' });
+    const pending = ok(asked, 'ask for an upload');
+    const location = asked.response.headers.get('location') ?? '';
+    expect(location).toBe(`/tickets/${ticketId}/images/${pending.imageId}`);
+    const before = await fetch(new URL(location, inject('apiUrl')), {
+      headers: { authorization: `Bearer ${requester.token}` },
+    });
+    expect(before.status).toBe(200);
+    expect(await before.json()).toMatchObject({
+      imageId: pending.imageId,
+      status: 'pending',
+      caption: 'The printer tray',
+    });
+
+    expect((await upload(pending.upload, pngBytes(), 'image/png')).status).toBeLessThan(300);
+    await drain();
+    const after = ok(await mine.get(pending.imageId), 'read the image');
+    expect(after).toMatchObject({ status: 'ready', contentType: 'image/png', uploaderId: requester.userId });
+    expect((await fetch(after.url ?? '')).status).toBe(200);
+    const shown = (await mine.ticket()).images.find((image) => image.imageId === pending.imageId);
+    expect(shown?.caption).toBe('The printer tray');
+  });
+
+  it('lets the uploader set and remove a caption, bounded in characters (code points), not in UTF-16 units', async () => {
+    const mine = imagesOf(requester, ticketId);
+    const { imageId } = ok(await mine.ask(), 'ask for an upload');
+    // 500 emoji: 1,000 UTF-16 code units, 500 characters.
+    const longest = '📷'.repeat(500);
+    expect(ok(await mine.caption(imageId, longest), 'caption').caption).toBe(longest);
+    const tooLong = await mine.caption(imageId, `${longest}x`);
+    expect(tooLong.response.status).toBe(400);
+    expect(tooLong.error).toMatchObject({ errors: [expect.objectContaining({ pointer: '/caption' })] });
+    expect((await mine.caption(imageId, '   ')).response.status).toBe(400);
+    expect((await mine.ask({ contentType: 'image/png', caption: 'y'.repeat(501) })).response.status).toBe(
+      400,
+    );
+    const removed = ok(await mine.caption(imageId, null), 'remove the caption');
+    expect(removed.caption).toBeUndefined();
+  });
+});
+
+describe('deleting images', () => {
+  let requester: Session;
+  let agent: Session;
+  let admin: Session;
+  let ticketId: string;
+
+  beforeAll(async () => {
+    const accounts = inject('demoAccounts');
+    [requester, agent, admin] = await Promise.all([
+      newRequester('Dana Deleter'),
+      logIn(accounts.agent.email, accounts.agent.password),
+      logIn(accounts.admin.email, accounts.admin.password),
+    ]);
+    ticketId = ok(
+      await apiAs(requester.token).POST('/tickets', { body: { title: 'Wrong photo', description: 'Oops' } }),
+      'create a ticket',
+    ).ticketId;
+  });
+
+  it('deletes the object and the image: gone from the ticket, the list and its own path', async () => {
+    const mine = imagesOf(requester, ticketId);
+    const pending = await mine.readyImage();
+    expect(await objectExists(pending.upload.fields.key ?? '')).toBe(true);
+
+    const deleted = await mine.remove(pending.imageId);
+    expect(deleted.response.status).toBe(204);
+    expect(await objectExists(pending.upload.fields.key ?? '')).toBe(false);
+    expect((await mine.ticket()).images.map((image) => image.imageId)).not.toContain(pending.imageId);
+    const listed = ok(await mine.list(), 'list the images');
+    expect(listed.items.map((image) => image.imageId)).not.toContain(pending.imageId);
+    expect((await mine.get(pending.imageId)).response.status).toBe(404);
+    expect((await mine.remove(pending.imageId)).response.status).toBe(404);
+  });
+
+  it('voids the form of a deleted pending image: bytes posted to it afterwards are deleted, never shown', async () => {
+    const mine = imagesOf(requester, ticketId);
+    const pending = ok(await mine.ask(), 'ask for an upload');
+    expect((await mine.remove(pending.imageId)).response.status).toBe(204);
+    expect((await upload(pending.upload, pngBytes(), 'image/png')).status).toBeLessThan(300);
+    await drain();
+    expect(await objectExists(pending.upload.fields.key ?? '')).toBe(false);
+    expect((await mine.get(pending.imageId)).response.status).toBe(404);
+  });
+
+  it('lets only the uploader or canEditAll delete: the requester may not delete the agent’s image (403)', async () => {
+    const agents = imagesOf(agent, ticketId);
+    const pending = await agents.readyImage();
+    const byRequester = await imagesOf(requester, ticketId).remove(pending.imageId);
+    expect(byRequester.response.status).toBe(403);
+    expect(byRequester.error).toMatchObject({ type: '/problems/forbidden' });
+    // Someone who cannot see the ticket learns nothing: 404.
+    const stranger = await newRequester('Stranger');
+    expect((await imagesOf(stranger, ticketId).remove(pending.imageId)).response.status).toBe(404);
+    expect(ok(await agents.get(pending.imageId), 'still there').status).toBe('ready');
+    // The admin (canEditAll) may delete the agent's image.
+    expect((await imagesOf(admin, ticketId).remove(pending.imageId)).response.status).toBe(204);
+  });
+
+  it('freezes the images of a canceled ticket: 409 for the uploader, but canDeleteAll still deletes', async () => {
+    const own = ok(
+      await apiAs(requester.token).POST('/tickets', { body: { title: 'To cancel', description: 'Photo' } }),
+      'create a ticket',
+    );
+    const mine = imagesOf(requester, own.ticketId);
+    const pending = await mine.readyImage();
+    ok(
+      await apiAs(requester.token).PATCH('/tickets/{ticketId}', {
+        params: { path: { ticketId: own.ticketId } },
+        body: { status: 'canceled' },
+      }),
+      'cancel',
+    );
+    const refused = await mine.remove(pending.imageId);
+    expect(refused.response.status).toBe(409);
+    expect((await mine.caption(pending.imageId, 'late')).response.status).toBe(409);
+    expect((await mine.replace(pending.imageId)).response.status).toBe(409);
+    expect((await imagesOf(admin, own.ticketId).remove(pending.imageId)).response.status).toBe(204);
+    expect(await objectExists(pending.upload.fields.key ?? '')).toBe(false);
+  });
+});
+
+describe('replacing an image', () => {
+  let requester: Session;
+  let ticketId: string;
+
+  beforeAll(async () => {
+    requester = await newRequester('Rhea Replacer');
+    ticketId = ok(
+      await apiAs(requester.token).POST('/tickets', {
+        body: { title: 'Blurry photo', description: 'Retake' },
+      }),
+      'create a ticket',
+    ).ticketId;
+  });
+
+  it('keeps the old image until the replacement passes the check, then shows only the new one', async () => {
+    const mine = imagesOf(requester, ticketId);
+    const old = await mine.readyImage({ contentType: 'image/png', caption: 'Blurry' });
+    const asked = await mine.replace(old.imageId, { contentType: 'image/png', fileName: 'sharp.png' });
+    const replacement = ok(asked, 'ask for a replacement');
+    expect(asked.response.status).toBe(201);
+    expect(asked.response.headers.get('location')).toBe(`/tickets/${ticketId}/images/${replacement.imageId}`);
+    expect(replacement).toMatchObject({ status: 'pending', replaces: old.imageId });
+
+    // Not uploaded yet: the old image is still the one shown.
+    expect((await mine.ticket()).images.map((image) => image.imageId)).toContain(old.imageId);
+    expect(ok(await mine.get(replacement.imageId), 'the replacement')).toMatchObject({
+      status: 'pending',
+      replaces: old.imageId,
+    });
+
+    expect((await upload(replacement.upload, pngBytes(4, 4), 'image/png')).status).toBeLessThan(300);
+    await drain();
+    const ids = (await mine.ticket()).images.map((image) => image.imageId);
+    expect(ids).toContain(replacement.imageId);
+    expect(ids).not.toContain(old.imageId);
+    expect(ok(await mine.get(replacement.imageId), 'the new image')).toMatchObject({
+      status: 'ready',
+      fileName: 'sharp.png',
+      caption: 'Blurry',
+    });
+    expect((await mine.get(old.imageId)).response.status).toBe(404);
+    expect(await objectExists(old.upload.fields.key ?? '')).toBe(false);
+    expect(await objectExists(replacement.upload.fields.key ?? '')).toBe(true);
+  });
+
+  it('leaves the old image in place when the replacement’s bytes are rejected', async () => {
+    const mine = imagesOf(requester, ticketId);
+    const old = await mine.readyImage();
+    const replacement = ok(await mine.replace(old.imageId), 'ask for a replacement');
+    const bad = new TextEncoder().encode('<html>not a picture</html>');
+    expect((await upload(replacement.upload, bad, 'image/png')).status).toBeLessThan(300);
+    await drain();
+    expect(ok(await mine.get(replacement.imageId), 'the replacement').status).toBe('rejected');
+    expect(ok(await mine.get(old.imageId), 'the old image').status).toBe('ready');
+    expect(await objectExists(old.upload.fields.key ?? '')).toBe(true);
+    expect((await mine.ticket()).images.map((image) => image.imageId)).toContain(old.imageId);
+  });
+
+  it('replaces only ready images (409 for a pending one) and refuses what an upload refuses', async () => {
+    const mine = imagesOf(requester, ticketId);
+    const pending = ok(await mine.ask(), 'ask for an upload');
+    const refused = await mine.replace(pending.imageId);
+    expect(refused.response.status).toBe(409);
+    expect(refused.error).toMatchObject({ imageStatus: 'pending' });
+    const old = await mine.readyImage();
+    expect((await mine.replace(old.imageId, { contentType: 'application/pdf' })).response.status).toBe(415);
+    expect(
+      (await mine.replace(old.imageId, { contentType: 'image/png', size: 11 * 1024 * 1024 })).response.status,
+    ).toBe(413);
+  });
+});
+
+describe('images never uploaded in time', () => {
+  let requester: Session;
+  let ticketId: string;
+
+  beforeAll(async () => {
+    Object.assign(process.env, inject('env'));
+    requester = await newRequester('Pia Procrastinator');
+    ticketId = ok(
+      await apiAs(requester.token).POST('/tickets', { body: { title: 'Late upload', description: 'Later' } }),
+      'create a ticket',
+    ).ticketId;
+  });
+
+  it('deletes bytes posted to a form whose pending image is gone (expired and removed by TTL)', async () => {
+    const mine = imagesOf(requester, ticketId);
+    const pending = ok(await mine.ask(), 'ask for an upload');
+    // What DynamoDB's TTL does once `expiresAt` has passed: the item is gone.
+    await deleteItem(imageKey(ticketId, pending.imageId));
+    expect((await upload(pending.upload, pngBytes(), 'image/png')).status).toBeLessThan(300);
+    await drain();
+    expect(await objectExists(pending.upload.fields.key ?? '')).toBe(false);
+    expect((await mine.get(pending.imageId)).response.status).toBe(404);
+    expect((await mine.ticket()).images.map((image) => image.imageId)).not.toContain(pending.imageId);
+  });
+
+  it('deletes bytes posted for a pending image past its expiresAt that the TTL has not removed yet', async () => {
+    const mine = imagesOf(requester, ticketId);
+    const pending = ok(await mine.ask(), 'ask for an upload');
+    await updateItem(imageKey(ticketId, pending.imageId), {
+      set: { expiresAt: Math.floor(Date.now() / 1000) - 1 },
+    });
+    // Gone for readers at once, whether or not the TTL has run.
+    expect((await mine.get(pending.imageId)).response.status).toBe(404);
+    expect((await upload(pending.upload, pngBytes(), 'image/png')).status).toBeLessThan(300);
+    await drain();
+    expect(await objectExists(pending.upload.fields.key ?? '')).toBe(false);
+    expect((await mine.ticket()).images.map((image) => image.imageId)).not.toContain(pending.imageId);
+  });
+});
+
+describe('listing a ticket’s images', () => {
+  it('pages the ready images, oldest first, each with a fresh URL; pending and rejected ones are left out', async () => {
+    const requester = await newRequester('Lou Lister');
+    const { ticketId } = ok(
+      await apiAs(requester.token).POST('/tickets', { body: { title: 'Many photos', description: 'Three' } }),
+      'create a ticket',
+    );
+    const mine = imagesOf(requester, ticketId);
+    const ready = [];
+    for (let i = 0; i < 3; i++) ready.push((await mine.readyImage()).imageId);
+    ok(await mine.ask(), 'a pending image');
+
+    const first = ok(await mine.list({ limit: 2 }), 'first page');
+    expect(first.items.map((image) => image.imageId)).toEqual(ready.slice(0, 2));
+    expect(first.nextCursor).toEqual(expect.any(String));
+    for (const image of first.items) {
+      expect(Date.parse(image.urlExpiresAt)).toBeGreaterThan(Date.now());
+      expect((await fetch(image.url)).status).toBe(200);
+    }
+    // The rest, page by page: the third ready image, then nothing more (the pending one is read and left out).
+    const rest: string[] = [];
+    let cursor: string | null = first.nextCursor;
+    for (let pages = 0; cursor && pages < 5; pages++) {
+      const page = ok(await mine.list({ limit: 2, cursor }), 'next page');
+      rest.push(...page.items.map((image) => image.imageId));
+      cursor = page.nextCursor;
+    }
+    expect(cursor).toBeNull();
+    expect(rest).toEqual(ready.slice(2));
+
+    // A cursor of another ticket's list is refused.
+    const other = ok(
+      await apiAs(requester.token).POST('/tickets', { body: { title: 'Other', description: 'None' } }),
+      'another ticket',
+    );
+    const foreign = await imagesOf(requester, other.ticketId).list({ cursor: first.nextCursor ?? '' });
+    expect(foreign.response.status).toBe(422);
   });
 });

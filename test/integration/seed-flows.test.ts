@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { problemOf } from '../../client/index.ts';
-import { api, apiAs, call, logIn, ok, type Session } from './support.ts';
+import { api, apiAs, call, confirmEmail, logIn, ok, type Session } from './support.ts';
 
 const accounts = inject('demoAccounts');
 const unique = () => randomUUID().slice(0, 8);
@@ -37,6 +37,8 @@ describe('support conversation flow: a common user and a staff user', () => {
     });
     expect(created.response.status).toBe(201);
     expect(created.data).toMatchObject({ email: user.email, role: 'requester' });
+    // The address is confirmed with the code it was mailed before the account signs in.
+    await confirmEmail(user.email);
     const login = await api.POST('/auth/login', { body: { email: user.email, password } });
     expect(login.response.status).toBe(200);
     Object.assign(user, { userId: created.data?.userId, token: login.data?.accessToken });
@@ -200,6 +202,7 @@ describe('IT-ticket API endpoint list', () => {
     const again = await api.POST('/auth/signup', { body: { ...account, name: 'Someone else' } });
     expect(again.response.status).toBe(201);
     expect(again.data?.userId).not.toBe(registered.data?.userId);
+    await confirmEmail(john.email);
     const login = await api.POST('/auth/login', { body: { email: john.email, password } });
     expect(login.response.status).toBe(200);
     Object.assign(john, { userId: registered.data?.userId, token: login.data?.accessToken });

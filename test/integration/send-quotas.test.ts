@@ -107,8 +107,15 @@ describe('quotas on paid sends', () => {
     for (let i = 1; i <= 3; i++) {
       const ticket = await createTicket(requester, `Sms ${tag} request ${i}`, approver.userId);
       await drain();
-      const patched = await apiAs(approver.token).PATCH('/tickets/{ticketId}', {
+      // A decision names the version it decides on (If-Match: 428 without).
+      const read = await apiAs(approver.token).GET('/tickets/{ticketId}', {
         params: { path: { ticketId: ticket.ticketId } },
+      });
+      const patched = await apiAs(approver.token).PATCH('/tickets/{ticketId}', {
+        params: {
+          path: { ticketId: ticket.ticketId },
+          header: { 'if-match': read.response.headers.get('etag') ?? '' },
+        },
         body: { status: 'approved' },
       });
       expect(patched.response.status).toBe(200);

@@ -81,14 +81,58 @@ export async function logIn(email: string, password: string): Promise<Session> {
   return { userId: me.userId, email, token: login.accessToken, refreshToken: login.refreshToken };
 }
 
-/** Sign up a fresh requester with a unique email and log in. @throws Error when either fails */
+/** The 6-digit code in a verification mail or SMS text, or `undefined`. */
+const codeIn = (text: string | undefined) => text?.match(/verification code is (\d{6})/)?.[1];
+
+/**
+ * The latest confirmation code Cognito mailed to `email` ("Your verification code", as cognito-local delivers it
+ * through the SES emulator locally: `scripts/local/cognito-local.mjs`), once one is there.
+ * @param after only a code that differs from this one (a resent code)
+ */
+export const confirmationCodeFor = (email: string, after?: string) =>
+  eventually(async () => {
+    const mails = (await mailsTo(email)).filter((mail) => mail.subject === 'Your verification code');
+    const code = codeIn(mails.at(-1)?.body.text);
+    return code !== undefined && code !== after ? code : undefined;
+  }, `confirmation code for ${email}`);
+
+/** Confirm a signed-up address through the API with the code from its mail (`POST /auth/confirm`). */
+export async function confirmEmail(email: string): Promise<void> {
+  const code = await confirmationCodeFor(email);
+  const confirmed = await api.POST('/auth/confirm', { body: { email, code } });
+  if (confirmed.response.status !== 204) {
+    throw new Error(`confirm ${email}: ${confirmed.response.status} ${JSON.stringify(confirmed.error)}`);
+  }
+}
+
+/**
+ * Verify the caller's phone number through the API: `POST /me/phone/code`, the code from the SMS the local SNS
+ * endpoint received, `POST /me/phone/verify`.
+ */
+export async function verifyPhone(session: Session, phone: string): Promise<void> {
+  const before = await phoneCodesTo(phone);
+  ok(await apiAs(session.token).POST('/me/phone/code', { body: {} }), `phone code for ${phone}`);
+  const code = await eventually(async () => {
+    const codes = await phoneCodesTo(phone);
+    return codes.length > before.length ? codeIn(codes.at(-1)?.message) : undefined;
+  }, `SMS code to ${phone}`);
+  ok(await apiAs(session.token).POST('/me/phone/verify', { body: { code } }), `verify ${phone}`);
+}
+
+/**
+ * Sign up a fresh requester with a unique email, confirm the email with the mailed code, log in, and with a `phone`
+ * verify it with the SMS code (all through the API, as a client would). @throws Error when a step fails
+ */
 export async function newRequester(
   name = 'Test Requester',
   extra: Partial<Omit<Schema<'SignUpRequest'>, 'email' | 'password' | 'name'>> = {},
 ): Promise<Session> {
   const email = `requester-${randomUUID().slice(0, 8)}@example.com`;
   ok(await api.POST('/auth/signup', { body: { email, password: demoPassword, name, ...extra } }), 'signup');
-  return logIn(email, demoPassword);
+  await confirmEmail(email);
+  const session = await logIn(email, demoPassword);
+  if (extra.phone) await verifyPhone(session, extra.phone);
+  return session;
 }
 
 /** Poll until `probe` returns a value (not undefined), or fail after `timeoutMs`. */
@@ -132,11 +176,26 @@ export interface Sms {
   message: string;
 }
 
-/** The SMS the local SNS endpoint received for a number. */
-export async function smsTo(phone: string): Promise<Sms[]> {
+/** Every SMS the local SNS endpoint received for a number. */
+async function allSmsTo(phone: string): Promise<Sms[]> {
   const response = await fetch(stack.smsUrl);
   const log = (await response.json()) as { messages: Sms[] };
   return log.messages.filter((sms) => sms.phoneNumber === phone);
+}
+
+const isPhoneCode = (sms: Sms) => codeIn(sms.message) !== undefined;
+
+/**
+ * The notifications the local SNS endpoint received for a number: every SMS but the phone verification codes
+ * ({@link phoneCodesTo}), which `newRequester` with a phone number sends on the way.
+ */
+export async function smsTo(phone: string): Promise<Sms[]> {
+  return (await allSmsTo(phone)).filter((sms) => !isPhoneCode(sms));
+}
+
+/** The phone verification codes (`POST /me/phone/code`) the local SNS endpoint received for a number. */
+export async function phoneCodesTo(phone: string): Promise<Sms[]> {
+  return (await allSmsTo(phone)).filter(isPhoneCode);
 }
 
 /** The approval link in a mail or SMS text. */

@@ -554,7 +554,12 @@ describe('ticket desk', () => {
         approverId: agent.userId,
         priority: 'low',
       });
-      expect((await patch(agent, ticket.ticketId, { status: 'approved' })).response.status).toBe(200);
+      // A decision names the version it decides on (If-Match: 428 without).
+      const read = await as(agent).GET('/tickets/{ticketId}', {
+        params: { path: { ticketId: ticket.ticketId } },
+      });
+      const etag = read.response.headers.get('etag') ?? '';
+      expect((await patch(agent, ticket.ticketId, { status: 'approved' }, etag)).response.status).toBe(200);
       expect((await take(agent, ticket.ticketId)).response.status).toBe(200);
       // The approved content is frozen (docs/lifecycle.md); the ticket is still worked along the lifecycle.
       expect((await patch(agent, ticket.ticketId, { status: 'in_progress' })).response.status).toBe(200);

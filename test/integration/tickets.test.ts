@@ -249,7 +249,7 @@ describe('tickets', () => {
       errors: [{ in: 'body', pointer: '/reason', detail: 'Give a reason to reject.' }],
     });
     const rejected = await as(agent).PATCH('/tickets/{ticketId}', {
-      params: { path },
+      params: { path, header: { 'if-match': `"${ticket.ticketId}.${ticket.version}"` } },
       body: { status: 'rejected', reason: 'Not in this budget' },
     });
     expect(rejected.response.status).toBe(200);

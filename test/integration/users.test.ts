@@ -371,13 +371,25 @@ describe('changing a user', () => {
     const user = await newRequester('Pat Patch', { phone: '+15555550111', smsOptIn: true });
     const patched = await patch(user.token, user.userId, { name: 'Pat Patched', phone: '+15555550112' });
     expect(patched.response.status).toBe(200);
-    expect(patched.data).toMatchObject({ name: 'Pat Patched', phone: '+15555550112', smsOptIn: true });
+    // The new number awaits its SMS code (the old one was verified by newRequester): no SMS to it until then.
+    expect(patched.data).toMatchObject({
+      name: 'Pat Patched',
+      phone: '+15555550112',
+      smsOptIn: true,
+      phoneVerified: false,
+    });
     const replaced = await apiAs(user.token).PUT('/users/{userId}', {
       params: { path: { userId: user.userId } },
       body: { name: 'Pat Put', email: user.email, smsOptIn: false, role: 'requester', disabled: false },
     });
     expect(replaced.response.status).toBe(200);
-    expect(replaced.data).toMatchObject({ name: 'Pat Put', phone: null, smsOptIn: false, role: 'requester' });
+    expect(replaced.data).toMatchObject({
+      name: 'Pat Put',
+      phone: null,
+      smsOptIn: false,
+      phoneVerified: false,
+      role: 'requester',
+    });
     expect(ok(await apiAs(user.token).GET('/me'), 'GET /me')).toMatchObject({ name: 'Pat Put', phone: null });
     // Off the contract on purpose: a PUT without email and smsOptIn.
     const incomplete = await call(`/users/${user.userId}`, {

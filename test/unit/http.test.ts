@@ -10,10 +10,12 @@ import {
 import { problemOf as mapProblem, Problem } from '#shared/platform/http/problem.ts';
 import { publicRoute, readBody, route, validate } from '#shared/platform/http/route.ts';
 import type { Route } from '#shared/platform/route-table.ts';
+import { clearSecretCache, getSecretValue, secretCacheSettings } from '#shared/platform/secrets.ts';
 import { builtInRoles } from '#shared/roles/roles.ts';
 import { createTicketRoute } from '#shared/tickets/routes.ts';
 import { CreateTicketBody, UpdateTicketBody } from '#shared/tickets/schemas.ts';
 import type { UserItem } from '#shared/users/user.entity.ts';
+import { type SecretsEndpoint, startSecretsEndpoint } from '../../scripts/local/secrets-endpoint.ts';
 
 /** The profiles the actor resolver reads (the table is faked: one GetItem per request in the real thing). */
 const { profiles, findUser } = vi.hoisted(() => {
@@ -233,13 +235,66 @@ describe('bodies', () => {
 });
 
 describe('cursors', () => {
-  const saved = process.env.CURSOR_SIGNING_KEY;
-  beforeEach(() => {
-    process.env.CURSOR_SIGNING_KEY = 'test-key';
+  // The real signed GetSecretValue path against the local stack's Secrets Manager endpoint (the same server
+  // `npm start` runs), with the SDK's environment pointing at it.
+  const variables = [
+    'CURSOR_SECRET_ARN',
+    'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+    'AWS_REGION',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+  ] as const;
+  const saved = Object.fromEntries(variables.map((name) => [name, process.env[name]]));
+  const defaults = { ...secretCacheSettings };
+  let endpoint: SecretsEndpoint;
+  let secretArn: string;
+
+  beforeEach(async () => {
+    endpoint = await startSecretsEndpoint('us-east-1');
+    secretArn = endpoint.create('helpdesk-test/cursor-key', 'test-key-version-1').arn;
+    Object.assign(process.env, {
+      CURSOR_SECRET_ARN: secretArn,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+    clearSecretCache();
   });
-  afterEach(() => {
-    process.env.CURSOR_SIGNING_KEY = saved;
+  afterEach(async () => {
+    await endpoint.close();
+    for (const name of variables) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+    Object.assign(secretCacheSettings, defaults);
+    clearSecretCache();
   });
+
+  /** Rotates the secret the way Secrets Manager does (PutSecretValue: new AWSCURRENT, old AWSPREVIOUS). */
+  async function rotate(value: string): Promise<void> {
+    const response = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: {
+        authorization: 'AWS4-HMAC-SHA256 test',
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'secretsmanager.PutSecretValue',
+      },
+      body: JSON.stringify({ SecretId: secretArn, SecretString: value }),
+    });
+    expect(response.status).toBe(200);
+  }
+
+  async function rejection(promise: Promise<unknown>): Promise<Problem> {
+    try {
+      await promise;
+    } catch (error) {
+      const problem = mapProblem(error);
+      if (problem) return problem;
+      throw error;
+    }
+    throw new Error('expected a Problem');
+  }
 
   /** A position as the listings make it: the page's LastEvaluatedKey as JSON. */
   const position = JSON.stringify({
@@ -250,15 +305,17 @@ describe('cursors', () => {
   });
   const scope = 'tickets:requester:user-7';
 
-  it('round-trips within its scope', () => {
-    const cursor = encodeCursor(position, scope);
-    expect(decodeCursor(cursor ?? undefined, scope)).toBe(position);
-    expect(encodeCursor(null, scope)).toBeNull();
-    expect(decodeCursor(undefined, scope)).toBeUndefined();
+  it('round-trips within its scope, reading the key from Secrets Manager once per cache period', async () => {
+    const cursor = await encodeCursor(position, scope);
+    expect(await decodeCursor(cursor ?? undefined, scope)).toBe(position);
+    expect(await encodeCursor(null, scope)).toBeNull();
+    expect(await decodeCursor(undefined, scope)).toBeUndefined();
+    // AWSCURRENT and AWSPREVIOUS, read together once; the rest came from the cache.
+    expect(endpoint.reads).toBe(2);
   });
 
-  it('reveals no key, attribute name, value or scope, and keeps the documented x.y base64url shape', () => {
-    const cursor = encodeCursor(position, scope) as string;
+  it('reveals no key, attribute name, value or scope, and keeps the documented x.y base64url shape', async () => {
+    const cursor = (await encodeCursor(position, scope)) as string;
     expect(cursor).toMatch(/^[\w-]+\.[\w-]+$/);
     const decoded = cursor
       .split('.')
@@ -279,14 +336,14 @@ describe('cursors', () => {
       expect(decoded).not.toContain(secret);
     }
     // A fresh IV each time: the same position never gives the same cursor.
-    expect(encodeCursor(position, scope)).not.toBe(cursor);
+    expect(await encodeCursor(position, scope)).not.toBe(cursor);
     // A large position stays under the schema's 2048 characters.
     const large = JSON.stringify({ pk: 'x'.repeat(600), sk: 'y'.repeat(600) });
-    expect((encodeCursor(large, scope) as string).length).toBeLessThan(2048);
+    expect(((await encodeCursor(large, scope)) as string).length).toBeLessThan(2048);
   });
 
-  it('rejects an altered cursor, one from another scope or key, and the old signed format (422)', () => {
-    const cursor = encodeCursor(position, scope) as string;
+  it('rejects an altered cursor, one from another scope or key, and the old signed format (422)', async () => {
+    const cursor = (await encodeCursor(position, scope)) as string;
     const [sealed, tag] = cursor.split('.') as [string, string];
     const flip = (part: string, at: number) => {
       const bytes = Buffer.from(part, 'base64url');
@@ -302,11 +359,75 @@ describe('cursors', () => {
       `${sealed.slice(0, 10)}.${tag}`,
       `${Buffer.from(JSON.stringify({ p: position, s: scope })).toString('base64url')}.${'A'.repeat(43)}`,
     ]) {
-      expect(problemOf(() => decodeCursor(altered, scope)).status, altered).toBe(422);
+      expect((await rejection(decodeCursor(altered, scope))).status, altered).toBe(422);
     }
-    expect(problemOf(() => decodeCursor(cursor, 'tickets:requester:user-8')).status).toBe(422);
-    process.env.CURSOR_SIGNING_KEY = 'another-key';
-    expect(problemOf(() => decodeCursor(cursor, scope)).status).toBe(422);
+    expect((await rejection(decodeCursor(cursor, 'tickets:requester:user-8'))).status).toBe(422);
+    // Another secret altogether (another stage's key).
+    process.env.CURSOR_SECRET_ARN = endpoint.create('helpdesk-other/cursor-key', 'another-key').arn;
+    expect((await rejection(decodeCursor(cursor, scope))).status).toBe(422);
+  });
+
+  it('after a rotation, seals with the new version and still opens cursors of the previous one; two rotations later, 422', async () => {
+    secretCacheSettings.maxAgeMs = 0; // read the secret at every use
+    const before = (await encodeCursor(position, scope)) as string;
+    await rotate('test-key-version-2');
+    const after = (await encodeCursor(position, scope)) as string;
+    expect(await decodeCursor(before, scope)).toBe(position); // the grace: AWSPREVIOUS
+    expect(await decodeCursor(after, scope)).toBe(position);
+    await rotate('test-key-version-3');
+    expect(await decodeCursor(after, scope)).toBe(position);
+    expect((await rejection(decodeCursor(before, scope))).status).toBe(422);
+  });
+
+  it('opens a cursor sealed by an instance that saw a rotation this one has not yet (one bounded re-read)', async () => {
+    secretCacheSettings.minRefreshIntervalMs = 0;
+    expect(await decodeCursor((await encodeCursor(position, scope)) ?? undefined, scope)).toBe(position);
+    await rotate('test-key-version-2');
+    // Another execution environment: its own module instances, so its own cache, which reads version 2.
+    vi.resetModules();
+    const other = await import('#shared/platform/cursor.ts');
+    const fromOther = (await other.encodeCursor(position, scope)) as string;
+    const readsBefore = endpoint.reads;
+    // This instance still caches version 1 (within maxAgeMs): it re-reads once, then opens the cursor.
+    expect(await decodeCursor(fromOther, scope)).toBe(position);
+    expect(endpoint.reads - readsBefore).toBe(2);
+    // A cursor nothing opens asks for a re-read too, but at most once per minRefreshIntervalMs.
+    secretCacheSettings.minRefreshIntervalMs = 60_000;
+    const forged = `${Buffer.alloc(40, 1).toString('base64url')}.${Buffer.alloc(16, 2).toString('base64url')}`;
+    const readsNow = endpoint.reads;
+    for (let i = 0; i < 5; i += 1) expect((await rejection(decodeCursor(forged, scope))).status).toBe(422);
+    expect(endpoint.reads - readsNow).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps serving a cached key while Secrets Manager is unreachable, for at most maxStaleMs; fails when it has none', async () => {
+    const cursor = (await encodeCursor(position, scope)) as string;
+    await endpoint.close();
+    secretCacheSettings.maxAgeMs = 0;
+    secretCacheSettings.minRefreshIntervalMs = 0;
+    expect(await decodeCursor(cursor, scope)).toBe(position);
+    secretCacheSettings.maxStaleMs = 0;
+    await expect(decodeCursor(cursor, scope)).rejects.toThrow();
+    clearSecretCache();
+    secretCacheSettings.maxStaleMs = defaults.maxStaleMs;
+    await expect(encodeCursor(position, scope)).rejects.toThrow();
+    endpoint = await startSecretsEndpoint('us-east-1'); // for afterEach
+  });
+
+  it('names the missing variable, and reads nothing for a request without a cursor', async () => {
+    delete process.env.CURSOR_SECRET_ARN;
+    await expect(encodeCursor(position, scope)).rejects.toThrow('CURSOR_SECRET_ARN');
+    expect(await decodeCursor(undefined, scope)).toBeUndefined();
+    expect(await encodeCursor(undefined, scope)).toBeNull();
+    expect(endpoint.reads).toBe(0);
+  });
+
+  it('answers GetSecretValue errors by their code (SecretsManagerError)', async () => {
+    await expect(getSecretValue(`${secretArn}-missing`, 'AWSCURRENT')).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      status: 400,
+    });
+    expect(await getSecretValue(secretArn, 'AWSPREVIOUS')).toBeUndefined();
+    expect(await getSecretValue(secretArn, 'AWSCURRENT')).toMatchObject({ value: 'test-key-version-1' });
   });
 });
 

@@ -10,6 +10,7 @@ import {
   type ImageCheckPorts,
   type ImageObjectStore,
   type ImageRecords,
+  removeImage,
 } from '#shared/images/check-upload.ts';
 import type { ImageItem } from '#shared/images/image.entity.ts';
 import { imageObjectKey } from '#shared/images/object-key.ts';
@@ -80,6 +81,10 @@ class FakeBucket implements ImageObjectStore {
 /** The image items in memory, with the same conditional writes as the table. */
 class FakeImages implements ImageRecords {
   item: ImageItem | undefined;
+  /** Other images of the ticket (a replaced one), by id. */
+  readonly others = new Map<string, ImageItem>();
+  /** Fails the next `remove` (a DynamoDB outage after the object was deleted). */
+  failRemove = false;
   /** Runs once before the next conditional write (a concurrent writer). */
   beforeWrite: (() => void) | undefined;
 
@@ -94,8 +99,29 @@ class FakeImages implements ImageRecords {
       updatedAt: '2026-11-27T10:00:00.000Z',
     };
   }
-  async get() {
+  async get(target: { imageId: string } = ref) {
+    if (target.imageId !== ref.imageId) {
+      const other = this.others.get(target.imageId);
+      return other && { ...other };
+    }
     return this.item && { ...this.item };
+  }
+  async retire(image: ImageItem) {
+    if (image.imageId !== ref.imageId) {
+      const other = this.others.get(image.imageId);
+      if (!other || other.status !== image.status) return false;
+      this.others.set(image.imageId, { ...other, status: 'deleting' });
+      return true;
+    }
+    return this.write(image.status, { status: 'deleting' });
+  }
+  async remove(target: { imageId: string }) {
+    if (this.failRemove) {
+      this.failRemove = false;
+      throw new Error('ProvisionedThroughputExceededException');
+    }
+    if (target.imageId === ref.imageId) this.item = undefined;
+    else this.others.delete(target.imageId);
   }
   private write(expected: string, changes: Partial<ImageItem>) {
     const hook = this.beforeWrite;
@@ -279,6 +305,92 @@ describe('checkUploadedImage', () => {
       throw new Error('ProvisionedThroughputExceededException');
     };
     await expect(checkUploadedImage(ref, { objects: bucket, records: images })).rejects.toThrow(/Throughput/);
+  });
+});
+
+describe('deleted and replaced images', () => {
+  const oldId = '01JDQ9A1B2C3D4E5F6G7H8J9ZZ';
+  const oldKey = imageObjectKey(ref.ticketId, oldId);
+  const replacing = () => {
+    const made = setup('pending');
+    if (made.images.item) made.images.item = { ...made.images.item, replaces: oldId };
+    made.images.others.set(oldId, {
+      ...ref,
+      imageId: oldId,
+      objectKey: oldKey,
+      status: 'ready',
+      declaredContentType: 'image/png',
+      contentType: 'image/png',
+      size: png.byteLength,
+      uploaderId: 'user-1',
+      createdAt: '2026-11-27T09:00:00.000Z',
+    });
+    made.bucket.put(oldKey, png);
+    return made;
+  };
+
+  it('deletes an upload to the key of an image being deleted, and never marks it ready', async () => {
+    const { bucket, images, check } = setup('deleting', png);
+    expect(await check()).toBe('deleted-object-deleted');
+    expect(images.item?.status).toBe('deleting');
+    expect(bucket.objects.has(key)).toBe(false);
+  });
+
+  it('a replacement that passes the check removes the image it replaces: object, then item', async () => {
+    const { bucket, images, check } = replacing();
+    bucket.put(key, jpeg);
+    expect(await check()).toBe('ready');
+    expect(images.item).toMatchObject({ status: 'ready', contentType: 'image/jpeg', replaces: oldId });
+    expect(images.others.has(oldId)).toBe(false);
+    expect(bucket.objects.has(oldKey)).toBe(false);
+    expect(bucket.objects.has(key)).toBe(true);
+  });
+
+  it('a rejected replacement leaves the replaced image as it was', async () => {
+    const { bucket, images, check } = replacing();
+    bucket.put(key, html);
+    expect(await check()).toBe('rejected');
+    expect(images.others.get(oldId)?.status).toBe('ready');
+    expect(bucket.objects.has(oldKey)).toBe(true);
+  });
+
+  it('a redelivered event finishes a removal that failed after the replacement was marked ready', async () => {
+    const { bucket, images, check } = replacing();
+    bucket.put(key, jpeg);
+    images.failRemove = true;
+    await expect(check()).rejects.toThrow(/Throughput/);
+    // Marked ready, the old one hidden (`deleting`) and its object gone, its item left.
+    expect(images.item?.status).toBe('ready');
+    expect(images.others.get(oldId)?.status).toBe('deleting');
+    expect(await check()).toBe('unchanged');
+    expect(images.others.has(oldId)).toBe(false);
+  });
+
+  it('a replacement of an image deleted meanwhile is simply a new image', async () => {
+    const { bucket, images, check } = replacing();
+    images.others.delete(oldId);
+    bucket.put(key, png);
+    expect(await check()).toBe('ready');
+    expect(images.item?.status).toBe('ready');
+  });
+});
+
+describe('removeImage', () => {
+  it('marks deleting first, then deletes the object, then the item; a changed status stops it', async () => {
+    const { bucket, images } = setup('ready', png);
+    const ports = { objects: bucket, records: images };
+    const stale = { ...(images.item as ImageItem), status: 'pending' as const };
+    expect(await removeImage(stale, ports)).toBe(false);
+    expect(bucket.objects.has(key)).toBe(true);
+    expect(images.item?.status).toBe('ready');
+
+    images.failRemove = true;
+    await expect(removeImage(images.item as ImageItem, ports)).rejects.toThrow(/Throughput/);
+    expect(images.item?.status).toBe('deleting');
+    expect(bucket.objects.has(key)).toBe(false);
+    // A second attempt finishes the `deleting` item.
+    expect(await removeImage(images.item as ImageItem, ports)).toBe(true);
+    expect(images.item).toBeUndefined();
   });
 });
 

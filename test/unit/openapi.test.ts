@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { apiDocument, apiDocumentText } from '#shared/api-document.ts';
+import { apiDocument, apiDocumentText, embeddedDocumentText } from '#shared/api-document.ts';
 import { problemTitles } from '#shared/platform/http/problem.ts';
 import { type OpenApiDocument, openApiDocument, statusesOf } from '#shared/platform/openapi.ts';
 import type { Route } from '#shared/platform/route-table.ts';
@@ -323,5 +323,10 @@ describe('OpenAPI document', () => {
     expect(
       readFileSync(new URL('../../client/schema.d.ts', import.meta.url), 'utf8') === clientTypes(text),
     ).toBe(true);
+    const embedded = readFileSync(
+      new URL('../../functions/openapi/document.generated.ts', import.meta.url),
+      'utf8',
+    );
+    expect(embeddedDocumentText(embedded) === JSON.stringify(JSON.parse(text))).toBe(true);
   });
 });

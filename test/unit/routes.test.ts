@@ -52,8 +52,11 @@ describe('route table', () => {
     expect(idempotent.map((route) => route.id).sort()).toEqual([
       'CreateComment',
       'CreateCommentOnTicket',
+      'CreateCustomer',
       'CreateImageUpload',
       'CreateTicket',
+      'ReplaceImage',
+      'SendMessage',
     ]);
     for (const route of idempotent) expect(route.grants).toContain('table:write');
   });

@@ -33,7 +33,8 @@ export function emailAddressProblem(address: string | undefined): string | undef
 }
 
 /**
- * Send one email with SES v1 `SendEmail`, from `config.mailFrom`, as UTF-8 text and HTML.
+ * Send one email with SES v1 `SendEmail`, from `config.mailFrom`, as UTF-8 text and HTML, with the configuration set
+ * named by `SES_CONFIGURATION_SET` when set (lib/stacks/data-stack.ts).
  * @returns `sent` with the SES message id; `skipped` for a missing or invalid address (nothing sent); `failed` with
  *   `retryable` from {@link isRetryableProviderError}
  */
@@ -44,6 +45,8 @@ export async function sendEmail(email: OutgoingEmail, client: SESClient = sesCli
     const result = await client.send(
       new SendEmailCommand({
         Source: config.mailFrom,
+        // The deployed stage's configuration set (suppresses bounced and complained addresses); unset locally.
+        ConfigurationSetName: process.env.SES_CONFIGURATION_SET,
         Destination: { ToAddresses: [email.to as string] },
         Message: {
           Subject: { Data: email.subject, Charset: 'UTF-8' },

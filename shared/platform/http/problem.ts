@@ -15,10 +15,12 @@ export type ProblemSlug =
   | 'malformed-request'
   | 'unauthorized'
   | 'forbidden'
+  | 'account-not-confirmed'
   | 'not-found'
   | 'conflict'
   | 'invalid-transition'
   | 'precondition-failed'
+  | 'precondition-required'
   | 'unsupported-media-type'
   | 'payload-too-large'
   | 'too-many-requests'
@@ -32,10 +34,12 @@ export const problemTitles: Record<ProblemSlug, string> = {
   'malformed-request': 'Your request could not be read',
   unauthorized: 'Authentication is required',
   forbidden: 'You may not do this',
+  'account-not-confirmed': 'Confirm your email address first',
   'not-found': 'Not found',
   conflict: 'Conflict',
   'invalid-transition': 'This status change is not allowed',
   'precondition-failed': 'The resource has changed since you read it',
+  'precondition-required': 'Say which version you act on (If-Match)',
   'unsupported-media-type': 'Unsupported media type',
   'payload-too-large': 'Payload too large',
   'too-many-requests': 'Too many requests',
@@ -92,10 +96,12 @@ const domainProblems: Record<DomainErrorKind, readonly [number, ProblemSlug]> = 
   'invalid-input': [422, 'unprocessable-content'],
   'not-authenticated': [401, 'unauthorized'],
   'not-allowed': [403, 'forbidden'],
+  'not-confirmed': [403, 'account-not-confirmed'],
   'not-found': [404, 'not-found'],
   conflict: [409, 'conflict'],
   'invalid-transition': [409, 'invalid-transition'],
   'version-conflict': [412, 'precondition-failed'],
+  'version-required': [428, 'precondition-required'],
   'unsupported-type': [415, 'unsupported-media-type'],
   'too-large': [413, 'payload-too-large'],
   'rate-limited': [429, 'too-many-requests'],

@@ -79,7 +79,27 @@ export async function logIn(apiUrl: string, email: string, password = fuzzPasswo
   };
 }
 
-/** Sign up a requester and log in. */
+/**
+ * Confirm a self sign-up with the code Cognito mailed: locally it is in the SES emulator's store
+ * (`scripts/local/cognito-local.mjs`), `sesStoreUrl` default the stack's (vitest `inject`).
+ */
+export async function confirmSignUp(apiUrl: string, email: string, sesStoreUrl?: string): Promise<void> {
+  const store = sesStoreUrl ?? (await import('vitest')).inject('sesStoreUrl');
+  let code: string | undefined;
+  for (let tries = 0; code === undefined && tries < 50; tries++) {
+    if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    const mails = (await (await fetch(store)).json()) as {
+      emails: { destination: { to: string[] }; body: { text?: string } }[];
+    };
+    code = mails.emails
+      .filter((mail) => mail.destination.to.some((to) => to.includes(email)))
+      .map((mail) => mail.body.text?.match(/verification code is (\d{6})/)?.[1])
+      .findLast((found) => found !== undefined);
+  }
+  await expectStatus('confirm', 204, raw(apiUrl, '/auth/confirm', { json: { email, code } }));
+}
+
+/** Sign up a requester, confirm the email with the mailed code, and log in. */
 export async function signUp(apiUrl: string, label: string): Promise<Account> {
   const email = uniqueEmail(label);
   await expectStatus(
@@ -87,6 +107,7 @@ export async function signUp(apiUrl: string, label: string): Promise<Account> {
     201,
     raw(apiUrl, '/auth/signup', { json: { email, password: fuzzPassword, name: `Fuzz ${label}` } }),
   );
+  await confirmSignUp(apiUrl, email);
   return logIn(apiUrl, email);
 }
 
