@@ -2154,13 +2154,13 @@ export interface components {
         };
         ReplaceOpticsPartsRequest: {
             /** @description The allowed parts, 1-100, each once; `Other` is always offered besides */
-            parts: string[];
+            parts: (string & (unknown & unknown))[];
         };
         CreateOpticsRequestRequest: {
             /** @description A part of GET /optics/parts, or `Other` (then `description` is required) */
-            part: string;
+            part: string & (unknown & unknown);
             /** @description What is needed, for `Other` */
-            description?: string;
+            description?: string & (unknown & unknown);
             /**
              * Format: int32
              * @description How many, 1-1000
@@ -17080,7 +17080,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { items, nextCursor }, newest first; empty when the two never wrote to each other. Reading sets the caller’s unread count of the conversation to 0. A deleted message shows with body null and deletedAt. 422 for a cursor of another list. */
+            /** @description { items, nextCursor }, newest first; empty when the two never wrote to each other (404 when the id names no user). Reading sets the caller’s unread count of the conversation to 0. A deleted message shows with body null and deletedAt. 422 for a cursor of another list. */
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];

@@ -115,6 +115,7 @@ export function buildApp(options: BuildAppOptions = {}): HelpdeskApp {
     description: 'Help desk: CloudFront distribution with AWS WAF in front of the HTTP API',
     apiId: api.api.apiId,
     webAclArn: waf.webAclArn,
+    originVerifySecret: api.originVerifySecret,
   });
   const notifications = new NotificationsStack(app, 'Notifications', {
     ...common,

@@ -10,7 +10,8 @@ import { sendPhoneCode } from '#shared/users/phone-verification.ts';
 import { findUser } from '#shared/users/profiles.ts';
 import { requestPhoneCodeRoute } from '#shared/users/routes.ts';
 
-export const handler = route(requestPhoneCodeRoute, async ({ actor }) => {
+// The body (`{}`) is read first, so a malformed body or another media type is a 400 or 415 before any lookup.
+export const handler = route(requestPhoneCodeRoute, async ({ actor, body: _empty }) => {
   const user = await findUser(actor.userId, { consistent: true });
   if (!user) throw new UserNotFound();
   return json(202, await sendPhoneCode(user));

@@ -10,7 +10,8 @@
  * - A feature's routes stay in their stack as other features add or drop routes (fixed-size chunks of the route
  *   table would move routes between stacks on every insertion, and a route key cannot exist twice in one HTTP API
  *   while CloudFormation creates the moved route before it deletes the old one).
- * - Nested, not separate top-level stacks: the HTTP API id, the authorizer id, the cursor key's ARN and the docs
+ * - Nested, not separate top-level stacks: the HTTP API id, the authorizer id, the cursor key's and the origin-verify
+ *   secret's ARNs and the docs
  *   bucket reach a nested stack as template parameters, not as CloudFormation exports, so no export is ever locked
  *   by an importer, and `cdk deploy` still deploys (and rolls back) the API as one unit, the `Api` stack. The
  *   table, queues, user pool and alarm topic come from the other top-level stacks as before (exports).
@@ -31,6 +32,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { originVerifySecretVariable } from '#shared/platform/http/origin-verify.ts';
 import { isPublicRoute, type Route } from '#shared/platform/route-table.ts';
 import {
   applyGrants,
@@ -95,6 +97,8 @@ export interface ApiRoutesStackProps {
   readonly deliveryQueue: IQueue;
   readonly deliveryDeadLetterQueue: IQueue;
   readonly cursorSigningKey: ISecret;
+  /** The value CloudFront sends in `x-origin-verify` (`ApiStack.originVerifySecret`): every route checks it. */
+  readonly originVerifySecret: ISecret;
   /** The docs script's deployed bucket name and key (`DocsAssets`), for `docs:read` routes. */
   readonly docsBucketName: string;
   readonly docsScriptKey: string;
@@ -135,6 +139,8 @@ export class ApiRoutesStack extends NestedStack {
           // Public identifiers (they are in every token anyway); the auth routes call Cognito with them.
           USER_POOL_ID: userPool.userPoolId,
           USER_POOL_CLIENT_ID: userPoolClient.userPoolClientId,
+          // Every route refuses a request that did not come through CloudFront (shared/platform/http/origin-verify.ts).
+          [originVerifySecretVariable]: props.originVerifySecret.secretArn,
           ...(readsTable || writesTable ? { TABLE_NAME: table.tableName } : {}),
           ...(usesImages ? { IMAGES_BUCKET: imagesBucket.bucketName } : {}),
           // The secret's ARN, not its value: the function reads the value at run time.
@@ -152,6 +158,7 @@ export class ApiRoutesStack extends NestedStack {
       });
       applyGrants(fn.role, grants, props.grantTargets);
       if (usesCursorKey(route)) grantSecretRead(fn.role, props.cursorSigningKey, 'CursorKeyRead');
+      grantSecretRead(fn.role, props.originVerifySecret, 'OriginVerifyRead');
       if (usesImages) {
         Validations.of(fn).acknowledge({
           id: `AwsSolutions-IAM5[Resource::${props.imagesBucketArnExportName}/${imageKeyPrefix}*]`,

@@ -1,7 +1,8 @@
 /**
  * API: the HTTP API, one Lambda function per route row (`shared/routes.ts`), each with least-privilege
- * IAM built from the row's `grants`, the Cognito JWT authorizer on every route that is not `public`, and the secret that
- * keys pagination cursors (read at run time by the routes that page). The delivery queues come from the data stack; only the dead-letter routes
+ * IAM built from the row's `grants`, the Cognito JWT authorizer on every route that is not `public`, the secret that
+ * keys pagination cursors (read at run time by the routes that page), and the secret CloudFront sends in the
+ * `x-origin-verify` header (read at run time by every route, which refuses a request without it). The delivery queues come from the data stack; only the dead-letter routes
  * (`deliveries:*` grants) see them. The docs assets bucket (`lib/constructs/docs-assets.ts`) holds the script of
  * the API reference page; only `GET /docs` (`docs:read`) may read it.
  *
@@ -56,6 +57,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { originVerifyHeader } from '#shared/platform/http/origin-verify.ts';
 import type { Route } from '#shared/platform/route-table.ts';
 import { notFoundFallback } from '#shared/platform/routes.ts';
 import { routes } from '#shared/routes.ts';
@@ -144,6 +146,12 @@ export class ApiStack extends Stack {
   /** The nested stack of each feature's routes (`functions/<feature>/`), by feature. */
   readonly routeStacks: ReadonlyMap<string, ApiRoutesStack>;
   readonly cursorSigningKey: Secret;
+  /**
+   * The value CloudFront adds in the `x-origin-verify` header (`EdgeStack`), which every route's function checks
+   * (`shared/platform/http/origin-verify.ts`). Here, not in the Edge stack: the Edge stack depends on this one (its
+   * origin is the API), so the functions could not reference a secret of it without a dependency cycle.
+   */
+  readonly originVerifySecret: Secret;
   /** The bucket of the API reference page's script. */
   readonly docsAssets: DocsAssets;
   /** The `$default` route's function: 404 problem+json for every request no route matches. */
@@ -222,6 +230,22 @@ export class ApiStack extends Stack {
         'for a key whose leak reveals only list positions.',
     });
 
+    // The value of the header CloudFront adds to every origin request (`x-origin-verify`, edge-stack.ts). Every
+    // route's function gets its ARN and GetSecretValue on it, and refuses (403) a request without it
+    // (shared/platform/http/origin-verify.ts): a direct call of the execute-api URL, which bypasses the WAF.
+    this.originVerifySecret = new Secret(this, 'OriginVerifySecret', {
+      description: `Value of the ${originVerifyHeader} header CloudFront adds to every request to the help desk API`,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      removalPolicy: config.removalPolicy,
+    });
+    Validations.of(this.originVerifySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The value reaches CloudFront through the distribution configuration at deploy time, so a rotation Lambda ' +
+        'would not reach it. Rotate by hand: put a new value (the functions accept the current and the previous ' +
+        'version), then redeploy the Edge stack so CloudFront sends the new one (docs/security.md, "Edge").',
+    });
+
     // The Cognito JWT authorizer, created here (not by the first route that binds an `HttpUserPoolAuthorizer`,
     // which would put it in that route's nested stack) and shared by every feature's routes.
     const cognitoAuthorizer = new HttpAuthorizer(this, 'CognitoAuthorizer', {
@@ -277,6 +301,7 @@ export class ApiStack extends Stack {
         deliveryQueue,
         deliveryDeadLetterQueue,
         cursorSigningKey: this.cursorSigningKey,
+        originVerifySecret: this.originVerifySecret,
         docsBucketName: this.docsAssets.deployedBucket.bucketName,
         docsScriptKey: this.docsAssets.scriptKey,
         grantTargets,

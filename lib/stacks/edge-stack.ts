@@ -12,12 +12,13 @@
  * - Standard access logs go to a bucket of this stack, kept `logRetentionDays`.
  *
  * Keeping clients off the `execute-api` URL (which bypasses the WAF): CloudFront adds the header
- * {@link originVerifyHeader} with a random value from a Secrets Manager secret of this stack to every origin request
- * ("Restricting access to files on custom origins", CloudFront developer guide: a custom header only CloudFront
- * knows). The functions are to refuse a request without it (403), reading the secret at run time, accepting the
- * current and the previous version so a rotation drops no request. Limits: the value is in the distribution's
- * configuration (anyone with `cloudfront:GetDistributionConfig` reads it), and until the functions check it, the
- * `execute-api` URL still answers behind API Gateway's throttles only (docs/security.md, "Deployed controls").
+ * {@link originVerifyHeader} with a random value from a Secrets Manager secret to every origin request ("Restricting
+ * access to files on custom origins", CloudFront developer guide: a custom header only CloudFront knows), by dynamic
+ * reference (the value is never in a template). The secret is the Api stack's (`ApiStack.originVerifySecret`): every
+ * route's function refuses a request without it (403, `shared/platform/http/origin-verify.ts`), reading the secret at
+ * run time and accepting the current and the previous version so a rotation drops no request. Limits: the value is
+ * in the distribution's configuration (anyone with `cloudfront:GetDistributionConfig` reads it), and the
+ * `$default` (not found) function answers its 404 to anyone (docs/security.md, "Edge").
  * The alternative, `disableExecuteApiEndpoint` with a custom domain, needs a domain and certificate the deployer
  * may not have, and the custom domain answers to anyone who resolves it, so it hides the origin rather than
  * closing it.
@@ -36,12 +37,12 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { originVerifyHeader } from '#shared/platform/http/origin-verify.ts';
 import type { DeployConfig } from '../deploy-config.ts';
 
-/** The header CloudFront adds to every request it sends to the API (lower case, as the functions see it). */
-export const originVerifyHeader = 'x-origin-verify';
+export { originVerifyHeader };
 
 export interface EdgeStackProps extends StackProps {
   readonly config: DeployConfig;
@@ -49,31 +50,25 @@ export interface EdgeStackProps extends StackProps {
   readonly apiId: string;
   /** ARN of the CLOUDFRONT web ACL (`WafStack.webAclArn`, us-east-1). */
   readonly webAclArn: string;
+  /**
+   * The value to send in {@link originVerifyHeader} (`ApiStack.originVerifySecret`: in the Api stack, whose functions
+   * check it, since this stack depends on that one).
+   */
+  readonly originVerifySecret: ISecret;
 }
 
 export class EdgeStack extends Stack {
   readonly distribution: Distribution;
   /** The API's public base URL, `https://<distribution>.cloudfront.net` (no trailing slash). */
   readonly url: string;
-  /** The value CloudFront sends in {@link originVerifyHeader}. */
-  readonly originVerifySecret: Secret;
+  /** The value CloudFront sends in {@link originVerifyHeader} (a secret of the Api stack). */
+  readonly originVerifySecret: ISecret;
   readonly accessLogsBucket: Bucket;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
     const { config } = props;
-
-    this.originVerifySecret = new Secret(this, 'OriginVerifySecret', {
-      description: `Value of the ${originVerifyHeader} header CloudFront adds to every request to the help desk API`,
-      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
-      removalPolicy: config.removalPolicy,
-    });
-    Validations.of(this.originVerifySecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The value reaches CloudFront through the distribution configuration at deploy time, so a rotation Lambda ' +
-        'would not reach it; rotate by putting a new value and redeploying this stack.',
-    });
+    this.originVerifySecret = props.originVerifySecret;
 
     // CloudFront standard logging writes with the bucket ACL (the log delivery account), so ACLs stay enabled for
     // the bucket owner ("Configure standard logging (legacy)", CloudFront developer guide).

@@ -199,7 +199,8 @@ const SEND_ATTEMPTS = 6;
  * actor's side counts unread messages, it is set to 0 and their mailbox's total lowered by as many
  * ({@link markConversationRead}).
  * @returns the page and the actor's side of the conversation as read (before marking it read)
- * @throws InvalidInput for a cursor of another list, or altered
+ * @throws InvalidInput for a cursor of another list, or altered; RecipientNotFound when there is no conversation and
+ * the id names nobody
  */
 export async function readConversation(
   actor: Actor,
@@ -220,6 +221,9 @@ export async function readConversation(
     }),
     getItem<ConversationItem>(conversationKey(actor.userId, otherUserId), { consistent: true }),
   ]);
+  // No conversation yet: an empty page for a user who exists, 404 for an id that names nobody (one GetItem, only
+  // then).
+  if (!side && items.length === 0 && !(await findUser(otherUserId))) throw new RecipientNotFound();
   if (side && side.unread > 0) await markConversationRead(actor.userId, otherUserId, side.unread);
   return {
     items,

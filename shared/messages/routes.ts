@@ -61,7 +61,8 @@ export const listMessagesRoute = {
   success: {
     status: 200,
     description:
-      '{ items, nextCursor }, newest first; empty when the two never wrote to each other. Reading sets the ' +
+      '{ items, nextCursor }, newest first; empty when the two never wrote to each other (404 when the id names ' +
+      'no user). Reading sets the ' +
       'caller’s unread count of the conversation to 0. A deleted message shows with body null and deletedAt. ' +
       '422 for a cursor of another list.',
   },

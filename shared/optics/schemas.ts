@@ -6,6 +6,8 @@
 import * as z from 'zod/mini';
 import { opticsStatuses } from '#shared/optics/optics.entity.ts';
 import { defineSchema, Ulid } from '#shared/platform/schemas.ts';
+import { maxChars } from '#shared/platform/text.ts';
+import { notBlank } from '#shared/tickets/schemas.ts';
 
 /** Limits of the texts and numbers a request takes. */
 export const opticsLimits = {
@@ -17,15 +19,20 @@ export const opticsLimits = {
   quantity: 1000,
 } as const;
 
-/** One line of text: trimmed, no control characters. */
+/**
+ * One line of text: not blank (`\S`, which the document shows, so a client knows white space alone is refused),
+ * at most `max` characters counted as JSON Schema counts them (code points, before trimming), no control
+ * characters; trimmed.
+ */
 const line = (max: number, description: string) =>
   z
     .string()
     .check(
+      notBlank(),
+      maxChars(max),
+      z.regex(/^[^\p{Cc}]*$/u, 'Expected text without control characters'),
       z.trim(),
       z.minLength(1),
-      z.maxLength(max),
-      z.regex(/^[^\p{Cc}]*$/u, 'Expected text without control characters'),
       z.meta({ description }),
     );
 
@@ -69,9 +76,7 @@ export const CreateOpticsRequestBody = /* @__PURE__ */ defineSchema(() =>
           ),
       ),
       notes: z.optional(
-        z
-          .string()
-          .check(z.maxLength(opticsLimits.notes), z.meta({ description: 'Anything else, up to 2,000' })),
+        z.string().check(maxChars(opticsLimits.notes), z.meta({ description: 'Anything else, up to 2,000' })),
       ),
     })
     .check(z.meta({ id: 'CreateOpticsRequestRequest' })),
@@ -96,7 +101,9 @@ export type ListOpticsRequestsInput = z.output<typeof ListOpticsRequestsQuery>;
 export const OpticsRequestParams = /* @__PURE__ */ defineSchema(() => z.object({ requestId: Ulid }));
 
 const reason = (description: string) =>
-  z.string().check(z.trim(), z.minLength(1), z.maxLength(opticsLimits.reason), z.meta({ description }));
+  z
+    .string()
+    .check(notBlank(), maxChars(opticsLimits.reason), z.trim(), z.minLength(1), z.meta({ description }));
 
 /** `PATCH /optics/requests/{requestId}/status`: an action; `deny` needs a reason. */
 export const ChangeOpticsStatusBody = /* @__PURE__ */ defineSchema(() =>

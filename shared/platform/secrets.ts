@@ -5,9 +5,15 @@
  *
  * One signed `fetch` per read, in the AWS JSON 1.1 protocol Secrets Manager speaks ("GetSecretValue", AWS Secrets
  * Manager API reference): `POST /` with `X-Amz-Target: secretsmanager.GetSecretValue`, signed with SigV4 for
- * service `secretsmanager`. `@smithy/signature-v4` and the credential chain are in every bundle already (the DynamoDB
- * client), so this adds about 2 KiB; `@aws-sdk/client-secrets-manager` (or Powertools parameters on top of it) would
- * add its own client, and the Parameters and Secrets Lambda Extension a layer process started at every cold start.
+ * service `secretsmanager`. `@smithy/signature-v4` is in every bundle that calls AWS already (the DynamoDB client),
+ * so this adds about 2 KiB; `@aws-sdk/client-secrets-manager` (or Powertools parameters on top of it) would add its
+ * own client, and the Parameters and Secrets Lambda Extension a layer process started at every cold start.
+ *
+ * Credentials: the execution role's, from the environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+ * `AWS_SESSION_TOKEN`), which Lambda sets in every execution environment (and the SDK's default chain reads first),
+ * read at each signature. Not the whole chain (`aws-signing.ts`): this module is in the bundle of every route
+ * (the origin-verify check, `http/origin-verify.ts`), the health check's included, which carries no `@aws-sdk/`
+ * package.
  *
  * The endpoint is `https://secretsmanager.<AWS_REGION>.amazonaws.com`, or `AWS_ENDPOINT_URL_SECRETS_MANAGER` when
  * set (the SDK's service-specific endpoint variable; locally the stack's Secrets Manager endpoint,
@@ -20,7 +26,8 @@
  * `maxStaleMs` (1 hour) after they were read; past that the read fails.
  */
 import { SignatureV4 } from '@smithy/signature-v4';
-import { credentials, region, Sha256 } from '#shared/platform/aws-signing.ts';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { region, Sha256 } from '#shared/platform/aws-sha256.ts';
 
 /** An error answer of Secrets Manager: `name` is its code (`ResourceNotFoundException`, `AccessDeniedException`, ...). */
 export class SecretsManagerError extends Error {
@@ -65,11 +72,22 @@ export const secretCacheSettings = {
 
 let signer: SignatureV4 | undefined;
 
+/** @throws Error when the environment holds no credentials */
+async function environmentCredentials(): Promise<AwsCredentialIdentity> {
+  const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new Error('Missing environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+  }
+  const sessionToken = process.env.AWS_SESSION_TOKEN;
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
 function secretsSigner(): SignatureV4 {
   signer ??= new SignatureV4({
     service: 'secretsmanager',
     region: async () => region(),
-    credentials,
+    credentials: environmentCredentials,
     sha256: Sha256,
   });
   return signer;

@@ -456,9 +456,15 @@ describe('api stack', () => {
 
   describe('secrets (docs/security.md, "Secrets")', () => {
     const secretId = logicalId(stack, stack.cursorSigningKey);
-    const secretReads = (route: Route) =>
+    const originSecretId = logicalId(stack, stack.originVerifySecret);
+    const readsOf = (route: Route) =>
       statements(route).filter((statement) =>
         actionsOf(statement).some((a) => a.startsWith('secretsmanager:')),
+      );
+    /** The route's secret reads but the origin-verify secret's (every route has that one, tested below). */
+    const secretReads = (route: Route) =>
+      readsOf(route).filter(
+        (statement) => JSON.stringify(resourcesOf(statement)) !== JSON.stringify([{ Ref: originSecretId }]),
       );
 
     it('gives the cursor key secret’s ARN, never its value, to the functions that use it, and GetSecretValue on it alone', () => {
@@ -487,6 +493,56 @@ describe('api stack', () => {
       });
       // The AWS managed key `aws/secretsmanager`: no KMS grant needed (a customer managed key would need one).
       const secret = api.findResources('AWS::SecretsManager::Secret')[secretId] as {
+        Properties: Record<string, unknown>;
+      };
+      expect(secret.Properties.KmsKeyId).toBeUndefined();
+    });
+
+    it('gives every route function the origin-verify secret’s ARN and GetSecretValue on it alone; no other function', () => {
+      for (const route of allRoutes) {
+        const variables = env(route);
+        expect(variables.ORIGIN_VERIFY_SECRET_ARN, route.id).toEqual({ Ref: originSecretId });
+        const reads = readsOf(route).filter((statement) =>
+          JSON.stringify(resourcesOf(statement)).includes(originSecretId),
+        );
+        const statement = only(reads, `origin-verify statement of ${route.id}`);
+        expect(actionsOf(statement), route.id).toEqual(['secretsmanager:GetSecretValue']);
+        expect(resourcesOf(statement), route.id).toEqual([{ Ref: originSecretId }]);
+        expect(statement.Effect ?? 'Allow').toBe('Allow');
+        // Besides it, at most the cursor key (the test above).
+        expect(readsOf(route).length, route.id).toBe(usesCursorKey(route) ? 2 : 1);
+      }
+      // No other function of any stack: the $default route's, the stream, queue and S3-event functions, the
+      // docs deployment handler.
+      const routeFunctions = new Set(allRoutes.map(fnId));
+      const stacks = built.app.node
+        .findAll()
+        .filter((construct): construct is Stack => Stack.isStack(construct) && !construct.nestedStackParent);
+      let others = 0;
+      for (const each of stacks) {
+        const lambdas = withNestedStacks(each).findResources('AWS::Lambda::Function') as Record<
+          string,
+          { Properties: { Environment?: { Variables?: Record<string, unknown> } } }
+        >;
+        for (const [id, resource] of Object.entries(lambdas)) {
+          if (each === stack && routeFunctions.has(id)) continue;
+          others += 1;
+          expect(
+            resource.Properties.Environment?.Variables ?? {},
+            `${each.node.id}/${id}`,
+          ).not.toHaveProperty('ORIGIN_VERIFY_SECRET_ARN');
+        }
+      }
+      expect(others).toBeGreaterThanOrEqual(4);
+      // No other role may read the secret.
+      const readers = stacks.flatMap((each) =>
+        Object.entries(withNestedStacks(each).findResources('AWS::IAM::Policy'))
+          .filter(([, policy]) => JSON.stringify(policy).includes(`"Ref":"${originSecretId}"`))
+          .map(([id]) => id),
+      );
+      expect(readers.length).toBe(allRoutes.length);
+      // The AWS managed key `aws/secretsmanager`: no KMS grant needed.
+      const secret = api.findResources('AWS::SecretsManager::Secret')[originSecretId] as {
         Properties: Record<string, unknown>;
       };
       expect(secret.Properties.KmsKeyId).toBeUndefined();

@@ -132,15 +132,27 @@ describe('edge: CloudFront and AWS WAF in front of the HTTP API', () => {
     });
   });
 
-  it('adds the origin-verify header from a secret of the edge stack, never a literal in the template', () => {
+  it('adds the origin-verify header from the Api stack’s secret (the one the functions check), never a literal', () => {
     const origin = only(distribution.Origins as Array<Record<string, Cfn>>, 'origin');
     const header = only(origin.OriginCustomHeaders as Array<Record<string, Cfn>>, 'origin header');
     expect(header.HeaderName).toBe(originVerifyHeader);
-    const secretId = logicalId(built.edge, built.edge.originVerifySecret);
-    expect(header.HeaderValue).toEqual({
-      'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],
+    // The Edge stack holds no secret: it resolves the Api stack's by its ARN, imported from that stack.
+    edge.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(built.edge.originVerifySecret).toBe(built.api.originVerifySecret);
+    const value = JSON.stringify(header.HeaderValue);
+    expect(value).toMatch(
+      /^\{"Fn::Join":\["",\["\{\{resolve:secretsmanager:",\{"Fn::ImportValue":"[^"]+"\},":SecretString:::\}\}"\]\]\}$/,
+    );
+    // The export it imports is the Ref (the ARN) of that secret.
+    const exportName = header.HeaderValue['Fn::Join'][1][1]['Fn::ImportValue'] as string;
+    const api = Template.fromStack(built.api);
+    const outputs = Object.values(
+      (api.toJSON() as { Outputs: Record<string, { Value: Cfn; Export?: { Name: string } }> }).Outputs,
+    ).filter((output) => output.Export?.Name === exportName);
+    expect(only(outputs, 'export of the secret ARN').Value).toEqual({
+      Ref: logicalId(built.api, built.api.originVerifySecret),
     });
-    edge.hasResourceProperties('AWS::SecretsManager::Secret', {
+    api.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true, IncludeSpace: false },
     });
   });

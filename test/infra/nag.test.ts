@@ -162,7 +162,6 @@ describe('cdk-nag AwsSolutions', () => {
       'Edge/AccessLogs AwsSolutions-S1',
       'Edge/Distribution AwsSolutions-CFR1',
       'Edge/Distribution AwsSolutions-CFR4',
-      'Edge/OriginVerifySecret AwsSolutions-SMG4',
     ]);
     expect([...declaredAcknowledgements(dev.app).keys()].filter((key) => key.startsWith('Waf/'))).toEqual([]);
   });

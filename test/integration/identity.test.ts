@@ -484,6 +484,18 @@ describe('phone verification', () => {
     expect(ok(await me(), 'GET /me').phoneVerified).toBe(false);
   });
 
+  it('validates the body of a code request first: a malformed body is a 400, a form a 415, and no code is sent', async () => {
+    const user = await newRequester('Phone body');
+    const malformed = await call('/me/phone/code', {
+      token: user.token,
+      headers: { 'content-type': 'application/json' },
+      json: { phone: '+15555550199' },
+    });
+    expect(malformed.status).toBe(400);
+    const form = await call('/me/phone/code', { token: user.token, form: { phone: '+15555550199' } });
+    expect(form.status).toBe(415);
+  });
+
   it('makes a changed number unverified again; seeded demo numbers are verified', async () => {
     const phone = newPhone();
     const user = await newRequester('Chuck Change', { phone, smsOptIn: true });

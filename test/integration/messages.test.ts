@@ -132,9 +132,13 @@ describe('sending and reading', () => {
     expect(other.response.status).toBe(422);
   });
 
-  it('an empty conversation is an empty page', async () => {
+  it('an empty conversation is an empty page; an id that names nobody is a 404', async () => {
     const requester = await newRequester('Nina Nobody');
     expect(await messagesWith(requester, admin.userId)).toEqual({ items: [], nextCursor: null });
+    const nobody = await apiAs(requester.token).GET('/conversations/{userId}/messages', {
+      params: { path: { userId: randomUUID() } },
+    });
+    expect(nobody.response.status).toBe(404);
   });
 
   it('refuses a blank text (400) and counts its length in characters (code points)', async () => {

@@ -482,3 +482,176 @@ describe('Idempotency-Key payloads', () => {
     expect(created).toBe(1);
   });
 });
+
+describe('the origin-verify check (requests that did not come through CloudFront)', () => {
+  // The real signed GetSecretValue path against the local stack's Secrets Manager endpoint, as for the cursors.
+  const variables = [
+    'ORIGIN_VERIFY_SECRET_ARN',
+    'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+    'AWS_REGION',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+  ] as const;
+  const saved = Object.fromEntries(variables.map((name) => [name, process.env[name]]));
+  // The secrets module as the check loads it (a dynamic import, on the first request): after the cursor tests'
+  // `vi.resetModules()`, another instance than this file's static import.
+  let secrets: typeof import('#shared/platform/secrets.ts');
+  let secretCacheSettings: typeof secrets.secretCacheSettings;
+  let clearSecretCache: () => void;
+  let defaults: typeof secrets.secretCacheSettings;
+  const context = { getRemainingTimeInMillis: () => 1000 } as never;
+  const now = Math.floor(Date.now() / 1000);
+  let endpoint: SecretsEndpoint;
+  let secretArn: string;
+
+  const row = {
+    id: 'Probe',
+    method: 'GET',
+    path: '/probe',
+    entry: 'functions/probe.ts',
+    summary: 'probe',
+    success: { status: 200, description: 'ok' },
+  } as const;
+  const signedIn = vi.fn(async () => ({ statusCode: 200, body: '{}' }));
+  const open = vi.fn(async () => ({ statusCode: 200, body: '{}' }));
+  const handlers = {
+    /** Behind the authorizer (`route`): the actor is read after the check. */
+    route: route({ ...row, permission: 'signed-in', grants: ['table:read'] } as Route, signedIn),
+    /** A public route that touches no AWS service (`publicRoute`: the health check, the OpenAPI document). */
+    publicRoute: publicRoute(
+      { ...row, permission: 'public', grants: [] } as Route & { permission: 'public' },
+      open,
+    ),
+  };
+  /** A request as CloudFront forwards it (with `header`, when given), from a signed-in user. */
+  const request = (header?: string) =>
+    event({
+      headers: header === undefined ? {} : { 'x-origin-verify': header },
+      requestContext: {
+        authorizer: { jwt: { claims: { token_use: 'access', sub: 'u1', iat: String(now) } } },
+      },
+    });
+
+  async function rotate(value: string): Promise<void> {
+    const response = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: {
+        authorization: 'AWS4-HMAC-SHA256 test',
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'secretsmanager.PutSecretValue',
+      },
+      body: JSON.stringify({ SecretId: secretArn, SecretString: value }),
+    });
+    expect(response.status).toBe(200);
+  }
+
+  beforeEach(async () => {
+    secrets = await import('#shared/platform/secrets.ts');
+    ({ secretCacheSettings, clearSecretCache } = secrets);
+    defaults ??= { ...secretCacheSettings };
+    endpoint = await startSecretsEndpoint('us-east-1');
+    secretArn = endpoint.create('helpdesk-test/origin-verify', 'origin-value-1').arn;
+    Object.assign(process.env, {
+      ORIGIN_VERIFY_SECRET_ARN: secretArn,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+    clearSecretCache();
+    profiles.clear();
+    profiles.set('u1', profile('u1', 'agent'));
+    findUser.mockClear();
+    signedIn.mockClear();
+    open.mockClear();
+  });
+  afterEach(async () => {
+    await endpoint.close();
+    for (const name of variables) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+    Object.assign(secretCacheSettings, defaults);
+    clearSecretCache();
+  });
+
+  it.each(Object.entries(handlers))(
+    '%s: lets the right header through, reading the secret once per cache period',
+    async (name, handler) => {
+      const handled = name === 'route' ? signedIn : open;
+      expect((await handler(request('origin-value-1'), context)).statusCode).toBe(200);
+      expect((await handler(request('origin-value-1'), context)).statusCode).toBe(200);
+      expect(handled).toHaveBeenCalledTimes(2);
+      // AWSCURRENT and AWSPREVIOUS, read together once.
+      expect(endpoint.reads).toBe(2);
+    },
+  );
+
+  it.each(Object.entries(handlers))(
+    '%s: answers 403 problem+json to a missing or wrong header, before anything else',
+    async (name, handler) => {
+      secretCacheSettings.minRefreshIntervalMs = 0;
+      for (const header of [undefined, '', 'origin-value-2', 'origin-value-1 ', 'ORIGIN-VALUE-1', 'x']) {
+        const response = await handler(request(header), context);
+        expect(response.statusCode, String(header)).toBe(403);
+        expect(response.headers?.['content-type']).toBe('application/problem+json');
+        const body = JSON.parse(String(response.body));
+        expect(body).toMatchObject({ status: 403, detail: 'Call the API through its public URL' });
+        expect(String(body.type)).toMatch(/forbidden$/);
+        // The value sent is not echoed back.
+        if (header) expect(String(response.body)).not.toContain(header);
+      }
+      // No handler run, and for the route behind the authorizer no profile read either.
+      expect(name === 'route' ? signedIn : open).not.toHaveBeenCalled();
+      expect(findUser).not.toHaveBeenCalled();
+    },
+  );
+
+  it('accepts the previous version after a rotation (CloudFront still sends it), and the new one; two rotations later, 403', async () => {
+    secretCacheSettings.minRefreshIntervalMs = 0;
+    const handler = handlers.route;
+    expect((await handler(request('origin-value-1'), context)).statusCode).toBe(200);
+    await rotate('origin-value-2');
+    // This instance still caches version 1 alone: the new value makes it read the secret again.
+    expect((await handler(request('origin-value-2'), context)).statusCode).toBe(200);
+    expect((await handler(request('origin-value-1'), context)).statusCode).toBe(200);
+    await rotate('origin-value-3');
+    secretCacheSettings.maxAgeMs = 0;
+    expect((await handler(request('origin-value-1'), context)).statusCode).toBe(403);
+    expect((await handler(request('origin-value-2'), context)).statusCode).toBe(200);
+    expect((await handler(request('origin-value-3'), context)).statusCode).toBe(200);
+  });
+
+  it('re-reads the secret for an unknown value at most once per minRefreshIntervalMs', async () => {
+    const handler = handlers.publicRoute;
+    expect((await handler(request('origin-value-1'), context)).statusCode).toBe(200);
+    const reads = endpoint.reads;
+    for (let i = 0; i < 5; i += 1) expect((await handler(request('wrong'), context)).statusCode).toBe(403);
+    expect(endpoint.reads).toBe(reads);
+  });
+
+  it('keeps checking against the cached value while Secrets Manager is unreachable (secrets.ts fallback)', async () => {
+    const handler = handlers.route;
+    expect((await handler(request('origin-value-1'), context)).statusCode).toBe(200);
+    await endpoint.close();
+    secretCacheSettings.maxAgeMs = 0;
+    secretCacheSettings.minRefreshIntervalMs = 0;
+    expect((await handler(request('origin-value-1'), context)).statusCode).toBe(200);
+    expect((await handler(request('wrong'), context)).statusCode).toBe(403);
+    // Nothing cached and nothing to read: a 500, never a pass.
+    clearSecretCache();
+    expect((await handler(request('origin-value-1'), context)).statusCode).toBe(500);
+    expect(signedIn).toHaveBeenCalledTimes(2);
+    endpoint = await startSecretsEndpoint('us-east-1');
+  });
+
+  it.each(Object.entries(handlers))(
+    '%s: is off when ORIGIN_VERIFY_SECRET_ARN is unset (the local stack, tests)',
+    async (_name, handler) => {
+      delete process.env.ORIGIN_VERIFY_SECRET_ARN;
+      expect((await handler(request(), context)).statusCode).toBe(200);
+      expect((await handler(request('anything'), context)).statusCode).toBe(200);
+      expect(endpoint.reads).toBe(0);
+    },
+  );
+});

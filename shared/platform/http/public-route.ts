@@ -9,6 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import { verifyOrigin } from '#shared/platform/http/origin-verify.ts';
 import {
   type FieldError,
   malformed,
@@ -160,8 +161,9 @@ export type ClaimsEvent = APIGatewayProxyEventV2 & {
 export type ActorOf = (row: Route, event: APIGatewayProxyEventV2) => Promise<Actor | undefined>;
 
 /**
- * The handler of a row: the checks made when the module loads, then per request the actor (`actorOf`, for rows
- * behind the authorizer), the input, the handler, `around` it when given.
+ * The handler of a row: the checks made when the module loads, then per request the origin-verify check first
+ * (`verifyOrigin`: 403 for a request that did not come through CloudFront, before anything else), the actor
+ * (`actorOf`, for rows behind the authorizer), the input, the handler, `around` it when given.
  * @throws Error at module load when the row's `idempotent` mark and the wrapper disagree, or when a row behind
  *   the authorizer has no `actorOf` or lacks `table:read`
  */
@@ -180,6 +182,7 @@ export function serve<R extends Route>(
     );
   }
   const handler = wrap(async (event, context) => {
+    await verifyOrigin(event);
     const actor = actorOf ? await actorOf(row, event) : undefined;
     const run = () => fn(buildInput(row, event, actor));
     return around && actor ? around(run, { event, context, actor }) : run();
