@@ -2153,7 +2153,7 @@ export interface components {
             updatedAt: string | null;
         };
         ReplaceOpticsPartsRequest: {
-            /** @description The allowed parts, 1-100, each once; `Other` is always offered besides */
+            /** @description The allowed parts, 1-100, each once (letter case ignored; else 422); `Other` is always offered besides and is not listed (422) */
             parts: (string & (unknown & unknown))[];
         };
         CreateOpticsRequestRequest: {
@@ -18288,7 +18288,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new list. Requests made before keep the part they named. 409 when another edit came in at the same time. */
+            /** @description The new list. Requests made before keep the part they named. 422 for a part listed twice (letter case ignored) or `Other` listed; 409 when another edit came in at the same time. */
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -18427,6 +18427,29 @@ export interface operations {
                         type?: "/problems/unsupported-media-type";
                         /** @constant */
                         status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
                     };
                 };
             };

@@ -208,7 +208,11 @@ export async function readConversation(
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<MessageItem>> {
   const scope = `messages:${conversationPartition(actor.userId, otherUserId).pk}`;
-  const after = await decodeCursor(page.cursor, scope);
+  // A cursor that does not open here is a 422, unless the id names nobody (404, as without a cursor).
+  const after = await decodeCursor(page.cursor, scope).catch(async (error: unknown) => {
+    if (!(await findUser(otherUserId))) throw new RecipientNotFound();
+    throw error;
+  });
   const [{ items, lastKey }, side] = await Promise.all([
     queryPage<MessageItem>({
       partition: conversationPartition(actor.userId, otherUserId),

@@ -82,9 +82,19 @@ export async function readOpticsParts(): Promise<OpticsParts> {
 
 /**
  * Replace the allowed parts (admins). Requests made before keep the part they named.
- * @throws Conflict when another edit came in between (read again and retry)
+ * @throws InvalidInput (`/parts`) for a part listed twice (letter case ignored) or `Other` listed; Conflict when
+ * another edit came in between (read again and retry)
  */
 export async function replaceOpticsParts(actor: Actor, parts: readonly string[]): Promise<OpticsParts> {
+  const folded = parts.map((part) => part.toLowerCase());
+  if (new Set(folded).size !== folded.length)
+    throw new InvalidInput([
+      { in: 'body', pointer: '/parts', detail: 'Each part once (letter case ignored).' },
+    ]);
+  if (folded.includes('other'))
+    throw new InvalidInput([
+      { in: 'body', pointer: '/parts', detail: '`Other` is always offered; leave it out of the list.' },
+    ]);
   const current = await readOpticsParts();
   const item: OpticsPartsItem = {
     parts: [...parts],

@@ -33,9 +33,10 @@ export const replaceOpticsPartsRoute = {
   success: {
     status: 200,
     description:
-      'The new list. Requests made before keep the part they named. 409 when another edit came in at the same time.',
+      'The new list. Requests made before keep the part they named. 422 for a part listed twice (letter case ' +
+      'ignored) or `Other` listed; 409 when another edit came in at the same time.',
   },
-  problems: ['conflict'],
+  problems: ['conflict', 'unprocessable-content'],
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 

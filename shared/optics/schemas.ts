@@ -43,13 +43,11 @@ export const ReplaceOpticsPartsBody = /* @__PURE__ */ defineSchema(() =>
       parts: z.array(line(opticsLimits.partName, 'A part, as requesters pick it')).check(
         z.minLength(1),
         z.maxLength(opticsLimits.parts),
-        z.refine((parts) => new Set(parts.map((part) => part.toLowerCase())).size === parts.length, {
-          message: 'Each part once (letter case ignored)',
+        z.meta({
+          description:
+            'The allowed parts, 1-100, each once (letter case ignored; else 422); `Other` is always offered ' +
+            'besides and is not listed (422)',
         }),
-        z.refine((parts) => !parts.some((part) => part.toLowerCase() === 'other'), {
-          message: '`Other` is always offered; leave it out of the list',
-        }),
-        z.meta({ description: 'The allowed parts, 1-100, each once; `Other` is always offered besides' }),
       ),
     })
     .check(z.meta({ id: 'ReplaceOpticsPartsRequest' })),

@@ -55,8 +55,10 @@ describe('optics', () => {
       [...parts.parts, 'other'],
       ['SFP', 'sfp'],
     ]) {
+      // Valid by the document (it cannot say "unique, letter case ignored"): a 422 of the operation.
       const invalid = await apiAs(admin.token).PUT('/optics/parts', { body: { parts: bad } });
-      expect(invalid.response.status).toBe(400);
+      expect(invalid.response.status).toBe(422);
+      expect(JSON.stringify(invalid.error)).toContain('/parts');
     }
     const notAdmin = await apiAs(requester.token).PUT('/optics/parts', { body: { parts: ['SFP'] } });
     expect(notAdmin.response.status).toBe(403);

@@ -47,10 +47,10 @@ describe('optics schemas', () => {
     expect(ChangeOpticsStatusBody.safeParse({ action: 'fulfil' }).success).toBe(false);
   });
 
-  it('takes each part once, and never Other', () => {
+  it('takes 1-100 parts, none blank; each part once and never Other are the operation’s rules (422)', () => {
     expect(ReplaceOpticsPartsBody.safeParse({ parts: ['SFP', 'QSFP'] }).success).toBe(true);
-    expect(ReplaceOpticsPartsBody.safeParse({ parts: ['SFP', 'sfp'] }).success).toBe(false);
-    expect(ReplaceOpticsPartsBody.safeParse({ parts: ['SFP', 'OTHER'] }).success).toBe(false);
+    expect(ReplaceOpticsPartsBody.safeParse({ parts: ['SFP', 'sfp'] }).success).toBe(true);
+    expect(ReplaceOpticsPartsBody.safeParse({ parts: ['SFP', '   '] }).success).toBe(false);
     expect(ReplaceOpticsPartsBody.safeParse({ parts: [] }).success).toBe(false);
   });
 });
