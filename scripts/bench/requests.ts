@@ -226,7 +226,14 @@ async function main(): Promise<void> {
     if (!onlyBundles) {
       phases.start('local stack');
       process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-      stack = await startLocalStack({ ports: 'free', quiet: false, log: events.line });
+      // The bench asks one requester for more approvals in an hour than the deployed quota allows (it needs 20
+      // approval links): quotas as high as the integration tests' (test/integration/global-setup.ts).
+      stack = await startLocalStack({
+        ports: 'free',
+        quiet: false,
+        log: events.line,
+        deliveries: { quotas: { approvalRequestsPerRequesterPerHour: 1000, smsPerRecipientPerDay: 1000 } },
+      });
       const running = stack;
       const clients = await import('#shared/platform/aws-clients.ts');
       const recorder = new CallRecorder();
