@@ -6,7 +6,7 @@
  *   (`notifierSource`, `senderSource`, `imageUploadedSource`).
  * - Bundling: the esbuild flags `NodejsFunction` passes for `lib/constructs/service-function.ts` (ESM, target node20,
  *   platform node, minified, linked source map without sources content, `mainFields: module,main`, the
- *   `createRequire` banner, AWS SDK bundled).
+ *   `createRequire` banner, the credential chain alias, AWS SDK bundled).
  * - Init: `await import()` of each bundle in a fresh `node --enable-source-maps` process, every bundle once per
  *   round in a new random order, so drift in the machine's load hits all bundles alike; ratio = median of the
  *   function / median of the baseline (`@aws-sdk/client-dynamodb` + `@aws-sdk/lib-dynamodb` only) in the same run.
@@ -24,7 +24,7 @@ import { type BuildOptions, build } from 'esbuild';
 import { imageUploadedSource } from '#shared/images/routes.ts';
 import { notifierSource, senderSource } from '#shared/notifications/routes.ts';
 import { routes } from '#shared/routes.ts';
-import { esmRequireBanner, repoRoot } from '../../lib/constructs/service-function.ts';
+import { bundleAliases, esmRequireBanner, repoRoot } from '../../lib/constructs/service-function.ts';
 import { median, type Spread, spread } from './stats.ts';
 
 const run = promisify(execFile);
@@ -65,8 +65,8 @@ export const baselineId = 'baseline (client-dynamodb + lib-dynamodb)';
 
 /**
  * esbuild options equal to what `NodejsFunction` runs for a `ServiceFunction` (`lib/constructs/service-function.ts`:
- * `format: ESM`, `target: 'node20'`, `mainFields: ['module', 'main']`, the banner, `minify`, `sourceMap` with
- * `sourcesContent: false`, `externalModules: []`).
+ * `format: ESM`, `target: 'node20'`, `mainFields: ['module', 'main']`, the banner, the aliases, `minify`, `sourceMap`
+ * with `sourcesContent: false`, `externalModules: []`).
  */
 export function bundleOptions(): BuildOptions {
   return {
@@ -76,6 +76,7 @@ export function bundleOptions(): BuildOptions {
     target: 'node20',
     mainFields: ['module', 'main'],
     banner: { js: esmRequireBanner },
+    alias: { ...bundleAliases },
     minify: true,
     sourcemap: true,
     sourcesContent: false,

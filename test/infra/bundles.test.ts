@@ -4,6 +4,10 @@
  * built with the very flags CDK uses (`bundleOptions` of `scripts/bench/bundles.ts`), at most 500 KiB minified and
  * 160 KiB gzipped. The import-time init budget is timing, so `npm run bench` reports it instead of a test.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +59,66 @@ describe('bundles', () => {
       const inputs = await bundledPackages(route.entry);
       const marked = route.idempotent === true;
       expect([route.id, uses(inputs, '@aws-lambda-powertools/idempotency')]).toEqual([route.id, marked]);
+    }
+  });
+});
+
+describe('the credential chain of the deployed bundles', () => {
+  it('is the environment variables Lambda sets: no ini, SSO, web identity or metadata providers are bundled', async () => {
+    const result = await build({
+      ...bundleOptions(),
+      entryPoints: ['functions/notifications/on-delivery.ts'],
+      outfile: 'index.mjs',
+      write: false,
+      metafile: true,
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs).toContain('lib/bundling/lambda-credentials.ts');
+    for (const provider of [
+      'credential-provider-ini',
+      'credential-provider-sso',
+      'credential-provider-web-identity',
+    ])
+      expect([provider, uses(inputs, `@aws-sdk/${provider}`)]).toEqual([provider, false]);
+    expect(uses(inputs, '@aws-sdk/nested-clients')).toBe(false);
+    expect(uses(inputs, '@aws-sdk/credential-provider-env')).toBe(true);
+  });
+
+  it('gives a bundled client the credentials of the environment, and fails without them', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'credentials-bundle-'));
+    try {
+      const outfile = path.join(dir, 'index.mjs');
+      await build({
+        ...bundleOptions(),
+        stdin: {
+          contents: `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+export const credentials = () => new DynamoDBClient({ region: 'us-east-1' }).config.credentials();`,
+          resolveDir: process.cwd(),
+          loader: 'ts',
+        },
+        outfile,
+      });
+      const bundle = (await import(pathToFileURL(outfile).href)) as { credentials: () => Promise<unknown> };
+      const saved = { ...process.env };
+      try {
+        Object.assign(process.env, {
+          AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
+          AWS_SECRET_ACCESS_KEY: 'bundle-secret',
+          AWS_SESSION_TOKEN: 'bundle-token',
+        });
+        await expect(bundle.credentials()).resolves.toMatchObject({
+          accessKeyId: 'AKIDBUNDLETEST',
+          secretAccessKey: 'bundle-secret',
+          sessionToken: 'bundle-token',
+        });
+        delete process.env.AWS_ACCESS_KEY_ID;
+        delete process.env.AWS_SECRET_ACCESS_KEY;
+        await expect(bundle.credentials()).rejects.toThrow(/environment/i);
+      } finally {
+        process.env = saved;
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
