@@ -228,6 +228,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/email/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Switch to your pendingEmail with the code mailed to it: it signs in and gets mail from now on. A wrong, expired or used-up code (5 tries) is a 422 on /code; 409 when none waits or the address is taken */
+        post: operations["VerifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -255,14 +272,14 @@ export interface paths {
         };
         /** A profile with the first tickets the user opened and of those assigned to them (the user, canManageUsers, canViewAll; 404 for others) */
         get: operations["GetUser"];
-        /** Replace the editable profile (name, email, smsOptIn; phone left out is removed); role, disabled and password change only when sent */
+        /** Replace the editable profile (name, email, smsOptIn; phone left out is removed); messageEmails, role, disabled and password change only when sent. A new email waits for its code as with PATCH */
         put: operations["ReplaceUser"];
         post?: never;
         /** Disable a user: no more sign-in, their tokens refused from the next request; their tickets, comments and history stay */
         delete: operations["DeleteUser"];
         options?: never;
         head?: never;
-        /** Change name, email, phone, SMS consent, password (yourself, with currentPassword); role and disabled (canManageUsers, not your own) */
+        /** Change name, email, phone, SMS consent, messageEmails, password (yourself, with currentPassword); role, disabled (canManageUsers, not your own). A new email waits as pendingEmail for its mailed code (one a minute) */
         patch: operations["UpdateUser"];
         trace?: never;
     };
@@ -850,6 +867,121 @@ export interface paths {
         patch: operations["ChangeOpticsStatus"];
         trace?: never;
     };
+    "/inventory/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Receipts, newest recorded first (agents, admins, the inventory team) */
+        get: operations["ListInventoryReceipts"];
+        put?: never;
+        /**
+         * Receive cable into stock (admins, the inventory team): a receipt and its ledger movement
+         * @description One transaction: the receipt, a `receipt` movement of `lengthMm × quantity` and the cable type’s balance. Lengths are stored in whole millimetres (1 ft = 304.8 mm). 403 for anyone but admins and the inventory team.
+         */
+        post: operations["CreateInventoryReceipt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stock ledger, newest first: one cable type’s or every type’s movements, between two days
+         * @description `cableType`: that type’s movements only. `from`, `to`: days (UTC), both included. Each movement gives its signed change and the balance right after it, in whole millimetres.
+         */
+        get: operations["ListInventoryMovements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Correct the stock of a cable type, with a reason (admins, the inventory team); never below zero */
+        post: operations["CreateInventoryAdjustment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/on-hand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every cable type on hand in mm, ft and m, with its low-stock threshold (agents, admins, inventory) */
+        get: operations["GetInventoryOnHand"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/thresholds/{cableType}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a cable type’s low-stock threshold (admins, the inventory team)
+         * @description Below the threshold the type shows `low` and the inventory team is told when a stock change crosses it. `value` 0: never low. A name that is not a cable type is a 404.
+         */
+        put: operations["SetInventoryThreshold"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dashboard counts from maintained counters: mine, and (by permission) all tickets, optics, low stock
+         * @description Everyone: `mine` (tickets I requested and tickets assigned to me, per status; approvals waiting on me; my optics requests per status). `canViewAll`: also `tickets` (every ticket by status, priority and type) and `lowStock` (cable types whose stock on hand is below their threshold); `canManageUsers`: also `opticsRequests` (every optics request by status). What the caller may not see is `null`. Counts are kept from the table stream, so a change shows within seconds, not in the same instant.
+         */
+        get: operations["GetDashboardStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -979,6 +1111,8 @@ export interface components {
             /** @description A user id (Cognito sub) */
             userId: string;
             email: string | null;
+            /** @description A new address that waits for the code mailed to it (POST /me/email/verify): until then email signs in and gets every mail. Null when none waits */
+            pendingEmail: string | null;
             name: string | null;
             phone: string | null;
             smsOptIn: boolean;
@@ -1047,6 +1181,8 @@ export interface components {
              * @description When the account was created (ISO 8601, UTC)
              */
             createdAt: string;
+            /** @description A new address that waits for the code mailed to it (POST /me/email/verify): until then email signs in and gets every mail. Null when none waits */
+            pendingEmail: string | null;
             /** @description E.164 number for SMS; null when none */
             phone: string | null;
             /** @description Agreed to SMS (sent only with a phone number too) */
@@ -1058,6 +1194,10 @@ export interface components {
              * @description When the profile last changed; createdAt until then (ISO 8601, UTC)
              */
             updatedAt: string;
+        };
+        EmailCodeRequest: {
+            /** @description The code in the mail "Confirm your new email address" (valid 10 minutes) */
+            code: string;
         };
         CreateUserRequest: {
             email: string;
@@ -1088,6 +1228,8 @@ export interface components {
              * @description When the account was created (ISO 8601, UTC)
              */
             createdAt: string;
+            /** @description A new address that waits for the code mailed to it (POST /me/email/verify): until then email signs in and gets every mail. Null when none waits */
+            pendingEmail: string | null;
             /** @description E.164 number for SMS; null when none */
             phone: string | null;
             /** @description Agreed to SMS (sent only with a phone number too) */
@@ -1148,6 +1290,8 @@ export interface components {
              * @description When the account was created (ISO 8601, UTC)
              */
             createdAt: string;
+            /** @description A new address that waits for the code mailed to it (POST /me/email/verify): until then email signs in and gets every mail. Null when none waits */
+            pendingEmail: string | null;
             /** @description E.164 number for SMS; null when none */
             phone: string | null;
             /** @description Agreed to SMS (sent only with a phone number too) */
@@ -1220,6 +1364,7 @@ export interface components {
         };
         UpdateUserRequest: {
             name?: string;
+            /** @description A new address: mailed a code, kept as pendingEmail until POST /me/email/verify; the current one cancels a pending change */
             email?: string;
             phone?: string | null;
             smsOptIn?: boolean;
@@ -1237,6 +1382,7 @@ export interface components {
             /** @description An E.164 phone number, e.g. +15555550100 */
             phone?: string;
             smsOptIn: boolean;
+            messageEmails?: boolean;
             /** @description A new password: 12 to 256 characters, meeting every rule below (the user pool policy and the common-password list) */
             password?: string & (unknown & unknown & unknown & unknown & unknown & unknown);
             currentPassword?: string;
@@ -1351,6 +1497,39 @@ export interface components {
             /** @description A user id (Cognito sub) */
             approverId?: string;
             customerId?: string;
+            requestDetails?: components["schemas"]["CableRequestDetails"];
+        };
+        /** @description What a cable request asks for (tickets of type `request` only). A request with details always needs approval: without an `approverId` it goes to the cable approver group */
+        CableRequestDetails: {
+            /** @enum {string} */
+            cableType: "Cat5e" | "Cat6" | "Cat6a" | "fiber-OM3" | "fiber-OM4" | "fiber-OS2" | "coax" | "other";
+            /** @description The length of one piece: `value` in `unit` (`ft` or `m`), at least 0.01 and at most 100 km (100,000 m or 328,083.98 ft) */
+            length: {
+                /** @description How long, in feet */
+                value: number;
+                /** @constant */
+                unit: "ft";
+            } | {
+                /** @description How long, in metres */
+                value: number;
+                /** @constant */
+                unit: "m";
+            };
+            /**
+             * Format: int32
+             * @description How many pieces of that length (default 1)
+             * @default 1
+             */
+            quantity?: number;
+            /**
+             * @description Wire gauge or grade, e.g. 23AWG
+             * @example 23AWG
+             */
+            gauge?: string;
+            /** @description Where the cable goes */
+            location?: string;
+            /** @description Anything else the team should know */
+            notes?: string;
         };
         /** @description A ticket, its people embedded (null when it names nobody); `tags` is always an array */
         Ticket: {
@@ -1380,6 +1559,10 @@ export interface components {
              */
             createdAt: string;
             description: string;
+            requestDetails: components["schemas"]["RequestDetails"] | null;
+            approverGroup: string | null;
+            /** @description The group’s members who may decide (its enabled members when the request was opened, less the requester, at most 20); empty without a group */
+            approverIds: string[];
             customerId: string | null;
             decision: {
                 /** @description Who decided */
@@ -1397,6 +1580,31 @@ export interface components {
              * @description Starts at 1, +1 per change; the ETag is "<ticketId>.<version>"
              */
             version: number;
+        };
+        /** @description What a cable request asks for; gauge, location and notes null when not given */
+        RequestDetails: {
+            /** @enum {string} */
+            cableType: "Cat5e" | "Cat6" | "Cat6a" | "fiber-OM3" | "fiber-OM4" | "fiber-OS2" | "coax" | "other";
+            /** @description One piece’s length as the requester gave it */
+            length: {
+                /** @description How long one piece is, in `unit` */
+                value: number;
+                /** @enum {string} */
+                unit: "ft" | "m";
+            };
+            /**
+             * Format: int32
+             * @description The same length in whole millimetres (1 ft = 304.8 mm)
+             */
+            lengthMm: number;
+            /**
+             * Format: int32
+             * @description How many pieces
+             */
+            quantity: number;
+            gauge: string | null;
+            location: string | null;
+            notes: string | null;
         };
         /** @description A page of tickets, newest first (at most `limit`; a filtered page of one person’s tickets may hold fewer, even none, with a nextCursor) */
         TicketPage: {
@@ -1431,6 +1639,10 @@ export interface components {
              */
             createdAt: string;
             description: string;
+            requestDetails: components["schemas"]["RequestDetails"] | null;
+            approverGroup: string | null;
+            /** @description The group’s members who may decide (its enabled members when the request was opened, less the requester, at most 20); empty without a group */
+            approverIds: string[];
             customerId: string | null;
             decision: {
                 /** @description Who decided */
@@ -1535,6 +1747,7 @@ export interface components {
             tags?: string[];
             assigneeId?: string | null;
             customerId?: string | null;
+            requestDetails?: components["schemas"]["CableRequestDetails"] | null;
         } | {
             /** @enum {string} */
             status?: "open" | "in_progress" | "pending" | "unresolved" | "resolved" | "closed" | "canceled" | "pending_approval" | "approved" | "fulfilled";
@@ -1551,6 +1764,7 @@ export interface components {
             tags?: string[];
             assigneeId?: string | null;
             customerId?: string | null;
+            requestDetails?: components["schemas"]["CableRequestDetails"] | null;
         };
         /** @description Every editable field: one left out goes back to its default (type question, priority medium) or to empty (no category, no tags, unassigned). `status` moves the ticket only when sent; a rejection (`status: rejected`) requires a `reason`. */
         ReplaceTicketRequest: {
@@ -1573,6 +1787,7 @@ export interface components {
             tags?: string[];
             assigneeId?: string | null;
             customerId?: string | null;
+            requestDetails?: components["schemas"]["CableRequestDetails"] | null;
         } | {
             /** @enum {string} */
             status?: "open" | "in_progress" | "pending" | "unresolved" | "resolved" | "closed" | "canceled" | "pending_approval" | "approved" | "fulfilled";
@@ -1592,6 +1807,7 @@ export interface components {
             tags?: string[];
             assigneeId?: string | null;
             customerId?: string | null;
+            requestDetails?: components["schemas"]["CableRequestDetails"] | null;
         };
         TakeTicketRequest: Record<string, never>;
         /** @description A page of the audit trail, oldest first (at most `limit`; fewer for requesters, who do not see events about internal notes) */
@@ -1615,7 +1831,7 @@ export interface components {
              * @description The changed field; `created` for the creation (`to` the initial status); `comment.edited` and `comment.deleted` for a comment (`from` its id)
              * @enum {string}
              */
-            field: "created" | "status" | "title" | "description" | "type" | "priority" | "category" | "tags" | "assigneeId" | "customerId" | "decisionReason" | "comment.edited" | "comment.deleted" | "comment.added";
+            field: "created" | "status" | "title" | "description" | "type" | "priority" | "category" | "tags" | "assigneeId" | "customerId" | "requestDetails" | "decisionReason" | "comment.edited" | "comment.deleted" | "comment.added";
             from: string | null;
             to: string | null;
             /** @description About an internal note: shown to agents only */
@@ -1785,10 +2001,10 @@ export interface components {
             /** @constant */
             kind: "intent";
             /** @enum {string} */
-            type: "approval_requested" | "approval_decided" | "status_changed" | "assigned" | "agent_response" | "requester_reply" | "message_digest";
-            /** @description The ticket the notification is about */
+            type: "approval_requested" | "approval_decided" | "status_changed" | "assigned" | "agent_response" | "requester_reply" | "message_digest" | "optics_requested" | "optics_decided" | "low_stock";
+            /** @description The ticket the notification is about; `none (...)` for a message about no ticket, naming what it is about */
             ticketId: string;
-            /** @description Who it is for: requester, assignee, or a user id */
+            /** @description Who it is for: requester, assignee, a user id, an address, or `group <name>` */
             recipient: string;
             /** @description The stream record it was planned from (its eventID) */
             eventId: string;
@@ -1856,18 +2072,23 @@ export interface components {
         NotificationLogEntry: {
             /** @description The row (a ULID of when the message was planned) */
             notificationId: string;
-            /** @description The ticket it is about */
-            ticketId: string;
+            ticketId: string | null;
+            /** @description What the notification is about: a ticket (its id), an optics request (its id), an inventory balance (its cable type) or a user (the direct messages digest: their id) */
+            about: {
+                /** @enum {string} */
+                kind: "ticket" | "opticsRequest" | "inventoryBalance" | "user";
+                id: string;
+            };
             /**
              * @description email (SES) or sms (SNS)
              * @enum {string}
              */
             channel: "email" | "sms";
-            /** @description The user told */
+            /** @description The user told, or the address itself for a plain address (optics alert list) */
             recipientId: string;
             recipient: string | null;
             /** @enum {string} */
-            type: "approval_requested" | "approval_decided" | "status_changed" | "assigned" | "agent_response" | "requester_reply" | "message_digest";
+            type: "approval_requested" | "approval_decided" | "status_changed" | "assigned" | "agent_response" | "requester_reply" | "message_digest" | "optics_requested" | "optics_decided" | "low_stock";
             /**
              * @description sent, failed, skipped (final); retrying while a transient failure waits for its next attempt
              * @enum {string}
@@ -1896,15 +2117,20 @@ export interface components {
             notificationId: string;
             /** @description The first attempt */
             retryOf: string;
-            /** @description The ticket */
-            ticketId: string;
+            ticketId: string | null;
+            /** @description What the notification is about: a ticket (its id), an optics request (its id), an inventory balance (its cable type) or a user (the direct messages digest: their id) */
+            about: {
+                /** @enum {string} */
+                kind: "ticket" | "opticsRequest" | "inventoryBalance" | "user";
+                id: string;
+            };
             /**
              * @description email (SES) or sms (SNS)
              * @enum {string}
              */
             channel: "email" | "sms";
             /** @enum {string} */
-            type: "approval_requested" | "approval_decided" | "status_changed" | "assigned" | "agent_response" | "requester_reply" | "message_digest";
+            type: "approval_requested" | "approval_decided" | "status_changed" | "assigned" | "agent_response" | "requester_reply" | "message_digest" | "optics_requested" | "optics_decided" | "low_stock";
             recipientId: string;
             /** @constant */
             status: "queued";
@@ -2273,6 +2499,501 @@ export interface components {
             action: "archive";
             /** @description A note for the audit trail */
             reason?: string;
+        };
+        CreateInventoryReceiptRequest: {
+            /**
+             * @description The cable type (`shared/inventory/cable.ts`)
+             * @enum {string}
+             */
+            cableType: "Cat5e" | "Cat6" | "Cat6a" | "fiber-OM3" | "fiber-OM4" | "fiber-OS2" | "coax" | "other";
+            /** @description The length of one piece (a reel, a box, a patch cable): 0.01 to 100 km, stored in whole millimetres */
+            length: {
+                /** @description How long, in `unit` */
+                value: number;
+                /**
+                 * @description `ft` (304.8 mm) or `m`
+                 * @enum {string}
+                 */
+                unit: "ft" | "m";
+            };
+            /**
+             * Format: int32
+             * @description How many pieces of that length, 1-10,000
+             */
+            quantity: number;
+            /** @description Who delivered */
+            supplier: string & (unknown & unknown);
+            /** @description The delivery note, invoice or order number */
+            reference: string & (unknown & unknown);
+            /**
+             * Format: date
+             * @description The day the goods came in (YYYY-MM-DD), today or earlier (UTC)
+             */
+            receivedAt: string;
+        };
+        /** @description A delivery of cable received into stock */
+        InventoryReceipt: {
+            /** @description The receipt */
+            receiptId: string;
+            /** @enum {string} */
+            cableType: "Cat5e" | "Cat6" | "Cat6a" | "fiber-OM3" | "fiber-OM4" | "fiber-OS2" | "coax" | "other";
+            /** @description One piece’s length as given */
+            length: {
+                value: number;
+                /** @enum {string} */
+                unit: "ft" | "m";
+            };
+            /**
+             * Format: int64
+             * @description One piece’s length, whole millimetres
+             */
+            lengthMm: number;
+            /** Format: int32 */
+            quantity: number;
+            /**
+             * Format: int64
+             * @description What the receipt added: lengthMm × quantity
+             */
+            totalMm: number;
+            supplier: string;
+            reference: string;
+            /**
+             * Format: date
+             * @description The day the goods came in
+             */
+            receivedAt: string;
+            /** @description Its `receipt` movement in the ledger */
+            movementId: string;
+            /** @description A user id (Cognito sub) */
+            recordedBy: string;
+            /**
+             * Format: date-time
+             * @description When it was recorded
+             */
+            createdAt: string;
+        };
+        /** @description Receipts, newest recorded first */
+        InventoryReceiptPage: {
+            items: components["schemas"]["InventoryReceipt"][];
+            nextCursor: string | null;
+        };
+        /** @description Movements, newest first */
+        InventoryMovementPage: {
+            items: components["schemas"]["InventoryMovement"][];
+            nextCursor: string | null;
+        };
+        /** @description One stock change of the ledger (receipt, fulfilment, adjustment, reversal); never changed */
+        InventoryMovement: {
+            /** @description The movement (sorts by time) */
+            movementId: string;
+            /** @enum {string} */
+            kind: "receipt" | "fulfilment" | "adjustment" | "reversal";
+            /** @enum {string} */
+            cableType: "Cat5e" | "Cat6" | "Cat6a" | "fiber-OM3" | "fiber-OM4" | "fiber-OS2" | "coax" | "other";
+            /**
+             * Format: int64
+             * @description The change, whole millimetres: + into stock, − out of it
+             */
+            deltaMm: number;
+            /**
+             * Format: int64
+             * @description On hand right after this movement, whole millimetres
+             */
+            balanceAfterMm: number;
+            ticketId: string | null;
+            receiptId: string | null;
+            reason: string | null;
+            /** @description A user id (Cognito sub) */
+            actorId: string;
+            /**
+             * Format: date-time
+             * @description When
+             */
+            at: string;
+        };
+        CreateInventoryAdjustmentRequest: {
+            /**
+             * @description The cable type (`shared/inventory/cable.ts`)
+             * @enum {string}
+             */
+            cableType: "Cat5e" | "Cat6" | "Cat6a" | "fiber-OM3" | "fiber-OM4" | "fiber-OS2" | "coax" | "other";
+            /** @description The change: `{ value, unit, direction }` or a signed `{ value, unit }`; it must be at least 1 mm (422) */
+            delta: {
+                /** @description How much, in `unit`: with `direction`, a positive length; without, signed (negative takes stock out) */
+                value: number;
+                /**
+                 * @description `ft` (304.8 mm) or `m`
+                 * @enum {string}
+                 */
+                unit: "ft" | "m";
+                /**
+                 * @description `add` to the stock or `remove` from it
+                 * @enum {string}
+                 */
+                direction?: "add" | "remove";
+            };
+            /** @description Why (required): a stock count, damage, a loss */
+            reason: string & (unknown & unknown);
+        };
+        /** @description Every cable type’s stock, in a fixed order */
+        InventoryOnHandList: {
+            items: components["schemas"]["InventoryOnHand"][];
+        };
+        /** @description The stock of one cable type, from its balance */
+        InventoryOnHand: {
+            /** @enum {string} */
+            cableType: "Cat5e" | "Cat6" | "Cat6a" | "fiber-OM3" | "fiber-OM4" | "fiber-OS2" | "coax" | "other";
+            /**
+             * Format: int64
+             * @description On hand, whole millimetres
+             */
+            onHandMm: number;
+            /** @description On hand in feet (2 decimals) */
+            onHandFt: number;
+            /** @description On hand in metres (2 decimals) */
+            onHandM: number;
+            lowStockThresholdMm: number | null;
+            /** @description A threshold is set and less than it is on hand */
+            low: boolean;
+            updatedAt: string | null;
+        };
+        SetInventoryThresholdRequest: {
+            /** @description Below this much on hand the type is low on stock (and the team is told) */
+            length: {
+                /** @description How long, in `unit`; 0: never low */
+                value: number;
+                /**
+                 * @description `ft` (304.8 mm) or `m`
+                 * @enum {string}
+                 */
+                unit: "ft" | "m";
+            };
+        };
+        /** @description Dashboard counts, from counters the table stream keeps (no ticket is read) */
+        DashboardStats: {
+            /** @description The caller’s own counts */
+            mine: {
+                /** @description Tickets I requested */
+                created: {
+                    /**
+                     * Format: int64
+                     * @description Over every status
+                     */
+                    total: number;
+                    /** @description Per status (every status present) */
+                    byStatus: {
+                        /**
+                         * Format: int64
+                         * @description How many are open
+                         */
+                        open: number;
+                        /**
+                         * Format: int64
+                         * @description How many are in_progress
+                         */
+                        in_progress: number;
+                        /**
+                         * Format: int64
+                         * @description How many are pending
+                         */
+                        pending: number;
+                        /**
+                         * Format: int64
+                         * @description How many are unresolved
+                         */
+                        unresolved: number;
+                        /**
+                         * Format: int64
+                         * @description How many are resolved
+                         */
+                        resolved: number;
+                        /**
+                         * Format: int64
+                         * @description How many are closed
+                         */
+                        closed: number;
+                        /**
+                         * Format: int64
+                         * @description How many are canceled
+                         */
+                        canceled: number;
+                        /**
+                         * Format: int64
+                         * @description How many are pending_approval
+                         */
+                        pending_approval: number;
+                        /**
+                         * Format: int64
+                         * @description How many are approved
+                         */
+                        approved: number;
+                        /**
+                         * Format: int64
+                         * @description How many are rejected
+                         */
+                        rejected: number;
+                        /**
+                         * Format: int64
+                         * @description How many are fulfilled
+                         */
+                        fulfilled: number;
+                    };
+                };
+                /** @description Tickets assigned to me */
+                assigned: {
+                    /**
+                     * Format: int64
+                     * @description Over every status
+                     */
+                    total: number;
+                    /** @description Per status (every status present) */
+                    byStatus: {
+                        /**
+                         * Format: int64
+                         * @description How many are open
+                         */
+                        open: number;
+                        /**
+                         * Format: int64
+                         * @description How many are in_progress
+                         */
+                        in_progress: number;
+                        /**
+                         * Format: int64
+                         * @description How many are pending
+                         */
+                        pending: number;
+                        /**
+                         * Format: int64
+                         * @description How many are unresolved
+                         */
+                        unresolved: number;
+                        /**
+                         * Format: int64
+                         * @description How many are resolved
+                         */
+                        resolved: number;
+                        /**
+                         * Format: int64
+                         * @description How many are closed
+                         */
+                        closed: number;
+                        /**
+                         * Format: int64
+                         * @description How many are canceled
+                         */
+                        canceled: number;
+                        /**
+                         * Format: int64
+                         * @description How many are pending_approval
+                         */
+                        pending_approval: number;
+                        /**
+                         * Format: int64
+                         * @description How many are approved
+                         */
+                        approved: number;
+                        /**
+                         * Format: int64
+                         * @description How many are rejected
+                         */
+                        rejected: number;
+                        /**
+                         * Format: int64
+                         * @description How many are fulfilled
+                         */
+                        fulfilled: number;
+                    };
+                };
+                /**
+                 * Format: int64
+                 * @description Tickets pending approval that name me as approver (alone or in their group), not requested by me
+                 */
+                waitingOnMe: number;
+                /** @description My optics requests per status */
+                opticsRequests: {
+                    /**
+                     * Format: int64
+                     * @description How many are pending
+                     */
+                    pending: number;
+                    /**
+                     * Format: int64
+                     * @description How many are approved
+                     */
+                    approved: number;
+                    /**
+                     * Format: int64
+                     * @description How many are denied
+                     */
+                    denied: number;
+                    /**
+                     * Format: int64
+                     * @description How many are archived
+                     */
+                    archived: number;
+                };
+            };
+            tickets: {
+                /**
+                 * Format: int64
+                 * @description Every ticket
+                 */
+                total: number;
+                /** @description Per status */
+                byStatus: {
+                    /**
+                     * Format: int64
+                     * @description How many are open
+                     */
+                    open: number;
+                    /**
+                     * Format: int64
+                     * @description How many are in_progress
+                     */
+                    in_progress: number;
+                    /**
+                     * Format: int64
+                     * @description How many are pending
+                     */
+                    pending: number;
+                    /**
+                     * Format: int64
+                     * @description How many are unresolved
+                     */
+                    unresolved: number;
+                    /**
+                     * Format: int64
+                     * @description How many are resolved
+                     */
+                    resolved: number;
+                    /**
+                     * Format: int64
+                     * @description How many are closed
+                     */
+                    closed: number;
+                    /**
+                     * Format: int64
+                     * @description How many are canceled
+                     */
+                    canceled: number;
+                    /**
+                     * Format: int64
+                     * @description How many are pending_approval
+                     */
+                    pending_approval: number;
+                    /**
+                     * Format: int64
+                     * @description How many are approved
+                     */
+                    approved: number;
+                    /**
+                     * Format: int64
+                     * @description How many are rejected
+                     */
+                    rejected: number;
+                    /**
+                     * Format: int64
+                     * @description How many are fulfilled
+                     */
+                    fulfilled: number;
+                };
+                /** @description Per priority */
+                byPriority: {
+                    /**
+                     * Format: int64
+                     * @description How many are low
+                     */
+                    low: number;
+                    /**
+                     * Format: int64
+                     * @description How many are medium
+                     */
+                    medium: number;
+                    /**
+                     * Format: int64
+                     * @description How many are high
+                     */
+                    high: number;
+                    /**
+                     * Format: int64
+                     * @description How many are urgent
+                     */
+                    urgent: number;
+                };
+                /** @description Per type */
+                byType: {
+                    /**
+                     * Format: int64
+                     * @description How many are incident
+                     */
+                    incident: number;
+                    /**
+                     * Format: int64
+                     * @description How many are question
+                     */
+                    question: number;
+                    /**
+                     * Format: int64
+                     * @description How many are problem
+                     */
+                    problem: number;
+                    /**
+                     * Format: int64
+                     * @description How many are task
+                     */
+                    task: number;
+                    /**
+                     * Format: int64
+                     * @description How many are request
+                     */
+                    request: number;
+                };
+            } | null;
+            opticsRequests: {
+                /**
+                 * Format: int64
+                 * @description Every optics request
+                 */
+                total: number;
+                /** @description Per status */
+                byStatus: {
+                    /**
+                     * Format: int64
+                     * @description How many are pending
+                     */
+                    pending: number;
+                    /**
+                     * Format: int64
+                     * @description How many are approved
+                     */
+                    approved: number;
+                    /**
+                     * Format: int64
+                     * @description How many are denied
+                     */
+                    denied: number;
+                    /**
+                     * Format: int64
+                     * @description How many are archived
+                     */
+                    archived: number;
+                };
+            } | null;
+            lowStock: {
+                /** @description The cable type */
+                cableType: string;
+                /**
+                 * Format: int64
+                 * @description Length on hand, in millimetres
+                 */
+                onHandMm: number;
+                /**
+                 * Format: int64
+                 * @description Below this length (millimetres) the type is low on stock
+                 */
+                lowStockThresholdMm: number;
+            }[] | null;
         };
     };
     responses: never;
@@ -3810,6 +4531,7 @@ export interface operations {
                      * @example {
                      *       "userId": "3c59dc04-8e91-4a7b-b2b4-6f1d0c2e7a55",
                      *       "email": "sam@example.com",
+                     *       "pendingEmail": null,
                      *       "name": "Sam Requester",
                      *       "phone": null,
                      *       "smsOptIn": false,
@@ -4144,10 +4866,237 @@ export interface operations {
                      *       "ticketsCount": 3,
                      *       "disabled": false,
                      *       "createdAt": "2024-04-22T08:30:00.000Z",
+                     *       "pendingEmail": null,
                      *       "phone": "+15555550111",
                      *       "smsOptIn": true,
                      *       "phoneVerified": true,
                      *       "updatedAt": "2024-05-03T11:21:02.310Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    VerifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EmailCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description Your profile with the new email, pendingEmail null */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "userId": "3c59dc04-8e91-4a7b-b2b4-6f1d0c2e7a55",
+                     *       "name": "Sam Requester",
+                     *       "email": "sam.requester@example.com",
+                     *       "role": "requester",
+                     *       "ticketsCount": 3,
+                     *       "disabled": false,
+                     *       "createdAt": "2024-04-22T08:30:00.000Z",
+                     *       "pendingEmail": null,
+                     *       "phone": null,
+                     *       "smsOptIn": false,
+                     *       "phoneVerified": false,
+                     *       "updatedAt": "2024-05-03T11:24:40.112Z"
                      *     }
                      */
                     "application/json": components["schemas"]["User"];
@@ -4585,6 +5534,7 @@ export interface operations {
                      *       "ticketsCount": 0,
                      *       "disabled": false,
                      *       "createdAt": "2024-05-01T10:00:05.700Z",
+                     *       "pendingEmail": null,
                      *       "phone": "+15555550142",
                      *       "smsOptIn": true,
                      *       "phoneVerified": false,
@@ -4828,6 +5778,7 @@ export interface operations {
                      *       "ticketsCount": 3,
                      *       "disabled": false,
                      *       "createdAt": "2024-04-22T08:30:00.000Z",
+                     *       "pendingEmail": null,
                      *       "phone": null,
                      *       "smsOptIn": false,
                      *       "phoneVerified": false,
@@ -5032,7 +5983,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The user after the change */
+            /** @description The user after the change (a new email as pendingEmail, email unchanged until verified) */
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -5043,11 +5994,12 @@ export interface operations {
                      * @example {
                      *       "userId": "3c59dc04-8e91-4a7b-b2b4-6f1d0c2e7a55",
                      *       "name": "Sam Requester",
-                     *       "email": "sam.requester@example.com",
+                     *       "email": "sam@example.com",
                      *       "role": "requester",
                      *       "ticketsCount": 3,
                      *       "disabled": false,
                      *       "createdAt": "2024-04-22T08:30:00.000Z",
+                     *       "pendingEmail": "sam.requester@example.com",
                      *       "phone": null,
                      *       "smsOptIn": false,
                      *       "phoneVerified": false,
@@ -5510,7 +6462,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The user after the change */
+            /** @description The user after the change (a new email as pendingEmail, email unchanged until verified) */
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -5526,6 +6478,7 @@ export interface operations {
                      *       "ticketsCount": 3,
                      *       "disabled": false,
                      *       "createdAt": "2024-04-22T08:30:00.000Z",
+                     *       "pendingEmail": null,
                      *       "phone": "+15555550111",
                      *       "smsOptIn": true,
                      *       "phoneVerified": false,
@@ -7635,7 +8588,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The ticket opened by the caller, its people embedded: status open, or pending_approval with an approver (who is mailed a link). Location /tickets/{ticketId}, ETag. */
+            /** @description The ticket opened by the caller, its people embedded: status open, or pending_approval with an approver (who is mailed a link). A cable request (type request with requestDetails) always waits for approval: without an approverId it goes to the cable approver group (approverGroup, approverIds: its enabled members less the caller, at most 20, each mailed a link; the first decision wins). 422 for requestDetails on another type, or a group with nobody else in it. Location /tickets/{ticketId}, ETag. */
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
@@ -7670,6 +8623,9 @@ export interface operations {
                      *       ],
                      *       "createdAt": "2026-12-01T08:30:12.345Z",
                      *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "requestDetails": null,
+                     *       "approverGroup": null,
+                     *       "approverIds": [],
                      *       "customerId": null,
                      *       "decision": null,
                      *       "updatedAt": "2026-12-01T08:30:12.345Z",
@@ -7932,6 +8888,9 @@ export interface operations {
                      *       ],
                      *       "createdAt": "2026-12-01T08:30:12.345Z",
                      *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "requestDetails": null,
+                     *       "approverGroup": null,
+                     *       "approverIds": [],
                      *       "customerId": null,
                      *       "decision": null,
                      *       "updatedAt": "2026-12-01T08:40:01.500Z",
@@ -8190,6 +9149,9 @@ export interface operations {
                      *       ],
                      *       "createdAt": "2026-12-01T08:30:12.345Z",
                      *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "requestDetails": null,
+                     *       "approverGroup": null,
+                     *       "approverIds": [],
                      *       "customerId": null,
                      *       "decision": null,
                      *       "updatedAt": "2026-12-01T08:45:00.000Z",
@@ -8724,7 +9686,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The ticket after the change (as it was when nothing differs), people embedded. ETag of the new version. 403 for a field, the assignee (canAssignTickets) or a status move the caller may not make; 409 invalid-transition with `allowed`, or conflict when the content is frozen (closed or canceled: for everyone; after an approval decision: the approved content for everyone; after a decision or once work started: for the requester); 422 for an assignee who is not an agent or admin, or a customerId the caller may not see (changing it needs canManageTickets, else 403). An edit of the content while pending_approval sends the approval request again (new links; older ones decide nothing). An approval decision (status approved or rejected) binds to the version the approver read: without If-Match (or with `*`) it is a 428 precondition-required, after the permission and lifecycle checks. */
+            /** @description The ticket after the change (as it was when nothing differs), people embedded. ETag of the new version. 403 for a field, the assignee (canAssignTickets) or a status move the caller may not make; 409 invalid-transition with `allowed`, or conflict when the content is frozen (closed or canceled: for everyone; after an approval decision: the approved content for everyone; after a decision or once work started: for the requester); 422 for an assignee who is not an agent or admin, or a customerId the caller may not see (changing it needs canManageTickets, else 403), for requestDetails on another type than request or outside pending_approval. An edit of the content (request details included) while pending_approval sends the approval request again (new links; older ones decide nothing). An approval decision (status approved or rejected) binds to the version the approver read: without If-Match (or with `*`) it is a 428 precondition-required, after the permission and lifecycle checks. */
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
@@ -8761,6 +9723,9 @@ export interface operations {
                      *       ],
                      *       "createdAt": "2026-12-01T08:30:12.345Z",
                      *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "requestDetails": null,
+                     *       "approverGroup": null,
+                     *       "approverIds": [],
                      *       "customerId": null,
                      *       "decision": null,
                      *       "updatedAt": "2026-12-01T08:45:00.000Z",
@@ -9100,6 +10065,9 @@ export interface operations {
                      *       ],
                      *       "createdAt": "2026-12-01T08:30:12.345Z",
                      *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "requestDetails": null,
+                     *       "approverGroup": null,
+                     *       "approverIds": [],
                      *       "customerId": null,
                      *       "decision": null,
                      *       "updatedAt": "2026-12-01T08:40:01.500Z",
@@ -13641,6 +14609,10 @@ export interface operations {
                      *         {
                      *           "notificationId": "01JDQ9F1G2H3J4K5M6N7P8Q9R0",
                      *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "about": {
+                     *             "kind": "ticket",
+                     *             "id": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2"
+                     *           },
                      *           "channel": "email",
                      *           "recipientId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
                      *           "recipient": "agent@example.com",
@@ -13657,6 +14629,10 @@ export interface operations {
                      *         {
                      *           "notificationId": "01JDQ9C4D5E6F7G8H9J0K1M2N3",
                      *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "about": {
+                     *             "kind": "ticket",
+                     *             "id": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2"
+                     *           },
                      *           "channel": "email",
                      *           "recipientId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
                      *           "recipient": "agent@example.com",
@@ -13886,6 +14862,10 @@ export interface operations {
                      *         {
                      *           "notificationId": "01JDQ9C4D5E6F7G8H9J0K1M2N3",
                      *           "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *           "about": {
+                     *             "kind": "ticket",
+                     *             "id": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2"
+                     *           },
                      *           "channel": "email",
                      *           "recipientId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
                      *           "recipient": "agent@example.com",
@@ -13896,6 +14876,26 @@ export interface operations {
                      *           "attempts": 1,
                      *           "nextAttemptAt": null,
                      *           "at": "2026-12-01T08:40:02.118Z",
+                     *           "retryOf": null,
+                     *           "retriedAs": null
+                     *         },
+                     *         {
+                     *           "notificationId": "01JDQA2B3C4D5E6F7G8H9J0K1M",
+                     *           "ticketId": null,
+                     *           "about": {
+                     *             "kind": "inventoryBalance",
+                     *             "id": "Cat6"
+                     *           },
+                     *           "channel": "email",
+                     *           "recipientId": "2f9d7b10-6c4e-4a8b-9e21-5d3c7a1f0b88",
+                     *           "recipient": "stock@example.com",
+                     *           "type": "low_stock",
+                     *           "status": "failed",
+                     *           "error": "MessageRejected: Email address is not verified.",
+                     *           "providerMessageId": null,
+                     *           "attempts": 1,
+                     *           "nextAttemptAt": null,
+                     *           "at": "2026-12-01T08:52:17.604Z",
                      *           "retryOf": null,
                      *           "retriedAs": null
                      *         }
@@ -14093,6 +15093,10 @@ export interface operations {
                      *       "notificationId": "01JDQ9F1G2H3J4K5M6N7P8Q9R0",
                      *       "retryOf": "01JDQ9C4D5E6F7G8H9J0K1M2N3",
                      *       "ticketId": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2",
+                     *       "about": {
+                     *         "kind": "ticket",
+                     *         "id": "01JDQ8Z3M4N5P6Q7R8S9T0V1W2"
+                     *       },
                      *       "channel": "email",
                      *       "type": "approval_requested",
                      *       "recipientId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
@@ -16782,6 +17786,9 @@ export interface operations {
                      *       ],
                      *       "createdAt": "2026-12-01T08:30:12.345Z",
                      *       "description": "The printer on floor 2 shows error E-203 and jams on every page.",
+                     *       "requestDetails": null,
+                     *       "approverGroup": null,
+                     *       "approverIds": [],
                      *       "customerId": null,
                      *       "decision": null,
                      *       "updatedAt": "2026-12-01T08:41:05.120Z",
@@ -19318,6 +20325,1555 @@ export interface operations {
                         /** @constant */
                         status?: 415;
                     };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ListInventoryReceipts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor }. 422 for a cursor of another list. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "receiptId": "01JDQAB2C3D4E5F6G7H8J9K0M1",
+                     *           "cableType": "Cat6",
+                     *           "length": {
+                     *             "value": 500,
+                     *             "unit": "ft"
+                     *           },
+                     *           "lengthMm": 152400,
+                     *           "quantity": 1,
+                     *           "totalMm": 152400,
+                     *           "supplier": "Acme Cable Co.",
+                     *           "reference": "DN-2026-1187",
+                     *           "receivedAt": "2026-12-01",
+                     *           "movementId": "01JDQAB2C3D4E5F6G7H8J9K0M2",
+                     *           "recordedBy": "2b9d0c41-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
+                     *           "createdAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InventoryReceiptPage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    CreateInventoryReceipt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key within 24 h returns the first response (header idempotency-replayed: true) instead of creating again; the same key with another body answers 422, while the first is still running 409. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "cableType": "Cat6",
+                 *       "length": {
+                 *         "value": 500,
+                 *         "unit": "ft"
+                 *       },
+                 *       "quantity": 1,
+                 *       "supplier": "Acme Cable Co.",
+                 *       "reference": "DN-2026-1187",
+                 *       "receivedAt": "2026-12-01"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateInventoryReceiptRequest"];
+            };
+        };
+        responses: {
+            /** @description The receipt. 422 for a `receivedAt` in the future (UTC) or a length under 1 mm or over 100 km; 409 when the stock stayed contended (retry). */
+            201: {
+                headers: {
+                    "idempotency-replayed": components["headers"]["Idempotency-Replayed"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "receiptId": "01JDQAB2C3D4E5F6G7H8J9K0M1",
+                     *       "cableType": "Cat6",
+                     *       "length": {
+                     *         "value": 500,
+                     *         "unit": "ft"
+                     *       },
+                     *       "lengthMm": 152400,
+                     *       "quantity": 1,
+                     *       "totalMm": 152400,
+                     *       "supplier": "Acme Cable Co.",
+                     *       "reference": "DN-2026-1187",
+                     *       "receivedAt": "2026-12-01",
+                     *       "movementId": "01JDQAB2C3D4E5F6G7H8J9K0M2",
+                     *       "recordedBy": "2b9d0c41-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
+                     *       "createdAt": "2026-12-01T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InventoryReceipt"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with another request; Your request cannot be carried out (/problems/idempotency-key-reused, /problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused with another request",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used with a different request."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/idempotency-key-reused" | "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ListInventoryMovements: {
+        parameters: {
+            query?: {
+                /** @description The cable type (`shared/inventory/cable.ts`) */
+                cableType?: "Cat5e" | "Cat6" | "Cat6a" | "fiber-OM3" | "fiber-OM4" | "fiber-OS2" | "coax" | "other";
+                /** @description Movements on this day (UTC) or later */
+                from?: string;
+                /** @description Movements on this day (UTC) or earlier */
+                to?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor }. 422 for `from` after `to`, or a cursor of another list or other filters. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "movementId": "01JDQCD2C3D4E5F6G7H8J9K0M3",
+                     *           "kind": "fulfilment",
+                     *           "cableType": "Cat6",
+                     *           "deltaMm": -30480,
+                     *           "balanceAfterMm": 121920,
+                     *           "ticketId": "01JDQBB2C3D4E5F6G7H8J9K0M4",
+                     *           "receiptId": null,
+                     *           "reason": null,
+                     *           "actorId": "7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44",
+                     *           "at": "2026-12-01T11:00:00.000Z"
+                     *         },
+                     *         {
+                     *           "movementId": "01JDQAB2C3D4E5F6G7H8J9K0M2",
+                     *           "kind": "receipt",
+                     *           "cableType": "Cat6",
+                     *           "deltaMm": 152400,
+                     *           "balanceAfterMm": 152400,
+                     *           "ticketId": null,
+                     *           "receiptId": "01JDQAB2C3D4E5F6G7H8J9K0M1",
+                     *           "reason": null,
+                     *           "actorId": "2b9d0c41-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
+                     *           "at": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InventoryMovementPage"];
+                };
+            };
+            /** @description Your request is not valid (/problems/validation-error) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    CreateInventoryAdjustment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key within 24 h returns the first response (header idempotency-replayed: true) instead of creating again; the same key with another body answers 422, while the first is still running 409. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "cableType": "Cat6",
+                 *       "delta": {
+                 *         "value": 10,
+                 *         "unit": "ft",
+                 *         "direction": "remove"
+                 *       },
+                 *       "reason": "Stock count: one damaged box"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateInventoryAdjustmentRequest"];
+            };
+        };
+        responses: {
+            /** @description The `adjustment` movement. 409 when it would take more than is on hand (`onHand` and `needed` in mm, ft and m; nothing changes); 422 for a change under 1 mm or over 100 km, or a negative `value` with a `direction`. */
+            201: {
+                headers: {
+                    "idempotency-replayed": components["headers"]["Idempotency-Replayed"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "movementId": "01JDQDD2C3D4E5F6G7H8J9K0M5",
+                     *       "kind": "adjustment",
+                     *       "cableType": "Cat6",
+                     *       "deltaMm": -3048,
+                     *       "balanceAfterMm": 118872,
+                     *       "ticketId": null,
+                     *       "receiptId": null,
+                     *       "reason": "Stock count: one damaged box",
+                     *       "actorId": "2b9d0c41-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
+                     *       "at": "2026-12-01T12:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InventoryMovement"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Conflict (/problems/conflict) */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/conflict";
+                        /** @constant */
+                        status?: 409;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with another request; Your request cannot be carried out (/problems/idempotency-key-reused, /problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused with another request",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used with a different request."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/idempotency-key-reused" | "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    GetInventoryOnHand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every cable type, in a fixed order (a type never received: 0), read from the balances (one Query), never summed from the ledger. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "cableType": "Cat6",
+                     *           "onHandMm": 121920,
+                     *           "onHandFt": 400,
+                     *           "onHandM": 121.92,
+                     *           "lowStockThresholdMm": 30480,
+                     *           "low": false,
+                     *           "updatedAt": "2026-12-01T11:00:00.000Z"
+                     *         },
+                     *         {
+                     *           "cableType": "Cat6a",
+                     *           "onHandMm": 0,
+                     *           "onHandFt": 0,
+                     *           "onHandM": 0,
+                     *           "lowStockThresholdMm": null,
+                     *           "low": false,
+                     *           "updatedAt": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InventoryOnHandList"];
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    SetInventoryThreshold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A cable type (`GET /inventory/on-hand` lists them); others: 404 */
+                cableType: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "length": {
+                 *         "value": 100,
+                 *         "unit": "ft"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetInventoryThresholdRequest"];
+            };
+        };
+        responses: {
+            /** @description The cable type’s stock with its new threshold. 422 over 100 km. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cableType": "Cat6",
+                     *       "onHandMm": 121920,
+                     *       "onHandFt": 400,
+                     *       "onHandM": 121.92,
+                     *       "lowStockThresholdMm": 30480,
+                     *       "low": false,
+                     *       "updatedAt": "2026-12-01T11:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InventoryOnHand"];
+                };
+            };
+            /** @description Your request is not valid; Your request could not be read (/problems/validation-error, /problems/malformed-request) */
+            400: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Your request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/validation-error" | "/problems/malformed-request";
+                        /** @constant */
+                        status?: 400;
+                    };
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description You may not do this (/problems/forbidden) */
+            403: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You may not do this",
+                     *       "status": 403,
+                     *       "detail": "Your role may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/forbidden";
+                        /** @constant */
+                        status?: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "The ticket was not found."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/not-found";
+                        /** @constant */
+                        status?: 404;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send application/json, not text/plain."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unsupported-media-type";
+                        /** @constant */
+                        status?: 415;
+                    };
+                };
+            };
+            /** @description Your request cannot be carried out (/problems/unprocessable-content) */
+            422: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable-content",
+                     *       "title": "Your request cannot be carried out",
+                     *       "status": 422,
+                     *       "detail": "Some fields are invalid."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unprocessable-content";
+                        /** @constant */
+                        status?: 422;
+                    };
+                };
+            };
+            /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many attempts; wait and retry."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/too-many-requests";
+                        /** @constant */
+                        status?: 429;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Too Many Requests"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal server error (/problems/internal-error). A function that fails without answering (it crashed or returned no valid response) is answered by API Gateway as JSON. */
+            500: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "Internal server error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/internal-error";
+                        /** @constant */
+                        status?: 500;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    GetDashboardStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts the caller may see; the others `null` */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "mine": {
+                     *         "created": {
+                     *           "total": 3,
+                     *           "byStatus": {
+                     *             "open": 1,
+                     *             "in_progress": 1,
+                     *             "pending": 0,
+                     *             "unresolved": 0,
+                     *             "resolved": 0,
+                     *             "closed": 1,
+                     *             "canceled": 0,
+                     *             "pending_approval": 0,
+                     *             "approved": 0,
+                     *             "rejected": 0,
+                     *             "fulfilled": 0
+                     *           }
+                     *         },
+                     *         "assigned": {
+                     *           "total": 2,
+                     *           "byStatus": {
+                     *             "open": 0,
+                     *             "in_progress": 2,
+                     *             "pending": 0,
+                     *             "unresolved": 0,
+                     *             "resolved": 0,
+                     *             "closed": 0,
+                     *             "canceled": 0,
+                     *             "pending_approval": 0,
+                     *             "approved": 0,
+                     *             "rejected": 0,
+                     *             "fulfilled": 0
+                     *           }
+                     *         },
+                     *         "waitingOnMe": 1,
+                     *         "opticsRequests": {
+                     *           "pending": 1,
+                     *           "approved": 0,
+                     *           "denied": 0,
+                     *           "archived": 0
+                     *         }
+                     *       },
+                     *       "tickets": {
+                     *         "total": 42,
+                     *         "byStatus": {
+                     *           "open": 20,
+                     *           "in_progress": 12,
+                     *           "pending": 0,
+                     *           "unresolved": 0,
+                     *           "resolved": 0,
+                     *           "closed": 7,
+                     *           "canceled": 0,
+                     *           "pending_approval": 3,
+                     *           "approved": 0,
+                     *           "rejected": 0,
+                     *           "fulfilled": 0
+                     *         },
+                     *         "byPriority": {
+                     *           "low": 10,
+                     *           "medium": 22,
+                     *           "high": 8,
+                     *           "urgent": 2
+                     *         },
+                     *         "byType": {
+                     *           "incident": 18,
+                     *           "question": 9,
+                     *           "problem": 4,
+                     *           "task": 6,
+                     *           "request": 5
+                     *         }
+                     *       },
+                     *       "opticsRequests": {
+                     *         "total": 4,
+                     *         "byStatus": {
+                     *           "pending": 2,
+                     *           "approved": 1,
+                     *           "denied": 0,
+                     *           "archived": 1
+                     *         }
+                     *       },
+                     *       "lowStock": [
+                     *         {
+                     *           "cableType": "Cat6",
+                     *           "onHandMm": 30480,
+                     *           "lowStockThresholdMm": 152400
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DashboardStats"];
+                };
+            };
+            /** @description Authentication is required (/problems/unauthorized). A missing, expired or forged token is refused by the API Gateway JWT authorizer as JSON. */
+            401: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required",
+                     *       "status": 401,
+                     *       "detail": "Sign in and send the access token as a Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type?: "/problems/unauthorized";
+                        /** @constant */
+                        status?: 401;
+                    };
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Too many requests (/problems/too-many-requests). The stage throttle (API Gateway) answers as JSON, without Retry-After. */

@@ -26,13 +26,19 @@
  * | `wafRateLimit`           | requests one IP may make in 5 minutes before the edge WAF answers 429     | `1000`                   |
  * | `approvalRequestsPerRequesterPerHour` | send quota: approval requests one requester may cause per hour | `10`               |
  * | `smsPerRecipientPerDay`  | send quota: SMS one recipient may get per UTC day                        | `50`                     |
+ * | `inventoryRole`          | the role whose members are the inventory team (passed as INVENTORY_ROLE)  | `inventory`              |
+ * | `cableApproverGroup`     | who approves a cable request without approver: `role:<name>` or a comma list of user ids (CABLE_APPROVER_GROUP) | `role:<inventoryRole>` |
+ * | `opticsAlertEmails`      | addresses mailed about each new optics request (comma list), as OPTICS_ALERT_EMAILS | unset (every admin) |
+ * | `opticsAlertsPerRequesterPerHour` | send quota: optics request alerts one requester may cause per hour | `10`           |
  *
  * No setting triggers a context lookup: synth works offline and without AWS credentials.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { parseApproverGroup } from '#shared/inventory/config.ts';
 import { type QuotaName, quotas } from '#shared/notifications/quotas.ts';
+import { roleNamePattern } from '#shared/roles/roles.ts';
 
 export interface DeployConfig {
   /** Stage name, lower-case letters and digits; part of every stack name. */
@@ -66,6 +72,11 @@ export interface DeployConfig {
   /** Subscribed by email to the operator alarms topic, if set (the subscriber confirms by mail). */
   readonly alarmEmail: string | undefined;
   /**
+   * Addresses the sender mails about each new optics request (`OPTICS_ALERT_EMAILS`, `opticsAlertEmails()` in
+   * shared/inventory/config.ts); empty: every enabled admin.
+   */
+  readonly opticsAlertEmails: readonly string[];
+  /**
    * Requests one client IP may make in {@link wafRateWindowSeconds} before the edge WAF's rate-based rule answers
    * 429 (AWS WAF `RateBasedStatement.Limit`, 10 to 2,000,000,000).
    */
@@ -75,6 +86,13 @@ export interface DeployConfig {
    * environment variables. Context keys are the quota names.
    */
   readonly sendQuotas: Readonly<Record<QuotaName, number>>;
+  /** The inventory team's role name (`INVENTORY_ROLE`, `shared/inventory/config.ts`). */
+  readonly inventoryRole: string;
+  /**
+   * Who approves a cable request that names no approver (`CABLE_APPROVER_GROUP`): `role:<name>` or a comma list of
+   * user ids, as written; default `role:<inventoryRole>`.
+   */
+  readonly cableApproverGroup: string;
   /** RETAIN in prod, DESTROY elsewhere. */
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention: RetentionDays;
@@ -176,6 +194,13 @@ export function readDeployConfig(scope: Construct): DeployConfig {
     throw new Error(`Context alarmEmail must be an email address, got "${alarmEmail}"`);
   }
 
+  const opticsAlertEmails = list(ctx('opticsAlertEmails')) ?? [];
+  for (const address of opticsAlertEmails) {
+    if (!/^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(address)) {
+      throw new Error(`Context opticsAlertEmails: "${address}" is not an email address`);
+    }
+  }
+
   const apiRateLimit = positiveInt('apiRateLimit', ctx('apiRateLimit'), defaults.apiRateLimit);
   const apiBurstLimit = positiveInt('apiBurstLimit', ctx('apiBurstLimit'), defaults.apiBurstLimit);
   const routeThrottle = (name: RouteThrottleClass): ThrottleLimits => {
@@ -212,6 +237,26 @@ export function readDeployConfig(scope: Construct): DeployConfig {
     quotaNames.map((name) => [name, positiveInt(name, ctx(name), quotas[name].defaultLimit)]),
   ) as Record<QuotaName, number>;
 
+  const inventoryRole = String(ctx('inventoryRole') ?? 'inventory').trim();
+  if (!roleNamePattern.test(inventoryRole)) {
+    throw new Error(`Context inventoryRole must be a role name (${roleNamePattern}), got "${inventoryRole}"`);
+  }
+  const cableApproverGroup = String(ctx('cableApproverGroup') ?? `role:${inventoryRole}`).trim();
+  try {
+    const group = parseApproverGroup(cableApproverGroup);
+    if (group.kind === 'role' && !roleNamePattern.test(group.role))
+      throw new Error(`bad role "${group.role}"`);
+    if (group.kind === 'users' && group.userIds.some((id) => !/^[\w-]{1,128}$/.test(id))) {
+      throw new Error('a user id holds other characters than letters, digits, - and _');
+    }
+  } catch (error) {
+    throw new Error(
+      `Context cableApproverGroup must be role:<roleName> or a comma list of user ids, got "${cableApproverGroup}": ${
+        (error as Error).message
+      }`,
+    );
+  }
+
   return {
     stage,
     isProd,
@@ -241,8 +286,11 @@ export function readDeployConfig(scope: Construct): DeployConfig {
       defaults.smsMonthlySpendLimitUsd,
     ),
     alarmEmail,
+    opticsAlertEmails,
     wafRateLimit,
     sendQuotas,
+    inventoryRole,
+    cableApproverGroup,
     removalPolicy: isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     logRetention: isProd ? RetentionDays.SIX_MONTHS : RetentionDays.ONE_MONTH,
   };

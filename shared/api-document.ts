@@ -7,7 +7,9 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { approvalResponses } from '#shared/approvals/responses.ts';
 import { commentResponses } from '#shared/comments/responses.ts';
 import { customerResponses } from '#shared/customers/responses.ts';
+import { dashboardResponses } from '#shared/dashboard/responses.ts';
 import { imageResponses } from '#shared/images/responses.ts';
+import { inventoryResponses } from '#shared/inventory/responses.ts';
 import { macroResponses } from '#shared/macros/responses.ts';
 import { messageResponses } from '#shared/messages/responses.ts';
 import { notificationResponses } from '#shared/notifications/responses.ts';
@@ -35,6 +37,8 @@ export function apiDocument(): OpenApiDocument {
       macroResponses,
       messageResponses,
       opticsResponses,
+      inventoryResponses,
+      dashboardResponses,
     ),
   });
 }

@@ -5,7 +5,9 @@
 import { approvalRoutes } from '#shared/approvals/routes.ts';
 import { commentRoutes } from '#shared/comments/routes.ts';
 import { customerRoutes } from '#shared/customers/routes.ts';
+import { dashboardRoutes } from '#shared/dashboard/routes.ts';
 import { imageRoutes } from '#shared/images/routes.ts';
+import { inventoryRoutes } from '#shared/inventory/routes.ts';
 import { macroRoutes } from '#shared/macros/routes.ts';
 import { messageRoutes } from '#shared/messages/routes.ts';
 import { notificationRoutes } from '#shared/notifications/routes.ts';
@@ -29,4 +31,6 @@ export const routes: readonly Route[] = [
   ...macroRoutes,
   ...messageRoutes,
   ...opticsRoutes,
+  ...inventoryRoutes,
+  ...dashboardRoutes,
 ];

@@ -5,6 +5,7 @@
  */
 import { approvalStreamRules } from '#shared/approvals/stream-rules.ts';
 import { commentStreamRules } from '#shared/comments/stream-rules.ts';
+import { inventoryStreamRules } from '#shared/inventory/stream-rules.ts';
 import { messageStreamRules } from '#shared/messages/stream-rules.ts';
 import type { StreamRule } from '#shared/notifications/intents.ts';
 import { opticsStreamRules } from '#shared/optics/stream-rules.ts';
@@ -16,4 +17,5 @@ export const streamRules: readonly StreamRule[] = [
   ...commentStreamRules,
   ...messageStreamRules,
   ...opticsStreamRules,
+  ...inventoryStreamRules,
 ];

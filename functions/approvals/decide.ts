@@ -30,7 +30,7 @@ export const handler = route(decideApprovalRoute, async ({ params, event }) => {
     if (!state.usable)
       return html(
         linkProblemStatus[state.problem],
-        linkProblemPage(state.problem, state.ticket, state.changes),
+        linkProblemPage(state.problem, state.ticket, state.changes, state.decider),
       );
     const message = parsed.error.issues[0]?.message ?? 'Choose Approve or Reject.';
     return html(400, confirmationPage(state.ticket, await findUser(state.ticket.requesterId), message));
@@ -51,6 +51,6 @@ export const handler = route(decideApprovalRoute, async ({ params, event }) => {
   }
   return html(
     linkProblemStatus[result.problem],
-    linkProblemPage(result.problem, result.ticket, result.changes),
+    linkProblemPage(result.problem, result.ticket, result.changes, result.decider),
   );
 });

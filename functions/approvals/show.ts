@@ -15,7 +15,7 @@ export const handler = route(showApprovalRoute, async ({ params }) => {
   if (!state.usable)
     return html(
       linkProblemStatus[state.problem],
-      linkProblemPage(state.problem, state.ticket, state.changes),
+      linkProblemPage(state.problem, state.ticket, state.changes, state.decider),
     );
   return html(200, confirmationPage(state.ticket, await findUser(state.ticket.requesterId)));
 });

@@ -61,6 +61,16 @@ export const userPoolManageActions = [
 ] as const;
 
 /**
+ * `userPool:email`: switching a user to the new email address they verified (`verifyEmailCode`,
+ * shared/users/email-verification.ts): find who holds the address, set it (and set the old one back if the profile
+ * write fails). Nothing else of user administration.
+ */
+export const userPoolEmailActions = [
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminUpdateUserAttributes',
+] as const;
+
+/**
  * `deliveries:inspect` on the dead-letter queue: a peek is a ReceiveMessage with visibility timeout 0 (it deletes
  * and hides nothing), plus GetQueueAttributes for the message count (`listDeadLetters` in
  * shared/notifications/dead-letters.ts).
@@ -119,6 +129,45 @@ export function grantTableRead(grantee: IGrantable, table: ITableV2): void {
   );
 }
 
+/**
+ * The partitions `table:readCounters` may read (IAM `dynamodb:LeadingKeys`): the caller's profile `USER#<sub>` and
+ * custom role items `ROLES` (the route wrapper resolves the actor from them, `shared/roles/actor.ts`), the dashboard
+ * counters `STATS#*` and the cable balances `INVENTORY` (`shared/dashboard/operations.ts`).
+ */
+export const counterReadKeyPatterns = ['USER#*', 'ROLES', 'STATS#*', 'INVENTORY'] as const;
+
+/** `table:readCounters`: GetItem and Query on the table, on {@link counterReadKeyPatterns} only; no index. */
+export function grantCounterRead(grantee: IGrantable, table: ITableV2): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'CounterRead',
+      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...counterReadKeyPatterns] } },
+    }),
+  );
+}
+
+/**
+ * The partitions `table:writeInventory` may write (IAM `dynamodb:LeadingKeys`): the cable balances `INVENTORY`, the
+ * movements and receipts `INVENTORY#*` (`shared/inventory/inventory.entity.ts`), and the `Idempotency-Key` records
+ * `IDEMPOTENCY#*` (`shared/platform/idempotency.ts`). A transaction's writes are authorized item by item as these
+ * actions, so a receipt or an adjustment can write nothing else.
+ */
+export const inventoryWriteKeyPatterns = ['INVENTORY', 'INVENTORY#*', 'IDEMPOTENCY#*'] as const;
+
+/** `table:writeInventory`: PutItem, UpdateItem, DeleteItem on {@link inventoryWriteKeyPatterns} only. */
+export function grantInventoryWrite(grantee: IGrantable, table: ITableV2): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'InventoryWrite',
+      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...inventoryWriteKeyPatterns] } },
+    }),
+  );
+}
+
 export function grantTableWrite(grantee: IGrantable, table: ITableV2): void {
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({ sid: 'TableWrite', actions: [...tableWriteActions], resources: [table.tableArn] }),
@@ -132,8 +181,14 @@ export function applyGrants(grantee: IGrantable, grants: readonly Grant[], targe
       case 'table:read':
         grantTableRead(grantee, targets.table);
         break;
+      case 'table:readCounters':
+        grantCounterRead(grantee, targets.table);
+        break;
       case 'table:write':
         grantTableWrite(grantee, targets.table);
+        break;
+      case 'table:writeInventory':
+        grantInventoryWrite(grantee, targets.table);
         break;
       case 'images:read':
         grantee.grantPrincipal.addToPrincipalPolicy(
@@ -176,6 +231,15 @@ export function applyGrants(grantee: IGrantable, grants: readonly Grant[], targe
           new PolicyStatement({
             sid: 'UserPoolManage',
             actions: [...userPoolManageActions],
+            resources: [targets.userPoolArn],
+          }),
+        );
+        break;
+      case 'userPool:email':
+        grantee.grantPrincipal.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'UserPoolEmail',
+            actions: [...userPoolEmailActions],
             resources: [targets.userPoolArn],
           }),
         );

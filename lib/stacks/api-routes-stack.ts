@@ -123,7 +123,7 @@ export class ApiRoutesStack extends NestedStack {
     const httpRoutes = new Map<string, HttpRoute>();
     for (const route of props.routes) {
       const grants = route.grants;
-      const readsTable = grants.includes('table:read');
+      const readsTable = grants.includes('table:read') || grants.includes('table:readCounters');
       const writesTable = grants.includes('table:write');
       const usesImages = grants.some((grant) => grant.startsWith('images:'));
       const usesDeliveries = grants.some((grant) => grant.startsWith('deliveries:'));
@@ -154,6 +154,11 @@ export class ApiRoutesStack extends NestedStack {
           ...(sendsMail ? { MAIL_FROM: config.mailFrom } : {}),
           // The deployed bucket's name: the function waits until the script is in place.
           ...(readsDocs ? { DOCS_BUCKET: props.docsBucketName, DOCS_SCRIPT_KEY: props.docsScriptKey } : {}),
+          // Operations settings (shared/inventory/config.ts), only to the functions whose row reads them.
+          ...(route.settings?.includes('cableApproverGroup')
+            ? { CABLE_APPROVER_GROUP: config.cableApproverGroup }
+            : {}),
+          ...(route.settings?.includes('inventoryRole') ? { INVENTORY_ROLE: config.inventoryRole } : {}),
         },
       });
       applyGrants(fn.role, grants, props.grantTargets);

@@ -8,9 +8,10 @@
  *   queue, from which an admin redrives it.
  * Every dead-letter queue has an alarm (messages visible > 0) on the operator alarms topic.
  *
- * The same stream drives the ticket-removed consumer (`ticketRemovedSource` in shared/tickets/routes.ts), which
- * deletes what belonged to a deleted ticket (its partition's items, approval links, stored objects), with its own
- * filter (a ticket's `REMOVE`), retries and dead-letter queue. Two consumers is what DynamoDB Streams recommends at
+ * The same stream drives the table-maintenance consumer (`tableMaintenanceSource` in shared/dashboard/stream.ts),
+ * which keeps the dashboard counters (from every change of a ticket or an optics request) and deletes what belonged
+ * to a deleted ticket (its partition's items, approval links, stored objects), with its own filter, retries and
+ * dead-letter queue. Two consumers is what DynamoDB Streams recommends at
  * most per shard ("DynamoDB Streams and AWS Lambda triggers", DynamoDB developer guide).
  */
 import { Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
@@ -25,11 +26,16 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
+import { dashboardCounterKeyPatterns } from '#shared/dashboard/counters.entity.ts';
+import {
+  tableMaintenanceDelivery,
+  tableMaintenanceFilters,
+  tableMaintenanceSource,
+} from '#shared/dashboard/stream.ts';
 import { deliveryQueueSettings } from '#shared/notifications/delivery-queue.ts';
 import { streamFilterPatterns } from '#shared/notifications/plan.ts';
 import { type QuotaName, quotas } from '#shared/notifications/quotas.ts';
 import { notifierSource, senderSource } from '#shared/notifications/routes.ts';
-import { ticketRemovedDelivery, ticketRemovedFilter, ticketRemovedSource } from '#shared/tickets/routes.ts';
 import { grantTableRead, grantTableWrite, imageKeyPrefix, imageObjectsArn } from '../constructs/grants.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import type { DeployConfig } from '../deploy-config.ts';
@@ -297,6 +303,12 @@ export class NotificationsStack extends Stack {
         ),
         APPROVAL_LINK_TTL_SECONDS: String(config.approvalLinkTtlSeconds),
         ...(config.smsSenderId ? { SMS_SENDER_ID: config.smsSenderId } : {}),
+        // Who is alerted of new optics requests (empty: every admin) and of low stock (the inventory role's
+        // members): shared/notifications/recipient-groups.ts.
+        ...(config.opticsAlertEmails.length > 0
+          ? { OPTICS_ALERT_EMAILS: config.opticsAlertEmails.join(',') }
+          : {}),
+        INVENTORY_ROLE: config.inventoryRole,
         ...queueEnvironment,
         DELIVERY_RETRY_BASE_SECONDS: String(deliveryQueueSettings.retryBaseSeconds),
         DELIVERY_RETRY_CAP_SECONDS: String(deliveryQueueSettings.retryCapSeconds),
@@ -370,15 +382,19 @@ export class NotificationsStack extends Stack {
     return sender;
   }
 
-  /** The ticket-removed consumer: least privilege on the table (Query, BatchWriteItem) and the bucket. */
+  /**
+   * The table-maintenance consumer (it was the ticket-removed consumer): least privilege on the table (Query and
+   * BatchWriteItem for the cleanup; GetItem, PutItem and UpdateItem on the counter items only, by key prefix) and
+   * on the bucket.
+   */
   private ticketCleanupConsumer(props: NotificationsStackProps): {
     consumer: ServiceFunction;
     deadLetters: Queue;
   } {
     const { config, table } = props;
-    const cleanup = new ServiceFunction(this, ticketRemovedSource.id, {
-      entry: ticketRemovedSource.entry,
-      description: ticketRemovedSource.summary,
+    const cleanup = new ServiceFunction(this, tableMaintenanceSource.id, {
+      entry: tableMaintenanceSource.entry,
+      description: tableMaintenanceSource.summary,
       config,
       alarmTopic: props.alarmTopic,
       timeout: Duration.minutes(5),
@@ -391,6 +407,18 @@ export class NotificationsStack extends Stack {
         sid: 'TicketPartitionCleanup',
         actions: ['dynamodb:Query', 'dynamodb:BatchWriteItem'],
         resources: [table.tableArn],
+      }),
+    );
+    // The dashboard counters: the counted state read, then one transaction (its writes are authorized as PutItem
+    // and UpdateItem) on the counted state and the counter items; no other partition (`dynamodb:LeadingKeys`).
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DashboardCounters',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...dashboardCounterKeyPatterns] },
+        },
       }),
     );
     // Explicitly named import: gives the `<ARN>/tickets/*` resource a stable string for the acknowledgement.
@@ -433,15 +461,15 @@ export class NotificationsStack extends Stack {
     cleanup.function.addEventSource(
       new DynamoEventSource(table, {
         startingPosition: StartingPosition.LATEST,
-        batchSize: ticketRemovedDelivery.batchSize,
+        batchSize: tableMaintenanceDelivery.batchSize,
         maxBatchingWindow: Duration.seconds(1),
-        bisectBatchOnError: ticketRemovedDelivery.bisectBatchOnError,
+        bisectBatchOnError: tableMaintenanceDelivery.bisectBatchOnError,
         reportBatchItemFailures: true,
-        retryAttempts: ticketRemovedDelivery.retryAttempts,
+        retryAttempts: tableMaintenanceDelivery.retryAttempts,
         maxRecordAge: Duration.hours(24),
         parallelizationFactor: 1,
         onFailure: new SqsDlq(deadLetters),
-        filters: [FilterCriteria.filter(ticketRemovedFilter)],
+        filters: tableMaintenanceFilters.map((pattern) => FilterCriteria.filter(pattern)),
       }),
     );
     return { consumer: cleanup, deadLetters };

@@ -126,7 +126,9 @@ function localCapacity(operation: string, consumed: unknown): Capacity | undefin
 
 const notifierFrames = /functions[\\/]notifications[\\/]|shared[\\/]notifications[\\/]/;
 const imageCheckFrames = /functions[\\/]images[\\/]on-object-created|shared[\\/]images[\\/]check-upload/;
-const ticketCleanupFrames = /functions[\\/]tickets[\\/]on-ticket-removed|shared[\\/]tickets[\\/]cleanup/;
+// The table-maintenance consumer: the ticket cleanup and the dashboard counters it keeps.
+const ticketCleanupFrames =
+  /functions[\\/]tickets[\\/]on-ticket-removed|shared[\\/]tickets[\\/]cleanup|shared[\\/]dashboard[\\/](maintenance|counters-aws)/;
 
 /** Where the call record of a command travels from the outer middleware to the inner one. */
 const callOfContext = Symbol('benchCall');

@@ -3,7 +3,7 @@
  * budget, and their import-time init against a bare DynamoDB bundle built the same way.
  *
  * - Functions: one per route row (`shared/routes.ts`, named by the row's `id`) plus the two event sources
- *   (`notifierSource`, `senderSource`, `imageUploadedSource`).
+ *   (`notifierSource`, `senderSource`, `imageUploadedSource`, `tableMaintenanceSource`).
  * - Bundling: the esbuild flags `NodejsFunction` passes for `lib/constructs/service-function.ts` (ESM, target node20,
  *   platform node, minified, linked source map without sources content, `mainFields: module,main`, the
  *   `createRequire` banner, the credential chain alias, AWS SDK bundled).
@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build } from 'esbuild';
+import { tableMaintenanceSource } from '#shared/dashboard/stream.ts';
 import { imageUploadedSource } from '#shared/images/routes.ts';
 import { notifierSource, senderSource } from '#shared/notifications/routes.ts';
 import { routes } from '#shared/routes.ts';
@@ -53,6 +54,7 @@ export const benchFunctions: readonly BenchFunction[] = [
   { id: notifierSource.id, entry: notifierSource.entry, kind: 'event' },
   { id: senderSource.id, entry: senderSource.entry, kind: 'event' },
   { id: imageUploadedSource.id, entry: imageUploadedSource.entry, kind: 'event' },
+  { id: tableMaintenanceSource.id, entry: tableMaintenanceSource.entry, kind: 'event' },
 ];
 
 /** The bare DynamoDB baseline: the document client over the low-level client, nothing else. */

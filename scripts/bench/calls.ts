@@ -235,6 +235,9 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
   await measureRoute('POST /auth/refresh', refresh, { request: 'POST /auth/refresh' });
   const me = (): BenchRequest => ({ method: 'GET', path: '/me', token: tokens.requester });
   await measureRoute('GET /me', me, { request: 'GET /me' });
+  // An admin sees every part: their own counters, the global counter shards, the cable balances (#DS1).
+  const dashboard = (): BenchRequest => ({ method: 'GET', path: '/dashboard/stats', token: tokens.admin });
+  await measureRoute('GET /dashboard/stats (admin)', dashboard, { request: 'GET /dashboard/stats' });
   const create = (i: number): BenchRequest => ({
     method: 'POST',
     path: '/tickets',
@@ -816,6 +819,13 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
       json: { code: '123456' },
       token: tokens.agent,
     }),
+    // The demo agent has no email change waiting: 409 after the profile read, no mail, no Cognito call.
+    VerifyEmail: () => ({
+      method: 'POST',
+      path: '/me/email/verify',
+      json: { code: '123456' },
+      token: tokens.agent,
+    }),
     LogIn: logIn,
     RefreshTokens: refresh,
     GetMe: me,
@@ -1025,6 +1035,49 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
       token: tokens.admin,
       json: { action: 'approve' },
     }),
+    // Inventory: a receipt and an adjustment are one transaction each (receipt or nothing, balance, movement);
+    // on-hand is one Query of the balances; the movements of every type a gsi12 Query and a BatchGetItem.
+    CreateInventoryReceipt: (i) => ({
+      method: 'POST',
+      path: '/inventory/receipts',
+      token: tokens.admin,
+      json: {
+        cableType: 'Cat6',
+        length: { value: 500, unit: 'ft' },
+        quantity: 1,
+        supplier: 'Bench Cable Co.',
+        reference: `BENCH-${i}`,
+        receivedAt: '2026-01-15',
+      },
+    }),
+    ListInventoryReceipts: () => ({
+      method: 'GET',
+      path: '/inventory/receipts?limit=25',
+      token: tokens.agent,
+    }),
+    ListInventoryMovements: () => ({
+      method: 'GET',
+      path: '/inventory/movements?limit=25',
+      token: tokens.agent,
+    }),
+    CreateInventoryAdjustment: (i) => ({
+      method: 'POST',
+      path: '/inventory/adjustments',
+      token: tokens.admin,
+      json: {
+        cableType: 'Cat6',
+        delta: { value: 1, unit: 'ft', direction: 'add' },
+        reason: `Bench count ${i}`,
+      },
+    }),
+    GetInventoryOnHand: () => ({ method: 'GET', path: '/inventory/on-hand', token: tokens.agent }),
+    SetInventoryThreshold: () => ({
+      method: 'PUT',
+      path: '/inventory/thresholds/Cat6',
+      token: tokens.admin,
+      json: { length: { value: 100, unit: 'ft' } },
+    }),
+    GetDashboardStats: dashboard,
     ListTicketNotifications: () => ({
       method: 'GET',
       path: `/tickets/${changing.ticketId}/notifications?limit=25`,

@@ -10,7 +10,8 @@
  * | `GET /_local/deliveries` | queue counts, dead letters, the sender's invocation under way and worker pid, the proxies' faults and counts |
  * | `POST /_local/deliveries/crash` | SIGKILLs the sender's worker process mid-invocation (a Lambda runtime crash) |
  * | `POST /_local/deliveries/schedule` | `{ maxReceiveCount?, retryBaseSeconds?, retryCapSeconds? }`: changes the retry schedule (queue redrive policy and the sender's environment; `{}` restores the stack's own) |
- * | `POST /_local/deliveries/quotas` | `{ approvalRequestsPerRequesterPerHour?, smsPerRecipientPerDay? }`: changes the sender's quotas on paid sends (`shared/notifications/quotas.ts`; `{}` restores the stack's own) |
+ * | `POST /_local/deliveries/quotas` | `{ approvalRequestsPerRequesterPerHour?, smsPerRecipientPerDay?, opticsAlertsPerRequesterPerHour? }`: changes the sender's quotas on paid sends (`shared/notifications/quotas.ts`; `{}` restores the stack's own) |
+ * | `POST /_local/deliveries/optics-alerts` | `{ emails }`: the sender's `OPTICS_ALERT_EMAILS` (a comma list; `""`: every admin; `{}` restores the stack's own) |
  * | `GET /_local/dead-letters` | what the dead-letter queue holds (`listDeadLetters`, the admin route's operation) |
  */
 import { SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -51,6 +52,7 @@ export interface LocalDeliverySettings {
 export interface LocalQuotas {
   readonly approvalRequestsPerRequesterPerHour?: number | undefined;
   readonly smsPerRecipientPerDay?: number | undefined;
+  readonly opticsAlertsPerRequesterPerHour?: number | undefined;
 }
 
 /** The quota variables of the sender's environment (`''`, read as "unset", for a limit not given). */
@@ -60,6 +62,9 @@ function quotaEnvironment(quotas: LocalQuotas | undefined): Record<string, strin
       quotas?.approvalRequestsPerRequesterPerHour ?? '',
     ),
     [notificationQuotas.smsPerRecipientPerDay.env]: String(quotas?.smsPerRecipientPerDay ?? ''),
+    [notificationQuotas.opticsAlertsPerRequesterPerHour.env]: String(
+      quotas?.opticsAlertsPerRequesterPerHour ?? '',
+    ),
   };
 }
 
@@ -145,6 +150,8 @@ export async function startLocalDeliveries(input: {
 
 /** The local endpoints of the table above. */
 export function deliveryEndpoints(deliveries: LocalDeliveries): Record<string, LocalEndpoint> {
+  // The optics alert list the stack started with (`OPTICS_ALERT_EMAILS=... npm start`), restored by `{}`.
+  const ownOpticsAlertEmails = process.env.OPTICS_ALERT_EMAILS;
   const faultEndpoint =
     (proxy: FaultProxy): LocalEndpoint =>
     async (req, res) => {
@@ -228,6 +235,7 @@ export function deliveryEndpoints(deliveries: LocalDeliveries): Record<string, L
         ? {
             approvalRequestsPerRequesterPerHour: limit(body.approvalRequestsPerRequesterPerHour),
             smsPerRecipientPerDay: limit(body.smsPerRecipientPerDay),
+            opticsAlertsPerRequesterPerHour: limit(body.opticsAlertsPerRequesterPerHour),
           }
         : (deliveries.settings.quotas ?? {});
       Object.assign(process.env, quotaEnvironment(quotas));
@@ -235,6 +243,15 @@ export function deliveryEndpoints(deliveries: LocalDeliveries): Record<string, L
       const pid = deliveries.poller?.runningInvocation() ? undefined : deliveries.poller?.workerPid();
       if (pid) process.kill(pid, 'SIGKILL');
       sendJson(res, 200, { quotas, restarted: Boolean(pid) });
+    },
+    'POST /_local/deliveries/optics-alerts': async (req, res) => {
+      const body = await readJson(req);
+      const emails = body.emails === undefined ? (ownOpticsAlertEmails ?? '') : String(body.emails);
+      process.env.OPTICS_ALERT_EMAILS = emails;
+      // As for the quotas: an idle worker read its environment when it started; the next one reads the new one.
+      const pid = deliveries.poller?.runningInvocation() ? undefined : deliveries.poller?.workerPid();
+      if (pid) process.kill(pid, 'SIGKILL');
+      sendJson(res, 200, { emails, restarted: Boolean(pid) });
     },
     'GET /_local/dead-letters': async (_req, res) => {
       sendJson(res, 200, await listDeadLetters({ limit: 50 }));

@@ -9,13 +9,17 @@
  */
 import path from 'node:path';
 import type S3rver from 's3rver';
+import {
+  tableMaintenanceDelivery,
+  tableMaintenanceFilters,
+  tableMaintenanceSource,
+} from '#shared/dashboard/stream.ts';
 import { IMAGE_KEY_PREFIX } from '#shared/images/object-key.ts';
 import { imageUploadedSource } from '#shared/images/routes.ts';
 import { deliveryQueueSettings } from '#shared/notifications/delivery-queue.ts';
 import { streamFilterPatterns } from '#shared/notifications/plan.ts';
 import { notifierSource, senderSource } from '#shared/notifications/routes.ts';
 import type { EventSource } from '#shared/platform/route-table.ts';
-import { ticketRemovedDelivery, ticketRemovedFilter, ticketRemovedSource } from '#shared/tickets/routes.ts';
 import type { LocalDeliveries } from './deliveries.ts';
 import { type FailedQueueInvocation, startQueuePoller } from './queue-poller.ts';
 import { createS3EventDispatcher, type FailedS3Invocation } from './s3-events.ts';
@@ -101,21 +105,23 @@ export const tableStreamEvents: LocalEventSource<'stream', FailedBatch> = {
 };
 
 /**
- * The table's stream → the ticket-removed consumer (a second reader of the same stream, as in AWS), with the
- * deployed mapping's filter (a ticket's `REMOVE`), batch size and retries; its own checkpoints.
+ * The table's stream → the table-maintenance consumer (dashboard counters, cleanup after a deleted ticket; a second
+ * reader of the same stream, as in AWS), with the deployed mapping's filters (a ticket's or optics request's INSERT,
+ * MODIFY and REMOVE), batch size and retries; its own checkpoints (the file keeps its old name, so a persistent
+ * local stack goes on from where it was).
  */
 export const ticketRemovedEvents: LocalEventSource<'ticketCleanup', FailedBatch> = {
   key: 'ticketCleanup',
-  source: ticketRemovedSource,
+  source: tableMaintenanceSource,
   start: (context) =>
     startStreamPoller({
       tableName: context.tableName,
-      handlerEntry: ticketRemovedSource.entry,
-      functionName: ticketRemovedSource.id,
-      filters: [ticketRemovedFilter],
-      batchSize: ticketRemovedDelivery.batchSize,
-      maxRetries: ticketRemovedDelivery.retryAttempts,
-      bisectBatchOnError: ticketRemovedDelivery.bisectBatchOnError,
+      handlerEntry: tableMaintenanceSource.entry,
+      functionName: tableMaintenanceSource.id,
+      filters: tableMaintenanceFilters,
+      batchSize: tableMaintenanceDelivery.batchSize,
+      maxRetries: tableMaintenanceDelivery.retryAttempts,
+      bisectBatchOnError: tableMaintenanceDelivery.bisectBatchOnError,
       endpoint: context.urls.dynamodb,
       region: context.region,
       credentials: context.credentials,

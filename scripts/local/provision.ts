@@ -439,5 +439,8 @@ export function applicationEnvironment(values: {
     CURSOR_SECRET_ARN: values.cursorSecretArn,
     DOCS_BUCKET: values.docsBucket,
     DOCS_SCRIPT_KEY: values.docsScriptKey,
+    // The operations settings (shared/inventory/config.ts): the demo inventory team approves cable requests.
+    INVENTORY_ROLE: 'inventory',
+    CABLE_APPROVER_GROUP: 'role:inventory',
   };
 }

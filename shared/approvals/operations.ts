@@ -4,7 +4,9 @@
  * ticket moves from `pending_approval` (only if still at the version read, hence still there, with the same
  * approver and content), with its audit events. A decision binds to what the approver saw: a link made before the
  * approved content last changed decides nothing (`changed`), nor does a form posted from a page that showed an
- * older version of the ticket (`stale`).
+ * older version of the ticket (`stale`). A ticket an approver group approves (`approverIds`) sent each member a
+ * link of their own: the first decision wins (the version condition), and the other links then show who decided
+ * (`decided`, with `decider`) and decide nothing.
  */
 
 import { type ApprovalItem, approvalKey } from '#shared/approvals/approval.entity.ts';
@@ -13,10 +15,11 @@ import { getItem, queryPage, transactWrite } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
 import { canApprove } from '#shared/roles/roles.ts';
 import { auditEventsOf, findTicket, ticketChangeWrites } from '#shared/tickets/operations.ts';
-import { approvedContentFields } from '#shared/tickets/policy.ts';
+import { approvedContentFields, isGroupApprover } from '#shared/tickets/policy.ts';
 import { type TicketItem, ticketKey } from '#shared/tickets/ticket.entity.ts';
 import { type TicketEventItem, ticketEventKey } from '#shared/tickets/ticket-event.entity.ts';
 import { findUser } from '#shared/users/profiles.ts';
+import type { UserItem } from '#shared/users/user.entity.ts';
 
 /** Why a link cannot be used. `changed`: the approved content changed after the link was made (a new one was sent). */
 export type LinkProblem = 'unknown' | 'expired' | 'used' | 'decided' | 'changed' | 'approver-unable';
@@ -40,6 +43,8 @@ export type LinkState =
       readonly ticket?: TicketItem;
       /** For `changed`: what changed since the link was made, oldest first. */
       readonly changes?: readonly ShownChange[];
+      /** For `decided`: who decided (their profile, when it is still there). */
+      readonly decider?: UserItem;
     };
 
 /** The fields whose changes an approver is shown: the approved content and the assignee (not comments, status). */
@@ -71,13 +76,20 @@ export async function changesSince(
     .map((event) => ({ field: event.field, from: event.from, to: event.to }));
 }
 
+/** Whether a link's approver is (still) asked to decide the ticket: its approver, or a listed group member. */
+const asksApprover = (ticket: TicketItem, approverId: string) =>
+  ticket.approverId === approverId ||
+  (!ticket.approverId && ticket.approverIds?.includes(approverId) === true);
+
 /**
  * The state of an approval link: 3 GetItem (link, ticket, the approver's profile), and for a superseded link one
- * Query (what changed). Reads only (GET must change nothing: mail scanners fetch links). A link outlives nothing of
- * its approver: when the approver's account is gone or disabled, or their role may no longer approve, or the
- * approver is the ticket's requester (separation of duties), the link decides nothing (`approver-unable`). A link
- * made before the approved content last changed (`requestChangedAt`) decides nothing either (`changed`): the
- * request was sent again with the new content and new links.
+ * Query (what changed), for a decided ticket one GetItem (the decider's profile). Reads only (GET must change
+ * nothing: mail scanners fetch links). A link outlives nothing of its approver: when the approver's account is gone
+ * or disabled, or their role may no longer approve, or the approver is the ticket's requester (separation of
+ * duties), the link decides nothing (`approver-unable`); for a group-approved ticket the approver must still be
+ * in the group as configured now (`isGroupApprover`: a member whose role or listing was removed decides nothing).
+ * A link made before the approved content last changed (`requestChangedAt`) decides nothing either (`changed`):
+ * the request was sent again with the new content and new links.
  * @param nowSeconds current time, epoch seconds
  */
 export async function inspectLink(
@@ -91,20 +103,19 @@ export async function inspectLink(
   if (!ticket) return { usable: false, problem: 'unknown' };
   if (approval.usedAt) return { usable: false, problem: 'used', ticket };
   if (approval.expiresAt <= nowSeconds) return { usable: false, problem: 'expired', ticket };
-  if (ticket.status !== 'pending_approval' || ticket.approverId !== approval.approverId) {
-    return { usable: false, problem: 'decided', ticket };
+  if (ticket.status !== 'pending_approval' || !asksApprover(ticket, approval.approverId)) {
+    const decider = ticket.decidedBy ? await findUser(ticket.decidedBy) : undefined;
+    return { usable: false, problem: 'decided', ticket, ...(decider ? { decider } : {}) };
   }
   if (ticket.requestChangedAt && approval.createdAt < ticket.requestChangedAt) {
     const changes = await changesSince(ticket.ticketId, { at: approval.createdAt });
     return { usable: false, problem: 'changed', ticket, changes };
   }
   const approver = await findUser(approval.approverId);
-  if (
-    !approver ||
-    approver.disabled ||
-    !canApprove(approver.role) ||
-    approval.approverId === ticket.requesterId
-  ) {
+  const able = ticket.approverId
+    ? approver !== undefined && !approver.disabled && canApprove(approver.role)
+    : approver !== undefined && isGroupApprover(approver, ticket);
+  if (!able || approval.approverId === ticket.requesterId) {
     return { usable: false, problem: 'approver-unable', ticket };
   }
   return { usable: true, approval, ticket };
@@ -119,6 +130,8 @@ export type DecisionResult =
       readonly problem: LinkProblem;
       readonly ticket?: TicketItem;
       readonly changes?: readonly ShownChange[];
+      /** For `decided`: who decided. */
+      readonly decider?: UserItem;
     }
   /** The page showed another version of the ticket: nothing decided; `changes` since the version shown. */
   | {
@@ -144,8 +157,14 @@ export async function decideWithLink(
   const nowSeconds = Math.floor(Date.now() / 1000);
   const state = await inspectLink(token, nowSeconds);
   if (!state.usable) {
-    const { problem, ticket, changes } = state;
-    return { ok: false, problem, ...(ticket ? { ticket } : {}), ...(changes ? { changes } : {}) };
+    const { problem, ticket, changes, decider } = state;
+    return {
+      ok: false,
+      problem,
+      ...(ticket ? { ticket } : {}),
+      ...(changes ? { changes } : {}),
+      ...(decider ? { decider } : {}),
+    };
   }
   const { approval, ticket } = state;
   if (shownVersion !== ticket.version) {
@@ -181,6 +200,7 @@ export async function decideWithLink(
       problem: after.problem,
       ticket: after.ticket ?? ticket,
       ...(after.changes ? { changes: after.changes } : {}),
+      ...(after.decider ? { decider: after.decider } : {}),
     };
   }
   return { ok: true, ticket: { ...ticket, ...set, version: ticket.version + 1 } };

@@ -5,7 +5,8 @@
 
 import type { LinkProblem, ShownChange } from '#shared/approvals/operations.ts';
 import { MAX_REASON_LENGTH } from '#shared/approvals/schemas.ts';
-import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
+import { formatLength } from '#shared/inventory/cable.ts';
+import type { RequestDetailsItem, TicketItem } from '#shared/tickets/ticket.entity.ts';
 import type { UserItem } from '#shared/users/user.entity.ts';
 
 const escapeHtml = (text: string) =>
@@ -37,7 +38,25 @@ const fieldLabels: Record<string, string> = {
   tags: 'Tags',
   approverId: 'Approver',
   assigneeId: 'Assignee',
+  requestDetails: 'Cable request',
 };
+
+/**
+ * A cable request's details as rows of the page's list: cable type, the length of one piece in both units
+ * (`formatLength`), quantity, and gauge, location and notes when given. Empty without details.
+ */
+export function requestDetailsRows(details: RequestDetailsItem | undefined): string {
+  if (!details) return '';
+  const row = (label: string, value: string) => `<dt>${label}</dt><dd>${escapeHtml(value)}</dd>`;
+  return [
+    row('Cable type', details.cableType),
+    row('Length', formatLength(details.lengthMm)),
+    row('Quantity', String(details.quantity)),
+    details.gauge ? row('Gauge', details.gauge) : '',
+    details.location ? row('Location', details.location) : '',
+    details.notes ? row('Notes', details.notes) : '',
+  ].join('\n');
+}
 
 /** The changes, highlighted: one line per change, field: old → new (`(none)` for an empty value). */
 export function changesList(changes: readonly ShownChange[]): string {
@@ -71,7 +90,8 @@ export function confirmationPage(
 <dl><dt>Title</dt><dd>${escapeHtml(ticket.title)}</dd>
 <dt>Requested by</dt><dd>${escapeHtml(requester ? `${requester.name} <${requester.email}>` : ticket.requesterId)}</dd>
 <dt>Priority</dt><dd>${escapeHtml(ticket.priority)}</dd><dt>Type</dt><dd>${escapeHtml(ticket.type)}</dd>
-<dt>Opened</dt><dd>${escapeHtml(ticket.createdAt)}</dd></dl>
+<dt>Opened</dt><dd>${escapeHtml(ticket.createdAt)}</dd>
+${requestDetailsRows(ticket.requestDetails)}</dl>
 <p class="desc">${escapeHtml(ticket.description)}</p>
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 ${changesList(changes)}
@@ -118,24 +138,35 @@ const problemText: Record<LinkProblem, { title: string; text: string }> = {
   },
   'approver-unable': {
     title: 'You can no longer decide',
-    text: 'The account this link was sent to is disabled or may no longer approve requests. Nothing was decided.',
+    text:
+      'The account this link was sent to is disabled, may no longer approve requests, or is no longer in the ' +
+      'group that approves them. Nothing was decided.',
   },
 };
 
 /**
- * The page for a link that cannot be used, with the ticket's current status when known and, for a request that
- * changed, what changed since the link was sent.
+ * The page for a link that cannot be used, with the ticket's current status when known, who decided it (for a
+ * decided ticket: "Already decided by Ada Admin: approved"; every other member of an approver group sees this on
+ * their link) and, for a request that changed, what changed since the link was sent.
+ * @param decider the profile of whoever decided, when known
  */
 export function linkProblemPage(
   problem: LinkProblem,
   ticket?: TicketItem,
   changes: readonly ShownChange[] = [],
+  decider?: Pick<UserItem, 'name'>,
 ): string {
   const { title, text } = problemText[problem];
+  const outcome = ticket?.status === 'approved' || ticket?.status === 'rejected' ? `: ${ticket.status}` : '';
+  const decided =
+    problem === 'decided' && ticket?.decidedBy
+      ? `<p>Already decided by <strong>${escapeHtml(decider?.name ?? 'someone else')}</strong>` +
+        `${escapeHtml(outcome)}.</p>`
+      : '';
   const status = ticket
     ? `<p>Ticket #${ticket.number} is now <strong>${escapeHtml(ticket.status)}</strong>.</p>`
     : '';
-  return layout(title, `<h1>${title}</h1><p>${text}</p>${status}${changesList(changes)}`);
+  return layout(title, `<h1>${title}</h1><p>${text}</p>${decided}${status}${changesList(changes)}`);
 }
 
 /**

@@ -29,6 +29,8 @@ export const showApprovalRoute = {
   // link was sent, 410 an expired link.
   pages: [403, 404, 409, 410],
   grants: ['table:read'],
+  // Who decides a group-approved cable request (shared/inventory/config.ts).
+  settings: ['cableApproverGroup'],
 } as const satisfies Route;
 
 export const decideApprovalRoute = {
@@ -62,6 +64,8 @@ export const decideApprovalRoute = {
   // (Listed, not spread from a shared array: a spread would keep this row in the GET bundle.)
   pages: [400, 403, 404, 409, 410],
   grants: ['table:read', 'table:write'],
+  // Who decides a group-approved cable request (shared/inventory/config.ts).
+  settings: ['cableApproverGroup'],
 } as const satisfies Route;
 
 /** Every route of this feature, for `shared/routes.ts`. */

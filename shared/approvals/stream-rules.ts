@@ -4,6 +4,9 @@
  *   approver while pending, or with new approved content while pending (`requestChangedAt` moved: the requester
  *   edited what is to be approved) → `approval_requested` to the approver (email, and SMS if they have a phone and
  *   opted in), with a new link; the sender reads the ticket as it is then, so the message shows the new content;
+ * - the same for a ticket an approver group approves (`approverIds`, no `approverId`): one `approval_requested` per
+ *   listed member, each with a link of their own (the requester's approval-request quota counts the fan-out of one
+ *   record once: `sender.ts`);
  * - a ticket modified from `pending_approval` to `approved | rejected` → `approval_decided` to the requester
  *   (email + SMS), with the decision reason, unless the requester decided themself.
  */
@@ -38,6 +41,18 @@ function approvalIntents(
     const newlyPending = before?.status !== 'pending_approval' || before.approverId !== approverId;
     return newlyPending || contentChanged
       ? [{ ...base, type: 'approval_requested', recipient: { userId: approverId }, actorId: undefined }]
+      : [];
+  }
+  const group = ticket.approverIds ?? [];
+  if (ticket.status === 'pending_approval' && group.length > 0) {
+    const newlyPending = before?.status !== 'pending_approval';
+    return newlyPending || contentChanged
+      ? [...new Set(group)].map((userId) => ({
+          ...base,
+          type: 'approval_requested' as const,
+          recipient: { userId },
+          actorId: undefined,
+        }))
       : [];
   }
   if (before?.status === 'pending_approval' && isDecision(ticket.status)) {

@@ -11,6 +11,7 @@ import { ulid } from 'ulid';
 import { commentRecord } from '#shared/comments/comment.entity.ts';
 import { newComment } from '#shared/comments/operations.ts';
 import { MAX_COMMENTS_PER_TICKET } from '#shared/comments/policy.ts';
+import { writeTicketChangeWithStock } from '#shared/inventory/fulfilment.ts';
 import { MacroNotFound } from '#shared/macros/errors.ts';
 import {
   type MacroItem,
@@ -370,7 +371,11 @@ export async function applyMacro(
         },
       ]
     : [];
-  const result = await transactWrite([...ticketWrites, ...replyWrites]);
+  // A cable request's stock moves with its fulfilment (and back with its undoing), in the same transaction.
+  const result = await writeTicketChangeWithStock(ticket, set.status, actor.userId, [
+    ...ticketWrites,
+    ...replyWrites,
+  ]);
   if (!result.ok) await refusedApply(ticket, result.reasons, expectedVersion);
   return {
     ...ticket,

@@ -119,6 +119,8 @@ export const applyMacroRoute = {
   problems: ['forbidden', 'conflict', 'invalid-transition', 'unprocessable-content', 'precondition-required'],
   ifMatch: true,
   grants: ['table:read', 'table:write'],
+  // Who decides a group-approved cable request (shared/inventory/config.ts).
+  settings: ['cableApproverGroup'],
 } as const satisfies Route;
 
 /** Every route of this feature, for `shared/routes.ts`. */

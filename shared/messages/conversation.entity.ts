@@ -5,7 +5,8 @@
  * `pk = INBOX#<ownerId>`, `sk = CONVERSATION#<otherUserId>`; fields: `otherUserId`, `lastMessageId` (the message
  * itself is read from the conversation's partition, so an edit or delete of it shows at once), `lastMessageAt`,
  * and `unread`, the owner's unread count, kept by `ADD unread 1` in the same transaction as each message they
- * receive (so concurrent sends never lose a count) and set to 0 when they read the conversation.
+ * receive (so concurrent sends never lose a count), set to 0 when they read the conversation (stamping `readAt`), and
+ * `ADD -1` when the sender deletes a message they have not read.
  *
  * Index: gsi11 (overloaded, keys only): `gsi11pk = CONVERSATIONS#<ownerId>`, `gsi11sk = <lastMessageAt>#<otherUserId>`,
  * rewritten by each message: a user's conversations, most recent first (Query descending, then BatchGetItem).
@@ -20,6 +21,11 @@ export interface ConversationItem {
   readonly lastMessageAt: string;
   /** Messages the owner received and has not read yet. */
   readonly unread: number;
+  /**
+   * ISO 8601: when the owner last read the conversation (set with `unread = 0`); absent until then. A message
+   * created after it is one they have not read, so deleting it lowers `unread` (`deleteMessage`).
+   */
+  readonly readAt?: string | undefined;
 }
 
 export const conversationEntity = 'conversation';

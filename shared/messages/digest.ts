@@ -4,42 +4,45 @@
  *
  * The mailbox rule (`stream-rules.ts`) plans one `message_digest` when a user's mailbox gets a new `unmailedSince`;
  * the notifier puts it on the delivery queue with a delay (`deliveryDelaySeconds`, 5 minutes deployed). When the
- * sender gets it, {@link deliverDigest} reads the mailbox and the profile and mails only if the mailbox still holds
- * that very `unmailedSince` (reading everything removes it; a later message sets a new one and its own digest) and
- * something is still unread, and the user did not turn these mails off (`messageEmails: false`) and is not disabled.
- * Then it removes the marker (conditioned on it being that one), so the next message schedules the next digest.
+ * sender gets it (`sendDigest` in `shared/notifications/sender.ts`), the digest is due only if the mailbox still
+ * holds that very marker (reading everything removes it; a later message's marker has its own digest). It is then
+ * delivered like any notification: once per delivery key (Powertools idempotency), logged as one row of the
+ * notification log in the user's partition, retried through the delivery queue on a transient failure. Once its
+ * outcome is final, {@link mailboxesInTable}'s `release` removes the marker, so the next message schedules the next
+ * digest.
  *
- * At most once per marker (the claim in {@link deliverDigest}). This module is in the sender's bundle, which sits at
- * its size budget: keep it small.
+ * This module is in the sender's bundle, which sits near its size budget: keep it small.
  */
 
 import { type MailboxItem, mailboxKey } from '#shared/messages/mailbox.entity.ts';
-import type { Channel } from '#shared/notifications/channels/channel.ts';
-import type { MessageDigestIntent } from '#shared/notifications/intents.ts';
-import { type PlannedIntent, RetryableDeliveryError } from '#shared/notifications/sender.ts';
+import type { DigestMailbox, DigestMailboxes } from '#shared/notifications/sender.ts';
 import type { EmailContent } from '#shared/notifications/templates.ts';
-import { updateItem } from '#shared/platform/db.ts';
-import { logger } from '#shared/platform/logger.ts';
-import { findUser } from '#shared/users/profiles.ts';
+import { getItem, updateItem } from '#shared/platform/db.ts';
 import type { UserItem } from '#shared/users/user.entity.ts';
 
 /**
- * Whether a claimed digest is mailed (pure; `test/unit/messages-rules.test.ts`): something is still unread, and the
- * user did not turn message emails off, is not disabled and confirmed their email (like every notification).
- * @param mailbox the mailbox as the claim left it, or `false`/`undefined` when the claim failed
+ * Why no digest goes to this user about this mailbox, or `undefined` when it is mailed (pure;
+ * `test/unit/messages-rules.test.ts`): nothing is unread any more, the user turned message emails off, is disabled,
+ * or never confirmed their email (like every notification). Logged as the row's `skipped` reason.
+ * @param mailbox the mailbox, `false` or `undefined` when there is none
  */
+export function digestSkipReason(
+  mailbox: Pick<MailboxItem, 'unread'> | false | undefined,
+  user: Pick<UserItem, 'disabled' | 'messageEmails' | 'emailVerified'> | undefined,
+): string | undefined {
+  if (!mailbox || !(mailbox.unread > 0)) return 'Nothing is unread any more.';
+  if (!user) return 'The recipient has no user profile.';
+  if (user.disabled) return 'The recipient is disabled.';
+  if (user.emailVerified === false) return 'The recipient has not confirmed their email address yet.';
+  if (user.messageEmails === false) return 'The recipient turned message emails off.';
+  return undefined;
+}
+
+/** Whether a digest is mailed: {@link digestSkipReason} finds no reason not to. */
 export const digestIsDue = (
   mailbox: Pick<MailboxItem, 'unread'> | false | undefined,
   user: Pick<UserItem, 'disabled' | 'messageEmails' | 'emailVerified'> | undefined,
-): boolean =>
-  Boolean(
-    mailbox &&
-      mailbox.unread > 0 &&
-      user &&
-      !user.disabled &&
-      user.emailVerified !== false &&
-      user.messageEmails !== false,
-  );
+): boolean => digestSkipReason(mailbox, user) === undefined;
 
 /** The digest email: how many messages wait (no user text in it). */
 export function digestEmail(unread: number): EmailContent {
@@ -48,40 +51,52 @@ export function digestEmail(unread: number): EmailContent {
 }
 
 /**
- * Deliver one planned digest (`SenderDependencies.digest`).
- *
- * 1. Claim it: remove the mailbox's `unmailedSince` on the condition that it is the one this digest was planned
- *    for (one conditional UpdateItem, which also answers the unread count). A copy of the message, a digest
- *    superseded by a later marker, or one whose messages were all read (the marker is gone) fails the claim and
- *    sends nothing: so a digest goes at most once, and the next message after the claim schedules the next digest.
- * 2. Send, unless nothing is unread, the recipient turned message emails off or is disabled.
- * 3. A transient provider failure puts the marker back (if no newer one was set) and throws, so the queue brings
- *    the message back and the claim succeeds again. A sender that dies between the claim and the send loses this
- *    digest (at most once, unlike ticket notifications; the next message schedules a new one).
- * 4. The outcome is logged (`Message digest`: user id, `sent`, `skipped` or `failed` with the error); a digest belongs to no
- *    ticket, so it has no row in a ticket's notification log.
- * @throws RetryableDeliveryError on a transient provider failure; what a table call throws
+ * The sender's digest dependencies on the table (`SenderDependencies.digest`):
+ * - `read`: one GetItem of the mailbox (`INBOX#<userId>` / `MAILBOX`), strongly consistent;
+ * - `release(userId, since, mailedUnread)`: one conditional UpdateItem removing `unmailedSince` if it is still
+ *   `since` (and, after a sent digest, if no message arrived since it counted `mailedUnread`); when messages did
+ *   arrive meanwhile, a second one sets a new marker (now), which schedules a digest of them. A marker that changed
+ *   meanwhile is left alone.
  */
-export async function deliverDigest(planned: PlannedIntent, email: Channel<EmailContent>): Promise<void> {
-  const { since, recipient } = planned.intent as MessageDigestIntent;
-  const key = mailboxKey(recipient.userId);
-  const mailbox = await updateItem<MailboxItem>(
-    key,
-    { set: { unmailedSince: undefined } },
-    {
-      condition: { expression: '#m = :since', names: { '#m': 'unmailedSince' }, values: { ':since': since } },
-      returnNew: true,
+export function mailboxesInTable(now: () => Date = () => new Date()): DigestMailboxes {
+  return {
+    async read(userId) {
+      const mailbox = await getItem<MailboxItem>(mailboxKey(userId), { consistent: true });
+      return mailbox
+        ? ({ unread: mailbox.unread, unmailedSince: mailbox.unmailedSince } as DigestMailbox)
+        : undefined;
     },
-  );
-  const user = await findUser(recipient.userId);
-  const address = user?.email;
-  const sent =
-    mailbox && digestIsDue(mailbox, user) && !email.addressProblem(address)
-      ? await email.send(address as string, digestEmail(mailbox.unread))
-      : ({ status: 'skipped' } as const);
-  logger.info('Message digest', { userId: recipient.userId, ...sent });
-  if (sent.status === 'failed' && sent.retryable) {
-    await updateItem(key, { setIfMissing: { unmailedSince: since } });
-    throw new RetryableDeliveryError(sent.error);
-  }
+    async release(userId, since, mailedUnread) {
+      const key = mailboxKey(userId);
+      const names = { '#m': 'unmailedSince', '#u': 'unread' };
+      const removed = await updateItem(
+        key,
+        { set: { unmailedSince: undefined } },
+        {
+          condition:
+            mailedUnread === undefined
+              ? { expression: '#m = :since', names: { '#m': 'unmailedSince' }, values: { ':since': since } }
+              : {
+                  expression: '#m = :since AND #u <= :mailed',
+                  names,
+                  values: { ':since': since, ':mailed': mailedUnread },
+                },
+        },
+      );
+      if (removed !== false || mailedUnread === undefined) return;
+      await updateItem(
+        key,
+        { set: { unmailedSince: now().toISOString() } },
+        {
+          condition: {
+            expression: '#m = :since',
+            names: { '#m': 'unmailedSince' },
+            values: { ':since': since },
+          },
+        },
+      );
+    },
+    skipReason: digestSkipReason,
+    email: digestEmail,
+  };
 }

@@ -3,7 +3,7 @@
  * scheduled. `pk = INBOX#<userId>`, `sk = MAILBOX` (next to their conversation sides).
  *
  * - `unread`: `ADD 1` in the transaction of each message they receive, `ADD -n` when they read a conversation
- *   holding `n` unread.
+ *   holding `n` unread, `ADD -1` when the sender deletes a message they have not read.
  * - `unmailedSince`: set (`if_not_exists`) by a message that finds it absent, i.e. the first message since the last
  *   digest or since everything was read; removed when they have read everything, or when the digest is handled.
  *   The stream rule (`stream-rules.ts`) plans one delayed digest when it appears, so several messages share one

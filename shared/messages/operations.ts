@@ -28,7 +28,13 @@ import {
   messagePrefix,
   messageRecord,
 } from '#shared/messages/message.entity.ts';
-import { MAX_TICKETS_CHECKED, maySendTo, messageChangeRefusal, takesPart } from '#shared/messages/policy.ts';
+import {
+  isUnreadBy,
+  MAX_TICKETS_CHECKED,
+  maySendTo,
+  messageChangeRefusal,
+  takesPart,
+} from '#shared/messages/policy.ts';
 import { documentClient } from '#shared/platform/aws-clients.ts';
 import { config } from '#shared/platform/config.ts';
 import { decodeCursor, encodeCursor } from '#shared/platform/cursor.ts';
@@ -245,26 +251,36 @@ export async function readConversation(
 async function markConversationRead(ownerId: string, otherUserId: string, unread: number): Promise<void> {
   let count = unread;
   for (let attempt = 1; attempt <= 5; attempt++) {
+    // Stamped per attempt, after the count was read: every message the count holds was created before it.
+    const readAt = nowIso();
     const result = await transactWrite([
       {
         update: conversationKey(ownerId, otherUserId),
-        changes: { set: { unread: 0 } },
+        changes: { set: { unread: 0, readAt } },
         condition: attributesEqual({ unread: count }),
       },
       { update: mailboxKey(ownerId), changes: { add: { unread: -count } }, condition: itemExists },
     ]);
     if (result.ok) {
-      await updateItem(
-        mailboxKey(ownerId),
-        { set: { unmailedSince: undefined } },
-        { condition: { expression: '#u <= :zero', names: { '#u': 'unread' }, values: { ':zero': 0 } } },
-      );
+      await clearDigestMarkerWhenAllRead(ownerId);
       return;
     }
     const side = await getItem<ConversationItem>(conversationKey(ownerId, otherUserId), { consistent: true });
     if (!side || side.unread === 0) return;
     count = side.unread;
   }
+}
+
+/**
+ * Remove the mailbox's digest marker `unmailedSince` once its total is 0 (nothing waits unread): a digest already
+ * scheduled then finds nothing to send, and the next message schedules a new one. One conditional UpdateItem.
+ */
+async function clearDigestMarkerWhenAllRead(ownerId: string): Promise<void> {
+  await updateItem(
+    mailboxKey(ownerId),
+    { set: { unmailedSince: undefined } },
+    { condition: { expression: '#u <= :zero', names: { '#u': 'unread' }, values: { ':zero': 0 } } },
+  );
 }
 
 /** A side of the actor's conversations, with its last message (absent if it could not be read). */
@@ -358,20 +374,63 @@ export async function editMessage(actor: Actor, message: MessageItem, body: stri
 
 /**
  * Delete a message: its sender only. The item stays, without its body and with `deletedAt`, so both see where it
- * was ("deleted"); deleting it again changes nothing. The recipient's unread count is left as it is (the deleted
- * message is read like any other).
+ * was ("deleted"); deleting it again changes nothing.
+ *
+ * A message the recipient has not read yet (`isUnreadBy`, `policy.ts`) stops counting as unread: in the same transaction
+ * as the delete, their side's `unread` and their mailbox's total are lowered by 1 (`ADD -1`, each conditioned on
+ * being at least 1, the side also on `readAt` being as read); a read of the conversation meanwhile makes it try
+ * again with what it then says (the message is then read, and only the delete is written). When the total reaches
+ * 0 the digest marker goes, as when everything is read.
  * @param message as read by {@link findVisibleMessage}
- * @throws NotAllowed (the recipient)
+ * @throws NotAllowed (the recipient); Conflict (the conversation kept changing at the same time)
  */
 export async function deleteMessage(actor: Actor, message: MessageItem): Promise<void> {
   refuse(actor, message, 'delete');
   if (message.deletedAt !== undefined) return;
-  const now = nowIso();
-  await updateItem(
-    messageKey(message),
-    { set: { body: undefined, deletedAt: now, updatedAt: now } },
-    { condition: { expression: 'attribute_not_exists(#deleted)', names: { '#deleted': 'deletedAt' } } },
-  );
+  const sideKey = conversationKey(message.recipientId, message.senderId);
+  const atLeastOne = {
+    expression: '#unread >= :one',
+    names: { '#unread': 'unread' },
+    values: { ':one': 1 },
+  };
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const side = await getItem<ConversationItem>(sideKey, { consistent: true });
+    const unread = isUnreadBy(side, message);
+    const now = nowIso();
+    const result = await transactWrite([
+      {
+        update: messageKey(message),
+        changes: { set: { body: undefined, deletedAt: now, updatedAt: now } },
+        condition: { expression: 'attribute_not_exists(#deleted)', names: { '#deleted': 'deletedAt' } },
+      },
+      ...(unread
+        ? [
+            {
+              update: sideKey,
+              changes: { add: { unread: -1 } },
+              condition: both(
+                atLeastOne,
+                side?.readAt === undefined
+                  ? { expression: 'attribute_not_exists(#readAt)', names: { '#readAt': 'readAt' } }
+                  : attributesEqual({ readAt: side.readAt }),
+              ),
+            },
+            {
+              update: mailboxKey(message.recipientId),
+              changes: { add: { unread: -1 } },
+              condition: atLeastOne,
+            },
+          ]
+        : []),
+    ]);
+    if (result.ok) {
+      if (unread) await clearDigestMarkerWhenAllRead(message.recipientId);
+      return;
+    }
+    // Deleted meanwhile (by another request of the sender): nothing more to do.
+    if (result.reasons[0] === 'ConditionalCheckFailed') return;
+  }
+  throw new Conflict('The conversation kept changing at the same time; retry.');
 }
 
 /** The profiles a page of conversations names (the other people), for one `findUsers` call. */

@@ -1,11 +1,12 @@
 /**
- * Who may message whom, and who may change a message. Pure: no AWS; unit-tested in `test/unit/messages-rules.test.ts`.
+ * Who may message whom, who may change a message, and whether its recipient has read it. Pure: no AWS; unit-tested in `test/unit/messages-rules.test.ts`.
  *
  * The rule (`docs/roles.md`, "Direct messages"): those who work tickets (`canManageTickets`: agents, admins, a
  * custom role with the flag) may message anyone; everyone else (requesters) may message only an agent who works
  * one of their tickets (its assignee), or answer in a conversation someone started with them. Nobody messages
  * themself, and a disabled user receives nothing.
  */
+import type { ConversationItem } from '#shared/messages/conversation.entity.ts';
 import type { MessageItem } from '#shared/messages/message.entity.ts';
 import type { Actor } from '#shared/roles/actor.ts';
 
@@ -56,3 +57,10 @@ export function messageChangeRefusal(
   }
   return undefined;
 }
+
+/**
+ * Whether the recipient has not read `message` yet, from their side of the conversation: they count unread
+ * messages, and the message came after they last read it (`readAt`; none: never read, so every message counts).
+ */
+export const isUnreadBy = (side: ConversationItem | undefined, message: MessageItem) =>
+  side !== undefined && side.unread > 0 && (side.readAt === undefined || side.readAt < message.createdAt);

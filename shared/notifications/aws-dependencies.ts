@@ -1,13 +1,14 @@
 /**
  * The sender's real dependencies: the table, SES and SNS, and Powertools idempotency on the table. IAM the function
  * needs: `ses:SendEmail` (from `MAIL_FROM`), `sns:Publish` (to phone numbers: resource `*`), and on the table
- * `dynamodb:GetItem` (tickets, users, idempotency records, quota counters), `PutItem` (approval links, idempotency
- * records), `UpdateItem` (notification log, idempotency records, quota counters) and `DeleteItem` (idempotency
+ * `dynamodb:GetItem` (tickets, users, mailboxes, idempotency records, quota counters), `Query` on gsi5 (the members
+ * of a role), `PutItem` (approval links, idempotency records), `UpdateItem` (notification log, idempotency records,
+ * quota counters, mailbox digest markers) and `DeleteItem` (idempotency
  * records, unsent links), plus what consuming the delivery queue takes.
  */
 
 import { approvalKey, approvalRecord } from '#shared/approvals/approval.entity.ts';
-import { deliverDigest } from '#shared/messages/digest.ts';
+import { mailboxesInTable } from '#shared/messages/digest.ts';
 import { emailChannel } from '#shared/notifications/channels/email.ts';
 import { smsChannel } from '#shared/notifications/channels/sms.ts';
 import { deliverOnce } from '#shared/notifications/idempotency.ts';
@@ -15,10 +16,11 @@ import type { TicketSummary } from '#shared/notifications/intents.ts';
 import {
   notificationEntity,
   notificationIndexKeys,
-  notificationKey,
+  notificationRowKey,
 } from '#shared/notifications/notification.entity.ts';
 import { type QuotaCounterItem, quotaCounterKey } from '#shared/notifications/quota-counter.entity.ts';
 import type { QuotaCounter } from '#shared/notifications/quotas.ts';
+import { groupMembers } from '#shared/notifications/recipient-groups.ts';
 import type { SenderDependencies } from '#shared/notifications/sender.ts';
 import { config } from '#shared/platform/config.ts';
 import { deleteItem, getItem, itemIsNew, transactWrite, updateItem } from '#shared/platform/db.ts';
@@ -69,6 +71,8 @@ export function awsSenderDependencies(): SenderDependencies {
         smsOptIn: user.smsOptIn,
         phoneVerified: user.phoneVerified,
         emailVerified: user.emailVerified,
+        disabled: user.disabled,
+        messageEmails: user.messageEmails,
       };
     },
     async findTicket(ticketId): Promise<TicketSummary | undefined> {
@@ -84,6 +88,10 @@ export function awsSenderDependencies(): SenderDependencies {
         requesterId: data.requesterId,
         assigneeId: data.assigneeId,
         approverId: data.approverId,
+        // A group-approved cable request: who is asked, and what (the approval messages list the details).
+        approverGroup: data.approverGroup,
+        approverIds: data.approverIds ? [...data.approverIds] : undefined,
+        requestDetails: data.requestDetails,
         decisionReason: data.decisionReason,
         decidedBy: data.decidedBy,
       };
@@ -98,13 +106,13 @@ export function awsSenderDependencies(): SenderDependencies {
     },
     deleteApproval: (tokenHash) => deleteItem(approvalKey(tokenHash)),
     // One row per delivery: each attempt rewrites its fields and counts itself atomically.
+    // A message about no ticket writes its rows in the partition of what it is `about`.
     async recordNotification(entry, { countAttempt }) {
-      const { ticketId, notificationId, ...fields } = entry;
-      await updateItem(notificationKey(ticketId, notificationId), {
+      const { notificationId, ...fields } = entry;
+      await updateItem(notificationRowKey(entry), {
         set: {
           ...fields,
           ...notificationIndexKeys(notificationId, fields.status),
-          ticketId,
           notificationId,
           entityType: notificationEntity,
         },
@@ -112,7 +120,8 @@ export function awsSenderDependencies(): SenderDependencies {
       });
     },
     channels: { email: emailChannel(), sms: smsChannel() },
-    digest: (planned) => deliverDigest(planned, emailChannel()),
+    digest: mailboxesInTable(),
+    groupMembers,
     once: (key, attempt) => deliverOnce()(key, attempt),
     countQuota: countQuotaInTable,
     linkSettings: () => ({

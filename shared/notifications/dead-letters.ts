@@ -79,9 +79,22 @@ function summarise(message: Message, messageId: string): DeadLetter {
       ...envelope,
       kind: 'intent',
       type: body.intent.type,
-      // A direct messages' digest belongs to no ticket.
-      ticketId: clipId(body.intent.ticketId ?? 'none (direct messages)'),
-      recipient: clipId(typeof recipient === 'string' ? recipient : recipient.userId),
+      // The direct messages' digest and the operations messages belong to no ticket.
+      ticketId: clipId(
+        body.intent.ticketId ??
+          ('about' in body.intent
+            ? `none (${body.intent.about.kind} ${body.intent.about.id})`
+            : 'none (direct messages)'),
+      ),
+      recipient: clipId(
+        typeof recipient === 'string'
+          ? recipient
+          : 'userId' in recipient
+            ? recipient.userId
+            : 'address' in recipient
+              ? recipient.address
+              : `group ${recipient.group}`,
+      ),
       eventId: clipId(body.eventId),
     };
   }

@@ -124,6 +124,9 @@ export type DeliveryMessage =
       readonly reason: string;
     };
 
+/** The operations messages' types: about no ticket, with their email rendered by the notifier. */
+const operationsTypes: readonly unknown[] = ['optics_requested', 'optics_decided', 'low_stock'];
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
@@ -145,14 +148,22 @@ function deliveryMessageProblems(json: unknown): string[] {
   const intent = json.intent;
   if (!isObject(intent)) return [...problems, 'intent'];
   if (!(notificationTypes as readonly unknown[]).includes(intent.type)) problems.push('intent.type');
-  // Every intent but the direct messages' digest is about a ticket.
-  if (intent.type !== 'message_digest' && !isText(intent.ticketId)) problems.push('intent.ticketId');
+  // Every intent but the direct messages' digest and the operations messages (which say what they are `about`) is
+  // about a ticket.
+  if (intent.type === 'message_digest') {
+    // about its recipient
+  } else if (operationsTypes.includes(intent.type)) {
+    const about = intent.about;
+    if (!isObject(about) || !isText(about.kind) || !isText(about.id)) problems.push('intent.about');
+    if (!isObject(intent.email)) problems.push('intent.email');
+  } else if (!isText(intent.ticketId)) problems.push('intent.ticketId');
   const recipient = intent.recipient;
   if (
     !(
       recipient === 'requester' ||
       recipient === 'assignee' ||
-      (isObject(recipient) && isText(recipient.userId))
+      (isObject(recipient) &&
+        (isText(recipient.userId) || isText(recipient.address) || isText(recipient.group)))
     )
   )
     problems.push('intent.recipient');

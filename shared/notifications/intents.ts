@@ -4,6 +4,7 @@
  * Pure: no AWS, no clock.
  */
 import * as z from 'zod/mini';
+import type { EmailContent } from '#shared/notifications/templates.ts';
 import { priorities, ticketStatuses } from '#shared/tickets/lifecycle.ts';
 
 /** The kinds of message the notifier sends; the `type` of a notification log entry. */
@@ -15,6 +16,9 @@ export const notificationTypes = [
   'agent_response',
   'requester_reply',
   'message_digest',
+  'optics_requested',
+  'optics_decided',
+  'low_stock',
 ] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 
@@ -33,6 +37,20 @@ export const TicketSummary = /* @__PURE__ */ (() =>
     requesterId: z.string().check(z.minLength(1)),
     assigneeId: z.optional(z.string()),
     approverId: z.optional(z.string()),
+    /** A group-approved request: the group setting and the members who may decide (each is asked). */
+    approverGroup: z.optional(z.string()),
+    approverIds: z.optional(z.array(z.string())),
+    /** A cable request's details, as the approval messages show them (`shared/tickets/ticket.entity.ts`). */
+    requestDetails: z.optional(
+      z.object({
+        cableType: z.string(),
+        lengthMm: z.number(),
+        quantity: z.number(),
+        gauge: z.optional(z.string()),
+        location: z.optional(z.string()),
+        notes: z.optional(z.string()),
+      }),
+    ),
     decisionReason: z.optional(z.string()),
     decidedBy: z.optional(z.string()),
   }))();
@@ -59,7 +77,8 @@ interface IntentBase {
 /**
  * The unread digest of direct messages (`shared/messages/digest.ts`): one email to a user about the messages they
  * have not read, planned when their mailbox's `unmailedSince` appears and delivered after a delay. It belongs to no
- * ticket; the sender hands it to the digest's own delivery (`SenderDependencies.digest`).
+ * ticket: the sender delivers and logs it like any email (its rows in `USER#<userId>`), due only while the mailbox
+ * still holds that marker (`SenderDependencies.digest`).
  */
 export interface MessageDigestIntent {
   readonly type: 'message_digest';
@@ -72,8 +91,50 @@ export interface MessageDigestIntent {
   readonly since: string;
 }
 
-/** One message to one person, as decided from one stream record. Email is always among its channels. */
-export type NotificationIntent = TicketIntent | MessageDigestIntent;
+/**
+ * What a message that belongs to no ticket is about; its log rows live in that item's partition
+ * (`notificationPartition` in `notification.entity.ts`): an optics request (`OPTICS#<requestId>`), an inventory
+ * balance (`INVENTORY`, `id` the cable type), a user (`USER#<userId>`: the direct messages' digest).
+ */
+export interface NotificationSubject {
+  readonly kind: 'opticsRequest' | 'inventoryBalance' | 'user';
+  readonly id: string;
+}
+
+/**
+ * A group the sender resolves into people when it delivers (`SenderDependencies.groupMembers`):
+ * - `opticsAlerts`: the addresses of `OPTICS_ALERT_EMAILS` (`opticsAlertEmails()`), else every enabled admin;
+ * - `inventoryTeam`: every enabled member of the role `INVENTORY_ROLE` (`inventoryRole()`, default `inventory`).
+ */
+export type RecipientGroup = 'opticsAlerts' | 'inventoryTeam';
+
+/** One person an operations message goes to: a user (mailed at their profile's address) or a plain address. */
+export type OperationsRecipient = { readonly userId: string } | { readonly address: string };
+
+/**
+ * A message of the operations features (optics requests, inventory), which belong to no ticket: its email is
+ * rendered by the stream rule from the record (`shared/notifications/operations-templates.ts`), so the sender only
+ * resolves the recipients, sends and logs. Email only.
+ */
+export interface OperationsIntent {
+  readonly type: 'optics_requested' | 'optics_decided' | 'low_stock';
+  readonly ticketId?: undefined;
+  readonly ticket?: undefined;
+  readonly about: NotificationSubject;
+  /** One person, or a group resolved when the message is delivered (one delivery and log row per member). */
+  readonly recipient: OperationsRecipient | { readonly group: RecipientGroup };
+  /** The user whose action caused it, if any: they are not told. */
+  readonly actorId?: string | undefined;
+  readonly sms?: false;
+  readonly email: EmailContent;
+}
+
+/** One message to one person (or group), as decided from one stream record. Email is always among its channels. */
+export type NotificationIntent = TicketIntent | MessageDigestIntent | OperationsIntent;
+
+/** Whether an intent is about a ticket (every other kind carries what it is `about`). */
+export const isTicketIntent = (intent: NotificationIntent): intent is TicketIntent =>
+  intent.ticketId !== undefined;
 
 /** A message about a ticket. */
 export type TicketIntent =

@@ -8,11 +8,16 @@ import type { RetryQueued } from '#shared/notifications/log.ts';
 import type { NotificationItem } from '#shared/notifications/notification.entity.ts';
 import type { NotificationLogEntryView, RetryQueuedView } from '#shared/notifications/responses.ts';
 
+/** What a row is about: its ticket, or what a message about no ticket names. */
+const aboutView = (row: Pick<NotificationItem, 'ticketId' | 'about'>) =>
+  row.about ?? { kind: 'ticket' as const, id: row.ticketId ?? '' };
+
 /** A log row as the API shows it. */
 export function notificationView(row: NotificationItem): z.output<typeof NotificationLogEntryView> {
   return {
     notificationId: row.notificationId,
-    ticketId: row.ticketId,
+    ticketId: row.ticketId ?? null,
+    about: aboutView(row),
     channel: row.channel,
     recipientId: row.recipientId,
     recipient: row.recipient ?? null,
@@ -38,7 +43,8 @@ export const notificationPageView = (page: { items: NotificationItem[]; nextCurs
 export const retryQueuedView = (queued: RetryQueued): z.output<typeof RetryQueuedView> => ({
   notificationId: queued.notificationId,
   retryOf: queued.retryOf,
-  ticketId: queued.ticketId,
+  ticketId: queued.ticketId ?? null,
+  about: aboutView(queued),
   channel: queued.channel,
   type: queued.type as z.output<typeof RetryQueuedView>['type'],
   recipientId: queued.recipientId,

@@ -16,11 +16,16 @@
  * condition first), so a failed delivery is retried at most once; a failed retry is retried through its own row.
  */
 import type { DeliveryMessage } from '#shared/notifications/delivery-queue.ts';
-import type { NotificationIntent } from '#shared/notifications/intents.ts';
+import {
+  isTicketIntent,
+  type NotificationIntent,
+  type NotificationSubject,
+} from '#shared/notifications/intents.ts';
 import {
   type NotificationItem,
   notificationKey,
   notificationRecord,
+  notificationRowKey,
   notificationStatusPartition,
 } from '#shared/notifications/notification.entity.ts';
 import { deliveryKey } from '#shared/notifications/plan.ts';
@@ -166,7 +171,9 @@ export async function findNotification(notificationId: string): Promise<Notifica
 export interface RetryQueued {
   readonly notificationId: string;
   readonly retryOf: string;
-  readonly ticketId: string;
+  /** The ticket; absent for a message about no ticket (then `about`). */
+  readonly ticketId?: string | undefined;
+  readonly about?: NotificationSubject | undefined;
   readonly channel: NotificationItem['channel'];
   readonly type: string;
   readonly recipientId: string;
@@ -201,7 +208,7 @@ export async function retryNotification(notificationId: string, now = new Date()
     deliveryKey(eventId, row.channel, row.recipientId, row.type as NotificationIntent['type']),
     queuedAt,
   );
-  const key = notificationKey(row.ticketId, row.notificationId);
+  const key = notificationRowKey(row);
   // Claim the retry first: of two retries at once, one goes on.
   const claimed = await updateItem(
     key,
@@ -227,6 +234,7 @@ export async function retryNotification(notificationId: string, now = new Date()
   // `retryOf` in place): the log shows the retry at once.
   const queuedRow: NotificationItem = {
     ticketId: row.ticketId,
+    about: row.about,
     notificationId: newId,
     recipientId: row.recipientId,
     channel: row.channel,
@@ -246,8 +254,11 @@ export async function retryNotification(notificationId: string, now = new Date()
     kind: 'intent',
     eventId,
     plannedAt: queuedAt,
-    // The same person (a party such as `requester` is resolved anew from the ticket otherwise).
-    intent: { ...intent, ticket: undefined, recipient: { userId: row.recipientId } },
+    // The same person (a party such as `requester` is resolved anew from the ticket otherwise); a message about no
+    // ticket was logged with its one recipient already (a user id or a plain address).
+    intent: isTicketIntent(intent)
+      ? { ...intent, ticket: undefined, recipient: { userId: row.recipientId } }
+      : intent,
     retryOf,
     channel: row.channel,
   };
@@ -265,13 +276,14 @@ export async function retryNotification(notificationId: string, now = new Date()
         },
       },
     ).catch(() => undefined);
-    await deleteItem(notificationKey(row.ticketId, newId)).catch(() => undefined);
+    await deleteItem(notificationRowKey({ ...row, notificationId: newId })).catch(() => undefined);
     throw error;
   }
   return {
     notificationId: newId,
     retryOf,
     ticketId: row.ticketId,
+    about: row.about,
     channel: row.channel,
     type: row.type,
     recipientId: row.recipientId,

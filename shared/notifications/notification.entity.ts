@@ -4,17 +4,24 @@
  * (nothing could be sent, with the reason) or `failed` (a permanent provider error, or the last error once the
  * queue gave up, with `attempts`). `retrying` is the only non-final status: a transient failure, tried again at
  * `nextAttemptAt`.
- * `pk = TICKET#<ticketId>`, `sk = NOTIFICATION#<notificationId>`.
+ * `pk = TICKET#<ticketId>`, `sk = NOTIFICATION#<notificationId>`; a message about no ticket keeps its rows in the
+ * partition of what it is `about` ({@link notificationPartition}: `OPTICS#<requestId>`, `INVENTORY`, `USER#<userId>`).
  *
  * Index keys ({@link notificationIndexKeys}; `docs/data-model.md`, "The notification log"): gsi12 (keys only)
  * `NOTIFICATIONS#<status>` / `<notificationId>`: the rows of one status, newest first (`GET /notifications?status=`);
  * each write of the row writes the status it has now, so the entry moves with it. A row by its id alone
  * (`POST /notifications/{id}/retry`) is the one entry with that sort key in the four status partitions.
  */
+import type { NotificationSubject } from '#shared/notifications/intents.ts';
+
 export interface NotificationItem {
-  readonly ticketId: string;
+  /** The ticket, for a message about one; absent otherwise (then `about` says what it is about). */
+  readonly ticketId?: string | undefined;
+  /** What a message about no ticket is about (an optics request, an inventory balance, a user's digest). */
+  readonly about?: NotificationSubject | undefined;
   /** ULID: the log sorts by time. */
   readonly notificationId: string;
+  /** The user told, or for a plain address (the optics alert list) the address itself. */
   readonly recipientId: string;
   /** Email address or E.164 phone number. */
   readonly recipient?: string | undefined;
@@ -53,6 +60,26 @@ export const notificationKey = (ticketId: string, notificationId: string) => ({
   sk: `NOTIFICATION#${notificationId}`,
 });
 
+/** The partition of a message's log rows: its ticket's, or that of what it is `about`. */
+export function notificationPartition(row: Pick<NotificationItem, 'ticketId' | 'about'>): string {
+  const about = row.about;
+  if (!about) return `TICKET#${row.ticketId}`;
+  switch (about.kind) {
+    case 'opticsRequest':
+      return `OPTICS#${about.id}`;
+    case 'inventoryBalance':
+      return 'INVENTORY';
+    case 'user':
+      return `USER#${about.id}`;
+  }
+}
+
+/** The key of a log row, whatever it is about. */
+export const notificationRowKey = (row: Pick<NotificationItem, 'ticketId' | 'about' | 'notificationId'>) => ({
+  pk: notificationPartition(row),
+  sk: `NOTIFICATION#${row.notificationId}`,
+});
+
 /** The index keys of a log row with this status (gsi12: rows by status, newest first). */
 export const notificationIndexKeys = (notificationId: string, status: string) => ({
   gsi12pk: `NOTIFICATIONS#${status}`,
@@ -65,7 +92,7 @@ export const notificationStatusPartition = (status: string) => notificationIndex
 /** The stored item of a log row. */
 export const notificationRecord = (entry: NotificationItem) => ({
   ...entry,
-  ...notificationKey(entry.ticketId, entry.notificationId),
+  ...notificationRowKey(entry),
   ...notificationIndexKeys(entry.notificationId, entry.status),
   entityType: notificationEntity,
 });

@@ -82,12 +82,15 @@ export function notificationsFor(
  * the person who acted, or the intent is for the assignee of a ticket nobody is assigned to.
  */
 export function recipientIdFor(intent: NotificationIntent, ticket: TicketSummary): string | undefined {
+  const { recipient } = intent;
   const userId =
-    intent.recipient === 'requester'
+    recipient === 'requester'
       ? ticket.requesterId
-      : intent.recipient === 'assignee'
+      : recipient === 'assignee'
         ? ticket.assigneeId || undefined
-        : intent.recipient.userId;
+        : 'userId' in recipient
+          ? recipient.userId
+          : undefined;
   return userId === intent.actorId ? undefined : userId;
 }
 

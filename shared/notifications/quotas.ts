@@ -8,6 +8,7 @@
  * |---|---|---|---|---|
  * | `approvalRequestsPerRequesterPerHour` | approval requests (the mail and SMS of one request count once) | the ticket's requester | 1 h | `QUOTA_APPROVAL_REQUESTS_PER_REQUESTER_PER_HOUR` (10) |
  * | `smsPerRecipientPerDay` | SMS of any type | the recipient | 24 h (UTC days) | `QUOTA_SMS_PER_RECIPIENT_PER_DAY` (50) |
+ * | `opticsAlertsPerRequesterPerHour` | optics request alerts (the mails of one request to every admin count once) | the request's requester | 1 h | `QUOTA_OPTICS_ALERTS_PER_REQUESTER_PER_HOUR` (10) |
  *
  * Windows are fixed and aligned to the Unix epoch (hours, UTC days), and a message counts in the window of the
  * time it was planned (the stream record's time), not of its send: every attempt, copy and redrive of a message
@@ -17,7 +18,10 @@
 import { deliveryQueueSettings } from '#shared/notifications/delivery-queue.ts';
 
 /** The quotas on paid sends. */
-export type QuotaName = 'approvalRequestsPerRequesterPerHour' | 'smsPerRecipientPerDay';
+export type QuotaName =
+  | 'approvalRequestsPerRequesterPerHour'
+  | 'smsPerRecipientPerDay'
+  | 'opticsAlertsPerRequesterPerHour';
 
 interface QuotaDefinition {
   /** The environment variable of its limit (a positive integer). */
@@ -42,6 +46,12 @@ export const quotas: Readonly<Record<QuotaName, QuotaDefinition>> = {
     defaultLimit: 50,
     windowSeconds: 24 * 3600,
     reason: (limit) => `quota: ${limit} SMS per recipient per day`,
+  },
+  opticsAlertsPerRequesterPerHour: {
+    env: 'QUOTA_OPTICS_ALERTS_PER_REQUESTER_PER_HOUR',
+    defaultLimit: 10,
+    windowSeconds: 3600,
+    reason: (limit) => `quota: ${limit} optics request alerts per requester per hour`,
   },
 };
 

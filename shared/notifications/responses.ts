@@ -59,8 +59,10 @@ export const DeadLetterView = /* @__PURE__ */ (() =>
         ...envelope(),
         kind: z.literal('intent'),
         type: z.enum(notificationTypes),
-        ticketId: id('The ticket the notification is about'),
-        recipient: id('Who it is for: requester, assignee, or a user id'),
+        ticketId: id(
+          'The ticket the notification is about; `none (...)` for a message about no ticket, naming what it is about',
+        ),
+        recipient: id('Who it is for: requester, assignee, a user id, an address, or `group <name>`'),
         eventId: id('The stream record it was planned from (its eventID)'),
       }),
       z.object({
@@ -145,17 +147,35 @@ const ulidOf = (description: string) =>
   z.string().check(z.length(26), z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/), z.meta({ description }));
 const timeOf = (description: string) => z.iso.datetime().check(z.maxLength(30), z.meta({ description }));
 const channel = () => z.enum(['email', 'sms']).check(z.meta({ description: 'email (SES) or sms (SNS)' }));
+const aboutOf = () =>
+  z
+    .object({
+      kind: z.enum(['ticket', 'opticsRequest', 'inventoryBalance', 'user']),
+      id: z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\w.+-]+$/)),
+    })
+    .check(
+      z.meta({
+        description:
+          'What the notification is about: a ticket (its id), an optics request (its id), an inventory balance ' +
+          '(its cable type) or a user (the direct messages digest: their id)',
+      }),
+    );
 
 /** One row of the notification log: one delivery, however many attempts it took (`notification.entity.ts`). */
 export const NotificationLogEntryView = /* @__PURE__ */ (() =>
   z
     .object({
       notificationId: ulidOf('The row (a ULID of when the message was planned)'),
-      ticketId: ulidOf('The ticket it is about'),
+      ticketId: z.nullable(ulidOf('The ticket it is about; null for a message about no ticket')),
+      about: aboutOf(),
       channel: channel(),
-      recipientId: z
-        .string()
-        .check(z.minLength(1), z.maxLength(128), z.meta({ description: 'The user told' })),
+      recipientId: z.string().check(
+        z.minLength(1),
+        z.maxLength(254),
+        z.meta({
+          description: 'The user told, or the address itself for a plain address (optics alert list)',
+        }),
+      ),
       recipient: z.nullable(
         z
           .string()
@@ -218,10 +238,11 @@ export const RetryQueuedView = /* @__PURE__ */ (() =>
     .object({
       notificationId: ulidOf('The new row the sender writes for this attempt'),
       retryOf: ulidOf('The first attempt'),
-      ticketId: ulidOf('The ticket'),
+      ticketId: z.nullable(ulidOf('The ticket; null for a message about no ticket')),
+      about: aboutOf(),
       channel: channel(),
       type: z.enum(notificationTypes),
-      recipientId: z.string().check(z.minLength(1), z.maxLength(128)),
+      recipientId: z.string().check(z.minLength(1), z.maxLength(254)),
       status: z.literal('queued'),
       queuedAt: timeOf('When it was queued (the new message’s planned time)'),
     })
@@ -230,6 +251,7 @@ export const RetryQueuedView = /* @__PURE__ */ (() =>
 const logEntryExample = {
   notificationId: '01JDQ9C4D5E6F7G8H9J0K1M2N3',
   ticketId: '01JDQ8Z3M4N5P6Q7R8S9T0V1W2',
+  about: { kind: 'ticket', id: '01JDQ8Z3M4N5P6Q7R8S9T0V1W2' },
   channel: 'email',
   recipientId: '7c1e4a52-90b1-4f7d-8a2e-3b6f0d9c1e44',
   recipient: 'agent@example.com',
@@ -263,7 +285,23 @@ export const notificationResponses: RouteResponses<(typeof notificationRoutes)[n
     },
   }),
   ListNotifications: documented(NotificationLogPageView, {
-    example: { items: [logEntryExample], nextCursor: null },
+    example: {
+      items: [
+        logEntryExample,
+        {
+          ...logEntryExample,
+          notificationId: '01JDQA2B3C4D5E6F7G8H9J0K1M',
+          ticketId: null,
+          about: { kind: 'inventoryBalance', id: 'Cat6' },
+          recipientId: '2f9d7b10-6c4e-4a8b-9e21-5d3c7a1f0b88',
+          recipient: 'stock@example.com',
+          type: 'low_stock',
+          error: 'MessageRejected: Email address is not verified.',
+          at: '2026-12-01T08:52:17.604Z',
+        },
+      ],
+      nextCursor: null,
+    },
   }),
   RetryNotification: documented(RetryQueuedView, {
     request: {},
@@ -271,6 +309,7 @@ export const notificationResponses: RouteResponses<(typeof notificationRoutes)[n
       notificationId: '01JDQ9F1G2H3J4K5M6N7P8Q9R0',
       retryOf: logEntryExample.notificationId,
       ticketId: logEntryExample.ticketId,
+      about: logEntryExample.about,
       channel: 'email',
       type: 'approval_requested',
       recipientId: logEntryExample.recipientId,

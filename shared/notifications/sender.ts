@@ -4,6 +4,12 @@
  * notification log (PRODUCT: "Every send is logged ... a failing provider never loses the ticket change, and a
  * redelivered stream record never sends twice").
  *
+ * Three kinds of message: a ticket's (its recipient, a party of the ticket, on email and maybe SMS); an operations
+ * message about no ticket (optics, low stock: its email rendered by the rule, to one person or to each member of a
+ * group, its rows in the partition of what it is `about`); and the direct messages' digest (due only while the
+ * mailbox holds the marker it was planned for, its marker released once its outcome is final). All go through the
+ * same delivery: once per key, one log row, retried on a transient failure.
+ *
  * Its reads, writes and providers are passed in ({@link SenderDependencies}), so the rules and the failure paths
  * are unit-tested without AWS (`test/unit/notify-sender.test.ts`); `aws-dependencies.ts` binds the real ones.
  *
@@ -22,12 +28,18 @@ import { ulid } from 'ulid';
 import { approvalLink, hashApprovalToken, newApprovalToken } from '#shared/approvals/token.ts';
 import type { Channel } from '#shared/notifications/channels/channel.ts';
 import type { Once } from '#shared/notifications/idempotency.ts';
-import type {
-  ChannelName,
-  NotificationIntent,
-  NotificationType,
-  TicketIntent,
-  TicketSummary,
+import {
+  type ChannelName,
+  isTicketIntent,
+  type MessageDigestIntent,
+  type NotificationIntent,
+  type NotificationSubject,
+  type NotificationType,
+  type OperationsIntent,
+  type OperationsRecipient,
+  type RecipientGroup,
+  type TicketIntent,
+  type TicketSummary,
 } from '#shared/notifications/intents.ts';
 import type { NotificationItem } from '#shared/notifications/notification.entity.ts';
 import {
@@ -43,7 +55,7 @@ import {
   quotas,
   quotaWindow,
 } from '#shared/notifications/quotas.ts';
-import type { MessageFacts } from '#shared/notifications/templates.ts';
+import type { EmailContent, MessageFacts } from '#shared/notifications/templates.ts';
 import { errorText } from '#shared/platform/errors.ts';
 import { logger } from '#shared/platform/logger.ts';
 
@@ -51,6 +63,10 @@ import { logger } from '#shared/platform/logger.ts';
 export interface RecipientProfile extends RecipientContact {
   readonly userId: string;
   readonly name?: string | undefined;
+  /** A disabled account (the digest skips it). */
+  readonly disabled?: boolean | undefined;
+  /** `false` when the user turned the direct messages' digest off. */
+  readonly messageEmails?: boolean | undefined;
 }
 
 /**
@@ -101,14 +117,42 @@ export interface SenderDependencies {
    */
   countQuota?: QuotaCounter;
   /**
-   * Delivers the direct messages' unread digest (`message_digest`, `shared/messages/digest.ts`), which belongs to no
-   * ticket; without it a digest sends nothing.
+   * The people of a group recipient of an operations message (`RecipientGroup`), read when the message is delivered
+   * (each is one delivery and one log row); without it a group message sends nothing.
    */
-  digest?: ((planned: PlannedIntent) => Promise<void>) | undefined;
+  groupMembers?: ((group: RecipientGroup) => Promise<OperationsRecipient[]>) | undefined;
+  /**
+   * The mailboxes behind the direct messages' unread digest (`message_digest`, `shared/messages/digest.ts`); without
+   * them a digest sends nothing.
+   */
+  digest?: DigestMailboxes | undefined;
   /** Read when a link is made. */
   linkSettings(): { readonly publicApiUrl: string; readonly approvalLinkTtlSeconds: number };
   now?: () => Date;
   newToken?: () => string;
+}
+
+/** A user's mailbox as the digest reads it (`shared/messages/mailbox.entity.ts`). */
+export interface DigestMailbox {
+  /** Direct messages not read yet. */
+  readonly unread: number;
+  /** Set by the first message since the last digest; the digest planned for it is the one due. */
+  readonly unmailedSince?: string | undefined;
+}
+
+/** The digest's reads and writes of mailboxes (`shared/messages/digest.ts` binds them to the table). */
+export interface DigestMailboxes {
+  read(userId: string): Promise<DigestMailbox | undefined>;
+  /**
+   * After the digest of marker `since` ended (sent, skipped or failed for good): remove the marker if it is still
+   * `since`, so the next message schedules the next digest; when it was sent and more messages arrived than it
+   * counted (`mailedUnread`), set a new marker instead, which schedules a digest of those.
+   */
+  release(userId: string, since: string, mailedUnread: number | undefined): Promise<void>;
+  /** Why no digest is sent to this user about this mailbox (nothing unread, mails turned off...), or `undefined`. */
+  skipReason(mailbox: DigestMailbox | undefined, user: RecipientProfile | undefined): string | undefined;
+  /** The digest email. */
+  email(unread: number): EmailContent;
 }
 
 /** What one delivery ended as; stored under its idempotency key (so JSON, without `undefined`) and logged. */
@@ -284,13 +328,19 @@ export function createSender(deps: SenderDependencies) {
     /** ISO 8601: when the message was planned; the quotas' windows hold this time. */
     readonly plannedAt: string;
     readonly intent: NotificationIntent;
-    readonly ticket: TicketSummary;
+    /** Where the log row goes: the ticket, or what a message about no ticket is about. */
+    readonly ticketId?: string | undefined;
+    readonly about?: NotificationSubject | undefined;
+    /** The ticket's requester: the subject of the approval requests quota. */
+    readonly requesterId?: string | undefined;
     readonly recipientId: string;
     readonly notificationId: string;
     /** Why the message no longer applies (nothing is sent), if so. */
     readonly stale?: string | undefined;
-    /** The message's facts, read once for all its channels (profiles, the approval link). */
-    readonly facts: () => Promise<MessageFacts>;
+    /** The message on a channel, made once its send is due (profiles read, the approval link made). */
+    readonly render: (channel: Channel) => Promise<unknown>;
+    /** What a retry of a failed delivery sends again (stored on a `failed` row): the intent, to this person. */
+    readonly retryIntent: NotificationIntent;
   }
 
   function logEntry(
@@ -306,7 +356,8 @@ export function createSender(deps: SenderDependencies) {
     },
   ): NotificationLogEntry {
     return {
-      ticketId: context.ticket.ticketId,
+      ticketId: context.ticketId,
+      about: context.about,
       notificationId: context.notificationId,
       recipientId: context.recipientId,
       recipient: fields.recipient,
@@ -319,23 +370,32 @@ export function createSender(deps: SenderDependencies) {
       sourceEventId: context.eventId,
       at: fields.at,
       // What a retry of a failed delivery sends again (`shared/notifications/log.ts`).
-      intent: fields.status === 'failed' ? JSON.stringify(context.intent) : undefined,
+      intent: fields.status === 'failed' ? JSON.stringify(context.retryIntent) : undefined,
     };
   }
 
   /**
    * Why this delivery is over a quota (the quota's reason), or `undefined` when it may be sent. Counts it: an
-   * approval request once per message (its email and SMS share the count key, stream record × recipient), an SMS
-   * once per delivery key; a copy of a message that was counted is not counted again.
+   * approval request once per stream record (its email and SMS, and the messages to every member of an approver
+   * group, share the count key: one request of the requester, however many approvers it asks), an SMS once per
+   * delivery key; a copy of a message that was counted is not counted again.
    */
   async function overQuota(context: DeliveryContext, channel: ChannelName): Promise<string | undefined> {
     if (!deps.countQuota) return undefined;
     const uses: Array<{ quota: QuotaName; subjectId: string; countKey: string }> = [];
-    if (context.intent.type === 'approval_requested') {
+    if (context.intent.type === 'approval_requested' && context.requesterId) {
       uses.push({
         quota: 'approvalRequestsPerRequesterPerHour',
-        subjectId: context.ticket.requesterId,
-        countKey: `${context.eventId}#${context.recipientId}#${context.intent.type}`,
+        subjectId: context.requesterId,
+        countKey: `${context.eventId}#${context.intent.type}`,
+      });
+    }
+    if (context.intent.type === 'optics_requested' && context.intent.actorId) {
+      // One request's alert counts once, however many people the group holds (count key: the stream record).
+      uses.push({
+        quota: 'opticsAlertsPerRequesterPerHour',
+        subjectId: context.intent.actorId,
+        countKey: `${context.eventId}#${context.intent.type}`,
       });
     }
     if (channel === 'sms') {
@@ -383,8 +443,7 @@ export function createSender(deps: SenderDependencies) {
     const quota = await overQuota(context, channel.name);
     if (quota) return outcome({ ...base, status: 'skipped', error: quota });
 
-    const facts = await context.facts();
-    const sent = await channel.send(address as string, channel.render(facts));
+    const sent = await channel.send(address as string, await context.render(channel));
     switch (sent.status) {
       case 'sent':
         link?.markSent();
@@ -408,29 +467,189 @@ export function createSender(deps: SenderDependencies) {
     }
   }
 
-  return async function send(planned: PlannedIntent, delivery: DeliveryAttempt): Promise<IntentReport> {
-    const { eventId, intent } = planned;
-    const deliveries: Array<IntentReport['deliveries'][number]> = [];
-    const retry: Array<{ key: string; error: string }> = [];
-    // The direct messages' unread digest belongs to no ticket: it has its own delivery.
-    if (intent.type === 'message_digest') {
-      await deps.digest?.(planned);
-      return { deliveries, retry };
-    }
+  /** What the deliveries of one message came to, filled in by {@link deliver}. */
+  interface Report {
+    deliveries: Array<IntentReport['deliveries'][number]>;
+    retry: Array<{ key: string; error: string }>;
+  }
 
+  /**
+   * One delivery (one channel of one message to one person), at most once under its idempotency key, and its log
+   * row; a failure that may pass is reported in `report.retry`.
+   */
+  async function deliver(
+    context: DeliveryContext,
+    recipient: RecipientProfile | undefined,
+    channel: ChannelName,
+    link: ApprovalLinkIssuer | undefined,
+    delivery: DeliveryAttempt,
+    report: Report,
+  ): Promise<DeliveryOutcome['status'] | 'retry'> {
+    const key = deliveryKey(context.eventId, channel, context.recipientId, context.intent.type);
+    const tried = { value: false };
+    let outcomeKnown = false;
+    const fields = {
+      type: context.intent.type,
+      channel,
+      recipientId: context.recipientId,
+      ...(context.ticketId ? { ticketId: context.ticketId } : { about: context.about }),
+    };
+    try {
+      const result = await deps.once(key, () =>
+        attempt(context, recipient, deps.channels[channel], link, tried, delivery),
+      );
+      outcomeKnown = true;
+      await deps.recordNotification(
+        logEntry(context, channel, {
+          status: result.status,
+          at: result.at,
+          recipient: result.recipient,
+          error: result.error,
+          providerMessageId: result.providerMessageId,
+        }),
+        { countAttempt: tried.value },
+      );
+      report.deliveries.push({ ...fields, status: result.status, notificationId: context.notificationId });
+      logger[result.status === 'sent' ? 'info' : 'warn']('Notification', {
+        ...fields,
+        status: result.status,
+        notificationId: context.notificationId,
+        ...(result.error ? { reason: result.error } : {}),
+      });
+      return result.status;
+    } catch (error) {
+      const text = errorText(error, 500);
+      // Only the log write failed (the outcome is stored): the retry rewrites the row, never as failed.
+      if (!(error instanceof RetryableDeliveryError) && tried.value && !outcomeKnown) {
+        // The attempt failed outside the provider call (a read or the link write): mark the row like a
+        // provider failure, so the log never shows a delivery that silently stopped.
+        await deps
+          .recordNotification(
+            logEntry(context, channel, {
+              status: delivery.finalAttempt ? 'failed' : 'retrying',
+              at: now().toISOString(),
+              error: text,
+              nextAttemptAt: delivery.finalAttempt ? undefined : delivery.nextAttemptAt,
+            }),
+            { countAttempt: true },
+          )
+          .catch((logError) => logger.error('Could not log a failed notification', errorText(logError, 500)));
+      }
+      report.retry.push({ key, error: text });
+      report.deliveries.push({ ...fields, status: 'retry', notificationId: context.notificationId });
+      logger.warn(delivery.finalAttempt ? 'Notification failed for good' : 'Notification to retry', {
+        ...fields,
+        receiveCount: delivery.receiveCount,
+        error: text,
+      });
+      return 'retry';
+    }
+  }
+
+  /** The context of a delivery by email of a message about no ticket, to one person. */
+  function standaloneContext(
+    planned: PlannedIntent,
+    fields: Pick<DeliveryContext, 'about' | 'recipientId' | 'stale' | 'retryIntent'> & {
+      readonly email: () => EmailContent;
+    },
+  ): DeliveryContext {
+    const key = deliveryKey(planned.eventId, 'email', fields.recipientId, planned.intent.type);
+    return {
+      eventId: planned.eventId,
+      plannedAt: planned.plannedAt,
+      intent: planned.intent,
+      about: fields.about,
+      recipientId: fields.recipientId,
+      notificationId: deliveryNotificationId(key, planned.plannedAt),
+      stale: fields.stale,
+      render: async () => fields.email(),
+      retryIntent: fields.retryIntent,
+    };
+  }
+
+  /**
+   * An operations message (optics, inventory): to its one person, or to each member of its group as they are now;
+   * nobody is told about their own action, and each person gets it once however the group lists them.
+   */
+  async function sendOperations(planned: PlannedIntent, delivery: DeliveryAttempt): Promise<IntentReport> {
+    const intent = planned.intent as OperationsIntent;
+    const report: Report = { deliveries: [], retry: [] };
+    const targets =
+      'group' in intent.recipient
+        ? ((await deps.groupMembers?.(intent.recipient.group)) ?? [])
+        : [intent.recipient];
+    const seen = new Set<string>();
+    for (const target of targets) {
+      const recipientId = 'userId' in target ? target.userId : target.address;
+      if (seen.has(recipientId) || recipientId === intent.actorId) continue;
+      seen.add(recipientId);
+      const profile =
+        'userId' in target
+          ? await deps.findUser(target.userId)
+          : { userId: target.address, email: target.address };
+      const context = standaloneContext(planned, {
+        about: intent.about,
+        recipientId,
+        email: () => intent.email,
+        // A retry goes to this one person, not to the group as it is then.
+        retryIntent: { ...intent, recipient: target },
+      });
+      await deliver(context, profile, 'email', undefined, delivery, report);
+    }
+    return report;
+  }
+
+  /**
+   * The direct messages' unread digest: due only while the mailbox still holds the marker it was planned for (a copy
+   * of a digest already delivered, one whose messages were all read, or one a later marker replaced sends nothing
+   * and writes no row); a retry of a failed digest (`POST /notifications/{id}/retry`) is due whatever the marker.
+   * Delivered and logged like any email, at least once; once its outcome is final the marker is released.
+   */
+  async function sendDigest(planned: PlannedIntent, delivery: DeliveryAttempt): Promise<IntentReport> {
+    const intent = planned.intent as MessageDigestIntent;
+    const report: Report = { deliveries: [], retry: [] };
+    const mailboxes = deps.digest;
+    if (!mailboxes) return report;
+    const userId = intent.recipient.userId;
+    const mailbox = await mailboxes.read(userId);
+    if (!planned.retryOf && mailbox?.unmailedSince !== intent.since) return report;
+    const profile = await deps.findUser(userId);
+    const unread = mailbox?.unread ?? 0;
+    const context = standaloneContext(planned, {
+      about: { kind: 'user', id: userId },
+      recipientId: userId,
+      stale: mailboxes.skipReason(mailbox, profile),
+      email: () => mailboxes.email(unread),
+      retryIntent: intent,
+    });
+    const status = await deliver(context, profile, 'email', undefined, delivery, report);
+    if (status !== 'retry' && !planned.retryOf)
+      await mailboxes.release(userId, intent.since, status === 'sent' ? unread : undefined);
+    return report;
+  }
+
+  /** A ticket message: its recipient (a party is read from the ticket) on each of their channels. */
+  async function sendTicketMessage(
+    planned: PlannedIntent,
+    intent: TicketIntent,
+    delivery: DeliveryAttempt,
+  ): Promise<IntentReport> {
+    const report: Report = { deliveries: [], retry: [] };
     let ticket = intent.ticket ?? (await deps.findTicket(intent.ticketId));
     if (!ticket) {
       logger.warn('The ticket is gone; nothing to send', { ticketId: intent.ticketId, type: intent.type });
-      return { deliveries, retry };
+      return report;
     }
     const recipientId = recipientIdFor(intent, ticket);
-    if (!recipientId) return { deliveries, retry };
+    if (!recipientId) return report;
     let stale: string | undefined;
     if (intent.type === 'approval_requested') {
       // A request that waited out an outage on the queue may have been decided, withdrawn or handed to another
       // approver meanwhile: a link for it would only say "already decided". Its deliveries end `skipped`.
       const current = await deps.findTicket(intent.ticketId);
-      if (current?.status !== 'pending_approval' || current.approverId !== recipientId)
+      const asked =
+        current?.approverId === recipientId || current?.approverIds?.includes(recipientId) === true;
+      if (current?.status !== 'pending_approval' || !asked)
         stale = 'The approval request was decided, withdrawn or reassigned before it could be sent.';
       else ticket = current;
     }
@@ -449,73 +668,31 @@ export function createSender(deps: SenderDependencies) {
 
     for (const channel of channelsFor(intent, recipient)) {
       if (planned.channel && channel !== planned.channel) continue;
-      const key = deliveryKey(eventId, channel, recipientId, intent.type);
+      const key = deliveryKey(planned.eventId, channel, recipientId, intent.type);
       const context: DeliveryContext = {
-        eventId,
+        eventId: planned.eventId,
         plannedAt: planned.plannedAt,
         intent,
-        ticket,
+        ticketId: ticket.ticketId,
+        requesterId: ticket.requesterId,
         recipientId,
         notificationId: deliveryNotificationId(key, planned.plannedAt),
         stale,
-        facts: factsOnce,
+        render: async (on) => on.render(await factsOnce()),
+        retryIntent: intent,
       };
-      const tried = { value: false };
-      let outcomeKnown = false;
-      const fields = { type: intent.type, channel, recipientId, ticketId: ticket.ticketId };
-      try {
-        const result = await deps.once(key, () =>
-          attempt(context, recipient, deps.channels[channel], link, tried, delivery),
-        );
-        outcomeKnown = true;
-        await deps.recordNotification(
-          logEntry(context, channel, {
-            status: result.status,
-            at: result.at,
-            recipient: result.recipient,
-            error: result.error,
-            providerMessageId: result.providerMessageId,
-          }),
-          { countAttempt: tried.value },
-        );
-        deliveries.push({ ...fields, status: result.status, notificationId: context.notificationId });
-        logger[result.status === 'sent' ? 'info' : 'warn']('Notification', {
-          ...fields,
-          status: result.status,
-          notificationId: context.notificationId,
-          ...(result.error ? { reason: result.error } : {}),
-        });
-      } catch (error) {
-        const text = errorText(error, 500);
-        // Only the log write failed (the outcome is stored): the retry rewrites the row, never as failed.
-        if (!(error instanceof RetryableDeliveryError) && tried.value && !outcomeKnown) {
-          // The attempt failed outside the provider call (a read or the link write): mark the row like a
-          // provider failure, so the log never shows a delivery that silently stopped.
-          await deps
-            .recordNotification(
-              logEntry(context, channel, {
-                status: delivery.finalAttempt ? 'failed' : 'retrying',
-                at: now().toISOString(),
-                error: text,
-                nextAttemptAt: delivery.finalAttempt ? undefined : delivery.nextAttemptAt,
-              }),
-              { countAttempt: true },
-            )
-            .catch((logError) =>
-              logger.error('Could not log a failed notification', errorText(logError, 500)),
-            );
-        }
-        retry.push({ key, error: text });
-        deliveries.push({ ...fields, status: 'retry', notificationId: context.notificationId });
-        logger.warn(delivery.finalAttempt ? 'Notification failed for good' : 'Notification to retry', {
-          ...fields,
-          receiveCount: delivery.receiveCount,
-          error: text,
-        });
-      }
+      await deliver(context, recipient, channel, link, delivery, report);
     }
     await link?.discardIfUnsent();
-    return { deliveries, retry };
+    return report;
+  }
+
+  return async function send(planned: PlannedIntent, delivery: DeliveryAttempt): Promise<IntentReport> {
+    const { intent } = planned;
+    if (isTicketIntent(intent)) return sendTicketMessage(planned, intent, delivery);
+    // Messages about no ticket: the direct messages' digest, and the operations messages.
+    if (intent.type === 'message_digest') return sendDigest(planned, delivery);
+    return sendOperations(planned, delivery);
   };
 }
 

@@ -7,6 +7,7 @@
  * escaped in HTML and flattened to one line in subjects. SMS stay within {@link smsMaxLength} characters, the
  * approval link always whole.
  */
+import { formatLength } from '#shared/inventory/cable.ts';
 import type { TicketSummary } from '#shared/notifications/intents.ts';
 
 /** The facts one message is written from. */
@@ -98,12 +99,24 @@ const userTextFields = ['requesterName', 'reason', 'authorName', 'body'] as cons
  */
 export function userTextSafe(facts: MessageFacts): MessageFacts {
   const { ticket } = facts;
+  const details = ticket.requestDetails;
+  const safeText = (text: string | undefined) => (text === undefined ? undefined : withoutInvisibles(text));
   const safe: Record<string, unknown> = {
     ...facts,
     ticket: {
       ...ticket,
       title: withoutInvisibles(ticket.title),
       description: withoutInvisibles(ticket.description),
+      ...(details
+        ? {
+            requestDetails: {
+              ...details,
+              gauge: safeText(details.gauge),
+              location: safeText(details.location),
+              notes: safeText(details.notes),
+            },
+          }
+        : {}),
     },
   };
   for (const field of userTextFields) {
@@ -122,7 +135,8 @@ const quotedTitle = (ticket: TicketSummary, max = 120) => `"${excerpt(ticket.tit
 /** A subject line: one line, at most 160 characters. */
 const subject = (text: string) => excerpt(text, 160);
 
-function paragraphsToHtml(heading: string, paragraphs: readonly string[]): string {
+/** A minimal HTML mail: a heading and paragraphs, each already escaped by the caller. */
+export function paragraphsToHtml(heading: string, paragraphs: readonly string[]): string {
   return [
     '<!doctype html>',
     '<html><body style="font-family: Arial, Helvetica, sans-serif; line-height: 1.5; color: #1f2328">',
@@ -130,6 +144,23 @@ function paragraphsToHtml(heading: string, paragraphs: readonly string[]): strin
     ...paragraphs.map((p) => `<p>${p}</p>`),
     '</body></html>',
   ].join('\n');
+}
+
+/**
+ * A cable request's details as an approval message lists them (`shared/tickets/ticket.entity.ts`): label and value
+ * pairs, the length of one piece in both units (`formatLength`), gauge and location when given. Empty without
+ * details.
+ */
+export function cableRequestLines(ticket: TicketSummary): Array<readonly [label: string, value: string]> {
+  const details = ticket.requestDetails;
+  if (!details) return [];
+  return [
+    ['Cable type', oneLine(details.cableType)],
+    ['Length', formatLength(details.lengthMm)],
+    ['Quantity', String(details.quantity)],
+    ...(details.gauge ? [['Gauge', excerpt(details.gauge, 20)] as const] : []),
+    ...(details.location ? [['Location', excerpt(details.location, 200)] as const] : []),
+  ];
 }
 
 /**
@@ -146,6 +177,7 @@ export function renderEmail(input: MessageFacts): EmailContent {
       const requester = facts.requesterName ? oneLine(facts.requesterName) : 'A requester';
       const description = excerpt(ticket.description, 500);
       const expires = formatTime(facts.linkExpiresAt);
+      const cable = cableRequestLines(ticket);
       return {
         subject: subject(`Approval needed: ${ticketRef(ticket)} ${title}`),
         text: [
@@ -154,6 +186,7 @@ export function renderEmail(input: MessageFacts): EmailContent {
           `Title: ${title}`,
           `Priority: ${ticket.priority}`,
           `Requested by: ${requester}`,
+          ...cable.map(([label, value]) => `${label}: ${value}`),
           '',
           description,
           '',
@@ -164,7 +197,8 @@ export function renderEmail(input: MessageFacts): EmailContent {
         html: paragraphsToHtml(`Approval needed: ticket ${ticketRef(ticket)}`, [
           `${escapeHtml(requester)} asks for your approval of ticket ${ticketRef(ticket)}.`,
           `<strong>Title:</strong> ${titleHtml}<br><strong>Priority:</strong> ${escapeHtml(ticket.priority)}<br>` +
-            `<strong>Requested by:</strong> ${escapeHtml(requester)}`,
+            `<strong>Requested by:</strong> ${escapeHtml(requester)}` +
+            cable.map(([label, value]) => `<br><strong>${label}:</strong> ${escapeHtml(value)}`).join(''),
           escapeHtml(description),
           `<a href="${escapeHtml(facts.link)}">Review and approve or reject</a>`,
           `<small>The link is for you alone, works once and expires on ${escapeHtml(expires)}.</small>`,
@@ -253,7 +287,19 @@ export function renderSms(input: MessageFacts): string {
     case 'approval_requested': {
       const from = facts.requesterName ? ` from ${excerpt(facts.requesterName, 40)}` : '';
       const tail = ` Review: ${facts.link}`;
-      const head = `Approval needed for ticket ${ticketRef(ticket)} ${quotedTitle(ticket, 60)} (${ticket.priority})${from}.`;
+      // A cable request's details first, compact (`Cat6 100 ft (30.48 m) x2, 23AWG, at Room 12`), the title shorter.
+      const details = ticket.requestDetails;
+      const cable = details
+        ? [
+            `${oneLine(details.cableType)} ${formatLength(details.lengthMm)} x${details.quantity}`,
+            ...(details.gauge ? [excerpt(details.gauge, 20)] : []),
+            ...(details.location ? [`at ${excerpt(details.location, 40)}`] : []),
+          ].join(', ')
+        : undefined;
+      const what = cable
+        ? `cable request ${ticketRef(ticket)} ${quotedTitle(ticket, 40)}: ${cable}`
+        : `ticket ${ticketRef(ticket)} ${quotedTitle(ticket, 60)}`;
+      const head = `Approval needed for ${what} (${ticket.priority})${from}.`;
       return `${excerpt(head, Math.max(20, smsMaxLength - tail.length))}${tail}`;
     }
     case 'approval_decided': {

@@ -197,6 +197,14 @@ const tagOfFolder: Record<string, { name: string; description: string }> = {
       'The notification log, retries of failed sends, deliveries that failed for good and their redrive',
   },
   optics: { name: 'Optics', description: 'Optics parts and requests for them, approved by admins' },
+  inventory: {
+    name: 'Inventory',
+    description: 'Cable stock: receipts, the ledger of movements, adjustments, on-hand, low-stock thresholds',
+  },
+  dashboard: {
+    name: 'Dashboard',
+    description: 'Ticket, approval, optics and low-stock counts from counters the table stream keeps',
+  },
   macros: { name: 'Macros', description: 'Canned replies that act on the ticket they are applied to' },
   customers: { name: 'Customers', description: 'An agent’s contacts, and the tickets linked to them' },
   messages: { name: 'Direct messages', description: 'Conversations between two users, unread counts' },

@@ -17,13 +17,18 @@ import type { PermissionFlag } from '#shared/roles/roles.ts';
 export type RoutePermission = 'public' | 'signed-in' | PermissionFlag;
 
 /**
- * `table:read` / `table:write`: the table and its indexes; `images:read`: GetObject under `tickets/`
+ * `table:read` / `table:write`: the table and its indexes; `table:writeInventory`: PutItem, UpdateItem and DeleteItem
+ * on the `INVENTORY`, `INVENTORY#*` (stock) and `IDEMPOTENCY#*` (`Idempotency-Key` records) partitions only
+ * (`dynamodb:LeadingKeys`): the inventory routes that change the stock; `table:readCounters`: GetItem and Query on the table's
+ * `USER#*` (the caller's profile), `ROLES` (custom roles), `STATS#*` (the dashboard counters) and `INVENTORY` (the
+ * cable balances) partitions only (`dynamodb:LeadingKeys`), no index: the dashboard, which needs nothing else; `images:read`: GetObject under `tickets/`
  * (presigned GET URLs); `images:upload`: PutObject under `tickets/` (presigned POST); `images:delete`:
  * DeleteObject under `tickets/` (deleting an image);
  * `userPool:admin`: AdminConfirmSignUp, AdminAddUserToGroup, AdminGetUser and AdminDeleteUser (undoing a failed
  * sign-up) on the user pool; `userPool:manage`: what user administration does on the pool (AdminCreateUser,
  * AdminDeleteUser undoing a failed creation, AdminGetUser, AdminUpdateUserAttributes, AdminAddUserToGroup,
- * AdminRemoveUserFromGroup, AdminDisableUser, AdminEnableUser). Token exchanges (InitiateAuth,
+ * AdminRemoveUserFromGroup, AdminDisableUser, AdminEnableUser); `userPool:email`: AdminGetUser and
+ * AdminUpdateUserAttributes only (switching a user to the email address they verified). Token exchanges (InitiateAuth,
  * RespondToAuthChallenge, RevokeToken, ChangePassword) take no IAM permission.
  * `deliveries:inspect`: ReceiveMessage and GetQueueAttributes on the delivery dead-letter queue (a peek: receives
  * with visibility timeout 0); `deliveries:redrive`: ReceiveMessage, DeleteMessage and GetQueueAttributes on the
@@ -34,24 +39,34 @@ export type RoutePermission = 'public' | 'signed-in' | PermissionFlag;
  * (Scalar's browser bundle), to presign its GET URL; sets `DOCS_BUCKET` and `DOCS_SCRIPT_KEY`.
  * `mail:send`: `ses:SendEmail` on the sender identity (the `MAIL_FROM` address and its domain) and sets `MAIL_FROM`:
  * for a mail a route sends itself rather than through the delivery queue (the sign-up notice to an address's
- * owner).
+ * owner, the code that verifies a new email address).
  * `sms:send`: `sns:Publish` to phone numbers (no resource ARN: `*`, with an explicit Deny on every topic), for an
  * SMS a route sends itself (the code that verifies a phone number).
  */
 export type Grant =
   | 'table:read'
+  | 'table:readCounters'
   | 'table:write'
+  | 'table:writeInventory'
   | 'images:read'
   | 'images:upload'
   | 'images:delete'
   | 'userPool:admin'
   | 'userPool:manage'
+  | 'userPool:email'
   | 'deliveries:inspect'
   | 'deliveries:redrive'
   | 'deliveries:send'
   | 'docs:read'
   | 'mail:send'
   | 'sms:send';
+
+/**
+ * An operations setting a route's function reads (`shared/inventory/config.ts`), set by the api stack from the
+ * deploy config as an environment variable: `cableApproverGroup` → `CABLE_APPROVER_GROUP` (who approves a cable
+ * request without approver), `inventoryRole` → `INVENTORY_ROLE` (the inventory team's role).
+ */
+export type RouteSetting = 'cableApproverGroup' | 'inventoryRole';
 
 /**
  * Response headers a route sets on success: `etag` (the strong ETag of a versioned resource, for `If-Match`),
@@ -127,6 +142,8 @@ export interface Route {
   readonly idempotent?: boolean;
   /** What the function may touch; the api stack turns each into a least-privilege IAM grant. */
   readonly grants: readonly Grant[];
+  /** The operations settings the function reads; only these reach its environment. */
+  readonly settings?: readonly RouteSetting[];
 }
 
 /**

@@ -64,7 +64,8 @@ export const transitions: Readonly<Record<TicketStatus, Partial<Record<TicketSta
   pending_approval: { approved: ['approver'], rejected: ['approver'], canceled: ['requester'] },
   approved: { in_progress: ['agent'], canceled: ['requester'] },
   rejected: { closed: ['agent', 'requester'] },
-  fulfilled: { closed: ['agent', 'requester'] },
+  // `in_progress`: an agent undoes the fulfilment; a cable request's stock goes back (shared/inventory/fulfilment.ts).
+  fulfilled: { closed: ['agent', 'requester'], in_progress: ['agent'] },
 };
 
 /** The fields of a ticket these rules read. */

@@ -16,6 +16,9 @@ import {
   unknownCustomer,
 } from '#shared/customers/links.ts';
 import { type ImageItem, imagePrefix } from '#shared/images/image.entity.ts';
+import { formatLength } from '#shared/inventory/cable.ts';
+import { cableApproverGroup } from '#shared/inventory/config.ts';
+import { writeTicketChangeWithStock } from '#shared/inventory/fulfilment.ts';
 import {
   attributesEqual,
   both,
@@ -48,9 +51,21 @@ import {
   contentFrozenReason,
   deleteRefusal,
   fieldChangeRefusal,
+  groupApproverIds,
+  maxGroupApprovers,
+  requestDetailsChangeRefusal,
+  requestDetailsTypeRefusal,
 } from '#shared/tickets/policy.ts';
-import type { CreateTicketBody, ReplaceTicketInput, UpdateTicketInput } from '#shared/tickets/schemas.ts';
+import type {
+  CreateTicketBody,
+  ReplaceTicketInput,
+  RequestDetailsInput,
+  UpdateTicketInput,
+} from '#shared/tickets/schemas.ts';
 import {
+  type RequestDetailsItem,
+  requestDetailsRecord,
+  sameRequestDetails,
   type TicketItem,
   ticketIndexKeyChanges,
   ticketKey,
@@ -63,20 +78,61 @@ import {
 } from '#shared/tickets/ticket-event.entity.ts';
 import { nextTicketNumber } from '#shared/tickets/ticket-numbers.ts';
 import { threadCommentsPage, threadImagesLimit } from '#shared/tickets/views.ts';
+import { membersOf } from '#shared/users/group-members.ts';
 import { findUser } from '#shared/users/profiles.ts';
 import { userKey } from '#shared/users/user.entity.ts';
 
+/** How an approver group's setting is stored on a ticket (`approverGroup`): as it is written, `role:<name>` or ids. */
+const groupSetting = (group: ReturnType<typeof cableApproverGroup>) =>
+  group.kind === 'role' ? `role:${group.role}` : group.userIds.join(',');
+
+/**
+ * Who approves a cable request that names no approver: the configured group (`cableApproverGroup`), its enabled
+ * members now less the requester, at most {@link maxGroupApprovers} (`groupApproverIds`).
+ * @throws InvalidInput (`/approverId`) when nobody is left
+ */
+async function cableApprovers(
+  requesterId: string,
+): Promise<{ approverGroup: string; approverIds: string[] }> {
+  const group = cableApproverGroup();
+  const approverIds = groupApproverIds(await membersOf(group), requesterId);
+  if (approverIds.length === 0) {
+    throw new InvalidInput(
+      [
+        {
+          in: 'body',
+          pointer: '/approverId',
+          detail:
+            `Nobody can approve this cable request: the approver group ${groupSetting(group)} has no enabled ` +
+            'member other than you. Name an approver (approverId).',
+        },
+      ],
+      'No approver for this cable request.',
+    );
+  }
+  return { approverGroup: groupSetting(group), approverIds };
+}
+
 /**
  * Open a ticket for the actor (its requester). With an `approverId` it starts `pending_approval` and the stream
- * notifier mails the approver a link.
+ * notifier mails the approver a link. A cable request (type `request` with `requestDetails`) always needs
+ * approval: without an `approverId` it goes to the cable approver group (`cableApproverGroup`: `approverGroup`, and
+ * `approverIds` = its enabled members less the requester, at most {@link maxGroupApprovers}), each member mailed a
+ * link of their own.
  * @throws NotAllowed when the actor's role may not create tickets; InvalidInput when the approver is unknown,
- *   disabled, not an agent or admin, or the actor themself (separation of duties)
+ *   disabled, not an agent or admin, or the actor themself (separation of duties), when `requestDetails` come with
+ *   another type than `request` (`/requestDetails`), or when the approver group has nobody but the actor
+ *   (`/approverId`)
  */
 export async function openTicket(
   actor: Actor,
   input: z.output<typeof CreateTicketBody>,
 ): Promise<TicketItem> {
   if (!actor.permissions.canCreateTickets) throw new NotAllowed('Your role may not create tickets.');
+  const detailsRefused = requestDetailsTypeRefusal(input.type, input.requestDetails !== undefined);
+  if (detailsRefused) {
+    throw new InvalidInput([{ in: 'body', pointer: '/requestDetails', detail: detailsRefused }]);
+  }
   if (input.customerId) await linkableCustomer(actor, input.customerId);
   if (input.approverId) {
     const approver = input.approverId === actor.userId ? undefined : await findUser(input.approverId);
@@ -90,6 +146,7 @@ export async function openTicket(
       ]);
     }
   }
+  const group = input.requestDetails && !input.approverId ? await cableApprovers(actor.userId) : undefined;
   const now = nowIso();
   const ticket: TicketItem = {
     ticketId: ulid(),
@@ -98,9 +155,11 @@ export async function openTicket(
     description: input.description,
     type: input.type,
     priority: input.priority,
-    status: initialStatus(input.approverId),
+    status: group ? 'pending_approval' : initialStatus(input.approverId),
     requesterId: actor.userId,
     approverId: input.approverId,
+    ...(group ?? {}),
+    ...(input.requestDetails ? { requestDetails: requestDetailsRecord(input.requestDetails) } : {}),
     customerId: input.customerId,
     category: input.category,
     tags: input.tags && input.tags.length > 0 ? input.tags : undefined,
@@ -200,7 +259,10 @@ export function auditEventsOf(
 ): TicketEventItem[] {
   return Object.entries(set)
     .filter(([field]) => !unaudited.has(field))
-    .filter(([field, value]) => String(ticket[field as keyof TicketItem] ?? '') !== String(value ?? ''))
+    .filter(
+      ([field, value]) =>
+        (stringOrUndefined(ticket[field as keyof TicketItem]) ?? '') !== (stringOrUndefined(value) ?? ''),
+    )
     .map(([field, value]) => ({
       ticketId: ticket.ticketId,
       eventId: ulid(),
@@ -242,7 +304,15 @@ export function ticketChangeWrites(
 }
 
 /** The fields a person edits (the rest is the lifecycle, the assignee, decisions and bookkeeping). */
-const editableFields = ['title', 'description', 'type', 'priority', 'category', 'tags'] as const;
+const editableFields = [
+  'title',
+  'description',
+  'type',
+  'priority',
+  'category',
+  'tags',
+  'requestDetails',
+] as const;
 type EditableField = (typeof editableFields)[number];
 
 /** A change of a ticket, as the operations below apply it. */
@@ -310,7 +380,14 @@ export async function applyTicketChange(
   set.updatedAt = at;
   const changeWrites = ticketChangeWrites(ticket, set, events);
   const links = 'customerId' in set ? customerLinkWrites(ticket.customerId, set.customerId) : [];
-  const result = await transactWrite([...changeWrites, ...links]);
+  // A cable request's stock moves with its fulfilment (and back with its undoing), in the same transaction.
+  const result = await writeTicketChangeWithStock(
+    ticket,
+    set.status,
+    actor.userId,
+    [...changeWrites, ...links],
+    change.reason,
+  );
   if (!result.ok) {
     if (linkRefused(result.reasons, changeWrites.length)) throw unknownCustomer('/customerId');
     if (expectedVersion !== undefined) throw new VersionConflict();
@@ -354,14 +431,30 @@ export async function planTicketChange(
   const frozen = contentFrozenReason(actor, ticket);
   for (const field of editableFields) {
     if (!(field in change.fields)) continue;
-    const value = change.fields[field];
-    if (sameValue(ticket[field], value)) continue;
+    let value = change.fields[field];
+    if (field === 'requestDetails') {
+      // Validated input (`RequestDetails`), stored with its length in millimetres; `null` removes them.
+      value = value ? requestDetailsRecord(value as RequestDetailsInput) : undefined;
+      if (sameRequestDetails(ticket.requestDetails, value as RequestDetailsItem | undefined)) continue;
+    } else if (sameValue(ticket[field], value)) continue;
     if (frozen) throw new Conflict(frozen, { ticketStatus: ticket.status });
     const refusal = fieldChangeRefusal(actor, ticket, field);
     if (refusal) throw new NotAllowed(refusal);
+    if (field === 'requestDetails') {
+      const detailsRefusal = requestDetailsChangeRefusal(ticket);
+      if (detailsRefusal) {
+        throw new InvalidInput([{ in: 'body', pointer: '/requestDetails', detail: detailsRefusal }]);
+      }
+    }
     Object.assign(set, {
       [field]: value === null || (Array.isArray(value) && value.length === 0) ? undefined : value,
     });
+  }
+  const typeAfter = 'type' in set ? (set.type ?? 'question') : ticket.type;
+  const detailsAfter = 'requestDetails' in set ? set.requestDetails : ticket.requestDetails;
+  const detailsRefused = requestDetailsTypeRefusal(typeAfter, detailsAfter !== undefined);
+  if (detailsRefused) {
+    throw new InvalidInput([{ in: 'body', pointer: '/requestDetails', detail: detailsRefused }]);
   }
   if (change.assigneeId !== undefined && (change.assigneeId ?? undefined) !== ticket.assigneeId) {
     if (!actor.permissions.canAssignTickets) throw new NotAllowed('You may not assign tickets.');
@@ -446,7 +539,7 @@ export function replaceTicket(
       reason,
       assigneeId: assigneeId ?? null,
       customerId: customerId ?? null,
-      fields: { category: undefined, ...fields },
+      fields: { category: undefined, requestDetails: undefined, ...fields },
     },
     expectedVersion,
   );
@@ -514,5 +607,18 @@ export async function deleteTicket(
 
 function stringOrUndefined(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  return Array.isArray(value) ? value.join(',') : String(value);
+  if (Array.isArray(value)) return value.join(',');
+  if (typeof value === 'object' && 'cableType' in value)
+    return requestDetailsText(value as RequestDetailsItem);
+  return String(value);
+}
+
+/** Request details in an audit event: `Cat6, 100 ft (30.48 m) × 2, gauge 23AWG, at Building A, notes: …`. */
+function requestDetailsText(details: RequestDetailsItem): string {
+  return [
+    `${details.cableType}, ${formatLength(details.lengthMm)} × ${details.quantity}`,
+    ...(details.gauge ? [`gauge ${details.gauge}`] : []),
+    ...(details.location ? [`at ${details.location}`] : []),
+    ...(details.notes ? [`notes: ${details.notes}`] : []),
+  ].join(', ');
 }

@@ -1,18 +1,70 @@
 /**
  * Who may see a ticket and move it along the lifecycle, from the actor's permission flags and their relation to
- * the ticket (requester, assignee, approver). Pure: no AWS, unit-tested in `test/unit/ticket-rules.test.ts`.
+ * the ticket (requester, assignee, approver, member of its approver group). Pure: no AWS (the approver group's
+ * setting is read from the environment, `shared/inventory/config.ts`), unit-tested in
+ * `test/unit/ticket-rules.test.ts` and `test/unit/cable-request-rules.test.ts`.
  */
+import { type ApproverGroup, cableApproverGroup } from '#shared/inventory/config.ts';
 import type { Actor } from '#shared/roles/actor.ts';
 import { approvesEverything } from '#shared/roles/roles.ts';
 import { type Party, type TicketFacts, type TicketStatus, transitions } from '#shared/tickets/lifecycle.ts';
 
-/** The parties the actor counts as for this ticket. Admins count as approver of every ticket but their own. */
-export function partiesFor(actor: Actor, ticket: TicketFacts): Set<Party> {
+/** The ticket facts these rules read, with the members of its approver group, if a group approves it. */
+export type GroupTicketFacts = TicketFacts & { readonly approverIds?: readonly string[] | undefined };
+
+/** Most members of an approver group a ticket lists (`approverIds`): each is mailed, so the fan-out is bounded. */
+export const maxGroupApprovers = 20;
+
+/**
+ * Whether a person is in an approver group now: for `role:<name>`, their role is that role; for a list of ids,
+ * they are on it.
+ */
+export function inApproverGroup(
+  person: { readonly userId: string; readonly role: string },
+  group: ApproverGroup,
+): boolean {
+  return group.kind === 'role' ? person.role === group.role : group.userIds.includes(person.userId);
+}
+
+/**
+ * Whether a person may decide a group-approved ticket (PRODUCT "Approvals": nobody approves a ticket they
+ * requested): listed in its `approverIds`, not its requester, enabled, and still in the approver group as it is
+ * configured now (`cableApproverGroup`: their role or the list may have changed since the request went out).
+ * @param group the group to check against; default the configured cable approver group
+ */
+export function isGroupApprover(
+  person: { readonly userId: string; readonly role: string; readonly disabled?: boolean | undefined },
+  ticket: Pick<GroupTicketFacts, 'requesterId' | 'approverIds'>,
+  group: ApproverGroup = cableApproverGroup(),
+): boolean {
+  return (
+    !person.disabled &&
+    person.userId !== ticket.requesterId &&
+    (ticket.approverIds ?? []).includes(person.userId) &&
+    inApproverGroup(person, group)
+  );
+}
+
+/**
+ * The approvers a group-approved ticket lists: the group's members less the requester (nobody approves their own
+ * request), the first {@link maxGroupApprovers}.
+ */
+export const groupApproverIds = (members: readonly string[], requesterId: string): string[] =>
+  members.filter((id) => id !== requesterId).slice(0, maxGroupApprovers);
+
+/**
+ * The parties the actor counts as for this ticket. Admins count as approver of every ticket but their own; a
+ * member of the ticket's approver group as its approver while {@link isGroupApprover}.
+ */
+export function partiesFor(actor: Actor, ticket: GroupTicketFacts): Set<Party> {
   const parties = new Set<Party>();
   if (actor.permissions.canManageTickets) parties.add('agent');
   if (ticket.requesterId === actor.userId) parties.add('requester');
   // Separation of duties: nobody approves a ticket they requested, whatever their role.
-  const mayApprove = ticket.approverId === actor.userId || approvesEverything(actor.role);
+  const mayApprove =
+    ticket.approverId === actor.userId ||
+    approvesEverything(actor.role) ||
+    (ticket.approverIds?.includes(actor.userId) === true && isGroupApprover(actor, ticket));
   if (mayApprove && ticket.requesterId !== actor.userId) parties.add('approver');
   return parties;
 }
@@ -53,16 +105,17 @@ export function checkTransition(actor: Actor, ticket: TicketFacts, to: TicketSta
 }
 
 /**
- * Whether the actor may see the ticket: requesters see their own, `canViewAll` every ticket; the approver and the
- * assignee see it too. Actors who may not see a ticket get "not found", never "not allowed", so ids cannot be
- * probed.
+ * Whether the actor may see the ticket: requesters see their own, `canViewAll` every ticket; the approver (or a
+ * listed member of its approver group) and the assignee see it too. Actors who may not see a ticket get "not
+ * found", never "not allowed", so ids cannot be probed.
  */
-export function canSeeTicket(actor: Actor, ticket: TicketFacts): boolean {
+export function canSeeTicket(actor: Actor, ticket: GroupTicketFacts): boolean {
   return (
     actor.permissions.canViewAll ||
     ticket.requesterId === actor.userId ||
     ticket.approverId === actor.userId ||
-    ticket.assigneeId === actor.userId
+    ticket.assigneeId === actor.userId ||
+    ticket.approverIds?.includes(actor.userId) === true
   );
 }
 
@@ -71,6 +124,7 @@ export const requesterEditableFields: ReadonlySet<string> = /* @__PURE__ */ new 
   'title',
   'description',
   'priority',
+  'requestDetails',
 ]);
 
 /**
@@ -106,6 +160,7 @@ export const approvedContentFields: ReadonlySet<string> = /* @__PURE__ */ new Se
   'category',
   'tags',
   'approverId',
+  'requestDetails',
 ]);
 
 /**
@@ -124,7 +179,8 @@ export function contentFrozenReason(actor: Actor, ticket: TicketFacts): string |
   if (ticket.decidedAt) {
     return (
       `The ticket's approval was decided: its approved content (title, description, type, priority, category, ` +
-      `tags, approver) is frozen for everyone; it may still be assigned and moved along the lifecycle.`
+      `tags, approver, request details) is frozen for everyone; it may still be assigned and moved along the ` +
+      `lifecycle.`
     );
   }
   if (!actor.permissions.canEditAll && ticket.requesterId === actor.userId) {
@@ -133,6 +189,32 @@ export function contentFrozenReason(actor: Actor, ticket: TicketFacts): string |
     }
   }
   return undefined;
+}
+
+/**
+ * Why a ticket may not carry these request details, or `undefined` when it may: details belong to tickets of type
+ * `request` only (the ticket's type after the change). The operation throws `InvalidInput` (422, `/requestDetails`).
+ * @param type the ticket's type (after the change)
+ * @param hasDetails whether the ticket has request details (after the change)
+ */
+export function requestDetailsTypeRefusal(type: string, hasDetails: boolean): string | undefined {
+  if (!hasDetails || type === 'request') return undefined;
+  return `Request details belong to tickets of type request, not ${type}: send type request, or leave them out.`;
+}
+
+/**
+ * Why a change may not set, change or remove a ticket's request details now, or `undefined` when it may: they are
+ * given when the request is opened, and change only while it waits for approval (`pending_approval`, before any
+ * decision: a change re-sends the approval request). After a decision they are frozen ({@link contentFrozenReason},
+ * checked first, 409); a ticket that never waited for approval takes none afterwards (422: a request with details
+ * always needs approval, and adding them later would skip it).
+ */
+export function requestDetailsChangeRefusal(ticket: TicketFacts): string | undefined {
+  if (ticket.status === 'pending_approval' && !ticket.decidedAt) return undefined;
+  return (
+    `Request details are given when the request is opened and change only while it waits for approval; ` +
+    `this ticket is ${ticket.status}.`
+  );
 }
 
 /**

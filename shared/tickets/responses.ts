@@ -17,6 +17,7 @@ import {
   ulid,
 } from '#shared/comments/responses.ts';
 import { ImageView } from '#shared/images/responses.ts';
+import { cableTypes, lengthUnits, maxLengthMm } from '#shared/inventory/cable.ts';
 import { documented, type RouteResponses } from '#shared/platform/route-table.ts';
 import { UserId } from '#shared/platform/schemas.ts';
 import type { ticketRoutes } from '#shared/tickets/routes.ts';
@@ -60,10 +61,59 @@ export const TicketSummaryView = /* @__PURE__ */ (() =>
     }),
   ))();
 
+/** A cable request's details as a ticket shows them (`requestDetailsView` in `views.ts`). */
+export const RequestDetailsView = /* @__PURE__ */ (() =>
+  z
+    .object({
+      cableType: z.enum(cableTypes),
+      length: z
+        .object({
+          value: z.number().check(z.gt(0), z.meta({ description: 'How long one piece is, in `unit`' })),
+          unit: z.enum(lengthUnits),
+        })
+        .check(z.meta({ description: 'One piece’s length as the requester gave it' })),
+      lengthMm: z
+        .number()
+        .check(
+          z.int(),
+          z.gte(1),
+          z.lte(maxLengthMm),
+          z.meta({ description: 'The same length in whole millimetres (1 ft = 304.8 mm)' }),
+        ),
+      quantity: z.number().check(z.int(), z.gte(1), z.lte(1000), z.meta({ description: 'How many pieces' })),
+      gauge: z.nullable(z.string().check(z.minLength(1), z.maxLength(20))),
+      location: z.nullable(z.string().check(z.minLength(1), z.maxLength(200))),
+      notes: z.nullable(z.string().check(z.minLength(1), z.maxLength(2000))),
+    })
+    .check(
+      z.meta({
+        id: 'RequestDetails',
+        description: 'What a cable request asks for; gauge, location and notes null when not given',
+      }),
+    ))();
+
 /** What a ticket shows of all of it (`POST /tickets`, `PATCH`, `PUT`, take). */
 const ticketShape = {
   ...summaryShape,
   description: z.string().check(z.minLength(1), z.maxLength(10_000)),
+  requestDetails: z.nullable(RequestDetailsView),
+  approverGroup: z.nullable(
+    z.string().check(
+      z.minLength(1),
+      z.maxLength(2000),
+      z.meta({
+        description:
+          'The approver group a cable request without approver went to (`role:<name>` or a list of user ids); null otherwise',
+      }),
+    ),
+  ),
+  approverIds: z.array(UserId).check(
+    z.maxLength(20),
+    z.meta({
+      description:
+        'The group’s members who may decide (its enabled members when the request was opened, less the requester, at most 20); empty without a group',
+    }),
+  ),
   customerId: z.nullable(
     ulid('The customer the ticket is for (GET /customers/{customerId}); null when none'),
   ),
@@ -235,6 +285,9 @@ const opened = {
   tags: ['printer', 'floor-2'],
   createdAt: created,
   description: 'The printer on floor 2 shows error E-203 and jams on every page.',
+  requestDetails: null,
+  approverGroup: null,
+  approverIds: [],
   customerId: null,
   decision: null,
   updatedAt: created,
@@ -253,6 +306,9 @@ const taken = {
 
 const {
   description: _description,
+  requestDetails: _requestDetails,
+  approverGroup: _approverGroup,
+  approverIds: _approverIds,
   customerId: _customerId,
   decision: _decision,
   updatedAt: _updatedAt,

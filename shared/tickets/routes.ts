@@ -22,12 +22,17 @@ export const createTicketRoute = {
     status: 201,
     description:
       'The ticket opened by the caller, its people embedded: status open, or pending_approval with an approver ' +
-      '(who is mailed a link). Location /tickets/{ticketId}, ETag.',
+      '(who is mailed a link). A cable request (type request with requestDetails) always waits for approval: ' +
+      'without an approverId it goes to the cable approver group (approverGroup, approverIds: its enabled members ' +
+      'less the caller, at most 20, each mailed a link; the first decision wins). 422 for requestDetails on another ' +
+      'type, or a group with nobody else in it. Location /tickets/{ticketId}, ETag.',
     headers: ['location', 'etag'],
   },
   problems: ['unprocessable-content'],
   idempotent: true,
   grants: ['table:read', 'table:write'],
+  // Who decides a group-approved cable request (shared/inventory/config.ts).
+  settings: ['cableApproverGroup'],
 } as const satisfies Route;
 
 export const listTicketsRoute = {
@@ -92,7 +97,8 @@ export const updateTicketRoute = {
       'invalid-transition with `allowed`, or conflict when the content is frozen (closed or canceled: for ' +
       'everyone; after an approval decision: the approved content for everyone; after a decision or once work ' +
       'started: for the requester); 422 for an assignee who is not an agent or admin, or a customerId the caller ' +
-      'may not see (changing it needs canManageTickets, else 403). An edit of the content ' +
+      'may not see (changing it needs canManageTickets, else 403), for requestDetails on another type than request ' +
+      'or outside pending_approval. An edit of the content (request details included) ' +
       'while pending_approval sends the approval request again (new links; older ones decide nothing). An ' +
       'approval decision (status approved or rejected) binds to the version the approver read: without If-Match ' +
       '(or with `*`) it is a 428 precondition-required, after the permission and lifecycle checks.',
@@ -101,6 +107,8 @@ export const updateTicketRoute = {
   problems: ['forbidden', 'conflict', 'invalid-transition', 'unprocessable-content', 'precondition-required'],
   ifMatch: true,
   grants: ['table:read', 'table:write'],
+  // Who decides a group-approved cable request (shared/inventory/config.ts).
+  settings: ['cableApproverGroup'],
 } as const satisfies Route;
 
 export const replaceTicketRoute = {
@@ -124,6 +132,8 @@ export const replaceTicketRoute = {
   problems: ['forbidden', 'conflict', 'invalid-transition', 'unprocessable-content', 'precondition-required'],
   ifMatch: true,
   grants: ['table:read', 'table:write'],
+  // Who decides a group-approved cable request (shared/inventory/config.ts).
+  settings: ['cableApproverGroup'],
 } as const satisfies Route;
 
 export const deleteTicketRoute = {
@@ -195,9 +205,9 @@ export const ticketRoutes = [
 ] as const;
 
 /**
- * The table stream consumer of a ticket's removal: deletes what belonged to the ticket (`cleanup.ts`). Its event
- * source takes only {@link ticketRemovedFilter}; CDK (`lib/stacks/notifications-stack.ts`) and the local stack
- * (`scripts/local/event-sources.ts`) read both from here.
+ * The table stream consumer of a ticket's removal: deletes what belonged to the ticket (`cleanup.ts`). The same
+ * function is the table-maintenance consumer, which also keeps the dashboard counters: its deployed source, with
+ * wider filters, is `tableMaintenanceSource` (`shared/dashboard/stream.ts`), which keeps this id and entry.
  */
 export const ticketRemovedSource = {
   id: 'TicketRemoved',
@@ -205,7 +215,7 @@ export const ticketRemovedSource = {
   summary: "Deletes a deleted ticket's comments, images, audit trail, notification log, links and objects",
 } as const satisfies EventSource;
 
-/** The Lambda event filter pattern of {@link ticketRemovedSource}: the removal of a ticket item. */
+/** The records that start the cleanup (the removal of a ticket item): one part of `tableMaintenanceFilters`. */
 export const ticketRemovedFilter = {
   eventName: ['REMOVE'],
   dynamodb: { OldImage: { entityType: { S: ['ticket'] } } },

@@ -4,6 +4,7 @@
  * (`shared/platform/schemas.ts`).
  */
 import * as z from 'zod/mini';
+import { cableTypes, type LengthUnit, maxLengthMm, millimetresPer } from '#shared/inventory/cable.ts';
 import { defineSchema, ListQuery, Ulid, UserId } from '#shared/platform/schemas.ts';
 import { maxChars } from '#shared/platform/text.ts';
 import { priorities, ticketStatuses, ticketTypes } from '#shared/tickets/lifecycle.ts';
@@ -99,6 +100,83 @@ const withStatus = <Fields extends z.core.$ZodLooseShape>(fields: Fields) =>
     { error: unknownStatus },
   );
 
+/** Most pieces one cable request asks for. */
+export const maxCableQuantity = 1000;
+
+/**
+ * The longest length in `unit` a request may give: {@link maxLengthMm} (100 km) in that unit, rounded down to
+ * 0.01 (100,000 m; 328,083.98 ft), so its `lengthMm` never exceeds it.
+ */
+export const maxLengthIn = (unit: LengthUnit): number =>
+  Math.floor((maxLengthMm / millimetresPer[unit]) * 100) / 100;
+
+/** The shortest length a request may give, in either unit (0.01 ft is 3 mm, 0.01 m is 10 mm: never 0 mm). */
+export const minLength = 0.01;
+
+/** A length in one unit: `value` from {@link minLength} to {@link maxLengthIn} that unit. */
+const lengthIn = (unit: LengthUnit) =>
+  z.strictObject({
+    value: z
+      .number()
+      .check(
+        z.gte(minLength),
+        z.lte(maxLengthIn(unit)),
+        z.meta({ description: `How long, in ${unit === 'ft' ? 'feet' : 'metres'}` }),
+      ),
+    unit: z.literal(unit),
+  });
+
+/** The message of a `length.unit` that is neither `ft` nor `m`. */
+const unknownUnit = (issue: { code?: string }) =>
+  issue.code === 'invalid_union' ? 'Invalid option: expected one of ft|m' : undefined;
+
+/**
+ * A cable request's details (PRODUCT "Tickets": request details for typed requests), on tickets of type `request`
+ * only: the cable type (`cableTypes`, `shared/inventory/cable.ts`), the length of one piece in feet or metres
+ * (stored also as whole millimetres, `lengthMm`), how many pieces (1-1,000, default 1), and optional gauge (e.g.
+ * `23AWG`), location and notes. Strict: unknown fields are a 400.
+ */
+export const RequestDetails = /* @__PURE__ */ defineSchema(() =>
+  z
+    .strictObject({
+      cableType: z.enum(cableTypes),
+      length: z.discriminatedUnion('unit', [lengthIn('ft'), lengthIn('m')], { error: unknownUnit }).check(
+        z.meta({
+          description:
+            'The length of one piece: `value` in `unit` (`ft` or `m`), at least 0.01 and at most 100 km ' +
+            '(100,000 m or 328,083.98 ft)',
+        }),
+      ),
+      quantity: z._default(
+        z
+          .number()
+          .check(
+            z.int(),
+            z.gte(1),
+            z.lte(maxCableQuantity),
+            z.meta({ description: 'How many pieces of that length (default 1)' }),
+          ),
+        1,
+      ),
+      gauge: z.optional(
+        trimmed(1, 20).check(z.meta({ description: 'Wire gauge or grade, e.g. 23AWG', examples: ['23AWG'] })),
+      ),
+      location: z.optional(trimmed(1, 200).check(z.meta({ description: 'Where the cable goes' }))),
+      notes: z.optional(
+        trimmed(1, 2000).check(z.meta({ description: 'Anything else the team should know' })),
+      ),
+    })
+    .check(
+      z.meta({
+        id: 'CableRequestDetails',
+        description:
+          'What a cable request asks for (tickets of type `request` only). A request with details always needs ' +
+          'approval: without an `approverId` it goes to the cable approver group',
+      }),
+    ),
+);
+export type RequestDetailsInput = z.output<typeof RequestDetails>;
+
 export const CreateTicketBody = /* @__PURE__ */ defineSchema(() =>
   z
     .strictObject({
@@ -112,6 +190,11 @@ export const CreateTicketBody = /* @__PURE__ */ defineSchema(() =>
       approverId: z.optional(UserId),
       /** The customer the ticket is for: one the caller may see (agents' contacts), else 422. */
       customerId: z.optional(Ulid),
+      /**
+       * A cable request's details: `type` must be `request` (else 422). Such a ticket starts `pending_approval`:
+       * with the `approverId`, or else with the cable approver group (422 when it has nobody but the caller).
+       */
+      requestDetails: z.optional(RequestDetails),
     })
     .check(z.meta({ id: 'CreateTicketRequest' })),
 );
@@ -133,6 +216,11 @@ export const UpdateTicketBody = /* @__PURE__ */ defineSchema(() =>
     assigneeId: z.optional(z.nullable(UserId)),
     /** The customer the ticket is for (one the caller may see, else 422); `null` unlinks. Needs `canManageTickets`. */
     customerId: z.optional(z.nullable(Ulid)),
+    /**
+     * A cable request's details, replaced whole; `null` removes them. Only on type `request`, and only while the
+     * request waits for approval (a change re-sends it); frozen once decided (409).
+     */
+    requestDetails: z.optional(z.nullable(RequestDetails)),
   }).check(
     z.refine(
       (body) => Object.values(body).some((value) => value !== undefined),
@@ -167,6 +255,11 @@ export const ReplaceTicketBody = /* @__PURE__ */ defineSchema(() =>
     assigneeId: z.optional(z.nullable(UserId)),
     /** The customer the ticket is for; left out or `null`: none. Needs `canManageTickets` to change. */
     customerId: z.optional(z.nullable(Ulid)),
+    /**
+     * A cable request's details; left out or `null`: none. Only on type `request`, and only changed while the
+     * request waits for approval (a change re-sends it); frozen once decided (409).
+     */
+    requestDetails: z.optional(z.nullable(RequestDetails)),
   }).check(
     z.meta({
       id: 'ReplaceTicketRequest',

@@ -43,6 +43,7 @@ export const ticketEventFields = [
   'tags',
   'assigneeId',
   'customerId',
+  'requestDetails',
   'decisionReason',
   'comment.edited',
   'comment.deleted',

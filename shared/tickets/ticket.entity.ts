@@ -18,7 +18,28 @@
  * alters ({@link ticketIndexKeyChanges}), so the indexes never disagree with the item.
  */
 import { createHash } from 'node:crypto';
+import { type CableType, type LengthUnit, toMillimetres } from '#shared/inventory/cable.ts';
 import type { Priority, TicketStatus, TicketType } from '#shared/tickets/lifecycle.ts';
+import type { RequestDetailsInput } from '#shared/tickets/schemas.ts';
+
+/**
+ * A cable request's details as stored on its ticket (type `request` only): the length as given (`length`) and in
+ * whole millimetres (`lengthMm`, `toMillimetres` in `shared/inventory/cable.ts`), so stock is taken exactly
+ * (`lengthMm * quantity` when the ticket becomes `fulfilled`).
+ */
+export interface RequestDetailsItem {
+  readonly cableType: CableType;
+  /** One piece's length as the requester gave it. */
+  readonly length: { readonly value: number; readonly unit: LengthUnit };
+  /** The same length in whole millimetres (1 to `maxLengthMm`). */
+  readonly lengthMm: number;
+  /** How many pieces, 1 to 1,000. */
+  readonly quantity: number;
+  /** E.g. `23AWG`. */
+  readonly gauge?: string | undefined;
+  readonly location?: string | undefined;
+  readonly notes?: string | undefined;
+}
 
 export interface TicketItem {
   /** ULID. */
@@ -33,6 +54,16 @@ export interface TicketItem {
   readonly requesterId: string;
   readonly assigneeId?: string | undefined;
   readonly approverId?: string | undefined;
+  /**
+   * A request approved by a group instead of one approver (a cable request without `approverId`): the group
+   * setting it went to (`CABLE_APPROVER_GROUP`, e.g. `role:inventory`), and its enabled members then, less the
+   * requester, at most `maxGroupApprovers` (`shared/users/group-members.ts`). Any of them who is still enabled and in
+   * the group decides; the first decision wins.
+   */
+  readonly approverGroup?: string | undefined;
+  readonly approverIds?: readonly string[] | undefined;
+  /** A cable request's details (type `request` only). */
+  readonly requestDetails?: RequestDetailsItem | undefined;
   readonly category?: string | undefined;
   readonly tags?: readonly string[] | undefined;
   /** The customer the ticket is for (`shared/customers/`): its `ticketCount` counts the link. */
@@ -61,6 +92,38 @@ export interface TicketItem {
 }
 
 export const ticketEntity = 'ticket';
+
+/**
+ * The stored request details of validated input: the length also in whole millimetres (`toMillimetres`), optional
+ * fields only when given.
+ */
+export function requestDetailsRecord(input: RequestDetailsInput): RequestDetailsItem {
+  const { cableType, length, quantity, gauge, location, notes } = input;
+  return {
+    cableType,
+    length: { value: length.value, unit: length.unit },
+    lengthMm: toMillimetres(length.value, length.unit),
+    quantity,
+    ...(gauge !== undefined ? { gauge } : {}),
+    ...(location !== undefined ? { location } : {}),
+    ...(notes !== undefined ? { notes } : {}),
+  };
+}
+
+/**
+ * Whether two sets of request details ask for the same thing (the stored map's key order is not kept by DynamoDB,
+ * so they are compared field by field; `lengthMm` follows from `length`).
+ */
+export function sameRequestDetails(
+  a: RequestDetailsItem | undefined | null,
+  b: RequestDetailsItem | undefined | null,
+): boolean {
+  const fields = (d: RequestDetailsItem | undefined | null) =>
+    d
+      ? JSON.stringify([d.cableType, d.length.value, d.length.unit, d.quantity, d.gauge, d.location, d.notes])
+      : null;
+  return fields(a) === fields(b);
+}
 
 /**
  * How many gsi1 partitions hold the every-ticket list. Each index partition takes about 1,000 writes per second,

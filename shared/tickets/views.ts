@@ -5,8 +5,13 @@
  * ids stay as `requesterId`, `assigneeId`, `approverId`. Whoever may see a ticket sees the people it names.
  */
 import type * as z from 'zod/mini';
-import type { TicketEventView, TicketSummaryView, TicketView } from '#shared/tickets/responses.ts';
-import type { TicketItem } from '#shared/tickets/ticket.entity.ts';
+import type {
+  RequestDetailsView,
+  TicketEventView,
+  TicketSummaryView,
+  TicketView,
+} from '#shared/tickets/responses.ts';
+import type { RequestDetailsItem, TicketItem } from '#shared/tickets/ticket.entity.ts';
 import type { TicketEventItem } from '#shared/tickets/ticket-event.entity.ts';
 import type { UserItem } from '#shared/users/user.entity.ts';
 import { personView } from '#shared/users/views.ts';
@@ -67,11 +72,27 @@ export function ticketSummaryView(ticket: TicketSummary, people: People): z.outp
   };
 }
 
-/** A ticket as the API returns it; `tags` is always an array. */
+/** A cable request's details as a ticket shows them: the optional texts `null` when not given. */
+export function requestDetailsView(details: RequestDetailsItem): z.output<typeof RequestDetailsView> {
+  return {
+    cableType: details.cableType,
+    length: { value: details.length.value, unit: details.length.unit },
+    lengthMm: details.lengthMm,
+    quantity: details.quantity,
+    gauge: details.gauge ?? null,
+    location: details.location ?? null,
+    notes: details.notes ?? null,
+  };
+}
+
+/** A ticket as the API returns it; `tags` and `approverIds` are always arrays. */
 export function ticketView(ticket: TicketItem, people: People): z.output<typeof TicketView> {
   return {
     ...ticketSummaryView(ticket, people),
     description: ticket.description,
+    requestDetails: ticket.requestDetails ? requestDetailsView(ticket.requestDetails) : null,
+    approverGroup: ticket.approverGroup ?? null,
+    approverIds: [...(ticket.approverIds ?? [])],
     customerId: ticket.customerId ?? null,
     decision:
       ticket.status === 'approved' || ticket.status === 'rejected' || ticket.decidedAt

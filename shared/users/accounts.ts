@@ -282,9 +282,12 @@ export async function accountOfEmail(email: string): Promise<string | undefined>
 }
 
 /**
- * Change the sign-in email and the name of a Cognito user (`AdminUpdateUserAttributes`). The new email counts as
- * verified (an admin or the signed-in user set it), so the account keeps signing in, now with the new email; its
- * `sub`, and so the user id, stays.
+ * Change the sign-in email and the name of a Cognito user (`AdminUpdateUserAttributes`). An email is set with
+ * `email_verified = true`, so Cognito mails no code of its own and the account keeps signing in, now with the new
+ * email; its `sub`, and so the user id, stays. Only `verifyEmailCode` (`email-verification.ts`) sets an email: once
+ * the code mailed to it came back, or to set the old one back.
+ * @throws Conflict when the email has another account (`AliasExistsException`); InvalidInput for a value Cognito
+ *   refuses
  */
 export async function updateAccountAttributes(
   userId: string,

@@ -1,7 +1,7 @@
 /**
  * Cooldowns: "at most one of these per subject per period" for sends a caller can trigger without proving anything
  * (the sign-up notice to an address's owner, a new confirmation code, an SMS code), so that nobody can flood an
- * inbox or a phone through the API.
+ * inbox or a phone through the API (a code to a new email address too).
  *
  * One item per kind and subject, `pk = COOLDOWN#<kind>#<subject>`, `sk = COOLDOWN`, with the table's TTL attribute
  * `expiresAt` at the end of the period. Taking the cooldown is one conditional PutItem (the item is new, or its
@@ -12,7 +12,7 @@ import { putItem } from '#shared/platform/db.ts';
 import { ttlAttribute } from '#shared/platform/table.ts';
 
 /** What is rate-limited. */
-export type CooldownKind = 'signup-notice' | 'confirmation-code' | 'phone-code';
+export type CooldownKind = 'signup-notice' | 'confirmation-code' | 'phone-code' | 'email-code';
 
 /** The period of each kind, in seconds. */
 export const cooldownSeconds: Readonly<Record<CooldownKind, number>> = {
@@ -22,6 +22,8 @@ export const cooldownSeconds: Readonly<Record<CooldownKind, number>> = {
   'confirmation-code': 60,
   /** An SMS code for the caller's phone number: at most one per user per minute. */
   'phone-code': 60,
+  /** A code to a new email address (an email change): at most one per user per minute. */
+  'email-code': 60,
 };
 
 export const cooldownEntity = 'cooldown';

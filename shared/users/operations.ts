@@ -16,7 +16,7 @@ import {
   transactWrite,
 } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
-import { Conflict, InvalidInput, NotAllowed } from '#shared/platform/errors.ts';
+import { Conflict, InvalidInput, NotAllowed, RateLimited } from '#shared/platform/errors.ts';
 import { logger } from '#shared/platform/logger.ts';
 import type { Actor } from '#shared/roles/actor.ts';
 import { UnknownRole } from '#shared/roles/errors.ts';
@@ -35,6 +35,8 @@ import {
   setAccountEnabled,
   updateAccountAttributes,
 } from '#shared/users/accounts.ts';
+import { takeCooldown } from '#shared/users/cooldown.entity.ts';
+import { emailCodeKey, mailEmailCode, newEmailCode } from '#shared/users/email-verification.ts';
 import { UserNotFound } from '#shared/users/errors.ts';
 import { canListUsers, canSeeUser, userChangeRefusal } from '#shared/users/policy.ts';
 import { findUser, findUsers } from '#shared/users/profiles.ts';
@@ -314,16 +316,11 @@ export async function createUser(
   return { user, temporaryPassword };
 }
 
-/** The profile fields a change sets (`phone: null` removes it). */
+/** The profile fields a change sets (`phone: null` removes it; a new email waits as `pendingEmail`). */
 type ProfileChanges = {
-  -readonly [K in
-    | 'name'
-    | 'email'
-    | 'phone'
-    | 'smsOptIn'
-    | 'messageEmails'
-    | 'role'
-    | 'disabled']?: K extends 'phone' ? string | null : UserItem[K];
+  -readonly [K in 'name' | 'phone' | 'smsOptIn' | 'messageEmails' | 'role' | 'disabled']?: K extends 'phone'
+    ? string | null
+    : UserItem[K];
 };
 
 /** The condition that the fields the index keys and role counts derive from are still as read. */
@@ -340,17 +337,25 @@ function unchangedSince(user: UserItem): Condition {
 
 /**
  * Change a user's profile and account, as the actor may (`userChangeRefusal`): PATCH semantics, or with `replace`
- * PUT semantics (`phone` left out is removed). In order: the checks (role exists, email free); the password
- * (Cognito `ChangePassword` with the caller's access token and current password); the Cognito email and name, and
- * enabled state; then the profile with its index keys and the roles' `usersCount` in one transaction conditioned
+ * PUT semantics (`phone` left out is removed; `messageEmails`, `role`, `disabled` and `password` change only when
+ * sent). In order: the checks (role exists, email free); the password (Cognito `ChangePassword` with the caller's
+ * access token and current password); for a new email, the code mailed to it; the Cognito name and enabled state;
+ * then the profile with its index keys, the roles' `usersCount` and the email code in one transaction conditioned
  * on the profile being as read (if it fails, the Cognito changes are undone); then the Cognito group of a
  * built-in role. Disabling stamps `sessionsRevokedAt`, so the user's tokens are refused from the next request.
- * The email changes the sign-in name only: the user id (Cognito `sub`) stays.
+ *
+ * A new email does not take effect here, whoever sends it (the user or `canManageUsers`): the profile keeps its
+ * verified `email`, which still signs in and gets every mail, stores the new one as `pendingEmail`, and a 6-digit
+ * code goes to the new address (`email-verification.ts`; one per user per minute); the user switches with
+ * `POST /me/email/verify`. Sending the new address again mails a new code; sending the current one cancels a
+ * pending change (the code is deleted). The user id (Cognito `sub`) never changes.
  * @param target the user as read by {@link findVisibleUser}
  * @param accessToken the caller's access token (needed to change their own password)
  * @returns the user after the change
  * @throws NotAllowed for a field the actor may not change; InvalidInput for an unknown role or a wrong current
- *   password; Conflict when the email has another account or the profile changed concurrently
+ *   password; Conflict when the email has another account or the profile changed concurrently; RateLimited when a
+ *   code went out less than a minute ago, Error when SES refuses the code mail (either way the profile and the
+ *   Cognito attributes stay as they were; a password sent along is changed already)
  */
 export async function changeUser(
   actor: Actor,
@@ -359,6 +364,8 @@ export async function changeUser(
   options: { replace?: boolean; accessToken?: string | undefined } = {},
 ): Promise<UserItem> {
   const changes: ProfileChanges = {};
+  /** The address that is to wait for its code, or `null` when a pending change is canceled. */
+  let pendingEmail: string | null | undefined;
   const sent = { ...input, ...(options.replace && input.phone === undefined ? { phone: null } : {}) };
   for (const field of ['name', 'email', 'phone', 'smsOptIn', 'messageEmails', 'role', 'disabled'] as const) {
     const value =
@@ -381,6 +388,11 @@ export async function changeUser(
         ? undefined
         : userChangeRefusal(actor, target.userId, field);
     if (refusal) throw new NotAllowed(refusal);
+    if (field === 'email') {
+      if (!unchanged) pendingEmail = normalized as string;
+      else if (target.pendingEmail !== undefined) pendingEmail = null;
+      continue;
+    }
     if (!unchanged) (changes as Record<string, unknown>)[field] = normalized;
   }
   if (input.password !== undefined) {
@@ -388,20 +400,28 @@ export async function changeUser(
     if (refusal) throw new NotAllowed(refusal);
   }
   if (changes.role !== undefined) await requireRole(changes.role, { in: 'body', pointer: '/role' });
-  if (changes.email !== undefined) {
-    const owner = await accountOfEmail(changes.email);
+  if (typeof pendingEmail === 'string') {
+    const owner = await accountOfEmail(pendingEmail);
     if (owner && owner !== target.userId) throw new Conflict('An account with this email exists.');
   }
   if (input.password !== undefined) {
     if (!options.accessToken) throw new NotAllowed('Changing a password needs your access token.');
     await changeOwnPassword(options.accessToken, input.currentPassword ?? '', input.password);
   }
-  if (Object.keys(changes).length === 0) return target;
+  if (Object.keys(changes).length === 0 && pendingEmail === undefined) return target;
 
+  // The code leaves before the profile or Cognito changes: a refused mail, or a code within the minute, leaves
+  // them as they were.
+  const emailCode = typeof pendingEmail === 'string' ? newEmailCode(target.userId, pendingEmail) : undefined;
+  if (emailCode && typeof pendingEmail === 'string') {
+    if (!(await takeCooldown('email-code', target.userId)))
+      throw new RateLimited('A code was mailed less than a minute ago; wait and retry.');
+    await mailEmailCode(pendingEmail, emailCode.code);
+  }
   const undo: (() => Promise<void>)[] = [];
-  if (changes.email !== undefined || changes.name !== undefined) {
-    await updateAccountAttributes(target.userId, { email: changes.email, name: changes.name });
-    undo.push(() => updateAccountAttributes(target.userId, { email: target.email, name: target.name }));
+  if (changes.name !== undefined) {
+    await updateAccountAttributes(target.userId, { name: changes.name });
+    undo.push(() => updateAccountAttributes(target.userId, { name: target.name }));
   }
   if (changes.disabled !== undefined) {
     await setAccountEnabled(target.userId, !changes.disabled);
@@ -414,6 +434,7 @@ export async function changeUser(
     // A new number gets no SMS until its owner sends back the code (`phone-verification.ts`).
     ...(typeof changes.phone === 'string' ? { phoneVerified: false } : {}),
     ...(changes.disabled === true ? { sessionsRevokedAt: now } : {}),
+    ...(pendingEmail !== undefined ? { pendingEmail: pendingEmail ?? undefined } : {}),
     updatedAt: now,
   };
   const after = { ...target, ...set } as UserItem;
@@ -425,6 +446,9 @@ export async function changeUser(
       condition: unchangedSince(target),
     },
     ...roleWrites,
+    // Last, so that `reasons[1]` stays the role write's.
+    ...(emailCode ? [{ put: emailCode.record }] : []),
+    ...(pendingEmail === null ? [{ delete: emailCodeKey(target.userId) }] : []),
   ]);
   if (!result.ok) {
     for (const step of undo.reverse()) {

@@ -18,6 +18,7 @@ import type { userRoutes } from '#shared/users/routes.ts';
 import {
   type ConfirmSignUpBody,
   type CreateUserBody,
+  type EmailCodeBody,
   e164,
   email,
   type LogInBody,
@@ -75,6 +76,16 @@ const phoneVerified = () =>
     }),
   );
 
+/** A new address waiting for the code mailed to it; null when none waits. */
+const pendingEmail = () =>
+  z.nullable(email()).check(
+    z.meta({
+      description:
+        'A new address that waits for the code mailed to it (POST /me/email/verify): until then email signs in ' +
+        'and gets every mail. Null when none waits',
+    }),
+  );
+
 /** What every user list shows of a user (`userSummaryView`). */
 const summaryShape = {
   userId: UserId,
@@ -99,6 +110,7 @@ export const UserSummaryView = /* @__PURE__ */ (() =>
 /** A user's profile (`userView`): the summary with contact details. */
 const userShape = {
   ...summaryShape,
+  pendingEmail: pendingEmail(),
   phone: z.nullable(e164()).check(z.meta({ description: 'E.164 number for SMS; null when none' })),
   smsOptIn: z.boolean().check(z.meta({ description: 'Agreed to SMS (sent only with a phone number too)' })),
   phoneVerified: phoneVerified(),
@@ -178,6 +190,7 @@ export const MeView = /* @__PURE__ */ (() =>
     .object({
       userId: UserId,
       email: z.nullable(email()),
+      pendingEmail: pendingEmail(),
       name: z.nullable(name()),
       phone: z.nullable(e164()),
       smsOptIn: z.boolean(),
@@ -262,6 +275,7 @@ const nora = {
   ticketsCount: 0,
   disabled: false,
   createdAt: '2024-05-01T10:00:05.700Z',
+  pendingEmail: null,
   phone: '+15555550142',
   smsOptIn: true,
   phoneVerified: false,
@@ -276,6 +290,7 @@ const sam = {
   ticketsCount: 3,
   disabled: false,
   createdAt: '2024-04-22T08:30:00.000Z',
+  pendingEmail: null,
   phone: null,
   smsOptIn: false,
   phoneVerified: false,
@@ -283,6 +298,7 @@ const sam = {
 } satisfies z.output<typeof UserView>;
 
 const summaryOf = ({
+  pendingEmail: _pendingEmail,
   phone: _phone,
   smsOptIn: _smsOptIn,
   phoneVerified: _phoneVerified,
@@ -347,6 +363,10 @@ export const userResponses: RouteResponses<(typeof userRoutes)[number]> = {
       updatedAt: '2024-05-03T11:21:02.310Z',
     },
   }),
+  VerifyEmail: documented(UserView, {
+    request: { code: '123456' } satisfies z.input<typeof EmailCodeBody>,
+    example: { ...sam, email: 'sam.requester@example.com', updatedAt: '2024-05-03T11:24:40.112Z' },
+  }),
   LogIn: documented(TokensView, {
     request: { email: 'sam@example.com', password: 'Str0ng-pass-word' } satisfies z.input<typeof LogInBody>,
     example: tokens,
@@ -373,6 +393,7 @@ export const userResponses: RouteResponses<(typeof userRoutes)[number]> = {
     example: {
       userId: sam.userId,
       email: sam.email,
+      pendingEmail: null,
       name: sam.name,
       phone: null,
       smsOptIn: false,
@@ -425,7 +446,7 @@ export const userResponses: RouteResponses<(typeof userRoutes)[number]> = {
       email: 'sam.requester@example.com',
       smsOptIn: false,
     } satisfies z.input<typeof ReplaceUserBody>,
-    example: { ...sam, email: 'sam.requester@example.com', updatedAt: '2024-05-03T11:22:09.517Z' },
+    example: { ...sam, pendingEmail: 'sam.requester@example.com', updatedAt: '2024-05-03T11:22:09.517Z' },
   }),
   DeleteUser: documented(undefined),
   ListApprovers: documented(ApproverPageView, {

@@ -7,6 +7,7 @@ import {
   ApproversQuery,
   ConfirmSignUpBody,
   CreateUserBody,
+  EmailCodeBody,
   ListUsersQuery,
   LogInBody,
   LogOutBody,
@@ -103,6 +104,21 @@ export const verifyPhoneRoute = {
   success: { status: 200, description: 'Your profile, phoneVerified true' },
   problems: ['conflict', 'unprocessable-content'],
   grants: ['table:read', 'table:write'],
+} as const satisfies Route;
+
+export const verifyEmailRoute = {
+  id: 'VerifyEmail',
+  method: 'POST',
+  path: '/me/email/verify',
+  entry: 'functions/users/verify-email.ts',
+  permission: 'signed-in',
+  summary:
+    'Switch to your pendingEmail with the code mailed to it: it signs in and gets mail from now on. A wrong, ' +
+    'expired or used-up code (5 tries) is a 422 on /code; 409 when none waits or the address is taken',
+  body: EmailCodeBody,
+  success: { status: 200, description: 'Your profile with the new email, pendingEmail null' },
+  problems: ['conflict', 'unprocessable-content'],
+  grants: ['table:read', 'table:write', 'userPool:email'],
 } as const satisfies Route;
 
 export const logInRoute = {
@@ -237,13 +253,16 @@ export const updateUserRoute = {
   entry: 'functions/users/update.ts',
   permission: 'signed-in',
   summary:
-    'Change name, email, phone, SMS consent, password (yourself, with currentPassword); role and disabled ' +
-    '(canManageUsers, not your own)',
+    'Change name, email, phone, SMS consent, messageEmails, password (yourself, with currentPassword); role, ' +
+    'disabled (canManageUsers, not your own). A new email waits as pendingEmail for its mailed code (one a minute)',
   params: UserParams,
   body: UpdateUserBody,
-  success: { status: 200, description: 'The user after the change' },
+  success: {
+    status: 200,
+    description: 'The user after the change (a new email as pendingEmail, email unchanged until verified)',
+  },
   problems: ['forbidden', 'conflict', 'unprocessable-content'],
-  grants: ['table:read', 'table:write', 'userPool:manage'],
+  grants: ['table:read', 'table:write', 'userPool:manage', 'mail:send'],
 } as const satisfies Route;
 
 export const replaceUserRoute = {
@@ -253,13 +272,16 @@ export const replaceUserRoute = {
   entry: 'functions/users/replace.ts',
   permission: 'signed-in',
   summary:
-    'Replace the editable profile (name, email, smsOptIn; phone left out is removed); role, disabled and ' +
-    'password change only when sent',
+    'Replace the editable profile (name, email, smsOptIn; phone left out is removed); messageEmails, role, ' +
+    'disabled and password change only when sent. A new email waits for its code as with PATCH',
   params: UserParams,
   body: ReplaceUserBody,
-  success: { status: 200, description: 'The user after the change' },
+  success: {
+    status: 200,
+    description: 'The user after the change (a new email as pendingEmail, email unchanged until verified)',
+  },
   problems: ['forbidden', 'conflict', 'unprocessable-content'],
-  grants: ['table:read', 'table:write', 'userPool:manage'],
+  grants: ['table:read', 'table:write', 'userPool:manage', 'mail:send'],
 } as const satisfies Route;
 
 export const deleteUserRoute = {
@@ -302,6 +324,7 @@ export const userRoutes = [
   getMeRoute,
   requestPhoneCodeRoute,
   verifyPhoneRoute,
+  verifyEmailRoute,
   createUserRoute,
   listUsersRoute,
   getUserRoute,

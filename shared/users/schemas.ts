@@ -139,11 +139,20 @@ export const SignUpBody = /* @__PURE__ */ defineSchema(() =>
 );
 export type SignUpInput = z.output<typeof SignUpBody>;
 
-/** A 6-digit code (the one Cognito mails at sign-up, or the SMS code of a phone number). */
+/** A 6-digit code (the one Cognito mails at sign-up, the SMS code of a phone number, an email change's code). */
 const sixDigitCode = (description: string) =>
   z
     .string()
     .check(z.maxLength(6), z.regex(/^[0-9]{6}$/, 'Expected the 6-digit code'), z.meta({ description }));
+
+/** `POST /me/email/verify`: the code mailed to the new address of an email change. */
+export const EmailCodeBody = /* @__PURE__ */ defineSchema(() =>
+  z
+    .strictObject({
+      code: sixDigitCode('The code in the mail "Confirm your new email address" (valid 10 minutes)'),
+    })
+    .check(z.meta({ id: 'EmailCodeRequest' })),
+);
 
 /** `POST /auth/confirm`: the address signed up with and the code Cognito mailed to it. */
 export const ConfirmSignUpBody = /* @__PURE__ */ defineSchema(() =>
@@ -235,13 +244,21 @@ const passwordNeedsCurrentRule = { dependentRequired: { password: ['currentPassw
 /**
  * `PATCH /users/{userId}`: what is sent changes; at least one field (`minProperties: 1`). `role` and `disabled`
  * need `canManageUsers`; `password` (with `currentPassword`) only the user themself. `phone: null` removes the
- * number.
+ * number. A new `email` waits for the code mailed to it (`pendingEmail`, then `POST /me/email/verify`).
  */
 export const UpdateUserBody = /* @__PURE__ */ defineSchema(() =>
   z
     .strictObject({
       name: z.optional(personName()),
-      email: z.optional(email()),
+      email: z.optional(
+        email().check(
+          z.meta({
+            description:
+              'A new address: mailed a code, kept as pendingEmail until POST /me/email/verify; the current one ' +
+              'cancels a pending change',
+          }),
+        ),
+      ),
       phone: z.optional(z.nullable(e164())),
       smsOptIn: z.optional(z.boolean()),
       /** The digest email of direct messages that wait unread (default true; false turns it off). */
@@ -264,7 +281,8 @@ export type UpdateUserInput = z.output<typeof UpdateUserBody>;
 
 /**
  * `PUT /users/{userId}`: the editable profile as a whole: `name`, `email` and `smsOptIn` required, a `phone` left
- * out is removed. `role` and `disabled` (admins) and `password` change only when sent.
+ * out is removed. `messageEmails`, `role` and `disabled` (admins) and `password` change only when sent. A new
+ * `email` waits for its code as in `PATCH`.
  */
 export const ReplaceUserBody = /* @__PURE__ */ defineSchema(() =>
   z
@@ -273,6 +291,8 @@ export const ReplaceUserBody = /* @__PURE__ */ defineSchema(() =>
       email: email(),
       phone: z.optional(e164()),
       smsOptIn: z.boolean(),
+      /** The digest email of direct messages that wait unread; left out: unchanged. */
+      messageEmails: z.optional(z.boolean()),
       password: z.optional(password()),
       currentPassword: z.optional(anyPassword()),
       role: z.optional(RoleName),

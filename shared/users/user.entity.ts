@@ -21,8 +21,13 @@ import { canApprove } from '#shared/roles/roles.ts';
 export interface UserItem {
   /** The Cognito `sub`. */
   readonly userId: string;
-  /** Lower-cased. */
+  /** Lower-cased. The verified address: it signs in and gets every mail. */
   readonly email: string;
+  /**
+   * Lower-cased. A new address that waits for the code mailed to it (`shared/users/email-verification.ts`): it
+   * gets nothing else, and signs in only once `POST /me/email/verify` moved it to `email`. Absent when none waits.
+   */
+  readonly pendingEmail?: string | undefined;
   readonly name: string;
   /** A built-in role (`admin`, `agent`, `requester`) or one an admin created. */
   readonly role: string;
@@ -38,7 +43,7 @@ export interface UserItem {
    */
   readonly messageEmails?: boolean | undefined;
   /**
-   * `false` while the phone number awaits its SMS code (`POST /me/phone/verification`, then
+   * `false` while the phone number awaits its SMS code (`POST /me/phone/code`, then
    * `POST /me/phone/verify`): no SMS goes to it until then. Setting or changing the number makes it `false`; absent
    * without a phone number, and on profiles from before phone verification (counted as verified). Seeded accounts
    * are `true`.

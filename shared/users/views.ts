@@ -23,6 +23,7 @@ export function meView(actor: Actor, profile: UserItem | undefined): z.output<ty
   return {
     userId: actor.userId,
     email: profile?.email ?? null,
+    pendingEmail: profile?.pendingEmail ?? null,
     name: profile?.name ?? null,
     phone: profile?.phone ?? null,
     smsOptIn: profile?.smsOptIn ?? false,
@@ -57,6 +58,7 @@ export function userSummaryView(user: UserSummary): z.output<typeof UserSummaryV
 export function userView(user: UserItem): z.output<typeof UserView> {
   return {
     ...userSummaryView(user),
+    pendingEmail: user.pendingEmail ?? null,
     phone: user.phone ?? null,
     smsOptIn: user.smsOptIn,
     phoneVerified: phoneIsVerified(user),

@@ -12,6 +12,7 @@ import {
   deadLetterRedriveActions,
   deliveryRedriveActions,
   secretReadActions,
+  userPoolEmailActions,
   userPoolManageActions,
   usesCursorKey,
 } from '../../lib/constructs/grants.ts';
@@ -293,12 +294,59 @@ describe('api stack', () => {
     ]);
   });
 
+  it('lets the dashboard read only profiles, roles, the counters and the balances: GetItem and Query by key prefix, no index', () => {
+    const readers = allRoutes.filter((route) => route.grants.includes('table:readCounters'));
+    expect(readers.map((route) => route.id)).toEqual(['GetDashboardStats']);
+    for (const route of readers) {
+      expect(route.grants, route.id).not.toContain('table:read');
+      expect(route.grants, route.id).not.toContain('table:write');
+      const dynamo = statements(route).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+      const statement = only(dynamo, `dynamodb statement of ${route.id}`);
+      expect(actionsOf(statement).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+      expect(JSON.stringify(resourcesOf(statement))).not.toContain('index');
+      expect(statement).toMatchObject({
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*', 'ROLES', 'STATS#*', 'INVENTORY'] },
+        },
+      });
+    }
+  });
+
+  it('lets the inventory writes write only the stock and Idempotency-Key records: by key prefix', () => {
+    const writers = allRoutes.filter((route) => route.grants.includes('table:writeInventory'));
+    expect(writers.map((route) => route.id).sort()).toEqual([
+      'CreateInventoryAdjustment',
+      'CreateInventoryReceipt',
+      'SetInventoryThreshold',
+    ]);
+    for (const route of writers) {
+      expect(route.grants, route.id).not.toContain('table:write');
+      const writes = statements(route).filter((s) => actionsOf(s).includes('dynamodb:PutItem'));
+      const statement = only(writes, `dynamodb write statement of ${route.id}`);
+      expect(actionsOf(statement).sort()).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]);
+      expect(statement).toMatchObject({
+        Condition: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': ['INVENTORY', 'INVENTORY#*', 'IDEMPOTENCY#*'],
+          },
+        },
+      });
+    }
+  });
+
   it('turns each grant into exactly its statements (and functions without a grant get none)', () => {
     for (const route of allRoutes) {
       const actions = new Set(statements(route).flatMap(actionsOf));
       const has = (grant: Route['grants'][number]) => route.grants.includes(grant);
-      expect(actions.has('dynamodb:GetItem'), route.id).toBe(has('table:read'));
-      expect(actions.has('dynamodb:PutItem'), route.id).toBe(has('table:write'));
+      expect(actions.has('dynamodb:GetItem'), route.id).toBe(has('table:read') || has('table:readCounters'));
+      expect(actions.has('dynamodb:BatchGetItem'), route.id).toBe(has('table:read'));
+      expect(actions.has('dynamodb:PutItem'), route.id).toBe(
+        has('table:write') || has('table:writeInventory'),
+      );
       expect(actions.has('s3:GetObject'), route.id).toBe(has('images:read') || has('docs:read'));
       expect(actions.has('s3:PutObject'), route.id).toBe(has('images:upload'));
       expect(actions.has('cognito-idp:AdminConfirmSignUp'), route.id).toBe(has('userPool:admin'));
@@ -369,6 +417,17 @@ describe('api stack', () => {
         .map((r) => r.id)
         .sort(),
     ).toEqual(['CreateUser', 'DeleteUser', 'ReplaceUser', 'UpdateUser']);
+  });
+
+  it('lets the email verification switch an address only: AdminGetUser and AdminUpdateUserAttributes on the pool', () => {
+    const withEmailGrant = allRoutes.filter((r) => r.grants.includes('userPool:email'));
+    expect(withEmailGrant.map((r) => r.id)).toEqual(['VerifyEmail']);
+    for (const route of withEmailGrant) {
+      const cognito = statements(route).filter((s) => actionsOf(s).some((a) => a.startsWith('cognito-idp:')));
+      const statement = only(cognito, 'cognito-idp statement');
+      expect(actionsOf(statement).sort()).toEqual([...userPoolEmailActions].sort());
+      expect(JSON.stringify(resourcesOf(statement))).toMatch(/UserPool.*Arn/);
+    }
   });
 
   it('scopes the dead-letter grants to the two queues by ARN: inspect reads the dead-letter queue, redrive also sends to the delivery queue', () => {

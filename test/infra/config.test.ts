@@ -20,7 +20,11 @@ describe('deployer settings', () => {
         apiLatencyP99Ms: 3000,
         smsMonthlySpendLimitUsd: 1,
         wafRateLimit: 1000,
-        sendQuotas: { approvalRequestsPerRequesterPerHour: 10, smsPerRecipientPerDay: 50 },
+        sendQuotas: {
+          approvalRequestsPerRequesterPerHour: 10,
+          smsPerRecipientPerDay: 50,
+          opticsAlertsPerRequesterPerHour: 10,
+        },
         routeThrottles: {
           auth: { rateLimit: 10, burstLimit: 20 },
           signUp: { rateLimit: 2, burstLimit: 5 },
@@ -53,7 +57,20 @@ describe('deployer settings', () => {
       smsPerRecipientPerDay: 7,
     });
     expect(config.wafRateLimit).toBe(300);
-    expect(config.sendQuotas).toEqual({ approvalRequestsPerRequesterPerHour: 3, smsPerRecipientPerDay: 7 });
+    expect(config.sendQuotas).toEqual({
+      approvalRequestsPerRequesterPerHour: 3,
+      smsPerRecipientPerDay: 7,
+      opticsAlertsPerRequesterPerHour: 10,
+    });
+  });
+
+  it('reads the optics alert list (comma-separated), empty by default (every admin is alerted)', () => {
+    expect(read({}).opticsAlertEmails).toEqual([]);
+    expect(read({ opticsAlertEmails: 'optics@example.org, buyer@example.org' }).opticsAlertEmails).toEqual([
+      'optics@example.org',
+      'buyer@example.org',
+    ]);
+    expect(() => read({ opticsAlertEmails: 'optics@example.org,nobody' })).toThrow(/opticsAlertEmails/);
   });
 
   it.each([

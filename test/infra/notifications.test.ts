@@ -17,6 +17,7 @@ describe('notifications stack', () => {
     smsSenderId: 'HelpDesk',
     alarmEmail: 'ops@support.example.org',
     approvalRequestsPerRequesterPerHour: 4,
+    opticsAlertEmails: 'optics@support.example.org, buyer@support.example.org',
   });
   const notifications = templates(built).notifications;
   const data = templates(built).data;
@@ -73,11 +74,13 @@ describe('notifications stack', () => {
     });
   });
 
-  it('invokes the notifier only for tickets, mailboxes (message digests), comments and audit events, not for its own writes', () => {
+  it('invokes the notifier only for tickets, mailboxes (message digests), optics requests, inventory balances, comments and audit events, not for its own writes', () => {
     expect(patternsOf(mappingOf(notifierId))).toEqual([
       {
         eventName: ['INSERT', 'MODIFY'],
-        dynamodb: { NewImage: { entityType: { S: ['mailbox', 'ticket'] } } },
+        dynamodb: {
+          NewImage: { entityType: { S: ['inventoryBalance', 'mailbox', 'opticsRequest', 'ticket'] } },
+        },
       },
       { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: ['comment', 'ticketEvent'] } } } },
     ]);
@@ -265,10 +268,21 @@ describe('notifications stack', () => {
     });
   });
 
-  describe('ticket-removed consumer', () => {
-    it('takes only the removal of a ticket item from the stream', () => {
+  it('the sender gets the optics alert list (opticsAlertEmails context) and the inventory role', () => {
+    expect(variablesOf(senderId)).toMatchObject({
+      OPTICS_ALERT_EMAILS: 'optics@support.example.org,buyer@support.example.org',
+      INVENTORY_ROLE: 'inventory',
+    });
+  });
+
+  describe('table-maintenance consumer (dashboard counters, ticket cleanup)', () => {
+    it('takes the changes and removals of tickets and optics requests from the stream, nothing else', () => {
       expect(patternsOf(mappingOf(cleanupId))).toEqual([
-        { eventName: ['REMOVE'], dynamodb: { OldImage: { entityType: { S: ['ticket'] } } } },
+        {
+          eventName: ['INSERT', 'MODIFY'],
+          dynamodb: { NewImage: { entityType: { S: ['ticket', 'opticsRequest'] } } },
+        },
+        { eventName: ['REMOVE'], dynamodb: { OldImage: { entityType: { S: ['ticket', 'opticsRequest'] } } } },
       ]);
     });
 
@@ -293,6 +307,16 @@ describe('notifications stack', () => {
     it('may Query and batch-delete in the table, list tickets/ and delete objects under it, nothing else', () => {
       const own = cleanupStatements.filter((statement) => statement.Sid);
       const bySid = Object.fromEntries(own.map((statement) => [statement.Sid, statement]));
+      // The counters: read and write the counter items and counted states only, by partition key prefix.
+      expect(actionsOf(bySid.DashboardCounters as never).sort()).toEqual([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]);
+      expect(bySid.DashboardCounters).toMatchObject({
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['COUNTED#*', 'STATS#*'] } },
+      });
+      expect(JSON.stringify(resourcesOf(bySid.DashboardCounters as never))).not.toContain('index');
       expect(actionsOf(bySid.TicketPartitionCleanup as never).sort()).toEqual([
         'dynamodb:BatchWriteItem',
         'dynamodb:Query',

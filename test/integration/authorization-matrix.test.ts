@@ -143,6 +143,11 @@ const matrix: Record<string, Row> = {
     request: (client) => client.POST('/me/phone/verify', { body: { code: '123456' } }),
     expect: signedIn({ owner: 409, other: 409, agent: 409, admin: 409, viewer: 409 }),
   },
+  VerifyEmail: {
+    // Nobody here has an email change waiting for its code: 409, and nothing changes.
+    request: (client) => client.POST('/me/email/verify', { body: { code: '123456' } }),
+    expect: signedIn({ owner: 409, other: 409, agent: 409, admin: 409, viewer: 409 }),
+  },
   CreateUser: {
     request: (client) =>
       client.POST('/users', {
@@ -577,6 +582,57 @@ const matrix: Record<string, Row> = {
       client.PATCH('/optics/requests/{requestId}/status', {
         params: { path: await opticsRequestOf(world) },
         body: { action: 'approve' },
+      }),
+    expect: signedIn({ owner: 403, other: 403, agent: 403, admin: 200, viewer: 403 }),
+  },
+  // Everyone signed in gets their own counts; which other parts are null is test/integration/dashboard.test.ts.
+  GetDashboardStats: {
+    request: (client) => client.GET('/dashboard/stats'),
+    expect: signedIn({ owner: 200, other: 200, agent: 200, admin: 200, viewer: 200 }),
+  },
+  // Inventory: admins (and the inventory team, test/integration/inventory.test.ts) write; canViewAll reads.
+  CreateInventoryReceipt: {
+    request: (client) =>
+      client.POST('/inventory/receipts', {
+        body: {
+          cableType: 'other',
+          length: { value: 1, unit: 'm' },
+          quantity: 1,
+          supplier: 'Matrix supplier',
+          reference: 'MATRIX-1',
+          receivedAt: '2026-01-15',
+        },
+      }),
+    expect: signedIn({ owner: 403, other: 403, agent: 403, admin: 201, viewer: 403 }),
+  },
+  ListInventoryReceipts: {
+    request: (client) => client.GET('/inventory/receipts', { params: { query: { limit: 1 } } }),
+    expect: signedIn({ owner: 403, other: 403, agent: 200, admin: 200, viewer: 200 }),
+  },
+  ListInventoryMovements: {
+    request: (client) => client.GET('/inventory/movements', { params: { query: { limit: 1 } } }),
+    expect: signedIn({ owner: 403, other: 403, agent: 200, admin: 200, viewer: 200 }),
+  },
+  CreateInventoryAdjustment: {
+    request: (client) =>
+      client.POST('/inventory/adjustments', {
+        body: {
+          cableType: 'other',
+          delta: { value: 1, unit: 'm', direction: 'add' },
+          reason: 'Matrix count',
+        },
+      }),
+    expect: signedIn({ owner: 403, other: 403, agent: 403, admin: 201, viewer: 403 }),
+  },
+  GetInventoryOnHand: {
+    request: (client) => client.GET('/inventory/on-hand'),
+    expect: signedIn({ owner: 403, other: 403, agent: 200, admin: 200, viewer: 200 }),
+  },
+  SetInventoryThreshold: {
+    request: (client) =>
+      client.PUT('/inventory/thresholds/{cableType}', {
+        params: { path: { cableType: 'other' } },
+        body: { length: { value: 0, unit: 'm' } },
       }),
     expect: signedIn({ owner: 403, other: 403, agent: 403, admin: 200, viewer: 403 }),
   },

@@ -23,6 +23,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { cableTypes } from '#shared/inventory/cable.ts';
 import { defaultOpticsParts } from '#shared/optics/optics.entity.ts';
 
 /** The seed of every route's property in `npm test`; `FUZZ_SEED=random` for fresh ones, `FUZZ_SEED=<n>` for one. */
@@ -125,6 +126,7 @@ const successOutOfReach: Record<string, string> = {
   ConfirmSignUp: 'the code exists only in the mail Cognito sends (identity.test.ts)',
   RequestPhoneCode: 'the fuzz callers have no phone number to verify (identity.test.ts)',
   VerifyPhone: 'the code exists only in the SMS sent (identity.test.ts)',
+  VerifyEmail: 'the code exists only in the mail sent to the new address (email-change.test.ts)',
   RetryNotification:
     'only a failed send can be retried: it needs a provider outage (notification-log.test.ts)',
 };
@@ -409,6 +411,13 @@ function hintsFor(operation: Operation, caller: string): Hints {
         return operation.id === 'CreateOpticsRequest' ? fc.constant('Other') : undefined;
       case 'description':
         return operation.id === 'CreateOpticsRequest' ? from(['Fuzz optics need']) : undefined;
+      // Inventory: a real cable type to set a threshold on, a receipt day in the past, lengths of 1-1,000 ft or m.
+      case 'cableType':
+        return operation.id === 'SetInventoryThreshold' ? from(cableTypes) : undefined;
+      case 'receivedAt':
+        return operation.id === 'CreateInventoryReceipt' ? fc.constant('2026-01-15') : undefined;
+      case 'value':
+        return operation.id.includes('Inventory') ? fc.integer({ min: 1, max: 1000 }) : undefined;
       case 'commentId':
         return from(operation.id === 'DeleteComment' ? f.commentsToDelete : f.comments);
       case 'macroId':

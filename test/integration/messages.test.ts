@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { type MailboxItem, mailboxKey } from '#shared/messages/mailbox.entity.ts';
+import { getItem } from '#shared/platform/db.ts';
 import { apiAs, call, eventually, logIn, mailsTo, newRequester, ok, type Session } from './support.ts';
 
 const accounts = inject('demoAccounts');
@@ -243,6 +245,41 @@ describe('editing and deleting', () => {
     }
     const edit = await apiAs(agent.token).PATCH('/messages/{messageId}', { ...path, body: { body: 'Undo' } });
     expect(edit.response.status).toBe(409);
+  });
+
+  it('deleting a message the recipient has not read lowers their unread count; deleting a read one does not', async () => {
+    const requester = await newRequester('Una Unread');
+    const [first, second] = [
+      await sent(agent, requester.userId, 'One'),
+      await sent(agent, requester.userId, 'Two'),
+    ];
+    await sent(agent, requester.userId, 'Three');
+    expect((await conversationWith(requester, agent.userId))?.unread).toBe(3);
+    const remove = (messageId: string) =>
+      apiAs(agent.token).DELETE('/messages/{messageId}', { params: { path: { messageId } } });
+
+    expect((await remove(second.messageId)).response.status).toBe(204);
+    expect((await conversationWith(requester, agent.userId))?.unread).toBe(2);
+    // Deleting it again changes nothing, the count included.
+    expect((await remove(second.messageId)).response.status).toBe(204);
+    expect((await conversationWith(requester, agent.userId))?.unread).toBe(2);
+
+    await messagesWith(requester, agent.userId);
+    expect((await conversationWith(requester, agent.userId))?.unread).toBe(0);
+    const fourth = await sent(agent, requester.userId, 'Four');
+    expect((await conversationWith(requester, agent.userId))?.unread).toBe(1);
+    // Read before: its delete leaves the count (the one unread message is another).
+    expect((await remove(first.messageId)).response.status).toBe(204);
+    expect((await conversationWith(requester, agent.userId))?.unread).toBe(1);
+    expect((await remove(fourth.messageId)).response.status).toBe(204);
+    expect((await conversationWith(requester, agent.userId))?.unread).toBe(0);
+    // The sender's own side never counted its own messages.
+    expect((await conversationWith(agent, requester.userId))?.unread).toBe(0);
+    // The mailbox total behind the digest went down with it, and no digest waits (read from the stack's table).
+    Object.assign(process.env, inject('env'));
+    const mailbox = await getItem<MailboxItem>(mailboxKey(requester.userId), { consistent: true });
+    expect(mailbox).toMatchObject({ unread: 0 });
+    expect(mailbox?.unmailedSince).toBeUndefined();
   });
 
   it('an unknown message id is a 404, a malformed one a 400', async () => {

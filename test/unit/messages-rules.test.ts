@@ -7,7 +7,7 @@ import { conversationIndexKeys, otherUserOfSortKey } from '#shared/messages/conv
 import { digestEmail, digestIsDue } from '#shared/messages/digest.ts';
 import { mailboxEntity } from '#shared/messages/mailbox.entity.ts';
 import { conversationPartition, messageKey } from '#shared/messages/message.entity.ts';
-import { maySendTo, messageChangeRefusal, takesPart } from '#shared/messages/policy.ts';
+import { isUnreadBy, maySendTo, messageChangeRefusal, takesPart } from '#shared/messages/policy.ts';
 import { MessageBody } from '#shared/messages/schemas.ts';
 import { messageStreamRules } from '#shared/messages/stream-rules.ts';
 import { messageView } from '#shared/messages/views.ts';
@@ -57,6 +57,37 @@ describe('who may message whom', () => {
     expect(messageChangeRefusal(actor('agent'), deleted, 'delete')).toBeUndefined();
     expect(takesPart(actor('requester'), message)).toBe(true);
     expect(takesPart(actor('admin'), message)).toBe(false);
+  });
+});
+
+describe('whether the recipient has read a message (a delete lowers their count only if not)', () => {
+  const message = {
+    messageId: '01JDQA1B2C3D4E5F6G7H8J9K0M',
+    senderId: 'agent-1',
+    recipientId: 'requester-1',
+    body: 'Hi',
+    createdAt: '2024-05-02T10:00:00.000Z',
+    updatedAt: '2024-05-02T10:00:00.000Z',
+  };
+  const side = (unread: number, readAt?: string) => ({
+    ownerId: 'requester-1',
+    otherUserId: 'agent-1',
+    lastMessageId: message.messageId,
+    lastMessageAt: message.createdAt,
+    unread,
+    readAt,
+  });
+
+  it('counts a message as unread while the side counts unread and it came after the last read', () => {
+    expect(isUnreadBy(side(1), message)).toBe(true);
+    expect(isUnreadBy(side(2, '2024-05-02T09:59:59.999Z'), message)).toBe(true);
+  });
+
+  it('counts it as read once read after it, when nothing is unread, or without a side', () => {
+    expect(isUnreadBy(side(1, '2024-05-02T10:00:00.000Z'), message)).toBe(false);
+    expect(isUnreadBy(side(1, '2024-05-02T10:00:01.000Z'), message)).toBe(false);
+    expect(isUnreadBy(side(0), message)).toBe(false);
+    expect(isUnreadBy(undefined, message)).toBe(false);
   });
 });
 

@@ -102,7 +102,7 @@ describe('ticket lifecycle', () => {
     // Without a decision (a ticket that never needed one), agents still edit a ticket in progress.
     expect(contentFrozenReason(agent, ticket({ status: 'in_progress' }))).toBeUndefined();
     expect([...approvedContentFields].sort()).toEqual(
-      ['approverId', 'category', 'description', 'priority', 'tags', 'title', 'type'].sort(),
+      ['approverId', 'category', 'description', 'priority', 'requestDetails', 'tags', 'title', 'type'].sort(),
     );
   });
 

@@ -165,7 +165,7 @@ export type ActorOf = (row: Route, event: APIGatewayProxyEventV2) => Promise<Act
  * (`verifyOrigin`: 403 for a request that did not come through CloudFront, before anything else), the actor
  * (`actorOf`, for rows behind the authorizer), the input, the handler, `around` it when given.
  * @throws Error at module load when the row's `idempotent` mark and the wrapper disagree, or when a row behind
- *   the authorizer has no `actorOf` or lacks `table:read`
+ *   the authorizer has no `actorOf` or lacks `table:read` (or `table:readCounters`, which reads profiles too)
  */
 export function serve<R extends Route>(
   row: R,
@@ -176,9 +176,10 @@ export function serve<R extends Route>(
   if ((row.idempotent === true) !== (around !== undefined)) {
     throw new Error(`Route ${row.id}: serve rows marked idempotent, and only those, with idempotentRoute.`);
   }
-  if (row.permission !== 'public' && (!actorOf || !row.grants.includes('table:read'))) {
+  const readsProfiles = row.grants.includes('table:read') || row.grants.includes('table:readCounters');
+  if (row.permission !== 'public' && (!actorOf || !readsProfiles)) {
     throw new Error(
-      `Route ${row.id}: serve a route behind the authorizer with route(), and grant it table:read (its actor is read).`,
+      `Route ${row.id}: serve a route behind the authorizer with route(), and grant it table:read or table:readCounters (its actor is read).`,
     );
   }
   const handler = wrap(async (event, context) => {

@@ -56,7 +56,8 @@ async function actorFor(row: Route, event: APIGatewayProxyEventV2): Promise<Acto
 /**
  * The handler of a route. `around` (set by `idempotentRoute`) may wrap its run; a row marked `idempotent` must be
  * served through `idempotentRoute` and no other row may be (checked when the module loads). A row behind the
- * authorizer must have the `table:read` grant: resolving its actor reads the caller's profile.
+ * authorizer must have the `table:read` grant (or `table:readCounters`): resolving its actor reads the caller's
+ * profile.
  * @throws Error at module load when the row's `idempotent` mark and the wrapper disagree, or when a row behind
  *   the authorizer lacks `table:read`
  */
