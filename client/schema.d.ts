@@ -118,7 +118,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Email and password for Cognito tokens; 409 { challenge: NEW_PASSWORD_REQUIRED, session } for a temporary password (then POST /auth/password); 401 wrong password or disabled; 403 unconfirmed email */
+        /** Email and password for Cognito tokens; 409 { challenge: NEW_PASSWORD_REQUIRED, session } for a temporary password (then POST /auth/password); 401 wrong password, unconfirmed address (the same answer) or disabled */
         post: operations["LogIn"];
         delete?: never;
         options?: never;
@@ -1008,12 +1008,12 @@ export interface components {
              * @description The problem type: /problems/<slug> (a relative URI reference)
              * @enum {string}
              */
-            type: "/problems/validation-error" | "/problems/malformed-request" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/account-not-confirmed" | "/problems/not-found" | "/problems/conflict" | "/problems/invalid-transition" | "/problems/precondition-failed" | "/problems/precondition-required" | "/problems/unsupported-media-type" | "/problems/payload-too-large" | "/problems/too-many-requests" | "/problems/idempotency-key-reused" | "/problems/unprocessable-content" | "/problems/internal-error";
+            type: "/problems/validation-error" | "/problems/malformed-request" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not-found" | "/problems/conflict" | "/problems/invalid-transition" | "/problems/precondition-failed" | "/problems/precondition-required" | "/problems/unsupported-media-type" | "/problems/payload-too-large" | "/problems/too-many-requests" | "/problems/idempotency-key-reused" | "/problems/unprocessable-content" | "/problems/internal-error";
             /**
              * @description The title of the problem type (the same for every occurrence)
              * @enum {string}
              */
-            title: "Your request is not valid" | "Your request could not be read" | "Authentication is required" | "You may not do this" | "Confirm your email address first" | "Not found" | "Conflict" | "This status change is not allowed" | "The resource has changed since you read it" | "Say which version you act on (If-Match)" | "Unsupported media type" | "Payload too large" | "Too many requests" | "Idempotency-Key reused with another request" | "Your request cannot be carried out" | "Internal server error";
+            title: "Your request is not valid" | "Your request could not be read" | "Authentication is required" | "You may not do this" | "Not found" | "Conflict" | "This status change is not allowed" | "The resource has changed since you read it" | "Say which version you act on (If-Match)" | "Unsupported media type" | "Payload too large" | "Too many requests" | "Idempotency-Key reused with another request" | "Your request cannot be carried out" | "Internal server error";
             /** Format: int32 */
             status: number;
             detail?: string;
@@ -3815,7 +3815,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description You may not do this; Confirm your email address first (/problems/forbidden, /problems/account-not-confirmed) */
+            /** @description You may not do this (/problems/forbidden) */
             403: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -3832,7 +3832,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        type?: "/problems/forbidden" | "/problems/account-not-confirmed";
+                        type?: "/problems/forbidden";
                         /** @constant */
                         status?: 403;
                     };

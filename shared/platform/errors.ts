@@ -19,7 +19,6 @@ export type DomainErrorKind =
   | 'invalid-input'
   | 'not-authenticated'
   | 'not-allowed'
-  | 'not-confirmed'
   | 'not-found'
   | 'conflict'
   | 'invalid-transition'
@@ -63,15 +62,6 @@ export class NotAuthenticated extends DomainError {
 export class NotAllowed extends DomainError {
   override readonly name: string = 'NotAllowed';
   readonly kind = 'not-allowed' as const;
-}
-
-/**
- * The account exists and the password is right, but its email address was never confirmed (the code Cognito
- * mailed at sign-up): no tokens until it is.
- */
-export class NotConfirmed extends DomainError {
-  override readonly name: string = 'NotConfirmed';
-  readonly kind = 'not-confirmed' as const;
 }
 
 /**

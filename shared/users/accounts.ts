@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoClient } from '#shared/platform/aws-clients.ts';
 import { config } from '#shared/platform/config.ts';
-import { getItem, putItem, updateItem } from '#shared/platform/db.ts';
+import { deleteItem, getItem, putItem, updateItem } from '#shared/platform/db.ts';
 import { nowIso } from '#shared/platform/entity.ts';
 import { isBuiltInRole, type RoleName, signUpRole } from '#shared/roles/roles.ts';
 import { accountError } from '#shared/users/cognito-errors.ts';
@@ -57,18 +57,64 @@ export type SignUpOutcome =
  * An email that has an account (`UsernameExistsException`, `AliasExistsException` from `SignUp`) creates nothing
  * and changes nothing: the outcome says `created: false`, and the route mails the owner (`signup-notice.ts`) and
  * answers exactly as for a new account, so that sign-up does not reveal who has an account (docs/security.md).
+ * An address held by an unconfirmed sign-up whose code expired is freed first and signed up anew.
+ * @param freed set on the one retry after freeing the address
  * @throws InvalidInput (password or attributes Cognito refuses), RateLimited; other Cognito errors as they are
  */
-export async function signUpRequester(account: NewAccount): Promise<SignUpOutcome> {
+export async function signUpRequester(account: NewAccount, freed = false): Promise<SignUpOutcome> {
   try {
     return { created: true, profile: await createRequester(account) };
   } catch (error) {
     const name = errorName(error);
     if (name === 'UsernameExistsException' || name === 'AliasExistsException') {
+      if (!freed && (await releaseStaleSignUp(account.email))) return signUpRequester(account, true);
       return { created: false, email: account.email.toLowerCase() };
     }
     throw accountError(error, 'signup');
   }
+}
+
+/**
+ * How long an unconfirmed sign-up holds its address, seconds: the life of the code Cognito mails at sign-up (24
+ * hours, "Signing up and confirming user accounts", Amazon Cognito developer guide). Past it nobody can confirm
+ * the account any more without asking for a new code, which goes to the address's owner.
+ */
+export const unconfirmedSignUpHoldSeconds = 24 * 60 * 60;
+
+/**
+ * Frees an address held by a sign-up that was never confirmed and whose code has expired
+ * ({@link unconfirmedSignUpHoldSeconds}): deletes that Cognito user and its profile, so that whoever owns the
+ * address can sign up (else anyone could block an address forever by signing up with it first). A confirmed
+ * account, or an unconfirmed one still within its code's life, is left alone.
+ * @returns whether the address was freed (then the caller signs up again, once: a second refusal is a real owner)
+ */
+async function releaseStaleSignUp(email: string, now = Date.now()): Promise<boolean> {
+  let user: { UserStatus?: string; UserCreateDate?: Date; Username?: string; sub?: string };
+  try {
+    const found = await cognitoClient().send(
+      new AdminGetUserCommand({ UserPoolId: poolId(), Username: email.toLowerCase() }),
+    );
+    user = {
+      ...found,
+      sub: found.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value,
+    };
+  } catch (error) {
+    if (errorName(error) === 'UserNotFoundException') return false;
+    throw error;
+  }
+  const createdAt = user.UserCreateDate ? new Date(user.UserCreateDate).getTime() : Number.NaN;
+  if (user.UserStatus !== 'UNCONFIRMED' || !(now - createdAt >= unconfirmedSignUpHoldSeconds * 1000))
+    return false;
+  const userId = user.sub ?? user.Username;
+  if (!userId) return false;
+  try {
+    await deleteAccount(userId);
+  } catch (error) {
+    // Another sign-up freed it at the same moment.
+    if (errorName(error) !== 'UserNotFoundException') throw error;
+  }
+  await deleteItem(userKey(userId));
+  return true;
 }
 
 async function createRequester(account: NewAccount): Promise<UserItem> {

@@ -4,13 +4,14 @@
  * AdminUpdateUserAttributes, RevokeToken errors); cognito-local answers `InvalidPasswordException` for a wrong
  * password where Cognito says `NotAuthorizedException`.
  */
-import {
-  Conflict,
-  InvalidInput,
-  NotAuthenticated,
-  NotConfirmed,
-  RateLimited,
-} from '#shared/platform/errors.ts';
+import { Conflict, InvalidInput, NotAuthenticated, RateLimited } from '#shared/platform/errors.ts';
+
+/**
+ * The one answer to a login that gets no tokens for want of the right email and password, or of a confirmed
+ * address (a new account signs in once the code mailed at sign-up came back).
+ */
+export const wrongCredentials =
+  'Email or password is wrong, or the address is not confirmed yet (POST /auth/confirm with the mailed code; a new code: POST /auth/confirm/resend).';
 
 /** What the API was doing when Cognito answered. */
 export type AccountOperation =
@@ -83,14 +84,13 @@ export function accountError(error: unknown, operation: AccountOperation): unkno
     if (/disabled/i.test(message)) return new NotAuthenticated('This account is disabled.');
     if (operation === 'refresh') return new NotAuthenticated('The refresh token is not valid.');
     if (operation === 'challenge') return new NotAuthenticated('The session expired; log in again.');
-    return new NotAuthenticated('Email or password is wrong.');
+    return new NotAuthenticated(wrongCredentials);
   }
   if (name === 'CodeMismatchException' || name === 'ExpiredCodeException')
     return new NotAuthenticated('The session expired; log in again.');
-  if (name === 'UserNotConfirmedException')
-    return new NotConfirmed(
-      'This account is not confirmed yet: send the code we mailed to POST /auth/confirm (a new one: POST /auth/confirm/resend).',
-    );
+  // The same answer as a wrong password: "unconfirmed" would tell whoever just signed up with someone's address
+  // that the address had no account (sign-up itself answers alike for both, docs/security.md).
+  if (name === 'UserNotConfirmedException') return new NotAuthenticated(wrongCredentials);
   if (name === 'TooManyRequestsException' || name === 'LimitExceededException')
     return new RateLimited('Too many attempts; wait and retry.');
   return error;

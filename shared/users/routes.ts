@@ -129,13 +129,13 @@ export const logInRoute = {
   permission: 'public',
   summary:
     'Email and password for Cognito tokens; 409 { challenge: NEW_PASSWORD_REQUIRED, session } for a temporary ' +
-    'password (then POST /auth/password); 401 wrong password or disabled; 403 unconfirmed email',
+    'password (then POST /auth/password); 401 wrong password, unconfirmed address (the same answer) or disabled',
   body: LogInBody,
   success: {
     status: 200,
     description: 'Tokens: accessToken (send it as a Bearer token), idToken, refreshToken, expiresIn seconds',
   },
-  problems: ['unauthorized', 'forbidden', 'account-not-confirmed', 'conflict'],
+  problems: ['unauthorized', 'forbidden', 'conflict'],
   grants: ['table:read', 'table:write'],
 } as const satisfies Route;
 

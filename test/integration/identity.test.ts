@@ -229,7 +229,7 @@ describe('sign-up notices have a cooldown', () => {
 });
 
 describe('email verification', () => {
-  it('leaves a sign-up unconfirmed until the mailed code comes back: login is a 403 account-not-confirmed before', async () => {
+  it('leaves a sign-up unconfirmed until the mailed code comes back: login answers as for a wrong password before', async () => {
     const email = `confirm-${unique()}@example.com`;
     ok(
       await api.POST('/auth/signup', { body: { email, password: demoPassword, name: 'Connie Confirm' } }),
@@ -240,16 +240,20 @@ describe('email verification', () => {
     expect(mail.from).toContain('no-reply@verificationemail.com');
     const code = await confirmationCodeFor(email);
 
+    // The right password of the unconfirmed account and a wrong one get one and the same answer: whoever signed up
+    // with someone else's address learns nothing from logging in (a taken address answers the same, below).
     const early = await api.POST('/auth/login', { body: { email, password: demoPassword } });
-    expect(early.response.status).toBe(403);
+    const wrongPassword = await api.POST('/auth/login', { body: { email, password: 'Wrong-pass-word-9' } });
+    const taken = await api.POST('/auth/login', {
+      body: { email: 'agent@example.com', password: 'Wrong-pass-word-9' },
+    });
+    for (const answer of [early, wrongPassword, taken]) expect(answer.response.status).toBe(401);
     expect(early.error).toMatchObject({
-      type: '/problems/account-not-confirmed',
-      title: 'Confirm your email address first',
+      type: '/problems/unauthorized',
       detail: expect.stringContaining('/auth/confirm'),
     });
-    // A wrong password is still a 401: the 403 comes only with the right one.
-    const wrongPassword = await api.POST('/auth/login', { body: { email, password: 'Wrong-pass-word-9' } });
-    expect(wrongPassword.response.status).toBe(401);
+    expect(wrongPassword.error).toEqual(early.error);
+    expect(taken.error).toEqual(early.error);
 
     const wrong = await api.POST('/auth/confirm', {
       body: { email, code: code === '000000' ? '111111' : '000000' },

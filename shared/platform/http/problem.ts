@@ -15,7 +15,6 @@ export type ProblemSlug =
   | 'malformed-request'
   | 'unauthorized'
   | 'forbidden'
-  | 'account-not-confirmed'
   | 'not-found'
   | 'conflict'
   | 'invalid-transition'
@@ -34,7 +33,6 @@ export const problemTitles: Record<ProblemSlug, string> = {
   'malformed-request': 'Your request could not be read',
   unauthorized: 'Authentication is required',
   forbidden: 'You may not do this',
-  'account-not-confirmed': 'Confirm your email address first',
   'not-found': 'Not found',
   conflict: 'Conflict',
   'invalid-transition': 'This status change is not allowed',
@@ -96,7 +94,6 @@ const domainProblems: Record<DomainErrorKind, readonly [number, ProblemSlug]> = 
   'invalid-input': [422, 'unprocessable-content'],
   'not-authenticated': [401, 'unauthorized'],
   'not-allowed': [403, 'forbidden'],
-  'not-confirmed': [403, 'account-not-confirmed'],
   'not-found': [404, 'not-found'],
   conflict: [409, 'conflict'],
   'invalid-transition': [409, 'invalid-transition'],
