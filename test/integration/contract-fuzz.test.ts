@@ -411,9 +411,15 @@ function hintsFor(operation: Operation, caller: string): Hints {
         return operation.id === 'CreateOpticsRequest' ? fc.constant('Other') : undefined;
       case 'description':
         return operation.id === 'CreateOpticsRequest' ? from(['Fuzz optics need']) : undefined;
-      // Inventory: a real cable type to set a threshold on, a receipt day in the past, lengths of 1-1,000 ft or m.
+      // Inventory: a real cable type to set a threshold on; stock received and adjusted as `other` only (so the
+      // later files' stock of the other types stays theirs to set), a receipt day in the past, lengths of 1-1,000
+      // ft or m.
       case 'cableType':
-        return operation.id === 'SetInventoryThreshold' ? from(cableTypes) : undefined;
+        return operation.id === 'SetInventoryThreshold'
+          ? from(cableTypes)
+          : operation.id === 'CreateInventoryReceipt' || operation.id === 'CreateInventoryAdjustment'
+            ? fc.constant('other')
+            : undefined;
       case 'receivedAt':
         return operation.id === 'CreateInventoryReceipt' ? fc.constant('2026-01-15') : undefined;
       case 'value':
