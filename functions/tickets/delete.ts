@@ -1,7 +1,7 @@
 /**
  * `DELETE /tickets/{ticketId}`: delete a ticket (`canDeleteAll`, or its requester while nothing has happened to
  * it: `deleteRefusal` in `shared/tickets/policy.ts`). 204 at once; its comments, images, audit trail,
- * notification log, approval links and stored objects are removed by the ticket-removed stream consumer. 404 as
+ * notification log, approval links and stored objects are removed by the table-maintenance stream consumer. 404 as
  * `GET`; 403 for anyone else who sees it; 409 for its requester once something happened; `If-Match` optional
  * (412 when stale).
  */

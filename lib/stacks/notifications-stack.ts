@@ -384,7 +384,7 @@ export class NotificationsStack extends Stack {
 
   /**
    * The table-maintenance consumer (it was the ticket-removed consumer): least privilege on the table (Query and
-   * BatchWriteItem for the cleanup; GetItem, PutItem and UpdateItem on the counter items only, by key prefix) and
+   * BatchWriteItem for the cleanup; BatchGetItem, PutItem and UpdateItem on the counter items only, by key prefix) and
    * on the bucket.
    */
   private ticketCleanupConsumer(props: NotificationsStackProps): {
@@ -409,12 +409,12 @@ export class NotificationsStack extends Stack {
         resources: [table.tableArn],
       }),
     );
-    // The dashboard counters: the counted state read, then one transaction (its writes are authorized as PutItem
-    // and UpdateItem) on the counted state and the counter items; no other partition (`dynamodb:LeadingKeys`).
+    // The dashboard counters: a batch's counted states read, then transactions (their writes are authorized as
+    // PutItem and UpdateItem) on the counted states and the counter items; no other partition (`dynamodb:LeadingKeys`).
     role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'DashboardCounters',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resources: [table.tableArn],
         conditions: {
           'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...dashboardCounterKeyPatterns] },

@@ -156,7 +156,7 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
     if (stray > 0) unattributed.push(`${label}: ${stray}`);
     addEventMeasurement(phase, 'notifier', options.notifierLabel ?? `stream notifier, per ${label}`);
     addEventMeasurement(phase, 'imageCheck', `S3 image check, per ${label}`);
-    addEventMeasurement(phase, 'ticketCleanup', `ticket clean-up, per ${label}`);
+    addEventMeasurement(phase, 'ticketCleanup', `table maintenance, per ${label}`);
     return responses;
   }
 
@@ -164,7 +164,7 @@ export async function measureCalls(context: CallsContext): Promise<CallsResult> 
   const sourcePhrases: Record<Exclude<MeasurementKind, 'route'>, string> = {
     notifier: 'stream notifier',
     imageCheck: 'S3 object-created',
-    ticketCleanup: 'ticket-removed stream consumer',
+    ticketCleanup: 'table-maintenance stream consumer',
   };
 
   function addEventMeasurement(

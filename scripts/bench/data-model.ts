@@ -116,6 +116,12 @@ export function requestsNamed(cell: string): NamedRequest[] {
   return named;
 }
 
+/**
+ * A parenthesis that starts with `when` names a case a request is only sometimes in (`(when a cable request names
+ * no approver)`): its row counts only for a measured request whose `variant` that parenthesis contains.
+ */
+const conditional = (qualifier: string | undefined): boolean => /^when\b/i.test(qualifier?.trim() ?? '');
+
 /** Words of a parenthesis that name who asks, by the audience the bench measures as. */
 const audienceWords: Record<string, readonly string[]> = {
   agents: ['agents', 'admins', 'canviewall'],
@@ -213,7 +219,8 @@ export interface RequestRef {
   readonly authenticated?: boolean | undefined;
   /**
    * Which of several rows told apart only by a parenthesis (`` `GET /comments` (by author) ``, `(by ticket)`) the
-   * request is: rows whose parenthesis does not contain this phrase are left out.
+   * request is: rows whose parenthesis does not contain this phrase are left out. Rows whose parenthesis starts
+   * with `when` count only when it contains this phrase.
    */
   readonly variant?: string | undefined;
 }
@@ -246,10 +253,12 @@ export function expectationFor(patterns: readonly AccessPattern[], ref: RequestR
       (entry) => entry.method === method && normalizePath(entry.path) === wanted,
     );
     const fitsVariant = (qualifier: string | undefined) =>
-      !ref.variant ||
-      !qualifier ||
-      allAudienceWords.some((word) => qualifier.toLowerCase().includes(word)) ||
-      qualifier.toLowerCase().includes(ref.variant.toLowerCase());
+      conditional(qualifier)
+        ? Boolean(ref.variant && qualifier?.toLowerCase().includes(ref.variant.toLowerCase()))
+        : !ref.variant ||
+          !qualifier ||
+          allAudienceWords.some((word) => qualifier.toLowerCase().includes(word)) ||
+          qualifier.toLowerCase().includes(ref.variant.toLowerCase());
     const exact = named.find(
       (entry) =>
         entry.parameters.join('&') === parameters &&

@@ -1,10 +1,9 @@
 /**
- * The counters' store on the table (`maintenance.ts`, {@link CounterStore}): a strongly consistent GetItem of the
- * counted state, and one TransactWriteItems per counted change (IAM: `dynamodb:GetItem`, `PutItem`, `UpdateItem` on
- * the `COUNTED#` and `STATS#` items, `lib/stacks/notifications-stack.ts`).
+ * The counters' store on the table (`maintenance.ts`, {@link CounterStore}): a strongly consistent BatchGetItem of
+ * the counted states of a batch's items, and one TransactWriteItems per group of plans (IAM: `dynamodb:BatchGetItem`,
+ * `PutItem`, `UpdateItem` on the `COUNTED#` and `STATS#` items, `lib/stacks/notifications-stack.ts`).
  */
 import {
-  type CountedKind,
   type CountedState,
   countedStateEntity,
   countedStateKey,
@@ -13,12 +12,12 @@ import {
   userStatsEntity,
   userStatsKey,
 } from '#shared/dashboard/counters.entity.ts';
-import type { CounterStore } from '#shared/dashboard/maintenance.ts';
+import { type CounterStore, countedRefKey, transactionWrites } from '#shared/dashboard/maintenance.ts';
 import {
   attributesEqual,
   both,
   type Condition,
-  getItem,
+  getItems,
   itemIsNew,
   type TransactionWrite,
   transactWrite,
@@ -39,43 +38,50 @@ const stillAsRead = (expectedVersion: number | null): Condition =>
 /** The counters on the table (`TABLE_NAME`). */
 export function awsCounterStore(): CounterStore {
   return {
-    async readCounted(kind, id) {
-      const item = await getItem<CountedState>(countedStateKey(kind, id), { consistent: true });
-      return item ? { ...item, buckets: item.buckets ?? [] } : undefined;
+    async readCounted(refs) {
+      const items = await getItems<CountedState & { pk: string }>(
+        refs.map((ref) => countedStateKey(ref.kind, ref.id)),
+        { consistent: true },
+      );
+      const byPartition = new Map(items.map((item) => [item.pk, item]));
+      const states = new Map<string, CountedState>();
+      for (const ref of refs) {
+        const item = byPartition.get(countedStateKey(ref.kind, ref.id).pk);
+        if (item) states.set(countedRefKey(ref), { ...item, buckets: item.buckets ?? [] });
+      }
+      return states;
     },
-    async writePlan(kind: CountedKind, id, plan, shard) {
-      const writes: TransactionWrite[] = [
-        {
-          put: {
-            ...countedStateKey(kind, id),
-            entityType: countedStateEntity,
-            version: plan.next.version,
-            buckets: [...plan.next.buckets],
-            ...(plan.next.deleted ? { deleted: true, expiresAt: plan.next.expiresAt } : {}),
-          },
-          condition: stillAsRead(plan.expectedVersion),
+    async writePlans(plans, shard) {
+      const writes: TransactionWrite[] = plans.map((plan) => ({
+        put: {
+          ...countedStateKey(plan.kind, plan.id),
+          entityType: countedStateEntity,
+          version: plan.next.version,
+          buckets: [...plan.next.buckets],
+          ...(plan.next.deleted ? { deleted: true, expiresAt: plan.next.expiresAt } : {}),
         },
-      ];
-      for (const delta of plan.deltas) {
-        writes.push(
-          delta.owner === undefined
-            ? {
-                update: globalStatsKey(shard),
-                changes: { add: delta.add, setIfMissing: { entityType: statsShardEntity, shard } },
-              }
-            : {
-                update: userStatsKey(delta.owner),
-                changes: {
-                  add: delta.add,
-                  setIfMissing: { entityType: userStatsEntity, userId: delta.owner },
-                },
-              },
-        );
+        condition: stillAsRead(plan.expectedVersion),
+      }));
+      const { global, people } = transactionWrites(plans);
+      if (global) {
+        writes.push({
+          update: globalStatsKey(shard),
+          changes: { add: global, setIfMissing: { entityType: statsShardEntity, shard } },
+        });
+      }
+      for (const [owner, add] of people) {
+        writes.push({
+          update: userStatsKey(owner),
+          changes: { add, setIfMissing: { entityType: userStatsEntity, userId: owner } },
+        });
       }
       const result = await transactWrite(writes);
       if (result.ok) return true;
       if (result.reasons.every((reason) => retriable.has(reason))) return false;
-      throw new Error(`Counting ${kind} ${id} was refused: ${result.reasons.join(', ')}`);
+      const first = plans[0];
+      throw new Error(
+        `Counting ${plans.length} items (${first ? countedRefKey(first) : ''}, ...) was refused: ${result.reasons.join(', ')}`,
+      );
     },
   };
 }

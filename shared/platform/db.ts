@@ -149,16 +149,23 @@ export async function getItem<T>(
 
 /**
  * Many items by key (BatchGetItem, up to 100 keys per call; unprocessed keys retried). Missing items are absent
- * from the result; order is not kept.
+ * from the result; order is not kept. `consistent` reads strongly consistent (`ConsistentRead` on the table).
  */
-export async function getItems<T>(keys: readonly ItemKey[]): Promise<T[]> {
+export async function getItems<T>(
+  keys: readonly ItemKey[],
+  options: { consistent?: boolean } = {},
+): Promise<T[]> {
   const found: T[] = [];
   for (let start = 0; start < keys.length; start += 100) {
     let pending: ItemKey[] | undefined = keys.slice(start, start + 100);
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
       const { Responses, UnprocessedKeys } = await documentClient().send(
-        new BatchGetCommand({ RequestItems: { [table()]: { Keys: pending } } }),
+        new BatchGetCommand({
+          RequestItems: {
+            [table()]: { Keys: pending, ...(options.consistent ? { ConsistentRead: true } : {}) },
+          },
+        }),
       );
       found.push(...((Responses?.[table()] ?? []) as T[]));
       pending = UnprocessedKeys?.[table()]?.Keys as ItemKey[] | undefined;

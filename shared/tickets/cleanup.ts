@@ -1,6 +1,6 @@
 /**
  * What happens after a ticket is deleted: the API deletes the ticket item at once (`deleteTicket`), and the table
- * stream's `REMOVE` record of that item starts the ticket-removed consumer (`functions/tickets/on-ticket-removed.ts`),
+ * stream's `REMOVE` record of that item starts the table-maintenance consumer (`functions/tickets/on-ticket-removed.ts`),
  * which deletes everything else that belonged to the ticket:
  * - every item of the ticket's partition `TICKET#<ticketId>`: comments, images, audit events, the notification
  *   log, approval link pointers (paged Queries, BatchWriteItem deletes);
@@ -13,7 +13,7 @@
  * A failure is thrown; the consumer reports the record in `batchItemFailures`, so the event source retries it
  * (with bisection, bounded retries and a dead-letter queue: `lib/stacks/notifications-stack.ts`).
  */
-import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { approvalKey } from '#shared/approvals/approval.entity.ts';
 import type { ItemKey } from '#shared/platform/db.ts';
 import { approvalLinkRefPrefix } from '#shared/tickets/approval-links.ts';
@@ -108,35 +108,4 @@ export function removedTicketId(record: DynamoDBRecord): string | undefined {
   const old = record.dynamodb?.OldImage;
   if (record.eventName !== 'REMOVE' || old?.entityType?.S !== 'ticket') return undefined;
   return old.ticketId?.S;
-}
-
-/**
- * The stream consumer: cleans up after each removed ticket in the batch, in order. At the first failure it stops
- * and reports that record (and so the rest of the batch) in `batchItemFailures`: the event source retries from it.
- * @param log where each cleanup and failure is reported
- */
-export async function cleanUpRemovedTickets(
-  records: readonly DynamoDBRecord[],
-  ports: CleanupPorts,
-  log: {
-    info(message: string, facts: Record<string, unknown>): void;
-    error(message: string, facts: Record<string, unknown>): void;
-  },
-): Promise<DynamoDBBatchResponse> {
-  for (const record of records) {
-    const ticketId = removedTicketId(record);
-    if (!ticketId) continue;
-    try {
-      const result = await cleanUpTicket(ticketId, ports);
-      log.info('Deleted ticket cleaned up', { ticketId, ...result });
-    } catch (error) {
-      log.error('Cleanup of a deleted ticket failed; it will be retried', {
-        ticketId,
-        sequenceNumber: record.dynamodb?.SequenceNumber,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      });
-      return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
-    }
-  }
-  return { batchItemFailures: [] };
 }

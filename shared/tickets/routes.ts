@@ -214,15 +214,3 @@ export const ticketRemovedSource = {
   entry: 'functions/tickets/on-ticket-removed.ts',
   summary: "Deletes a deleted ticket's comments, images, audit trail, notification log, links and objects",
 } as const satisfies EventSource;
-
-/** The records that start the cleanup (the removal of a ticket item): one part of `tableMaintenanceFilters`. */
-export const ticketRemovedFilter = {
-  eventName: ['REMOVE'],
-  dynamodb: { OldImage: { entityType: { S: ['ticket'] } } },
-} as const;
-
-/**
- * How the event source delivers to {@link ticketRemovedSource}, in AWS and locally: batches of 10 records in
- * shard order, a failing batch halved (bisect) and retried up to 10 times, then given to the dead-letter queue.
- */
-export const ticketRemovedDelivery = { batchSize: 10, retryAttempts: 10, bisectBatchOnError: true } as const;

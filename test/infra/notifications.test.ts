@@ -286,11 +286,11 @@ describe('notifications stack', () => {
       ]);
     });
 
-    it('is retried: partial failures, bisection, 10 retries within a day, then its own dead-letter queue', () => {
+    it('takes batches of 100, is retried: partial failures, bisection, 10 retries within a day, then its own dead-letter queue', () => {
       expect(mappingOf(cleanupId).Properties).toMatchObject({
         EventSourceArn: { 'Fn::ImportValue': expect.stringMatching(/StreamArn/) },
         StartingPosition: 'LATEST',
-        BatchSize: 10,
+        BatchSize: 100,
         BisectBatchOnFunctionError: true,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         MaximumRetryAttempts: 10,
@@ -309,7 +309,7 @@ describe('notifications stack', () => {
       const bySid = Object.fromEntries(own.map((statement) => [statement.Sid, statement]));
       // The counters: read and write the counter items and counted states only, by partition key prefix.
       expect(actionsOf(bySid.DashboardCounters as never).sort()).toEqual([
-        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
       ]);

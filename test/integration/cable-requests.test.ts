@@ -311,4 +311,40 @@ describe('approval by the inventory team', () => {
     });
     expect(selfApproval.response.status).toBe(409);
   });
+
+  it('refuses a request that nobody but its requester could approve (422 on approverId), and opens nothing', async () => {
+    const others = (await inventoryMembers()).filter((userId) => userId !== ivy.userId);
+    expect(others.length).toBeGreaterThan(0);
+    for (const userId of others) await giveRole(userId, 'agent');
+    try {
+      const mine = async () =>
+        ok(await as(ivy).GET('/tickets', { params: { query: { limit: 100 } } }), 'own tickets').items.length;
+      const before = await mine();
+      const refused = await call('/tickets', {
+        token: ivy.token,
+        json: {
+          title: 'Cat6 for nobody',
+          description: 'Alone in stores',
+          type: 'request',
+          requestDetails: details,
+        },
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors).toEqual([
+        expect.objectContaining({
+          pointer: '/approverId',
+          detail: expect.stringMatching(/no enabled member/),
+        }),
+      ]);
+      expect(await mine()).toBe(before);
+      // Naming an approver still works while the group is empty.
+      const named = await cableRequest(ivy, 'Cat6 with a named approver', {
+        approverId: accounts.admin.userId,
+      });
+      expect(named).toMatchObject({ status: 'pending_approval', approverId: accounts.admin.userId });
+    } finally {
+      for (const userId of others) await giveRole(userId, 'inventory');
+    }
+    expect((await inventoryMembers()).length).toBe(others.length + 1);
+  });
 });

@@ -374,6 +374,40 @@ describe('the table-maintenance consumer under redelivery, retries and reorderin
     expect(delta(await globalSums(), globalBefore)).toEqual({});
     expect(await countersOf(requesterId)).toEqual({});
   });
+
+  it('counts a batch of 100 records in transactions of at most 100 writes, each ticket once', async () => {
+    await drain();
+    const globalBefore = await globalSums();
+    // 100 tickets waiting on 20 approvers each: 2,200 counter items move, far more than one transaction holds.
+    const tickets = Array.from({ length: 100 }, () => ({
+      ticketId: ulid(),
+      requesterId: randomUUID(),
+      approverIds: Array.from({ length: 20 }, () => randomUUID()),
+    }));
+    const fields = {
+      priority: 'low',
+      type: 'request',
+      title: 'A batch',
+      status: 'pending_approval',
+      version: 1,
+    };
+    const inserts = tickets.map((ticket) => record('INSERT', { ...ticket, ...fields }));
+    await feed(inserts);
+    const counted = { ticketStatus_pending_approval: 100, ticketPriority_low: 100, ticketType_request: 100 };
+    expect(delta(await globalSums(), globalBefore)).toEqual(counted);
+    for (const ticket of [tickets[0], tickets[57], tickets[99]]) {
+      if (!ticket) throw new Error('no ticket');
+      expect(await countersOf(ticket.requesterId)).toEqual({ created_pending_approval: 1 });
+      expect(await countersOf(ticket.approverIds[0] as string)).toEqual({ waitingOnMe: 1 });
+      expect(await countersOf(ticket.approverIds[19] as string)).toEqual({ waitingOnMe: 1 });
+    }
+    // The batch again (a retry) changes nothing; the removals take every count out.
+    await feed(inserts);
+    expect(delta(await globalSums(), globalBefore)).toEqual(counted);
+    await feed(tickets.map((ticket) => record('REMOVE', { ...ticket, ...fields })));
+    expect(delta(await globalSums(), globalBefore)).toEqual({});
+    expect(await countersOf(tickets[42]?.approverIds[7] as string)).toEqual({});
+  });
 });
 
 /** The global counters summed over their shards (read by key, consistent). */

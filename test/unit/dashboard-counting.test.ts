@@ -1,6 +1,6 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { CountedKind, CountedState } from '#shared/dashboard/counters.entity.ts';
+import type { CountedState } from '#shared/dashboard/counters.entity.ts';
 import {
   bucketDeltas,
   countedChangeOf,
@@ -9,7 +9,16 @@ import {
   planCount,
   ticketBuckets,
 } from '#shared/dashboard/counting.ts';
-import { type CounterStore, countChange, maintainTable } from '#shared/dashboard/maintenance.ts';
+import {
+  type CounterStore,
+  countChanges,
+  countedRefKey,
+  maintainTable,
+  maxTransactionWrites,
+  planItem,
+  transactionGroups,
+  transactionWrites,
+} from '#shared/dashboard/maintenance.ts';
 import { lowStockOf, sumCounters } from '#shared/dashboard/operations.ts';
 import { rebuildCounters } from '#shared/dashboard/rebuild.ts';
 import { tableMaintenanceFilters } from '#shared/dashboard/stream.ts';
@@ -47,31 +56,45 @@ function ticketRecord(
   } as DynamoDBRecord;
 }
 
-/** The counters in memory: the counted states and the summed counters per owner ('' global). */
+/** The counters in memory: the counted states and the summed counters per owner ('' global); writes all or none. */
 function memoryStore() {
   const counted = new Map<string, CountedState>();
   const counters = new Map<string, Record<string, number>>();
+  const calls = { reads: 0, transactions: 0, writes: [] as number[] };
   const store: CounterStore = {
-    async readCounted(kind: CountedKind, id: string) {
-      return counted.get(`${kind}#${id}`);
-    },
-    async writePlan(kind, id, plan) {
-      const current = counted.get(`${kind}#${id}`);
-      if ((current?.version ?? null) !== plan.expectedVersion || current?.deleted) return false;
-      counted.set(`${kind}#${id}`, plan.next);
-      for (const delta of plan.deltas) {
-        const owner = delta.owner ?? '';
-        const values = counters.get(owner) ?? {};
-        for (const [name, n] of Object.entries(delta.add)) values[name] = (values[name] ?? 0) + n;
-        counters.set(owner, values);
+    async readCounted(refs) {
+      calls.reads += 1;
+      const states = new Map<string, CountedState>();
+      for (const ref of refs) {
+        const state = counted.get(countedRefKey(ref));
+        if (state) states.set(countedRefKey(ref), state);
       }
+      return states;
+    },
+    async writePlans(plans) {
+      calls.transactions += 1;
+      const writes = transactionWrites(plans);
+      expect(writes.count).toBeLessThanOrEqual(maxTransactionWrites);
+      calls.writes.push(writes.count);
+      for (const plan of plans) {
+        const current = counted.get(countedRefKey(plan));
+        if ((current?.version ?? null) !== plan.expectedVersion || current?.deleted) return false;
+      }
+      for (const plan of plans) counted.set(countedRefKey(plan), plan.next);
+      const apply = (owner: string, add: Readonly<Record<string, number>>) => {
+        const values = counters.get(owner) ?? {};
+        for (const [name, n] of Object.entries(add)) values[name] = (values[name] ?? 0) + n;
+        counters.set(owner, values);
+      };
+      if (writes.global) apply('', writes.global);
+      for (const [owner, add] of writes.people) apply(owner, add);
       return true;
     },
   };
   /** The non-zero counters of one owner. */
   const of = (owner: string) =>
     Object.fromEntries(Object.entries(counters.get(owner) ?? {}).filter(([, n]) => n !== 0));
-  return { store, counted, of };
+  return { store, counted, of, calls };
 }
 
 const options = { shard: () => 0, nowSeconds: () => 1_000, backoffMs: () => 0 };
@@ -220,27 +243,166 @@ describe('dashboard counts under redelivery and reordering (in memory)', () => {
     expect(cleanups).toBe(2); // the cleanup is idempotent: a redelivered removal runs it again
   });
 
-  it('reads again after a lost race, and fails the record after too many', async () => {
+  it('reads again after a lost race, and fails the batch after too many', async () => {
     const { store } = memoryStore();
     let refusals = 2;
     const racing: CounterStore = {
       readCounted: store.readCounted,
-      async writePlan(...args) {
+      async writePlans(...args) {
         if (refusals-- > 0) return false;
-        return store.writePlan(...args);
+        return store.writePlans(...args);
       },
     };
     const change = countedChangeOf(history[0] as DynamoDBRecord);
     if (!change) throw new Error('no change');
-    expect(await countChange(change, racing, options)).toBe('counted');
-    expect(await countChange(change, racing, options)).toBe('unchanged');
-    const losing: CounterStore = { readCounted: async () => undefined, writePlan: async () => false };
+    expect(await countChanges([change], racing, options)).toEqual({
+      counted: 1,
+      unchanged: 0,
+      transactions: 3,
+    });
+    expect(await countChanges([change], racing, options)).toEqual({
+      counted: 0,
+      unchanged: 1,
+      transactions: 0,
+    });
+    const losing: CounterStore = { readCounted: async () => new Map(), writePlans: async () => false };
     const failed = await maintainTable(
-      [history[0]] as DynamoDBRecord[],
+      [history[0], history[1]] as DynamoDBRecord[],
       { ...options, counters: losing, cleanUpTicket: async () => ({}) },
       quiet,
     );
+    // The whole batch is retried from its first record (counting is idempotent).
     expect(failed.batchItemFailures).toEqual([{ itemIdentifier: '1' }]);
+  });
+
+  it('counts a batch with one read and folds each item’s records into one write', async () => {
+    const { store, of, calls, counted } = memoryStore();
+    const records = history.map((record, i) =>
+      ticketRecord(
+        record.eventName as 'INSERT' | 'MODIFY',
+        { ...(i === 0 ? ticket : { ...ticket, assigneeId: agent }), version: i + 1 },
+        String(i + 1),
+      ),
+    );
+    const other = ticketRecord('INSERT', { ...ticket, ticketId: 'T2', version: 1 }, '9');
+    const result = await maintainTable(
+      [...records, other],
+      { ...options, counters: store, cleanUpTicket: async () => ({}) },
+      quiet,
+    );
+    expect(result.batchItemFailures).toEqual([]);
+    expect(calls).toMatchObject({ reads: 1, transactions: 1 });
+    expect(counted.get('TICKET#T1')?.version).toBe(4);
+    expect(of('')).toEqual({ ticketStatus_open: 2, ticketPriority_medium: 2, ticketType_incident: 2 });
+    expect(of(requester)).toEqual({ created_open: 2 });
+    expect(of(agent)).toEqual({ assigned_open: 1 });
+  });
+
+  it('ends at the same counts whether records come one per batch or all in one', async () => {
+    const tickets = Array.from({ length: 30 }, (_, i) => `T${i}`);
+    const records = tickets.flatMap((ticketId, i) => [
+      ticketRecord('INSERT', { ...ticket, ticketId, requesterId: `r${i % 7}`, version: 1 }, `${i}1`),
+      ticketRecord(
+        'MODIFY',
+        {
+          ...ticket,
+          ticketId,
+          requesterId: `r${i % 7}`,
+          assigneeId: `a${i % 3}`,
+          status: 'in_progress',
+          version: 2,
+        },
+        `${i}2`,
+      ),
+      ...(i % 5 === 0 ? [ticketRecord('REMOVE', { ...ticket, ticketId, version: 2 }, `${i}3`)] : []),
+    ]);
+    const ports = (store: CounterStore) => ({ ...options, counters: store, cleanUpTicket: async () => ({}) });
+    const single = memoryStore();
+    for (const record of records) await maintainTable([record], ports(single.store), quiet);
+    const batched = memoryStore();
+    await maintainTable(records, ports(batched.store), quiet);
+    for (const owner of ['', 'r0', 'r3', 'r6', 'a0', 'a1', 'a2'])
+      expect(batched.of(owner)).toEqual(single.of(owner));
+    expect(batched.of('')).toMatchObject({ ticketStatus_in_progress: 24 });
+    expect(batched.calls.reads).toBe(1);
+  });
+
+  it('splits a batch into transactions of at most 100 writes', () => {
+    const now = 1_000;
+    const plans = Array.from({ length: 100 }, (_, i) =>
+      planItem(
+        { kind: 'TICKET', id: `T${i}` },
+        undefined,
+        [{ type: 'present', version: 1, buckets: ticketBuckets({ ...ticket, requesterId: `r${i}` }) }],
+        now,
+      ),
+    ).flatMap((plan) => plan ?? []);
+    const groups = transactionGroups(plans);
+    expect(groups.flat()).toEqual(plans);
+    for (const group of groups)
+      expect(transactionWrites(group).count).toBeLessThanOrEqual(maxTransactionWrites);
+    // 100 puts + 100 people + the global shard do not fit one; packed, they need 3 at most.
+    expect(groups.length).toBeGreaterThan(1);
+    expect(groups.length).toBeLessThanOrEqual(3);
+    // The global deltas are summed into one write.
+    expect(transactionWrites(plans).global).toEqual({
+      ticketStatus_open: 100,
+      ticketPriority_medium: 100,
+      ticketType_incident: 100,
+    });
+  });
+
+  it('retries only the items of a transaction that lost its race', async () => {
+    const { store, of } = memoryStore();
+    let refused = false;
+    const read: number[] = [];
+    const racing: CounterStore = {
+      async readCounted(refs) {
+        read.push(refs.length);
+        return store.readCounted(refs);
+      },
+      async writePlans(plans, shard) {
+        // The second transaction of the first attempt loses once.
+        if (!refused && plans.some((plan) => plan.id === 'T99')) {
+          refused = true;
+          return false;
+        }
+        return store.writePlans(plans, shard);
+      },
+    };
+    const changes = Array.from({ length: 100 }, (_, i) =>
+      countedChangeOf(
+        ticketRecord('INSERT', { ...ticket, ticketId: `T${i}`, requesterId: `r${i}`, version: 1 }),
+      ),
+    ).flatMap((change) => change ?? []);
+    const outcome = await countChanges(changes, racing, options);
+    expect(outcome.counted).toBe(100);
+    expect(read[0]).toBe(100);
+    expect(read[1]).toBeGreaterThan(0);
+    expect(read[1]).toBeLessThan(100);
+    expect(of('')).toEqual({ ticketStatus_open: 100, ticketPriority_medium: 100, ticketType_incident: 100 });
+  });
+
+  it('reports the removal whose cleanup failed, after counting the whole batch', async () => {
+    const { store, of } = memoryStore();
+    const removal = ticketRecord('REMOVE', { ...ticket, version: 1 }, '7');
+    const result = await maintainTable(
+      [
+        history[0],
+        removal,
+        ticketRecord('INSERT', { ...ticket, ticketId: 'T2', version: 1 }, '8'),
+      ] as DynamoDBRecord[],
+      {
+        ...options,
+        counters: store,
+        cleanUpTicket: async () => {
+          throw new Error('throttled');
+        },
+      },
+      quiet,
+    );
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '7' }]);
+    expect(of('')).toEqual({ ticketStatus_open: 1, ticketPriority_medium: 1, ticketType_incident: 1 });
   });
 });
 

@@ -6,11 +6,11 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { maintainTable } from '#shared/dashboard/maintenance.ts';
 import type { ItemKey } from '#shared/platform/db.ts';
 import { approvalLinkRefKey } from '#shared/tickets/approval-links.ts';
 import {
   type CleanupPorts,
-  cleanUpRemovedTickets,
   cleanUpTicket,
   deleteBatchSize,
   removedTicketId,
@@ -127,6 +127,22 @@ function removal(id: string, sequenceNumber: string): DynamoDBRecord {
 }
 
 const quiet = { info: () => undefined, error: () => undefined };
+
+/** The table-maintenance consumer with these cleanup ports (its counting stubbed: every write succeeds). */
+const cleanUpRemovedTickets = (records: readonly DynamoDBRecord[], ports: CleanupPorts, log: typeof quiet) =>
+  maintainTable(
+    records,
+    {
+      counters: {
+        readCounted: async () => new Map(),
+        writePlans: async () => true,
+      },
+      cleanUpTicket: async (id) => ({ ...(await cleanUpTicket(id, ports)) }),
+      shard: () => 0,
+      nowSeconds: () => 0,
+    },
+    log,
+  );
 
 describe('cleanup of a deleted ticket', () => {
   it('deletes every item of the partition, its approval links and its objects, and nothing else', async () => {
