@@ -105,6 +105,8 @@ export interface GrantTargets {
   readonly docsScriptObjectArn: string;
   /** ARNs of the SES sender identity: the `mailFrom` address and its domain (SES authorizes against either). */
   readonly mailIdentityArns: readonly string[];
+  /** ARN of the stage's SES configuration set, which every mail names (`mailConfigurationSetName`). */
+  readonly mailConfigurationSetArn: string;
 }
 
 /** ARN pattern of the image objects: `<bucket ARN>/tickets/*`. */
@@ -292,7 +294,7 @@ export function applyGrants(grantee: IGrantable, grants: readonly Grant[], targe
           new PolicyStatement({
             sid: 'SendEmail',
             actions: ['ses:SendEmail'],
-            resources: [...targets.mailIdentityArns],
+            resources: [...targets.mailIdentityArns, targets.mailConfigurationSetArn],
           }),
         );
         break;

@@ -43,6 +43,7 @@ import {
 } from '../constructs/grants.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import type { DeployConfig } from '../deploy-config.ts';
+import { mailConfigurationSetName } from './data-stack.ts';
 
 /**
  * The most resources any stack of the app (nested stacks included) may hold: CloudFormation's limit is 500, and
@@ -151,7 +152,9 @@ export class ApiRoutesStack extends NestedStack {
                 DELIVERY_DEAD_LETTER_QUEUE_URL: deliveryDeadLetterQueue.queueUrl,
               }
             : {}),
-          ...(sendsMail ? { MAIL_FROM: config.mailFrom } : {}),
+          ...(sendsMail
+            ? { MAIL_FROM: config.mailFrom, SES_CONFIGURATION_SET: mailConfigurationSetName(config.stage) }
+            : {}),
           // The deployed bucket's name: the function waits until the script is in place.
           ...(readsDocs ? { DOCS_BUCKET: props.docsBucketName, DOCS_SCRIPT_KEY: props.docsScriptKey } : {}),
           // Operations settings (shared/inventory/config.ts), only to the functions whose row reads them.

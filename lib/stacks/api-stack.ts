@@ -66,6 +66,7 @@ import { imageObjectsArn } from '../constructs/grants.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import type { DeployConfig, RouteThrottleClass } from '../deploy-config.ts';
 import { ApiRoutesStack, routesByFeature, routesStackId } from './api-routes-stack.ts';
+import { mailConfigurationSetName } from './data-stack.ts';
 
 /**
  * Why each public route has no authorizer (cdk-nag AwsSolutions-APIG4). A new public route must be added here:
@@ -277,6 +278,12 @@ export class ApiStack extends Stack {
       mailIdentityArns: [config.mailFrom, config.mailFrom.split('@')[1] ?? config.mailFrom].map((identity) =>
         this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
       ),
+      // A send that names a configuration set is authorized against it too (SES "Controlling access", resources).
+      mailConfigurationSetArn: this.formatArn({
+        service: 'ses',
+        resource: 'configuration-set',
+        resourceName: mailConfigurationSetName(config.stage),
+      }),
     };
 
     // Each feature's routes (function, integration, permission, route, alarms) in a nested stack of their own

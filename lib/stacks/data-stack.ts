@@ -41,6 +41,12 @@ import {
 } from '#shared/platform/table.ts';
 import type { DeployConfig } from '../deploy-config.ts';
 
+/**
+ * The name of a stage's SES configuration set (suppresses bounced and complained addresses, reputation metrics):
+ * every mail the help desk sends names it, from the stream's sender and from the routes that mail themselves.
+ */
+export const mailConfigurationSetName = (stage: string): string => `helpdesk-${stage}`;
+
 export interface DataStackProps extends StackProps {
   readonly config: DeployConfig;
 }
@@ -141,7 +147,7 @@ export class DataStack extends Stack {
     if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
 
     this.mailConfigurationSet = new ConfigurationSet(this, 'MailConfiguration', {
-      configurationSetName: `helpdesk-${config.stage}`,
+      configurationSetName: mailConfigurationSetName(config.stage),
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
       reputationMetrics: true,
       sendingEnabled: true,

@@ -148,7 +148,7 @@ export class EventSourceLog {
    */
   timing(
     functionId: string,
-    source: 'notifier' | 'imageCheck',
+    source: 'notifier' | 'imageCheck' | 'ticketCleanup',
     phase: string,
     recorder: CallRecorder,
   ): FunctionTiming {

@@ -192,7 +192,7 @@ async function drainWithProgress(stack: LocalStack, events: EventSourceLog, maxM
       if (seconds * 1000 > maxMs)
         throw new Error(`the stream did not catch up within ${maxMs / 60_000} minutes`);
       log(
-        `  stream: the notifier has received ${int(events.records.get('Notifier') ?? 0)} records so far (${seconds.toFixed(0)} s)`,
+        `  stream: the notifier has received ${int(events.records.get('Notifier') ?? 0)} records so far, the table-maintenance consumer ${int(events.records.get('TicketRemoved') ?? 0)} (${seconds.toFixed(0)} s)`,
       );
     }
   }
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
   const mail: MailReport[] = [];
   let handlers: FunctionTiming[] = [];
   let summaries: Summary[] = [];
-  const events = new EventSourceLog(['Notifier', 'ImageUploaded']);
+  const events = new EventSourceLog(['Notifier', 'ImageUploaded', 'TicketRemoved']);
 
   try {
     if (!skipBundles) bundles = await bundlePhase(phases);
@@ -500,6 +500,8 @@ async function main(): Promise<void> {
           });
           created += settings.handlerRepetitions + 1;
           handlers.push(events.timing('Notifier', 'notifier', 'mail at 1,000 tickets', recorder));
+          // The table-maintenance consumer counts the same phase's ticket changes (its batches of records).
+          handlers.push(events.timing('TicketRemoved', 'ticketCleanup', 'mail at 1,000 tickets', recorder));
           // Image checks one at a time, nothing else running: their durations. On tickets of their own, made
           // before the timing starts: `calls.tickets.pictured` already holds the 20 pending images a ticket may have
           // (MAX_PENDING_IMAGES_PER_TICKET, shared/images/rules.ts; the handler phase's CreateImageUpload requests

@@ -171,8 +171,12 @@ interface ShardReader {
    * a child whose parent finishes earlier in the same iteration is included.
    */
   readableShards(): Iterable<ShardState>;
-  /** Fetches more records (one `GetRecords` of up to 100) into the shard's buffer; returns how many were kept. */
-  fetch(shard: ShardState): Promise<number>;
+  /**
+   * Fetches more records (one `GetRecords` of up to 1,000, the most it returns) into the shard's buffer: `read` is
+   * how many the stream returned, `kept` how many passed the filters. A page whose records all fail the filters
+   * (the counters' own writes, say) is not the end of the stream: only `read` = 0 says the shard has nothing more.
+   */
+  fetch(shard: ShardState): Promise<{ read: number; kept: number }>;
   /** The first `count` buffered records were delivered or given up on: drops them, moves the checkpoint past them. */
   advance(shard: ShardState, count: number): void;
   /** Notes a shard that finished in this pass: saved as ended; the shards are described again (children may appear). */
@@ -288,10 +292,12 @@ function createShardReader(
       shard.iterator ??= await iteratorFor(shard);
       if (!shard.iterator) {
         shard.ended = true;
-        return 0;
+        return { read: 0, kept: 0 };
       }
       try {
-        const page = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 100 }));
+        const page = await streams.send(
+          new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }),
+        );
         const records = (page.Records ?? []).filter(
           (record) =>
             (!shard.checkpoint ||
@@ -301,14 +307,14 @@ function createShardReader(
         shard.buffer.push(...records);
         shard.iterator = page.NextShardIterator;
         if (!page.NextShardIterator) shard.ended = true;
-        return records.length;
+        return { read: page.Records?.length ?? 0, kept: records.length };
       } catch (error) {
         if (
           errorName(error) === 'ExpiredIteratorException' ||
           errorName(error) === 'TrimmedDataAccessException'
         ) {
           shard.iterator = undefined;
-          return 0;
+          return { read: 0, kept: 0 };
         }
         throw error;
       }
@@ -569,12 +575,19 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   const waiters = createDrainWaiters();
   const stopping = new AbortController();
 
-  /** One pass over the readable shards: fetch when a buffer is empty, deliver what is buffered. True when idle. */
-  async function pass(): Promise<boolean> {
+  /**
+   * One pass over the readable shards: fetch when a buffer is empty, deliver what is buffered. `idle`: nothing was
+   * read or delivered; `read`: the stream returned records (there may be more right behind them).
+   */
+  async function pass(): Promise<{ idle: boolean; read: boolean }> {
     await reader.refreshShards();
     let idle = true;
+    let read = false;
     for (const shard of reader.readableShards()) {
-      if (shard.buffer.length === 0 && (await reader.fetch(shard)) > 0) idle = false;
+      if (shard.buffer.length === 0 && (await reader.fetch(shard)).read > 0) {
+        idle = false;
+        read = true;
+      }
       if (shard.buffer.length > 0) {
         idle = false;
         await deliverer.deliver(shard, stopping.signal);
@@ -582,14 +595,17 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       if (isFinished(shard)) reader.finished(shard);
     }
     reader.persist();
-    return idle;
+    return { idle, read };
   }
 
   const loop = (async () => {
     while (!stopping.signal.aborted) {
       const number = waiters.passStarted();
+      let read = false;
       try {
-        if (await pass()) waiters.passIdle(number);
+        const outcome = await pass();
+        read = outcome.read;
+        if (outcome.idle) waiters.passIdle(number);
       } catch (error) {
         if (errorName(error) === 'ResourceNotFoundException') {
           // The table or its stream was re-created: start over on the new stream.
@@ -599,8 +615,9 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         }
       }
       if (stopping.signal.aborted) break;
-      // Straight on when a batch waits for nothing (the buffer held more than one batch); else pause.
-      if (![...reader.shards()].some((shard) => deliverer.isDue(shard))) await sleep(pollIntervalMs);
+      // Straight on when the stream returned records (more may follow, as Lambda's poller reads on while there
+      // are) or a batch waits for nothing (the buffer held more than one batch); else pause.
+      if (!read && ![...reader.shards()].some((shard) => deliverer.isDue(shard))) await sleep(pollIntervalMs);
     }
   })();
 

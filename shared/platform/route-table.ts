@@ -37,7 +37,8 @@ export type RoutePermission = 'public' | 'signed-in' | PermissionFlag;
  * `DELIVERY_QUEUE_URL` and `DELIVERY_DEAD_LETTER_QUEUE_URL`.
  * `docs:read`: GetObject on the one object of the docs assets bucket that holds the API reference page's script
  * (Scalar's browser bundle), to presign its GET URL; sets `DOCS_BUCKET` and `DOCS_SCRIPT_KEY`.
- * `mail:send`: `ses:SendEmail` on the sender identity (the `MAIL_FROM` address and its domain) and sets `MAIL_FROM`:
+ * `mail:send`: `ses:SendEmail` on the sender identity (the `MAIL_FROM` address and its domain) and on the stage's
+ * configuration set, and sets `MAIL_FROM` and `SES_CONFIGURATION_SET`:
  * for a mail a route sends itself rather than through the delivery queue (the sign-up notice to an address's
  * owner, the code that verifies a new email address).
  * `sms:send`: `sns:Publish` to phone numbers (no resource ARN: `*`, with an explicit Deny on every topic), for an

@@ -98,6 +98,8 @@ export async function mailEmailCode(email: string, code: string): Promise<void> 
   await sesClient().send(
     new SendEmailCommand({
       Source: config.mailFrom,
+      // The stage's configuration set (bounced and complained addresses suppressed); unset locally.
+      ConfigurationSetName: process.env.SES_CONFIGURATION_SET,
       Destination: { ToAddresses: [email] },
       Message: {
         Subject: { Data: emailCodeSubject, Charset: 'UTF-8' },

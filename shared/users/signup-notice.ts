@@ -42,6 +42,8 @@ export async function sendSignUpNotice(email: string): Promise<void> {
     await sesClient().send(
       new SendEmailCommand({
         Source: config.mailFrom,
+        // The stage's configuration set (bounced and complained addresses suppressed); unset locally.
+        ConfigurationSetName: process.env.SES_CONFIGURATION_SET,
         Destination: { ToAddresses: [email] },
         Message: {
           Subject: { Data: signUpNoticeSubject, Charset: 'UTF-8' },

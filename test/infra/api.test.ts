@@ -338,6 +338,21 @@ describe('api stack', () => {
     }
   });
 
+  it('lets a route that mails send only as the sender identity, with the stage’s configuration set', () => {
+    const mailing = allRoutes.filter((route) => route.grants.includes('mail:send'));
+    expect(mailing.length).toBeGreaterThan(0);
+    for (const route of mailing) {
+      const statement = only(
+        statements(route).filter((s) => actionsOf(s).includes('ses:SendEmail')),
+        `ses statement of ${route.id}`,
+      );
+      const resources = JSON.stringify(resourcesOf(statement));
+      expect(resources, route.id).toContain(':identity/no-reply@example.com');
+      expect(resources, route.id).toContain(':configuration-set/helpdesk-dev');
+      expect(resources, route.id).not.toContain('*');
+    }
+  });
+
   it('turns each grant into exactly its statements (and functions without a grant get none)', () => {
     for (const route of allRoutes) {
       const actions = new Set(statements(route).flatMap(actionsOf));
@@ -499,6 +514,10 @@ describe('api stack', () => {
       expect('DOCS_BUCKET' in variables, route.id).toBe(route.grants.includes('docs:read'));
       expect('DOCS_SCRIPT_KEY' in variables, route.id).toBe(route.grants.includes('docs:read'));
       expect('MAIL_FROM' in variables, route.id).toBe(route.grants.includes('mail:send'));
+      // Mail a route sends itself names the stage's configuration set (bounced and complained addresses suppressed).
+      expect(variables.SES_CONFIGURATION_SET, route.id).toBe(
+        route.grants.includes('mail:send') ? 'helpdesk-dev' : undefined,
+      );
       const deliveries = route.grants.some((g) => g.startsWith('deliveries:'));
       expect('DELIVERY_QUEUE_URL' in variables, route.id).toBe(deliveries);
       expect('DELIVERY_DEAD_LETTER_QUEUE_URL' in variables, route.id).toBe(deliveries);

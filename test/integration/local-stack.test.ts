@@ -10,7 +10,11 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
 import { describe, expect, inject, it } from 'vitest';
+import { countedStateKey } from '#shared/dashboard/counters.entity.ts';
+import { documentClient } from '#shared/platform/aws-clients.ts';
 import { routes } from '#shared/routes.ts';
 import { buildEvent, createRouter, parseQueryString, toHttpReply } from '../../scripts/local/gateway.ts';
 import { renderClaim } from '../../scripts/local/jwt-authorizer.ts';
@@ -92,6 +96,66 @@ describe('local API gateway', () => {
     const response = await fetch(inject('drainUrl'), { method: 'POST' });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ drained: true });
+  });
+
+  it('is not drained while stream records behind a page that no filter takes wait', async () => {
+    Object.assign(process.env, env);
+    const table = inject('tableName');
+    // More records than one GetRecords page that neither stream consumer's filter takes, then a ticket.
+    const fillers = Array.from({ length: 1_200 }, (_, i) => ({
+      pk: `FILLER#${ulid()}`,
+      sk: 'FILLER',
+      entityType: 'filler',
+      n: i,
+    }));
+    for (let start = 0; start < fillers.length; start += 25) {
+      await documentClient().send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [table]: fillers.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } })),
+          },
+        }),
+      );
+    }
+    const ticketId = ulid();
+    await documentClient().send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: `TICKET#${ticketId}`,
+          sk: 'TICKET',
+          entityType: 'ticket',
+          ticketId,
+          requesterId: `filler-${ticketId}`,
+          status: 'open',
+          priority: 'low',
+          type: 'question',
+          version: 1,
+        },
+      }),
+    );
+    const response = await fetch(inject('drainUrl'), { method: 'POST' });
+    expect(await response.json()).toMatchObject({ drained: true });
+    // Drained means delivered: the table-maintenance consumer has counted the ticket.
+    const { Item } = await documentClient().send(
+      new GetCommand({ TableName: table, Key: countedStateKey('TICKET', ticketId), ConsistentRead: true }),
+    );
+    expect(Item).toMatchObject({ version: 1 });
+
+    await documentClient().send(
+      new DeleteCommand({ TableName: table, Key: { pk: `TICKET#${ticketId}`, sk: 'TICKET' } }),
+    );
+    for (let start = 0; start < fillers.length; start += 25) {
+      await documentClient().send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [table]: fillers
+              .slice(start, start + 25)
+              .map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } })),
+          },
+        }),
+      );
+    }
   });
 });
 
