@@ -534,7 +534,7 @@ export function renderReport(report: Report): { markdown: string; headline: stri
         (l) =>
           `- Load to ${int(l.tickets)} tickets: ${int(l.load.written)} written with ${int(l.load.calls)} BatchWriteItem calls in ${(l.load.ms / 1000).toFixed(1)} s ` +
           `(${int(l.load.written / (l.load.ms / 1000))}/s; ${int(l.load.partialCalls)} calls returned unprocessed items, ${int(l.load.retriedItems)} items retried); ` +
-          `the stream notifier caught up ${l.drainSeconds.toFixed(0)} s later.`,
+          `the stream consumers caught up ${l.drainSeconds.toFixed(0)} s later.`,
       ),
       '',
       scaleSection(report.scale),
