@@ -15,11 +15,9 @@ import type {
   CreateCommentOnTicketBody,
   EditCommentBody,
 } from '#shared/comments/schemas.ts';
+import { nextCursor } from '#shared/platform/responses.ts';
 import { documented, type RouteResponses } from '#shared/platform/route-table.ts';
 import { UserId } from '#shared/platform/schemas.ts';
-
-/** Longest cursor a list answers: what the `cursor` query parameter takes back (2,048 characters). */
-export const MAX_CURSOR_LENGTH = 2048;
 
 /** A ULID: 26 Crockford base32 characters. */
 export const ulid = (description: string) =>
@@ -28,26 +26,6 @@ export const ulid = (description: string) =>
 /** An ISO 8601 UTC time with milliseconds (`Date.prototype.toISOString`). */
 export const isoTime = (description: string) =>
   z.iso.datetime().check(z.maxLength(30), z.meta({ description }));
-
-/**
- * A cursor a list answers (`shared/platform/cursor.ts`: base64url payload `.` base64url signature), at most what
- * the `cursor` query parameter takes back; null on the last page.
- */
-export const cursorOrNull = (description: string) =>
-  z.nullable(
-    z
-      .string()
-      .check(
-        z.minLength(3),
-        z.maxLength(MAX_CURSOR_LENGTH),
-        z.regex(/^[\w-]+\.[\w-]+$/),
-        z.meta({ description }),
-      ),
-  );
-
-/** `nextCursor` of a page: pass it back as `cursor` for the next page; null on the last page. */
-export const nextCursor = () =>
-  cursorOrNull('Opaque cursor of the next page (send it as `cursor`); null on the last page');
 
 /**
  * A person a ticket or a comment names, as anyone who sees it sees them (`personView` in `shared/users/views.ts`):

@@ -4,9 +4,10 @@
  * document generator (`shared/api-document.ts`) and the tests import this module, so no function bundle carries it.
  */
 import * as z from 'zod/mini';
-import { cursorOrNull, isoTime, nextCursor, ulid } from '#shared/comments/responses.ts';
+import { isoTime, ulid } from '#shared/comments/responses.ts';
 import type { customerRoutes } from '#shared/customers/routes.ts';
 import type { CreateCustomerBody, UpdateCustomerBody } from '#shared/customers/schemas.ts';
+import { cursorOrNull, nextCursor } from '#shared/platform/responses.ts';
 import { documented, type RouteResponses } from '#shared/platform/route-table.ts';
 import { UserId } from '#shared/platform/schemas.ts';
 import { TicketSummaryView } from '#shared/tickets/responses.ts';

@@ -6,7 +6,6 @@
  * {@link ImageView} is also the shape of each image a ticket read returns (`GET /tickets/{ticketId}`, `images`).
  */
 import * as z from 'zod/mini';
-import { nextCursor } from '#shared/comments/responses.ts';
 import type { imageRoutes } from '#shared/images/routes.ts';
 import {
   allowedImageTypes,
@@ -15,6 +14,7 @@ import {
   MAX_IMAGE_BYTES,
 } from '#shared/images/rules.ts';
 import type { CreateImageUploadBody, UpdateImageBody } from '#shared/images/schemas.ts';
+import { nextCursor } from '#shared/platform/responses.ts';
 import { documented, type RouteResponses } from '#shared/platform/route-table.ts';
 import { maxChars } from '#shared/platform/text.ts';
 

@@ -12,6 +12,7 @@ import {
   inventoryLimits,
   type SetThresholdBody,
 } from '#shared/inventory/schemas.ts';
+import { nextCursor } from '#shared/platform/responses.ts';
 import { documented, type RouteResponses } from '#shared/platform/route-table.ts';
 import { UserId } from '#shared/platform/schemas.ts';
 
@@ -48,24 +49,11 @@ export const ReceiptView = /* @__PURE__ */ (() =>
     })
     .check(z.meta({ id: 'InventoryReceipt', description: 'A delivery of cable received into stock' })))();
 
-/** The `nextCursor` of a page: opaque, null on the last page. */
-const NextCursor = /* @__PURE__ */ (() =>
-  z.nullable(
-    z
-      .string()
-      .check(
-        z.minLength(3),
-        z.maxLength(2048),
-        z.regex(/^[\w-]+\.[\w-]+$/),
-        z.meta({ description: 'Opaque cursor of the next page; null on the last page' }),
-      ),
-  ))();
-
 export const ReceiptPageView = /* @__PURE__ */ (() =>
   z
     .object({
       items: z.array(ReceiptView).check(z.maxLength(100)),
-      nextCursor: NextCursor,
+      nextCursor: nextCursor(),
     })
     .check(z.meta({ id: 'InventoryReceiptPage', description: 'Receipts, newest recorded first' })))();
 
@@ -98,7 +86,7 @@ export const MovementPageView = /* @__PURE__ */ (() =>
   z
     .object({
       items: z.array(MovementView).check(z.maxLength(100)),
-      nextCursor: NextCursor,
+      nextCursor: nextCursor(),
     })
     .check(z.meta({ id: 'InventoryMovementPage', description: 'Movements, newest first' })))();
 

@@ -4,7 +4,7 @@
  * (`shared/api-document.ts`) and the tests import this module, so no function bundle carries it.
  */
 import * as z from 'zod/mini';
-import { isoTime, nextCursor, ulid } from '#shared/comments/responses.ts';
+import { isoTime, ulid } from '#shared/comments/responses.ts';
 import { macroAvailabilities } from '#shared/macros/macro.entity.ts';
 import type { macroRoutes } from '#shared/macros/routes.ts';
 import {
@@ -13,6 +13,7 @@ import {
   MacroActions,
   type UpdateMacroBody,
 } from '#shared/macros/schemas.ts';
+import { nextCursor } from '#shared/platform/responses.ts';
 import { documented, type RouteResponses } from '#shared/platform/route-table.ts';
 import { UserId } from '#shared/platform/schemas.ts';
 import { TicketView } from '#shared/tickets/responses.ts';

@@ -4,10 +4,11 @@
  * import this module, so no function bundle carries it.
  */
 import * as z from 'zod/mini';
-import { isoTime, nextCursor, PersonView, ulid } from '#shared/comments/responses.ts';
+import { isoTime, PersonView, ulid } from '#shared/comments/responses.ts';
 import { MAX_MESSAGE_CHARACTERS } from '#shared/messages/policy.ts';
 import type { messageRoutes } from '#shared/messages/routes.ts';
 import type { MessageBody } from '#shared/messages/schemas.ts';
+import { nextCursor } from '#shared/platform/responses.ts';
 import { documented, type RouteResponses } from '#shared/platform/route-table.ts';
 import { UserId } from '#shared/platform/schemas.ts';
 

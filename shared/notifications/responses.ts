@@ -16,6 +16,7 @@ import {
   type RedriveDeadLettersBody,
   redriveLimits,
 } from '#shared/notifications/schemas.ts';
+import { nextCursor } from '#shared/platform/responses.ts';
 import { documented, type RouteResponses } from '#shared/platform/route-table.ts';
 
 /** A text read from a dead letter's body, cut to at most `max` characters. */
@@ -217,16 +218,7 @@ export const NotificationLogPageView = /* @__PURE__ */ (() =>
   z
     .object({
       items: z.array(NotificationLogEntryView).check(z.maxLength(100)),
-      nextCursor: z.nullable(
-        z.string().check(
-          z.minLength(3),
-          z.maxLength(2048),
-          z.regex(/^[\w-]+\.[\w-]+$/),
-          z.meta({
-            description: 'Opaque cursor of the next page (send it as `cursor`); null on the last page',
-          }),
-        ),
-      ),
+      nextCursor: nextCursor(),
     })
     .check(
       z.meta({ id: 'NotificationLogPage', description: 'A page of the notification log, newest first' }),

@@ -11,6 +11,7 @@ import {
   opticsLimits,
   type ReplaceOpticsPartsBody,
 } from '#shared/optics/schemas.ts';
+import { nextCursor } from '#shared/platform/responses.ts';
 import { documented, type RouteResponses } from '#shared/platform/route-table.ts';
 import { UserId } from '#shared/platform/schemas.ts';
 
@@ -89,16 +90,7 @@ export const OpticsRequestPageView = /* @__PURE__ */ (() =>
   z
     .object({
       items: z.array(OpticsRequestView).check(z.maxLength(100)),
-      nextCursor: z.nullable(
-        z
-          .string()
-          .check(
-            z.minLength(3),
-            z.maxLength(2048),
-            z.regex(/^[\w-]+\.[\w-]+$/),
-            z.meta({ description: 'Opaque cursor of the next page; null on the last page' }),
-          ),
-      ),
+      nextCursor: nextCursor(),
     })
     .check(
       z.meta({

@@ -6,6 +6,25 @@ import * as z from 'zod/mini';
 import { documented, type RouteResponses } from '#shared/platform/route-table.ts';
 import type { platformRoutes } from '#shared/platform/routes.ts';
 
+/** Longest cursor a list answers: what the `cursor` query parameter takes back (2,048 characters, `ListQuery`). */
+export const MAX_CURSOR_LENGTH = 2048;
+
+/**
+ * A cursor a list answers (`shared/platform/cursor.ts`: base64url payload `.` base64url signature), at most what
+ * the list's `cursor` query parameter takes back (`maxLength`, default {@link MAX_CURSOR_LENGTH}); null on the last
+ * page.
+ */
+export const cursorOrNull = (description: string, maxLength: number = MAX_CURSOR_LENGTH) =>
+  z.nullable(
+    z
+      .string()
+      .check(z.minLength(3), z.maxLength(maxLength), z.regex(/^[\w-]+\.[\w-]+$/), z.meta({ description })),
+  );
+
+/** `nextCursor` of a page: pass it back as `cursor` for the next page; null on the last page. */
+export const nextCursor = (maxLength: number = MAX_CURSOR_LENGTH) =>
+  cursorOrNull('Opaque cursor of the next page (send it as `cursor`); null on the last page', maxLength);
+
 /** `GET /health`: the service is up, and where its description lives. */
 export const HealthView = /* @__PURE__ */ (() =>
   z

@@ -4,6 +4,7 @@
  * generator (`shared/api-document.ts`) and the tests import this module, so no function bundle carries it.
  */
 import * as z from 'zod/mini';
+import { nextCursor } from '#shared/platform/responses.ts';
 import { documented, type RouteResponses } from '#shared/platform/route-table.ts';
 import { builtInRoles, roleNames } from '#shared/roles/roles.ts';
 import type { roleRoutes } from '#shared/roles/routes.ts';
@@ -94,15 +95,7 @@ export const RolePageView = /* @__PURE__ */ (() =>
   z
     .object({
       items: z.array(RoleView).check(z.maxLength(roleNames.length + 100)),
-      nextCursor: z.nullable(
-        z.string().check(
-          z.maxLength(2048),
-          z.regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/),
-          z.meta({
-            description: 'Opaque cursor of the next page (send it as `cursor`); null on the last page',
-          }),
-        ),
-      ),
+      nextCursor: nextCursor(),
     })
     .check(z.meta({ id: 'RolePage', description: 'A page of roles' })))();
 

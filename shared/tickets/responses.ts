@@ -8,16 +8,10 @@
  * (`shared/comments/responses.ts`) and `TicketImage` (`shared/images/responses.ts`).
  */
 import * as z from 'zod/mini';
-import {
-  CommentView,
-  cursorOrNull,
-  isoTime,
-  nextCursor,
-  PersonView,
-  ulid,
-} from '#shared/comments/responses.ts';
+import { CommentView, isoTime, PersonView, ulid } from '#shared/comments/responses.ts';
 import { ImageView } from '#shared/images/responses.ts';
 import { cableTypes, lengthUnits, maxLengthMm } from '#shared/inventory/cable.ts';
+import { cursorOrNull, nextCursor } from '#shared/platform/responses.ts';
 import { documented, type RouteResponses } from '#shared/platform/route-table.ts';
 import { UserId } from '#shared/platform/schemas.ts';
 import type { ticketRoutes } from '#shared/tickets/routes.ts';

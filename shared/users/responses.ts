@@ -8,6 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { isoTime } from '#shared/comments/responses.ts';
+import { nextCursor } from '#shared/platform/responses.ts';
 import { documented, type RouteResponses } from '#shared/platform/route-table.ts';
 import { UserId } from '#shared/platform/schemas.ts';
 import { PermissionsView } from '#shared/roles/responses.ts';
@@ -41,20 +42,8 @@ const name = () => z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^
 const ticketsCount = () =>
   z.int().check(z.gte(0), z.lte(2_147_483_647), z.meta({ description: 'Tickets this user opened' }));
 
-/**
- * `nextCursor` of a user list: send it back as `cursor` (which takes at most 4,096 characters); null at the end.
- * A signed cursor (`shared/platform/cursor.ts`): base64url payload, a dot, base64url HMAC.
- */
-const nextCursor = () =>
-  z.nullable(
-    z.string().check(
-      z.maxLength(4096),
-      z.regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/),
-      z.meta({
-        description: 'Opaque cursor of the next page (send it as `cursor`); null on the last page',
-      }),
-    ),
-  );
+/** `nextCursor` of a user list: the `cursor` it takes back holds at most 4,096 characters (`shared/users/schemas.ts`). */
+const userListCursor = 4096;
 
 /** A JSON Web Token Cognito issued: three base64url parts joined by dots. */
 const jwt = (description: string) =>
@@ -225,7 +214,10 @@ export const PhoneCodeSentView = /* @__PURE__ */ (() =>
 /** `GET /users`: a page of users. */
 export const UserPageView = /* @__PURE__ */ (() =>
   z
-    .object({ items: z.array(UserSummaryView).check(z.maxLength(100)), nextCursor: nextCursor() })
+    .object({
+      items: z.array(UserSummaryView).check(z.maxLength(100)),
+      nextCursor: nextCursor(userListCursor),
+    })
     .check(z.meta({ id: 'UserPage', description: 'A page of users (at most `limit`)' })))();
 
 /** The first tickets of one of a user's lists, newest first, and whether the list goes on. */
@@ -264,7 +256,7 @@ export const ApproverView = /* @__PURE__ */ (() =>
 /** `GET /approvers`: a page of approvers, by name. */
 export const ApproverPageView = /* @__PURE__ */ (() =>
   z
-    .object({ items: z.array(ApproverView).check(z.maxLength(100)), nextCursor: nextCursor() })
+    .object({ items: z.array(ApproverView).check(z.maxLength(100)), nextCursor: nextCursor(userListCursor) })
     .check(z.meta({ id: 'ApproverPage', description: 'A page of approvers, by name (at most `limit`)' })))();
 
 const nora = {
