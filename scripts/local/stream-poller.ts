@@ -14,8 +14,9 @@
  * - checkpoints (last processed sequence number per shard) are kept in a file in persistent mode, so a restart
  *   resumes after the last processed record instead of re-sending everything.
  *
- * Not reproduced: `maxRecordAge`, parallelization factor, the batching window (records are picked up every
- * 250 ms instead), and the starting position: the first start reads from TRIM_HORIZON (the table is new).
+ * Not reproduced: `maxRecordAge`, parallelization factor, the batching window (records are picked up at once
+ * while the stream returns any, else within 250 ms), and the starting position: the first start reads from
+ * TRIM_HORIZON (the table is new).
  *
  * Three parts: the shard reader (shards, iterators, `GetRecords` with the filters, checkpoints), the batch
  * deliverer (invocations, `batchItemFailures`, bisecting, retries, the failure list) and, in
