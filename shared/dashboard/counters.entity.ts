@@ -4,8 +4,8 @@
  *
  * - **global counter shards** `pk = STATS#GLOBAL`, `sk = SHARD#<n>` (n = 0 to {@link statsShards} − 1): one Number
  *   attribute per bucket (`ticketStatus_open`, `ticketPriority_high`, `ticketType_incident`,
- *   `opticsStatus_pending`, ...). Each counted change adds to ONE shard picked at random, so no single item takes
- *   every ticket change; a read sums the shards of one Query. A shard may hold a negative number (a ticket counted
+ *   `opticsStatus_pending`, ...). Each transaction of counted changes adds to ONE shard picked at random, so no
+ *   single item takes every ticket change; a read sums the shards of one Query. A shard may hold a negative number (a ticket counted
  *   into one shard and out of another): only the sum means anything.
  * - **a person's counters** `pk = STATS#USER#<userId>`, `sk = COUNTS`: `created_<status>` (tickets they requested),
  *   `assigned_<status>` (tickets assigned to them), `waitingOnMe` (tickets `pending_approval` that name them as
@@ -19,7 +19,7 @@
  * And one the inventory feature writes, read here: the cable **balances** `pk = INVENTORY`, `sk = BALANCE#<cableType>`.
  */
 
-/** How many items the global counters are spread over (one random shard per counted change). */
+/** How many items the global counters are spread over (one random shard per transaction of counted changes). */
 export const statsShards = 8;
 
 export const statsShardEntity = 'statsShard';

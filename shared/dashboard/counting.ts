@@ -45,9 +45,9 @@ export interface CountedOpticsRequest {
 }
 
 /**
- * The most approvers one ticket is counted as waiting on. A counted change is one transaction of at most 100
- * writes (the counted state, a global shard, and one per person whose counts move); a ticket naming more
- * approvers than this counts in the first of them by id only.
+ * The most approvers one ticket is counted as waiting on. One item's plan must fit a transaction of at most 100
+ * writes (its counted state, a global shard, and one per person whose counts move: `maintenance.ts`); a ticket
+ * naming more approvers than this counts in the first of them by id only.
  */
 export const maxCountedApprovers = 40;
 
