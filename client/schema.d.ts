@@ -2090,7 +2090,7 @@ export interface components {
             /** @enum {string} */
             type: "approval_requested" | "approval_decided" | "status_changed" | "assigned" | "agent_response" | "requester_reply" | "message_digest" | "optics_requested" | "optics_decided" | "low_stock";
             /**
-             * @description sent, failed, skipped (final); retrying while a transient failure waits for its next attempt
+             * @description sent (the provider accepted it: SES or SNS; a later bounce is not reported here), failed, skipped (final); retrying while a transient failure waits for its next attempt
              * @enum {string}
              */
             status: "sent" | "failed" | "skipped" | "retrying";

@@ -189,7 +189,8 @@ export const NotificationLogEntryView = /* @__PURE__ */ (() =>
       status: z.enum(notificationStatuses).check(
         z.meta({
           description:
-            'sent, failed, skipped (final); retrying while a transient failure waits for its next attempt',
+            'sent (the provider accepted it: SES or SNS; a later bounce is not reported here), failed, skipped ' +
+            '(final); retrying while a transient failure waits for its next attempt',
         }),
       ),
       error: z.nullable(
