@@ -14,6 +14,7 @@ import {
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
+  type AdminGetUserCommandOutput,
   AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
@@ -88,24 +89,20 @@ export const unconfirmedSignUpHoldSeconds = 24 * 60 * 60;
  * account, or an unconfirmed one still within its code's life, is left alone.
  * @returns whether the address was freed (then the caller signs up again, once: a second refusal is a real owner)
  */
-async function releaseStaleSignUp(email: string, now = Date.now()): Promise<boolean> {
-  let user: { UserStatus?: string; UserCreateDate?: Date; Username?: string; sub?: string };
+async function releaseStaleSignUp(email: string): Promise<boolean> {
+  let found: AdminGetUserCommandOutput;
   try {
-    const found = await cognitoClient().send(
+    found = await cognitoClient().send(
       new AdminGetUserCommand({ UserPoolId: poolId(), Username: email.toLowerCase() }),
     );
-    user = {
-      ...found,
-      sub: found.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value,
-    };
   } catch (error) {
     if (errorName(error) === 'UserNotFoundException') return false;
     throw error;
   }
-  const createdAt = user.UserCreateDate ? new Date(user.UserCreateDate).getTime() : Number.NaN;
-  if (user.UserStatus !== 'UNCONFIRMED' || !(now - createdAt >= unconfirmedSignUpHoldSeconds * 1000))
+  const createdAt = found.UserCreateDate ? new Date(found.UserCreateDate).getTime() : Number.NaN;
+  if (found.UserStatus !== 'UNCONFIRMED' || !(Date.now() - createdAt >= unconfirmedSignUpHoldSeconds * 1000))
     return false;
-  const userId = user.sub ?? user.Username;
+  const userId = found.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value ?? found.Username;
   if (!userId) return false;
   try {
     await deleteAccount(userId);
